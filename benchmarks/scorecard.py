@@ -1,0 +1,128 @@
+"""How long a large scorecard takes to import, assemble, render and export. Prints figures; never fails on speed.
+
+A synthetic catalogue of 400 indicators under 8 priorities, with 12 quarters and 3 years of values,
+targets, comparators and commentary, in a fresh SQLite database under a temporary OVERSIGHT_HOME.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+INDICATORS = 400
+PRIORITIES = 8
+QUARTERS = [f"{year}-{(year + 1) % 100:02d}-Q{q}" for year in (2009, 2010, 2011) for q in (1, 2, 3, 4)]
+YEARS = ["2009-10", "2010-11", "2011-12"]
+
+
+def write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def build_files(folder: Path) -> list[Path]:
+    codes = [f"BENCH-{n:04d}" for n in range(INDICATORS)]
+    files = [
+        write(folder / "scorecards.csv", ["scorecard", "title"], [["bench", "Benchmark scorecard"]]),
+        write(
+            folder / "priorities.csv",
+            ["scorecard", "code", "title", "order"],
+            [["bench", f"P{p}", f"Priority {p}", p] for p in range(PRIORITIES)],
+        ),
+        write(
+            folder / "indicators.csv",
+            ["code", "scorecard", "priority", "title", "unit", "polarity"],
+            [[c, "bench", f"P{n % PRIORITIES}", f"Indicator {n}", "percent", "higher"] for n, c in enumerate(codes)],
+        ),
+        write(
+            folder / "values.csv",
+            ["indicator", "period", "value", "status"],
+            [
+                [c, p, (n * 7 + i) % 100, "validated"]
+                for n, c in enumerate(codes)
+                for i, p in enumerate(QUARTERS + YEARS)
+            ],
+        ),
+        write(
+            folder / "targets.csv",
+            ["indicator", "period", "target"],
+            [[c, p, 60] for c in codes for p in YEARS + QUARTERS[-4:]],
+        ),
+        write(
+            folder / "comparators.csv",
+            ["indicator", "period", "kind", "label", "value"],
+            [[c, p, "england", "N", 55] for c in codes for p in YEARS],
+        ),
+        write(
+            folder / "commentary.csv",
+            ["indicator", "period", "text"],
+            [[c, "2011-12-Q1", f"Commentary for {c}. " * 5] for c in codes],
+        ),
+    ]
+    return files
+
+
+def timed(label: str, action: Callable[[], object], repeat: int = 1) -> object:
+    result = None
+    start = time.perf_counter()
+    for _ in range(repeat):
+        result = action()
+    seconds = (time.perf_counter() - start) / repeat
+    print(f"{label:<48} {seconds * 1000:9.1f} ms")
+    return result
+
+
+def main() -> int:
+    home = Path(tempfile.mkdtemp(prefix="oversight-bench-"))
+    os.environ["OVERSIGHT_HOME"] = str(home)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings.local")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from oversight.core.periods import parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.selectors import scorecard_view
+    from oversight.performance.services import import_files
+    from oversight.reports import exports
+
+    call_command("migrate", verbosity=0)
+    files = build_files(home)
+    rows = sum(1 for f in files for _ in f.open()) - len(files)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {INDICATORS} indicators, {rows:,} rows")
+    result = timed("import all files (first time)", lambda: import_files(files))
+    assert getattr(result, "ok", False), getattr(result, "issues", None)
+    timed("re-import the same files (no changes)", lambda: import_files(files))
+    scorecard = Scorecard.objects.get(slug="bench")
+    period = parse_period("2011-12-Q1")
+    view = timed("assemble the scorecard (selector)", lambda: scorecard_view(scorecard, period), repeat=5)
+    client = Client(HTTP_HOST="localhost")
+
+    def get(url: str) -> object:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    timed("render the scorecard page (HTTP)", lambda: get("/scorecards/bench/2011-12-Q1/"), repeat=3)
+    timed("export CSV", lambda: exports.render(view, "csv"), repeat=3)  # type: ignore[arg-type]
+    timed("export XLSX", lambda: exports.render(view, "xlsx"))  # type: ignore[arg-type]
+    timed("export PDF", lambda: exports.render(view, "pdf"))  # type: ignore[arg-type]
+    timed("indicator page with charts (HTTP)", lambda: get("/indicators/BENCH-0001/"), repeat=3)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak memory (RSS)':<48} {peak:9.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

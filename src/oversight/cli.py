@@ -1,0 +1,160 @@
+"""The ``oversight`` command: demo, import, scorecard export, template, and Django's own commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings.local")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    from oversight.settings.base import HOME
+
+    HOME.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from oversight.demo.loader import demo_load
+
+    result = demo_load(progress=True)
+    if not result.ok:
+        for issue in result.issues:
+            print(issue, file=sys.stderr)
+        return 1
+    from django.conf import settings
+
+    print(
+        f"Demo loaded into {settings.DATABASES['default']['NAME']}: {result.rows} rows "
+        f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
+    )
+    if args.no_serve:
+        return 0
+    from django.core.management import call_command
+
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"oversight is running at {url} (press Ctrl+C to stop)", flush=True)
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, skip_checks=True)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from tqdm import tqdm
+
+    from oversight.performance.services import import_files
+
+    paths = [Path(p) for p in args.paths]
+    with tqdm(total=None, unit=" rows", desc="Importing", disable=not sys.stderr.isatty()) as bar:
+        result = import_files(paths, progress=bar.update)
+    if not result.ok:
+        print(f"Nothing was imported: {len(result.issues)} problem(s) to fix first.", file=sys.stderr)
+        for issue in result.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {result.rows} rows from {result.files} file(s): "
+        f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _setup()
+    _migrate()
+    from oversight.core.periods import PeriodError, parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.selectors import scorecard_view
+    from oversight.reports import exports
+
+    try:
+        period = parse_period(args.period)
+    except PeriodError as error:
+        print(f"--period: {error}", file=sys.stderr)
+        return 2
+    scorecard = Scorecard.objects.filter(slug=args.scorecard).first()
+    if scorecard is None:
+        known = (
+            ", ".join(Scorecard.objects.values_list("slug", flat=True)) or "none: run 'oversight demo' or import one"
+        )
+        print(f"--scorecard: there is no scorecard '{args.scorecard}' (known: {known})", file=sys.stderr)
+        return 2
+    view = scorecard_view(scorecard, period)
+    data = exports.render(view, args.format)
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(output)  # never leave a half-written export behind
+    print(f"Wrote {output} ({len(view.rows)} indicators, {period.label}).")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    _setup()
+    from oversight.reports.template import import_template
+
+    Path(args.output).write_bytes(import_template())
+    print(f"Wrote the import template to {args.output}.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["oversight manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oversight", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="load the demo scorecard into the embedded database and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo and stop")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    imp = commands.add_parser("import", help="import values, targets, comparators, commentary (CSV or XLSX)")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.set_defaults(func=cmd_import)
+
+    scorecard = commands.add_parser("scorecard", help="scorecard commands")
+    scorecard_commands = scorecard.add_subparsers(dest="scorecard_command", required=True)
+    export = scorecard_commands.add_parser("export", help="export a period's scorecard as CSV, XLSX or PDF")
+    export.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
+    export.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
+    export.add_argument("--output", required=True, metavar="FILE")
+    export.add_argument("--scorecard", default="strategic", help="scorecard short name (default: strategic)")
+    export.set_defaults(func=cmd_export)
+
+    template = commands.add_parser("template", help="write the XLSX import template")
+    template.add_argument("--output", required=True, metavar="FILE")
+    template.set_defaults(func=cmd_template)
+
+    manage = commands.add_parser("manage", help="run a Django management command (migrate, createsuperuser …)")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from oversight.performance.models import Observation
+
+
+def _optional_number(text: str, field: str) -> Decimal | None:
+    cleaned = text.strip().replace(",", "").removesuffix("%").strip()
+    if not cleaned:
+        return None
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise forms.ValidationError(f"Enter the {field} as a number, like 63.1, or leave it empty") from None
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        raise forms.ValidationError(f"Enter the {field} as a number, like 63.1")
+    return number
+
+
+class PeriodEditForm(forms.Form):
+    """One indicator in one period: its value, target and commentary together, as an owner updates them."""
+
+    value = forms.CharField(required=False, label="Value", help_text="A number, like 63.1. Leave empty if not known.")
+    status = forms.ChoiceField(choices=Observation.Status.choices, label="Status", widget=forms.RadioSelect)
+    note = forms.CharField(required=False, label="Note", help_text="Why there is no value, or what to know about it.")
+    target = forms.CharField(required=False, label="Target", help_text="A number. Leave empty for no target.")
+    target_note = forms.CharField(required=False, label="Target as worded", help_text="e.g. below 5%")
+    commentary = forms.CharField(required=False, label="Commentary", widget=forms.Textarea(attrs={"rows": 5}))
+    reason = forms.CharField(required=False, label="Reason for the change", help_text="Recorded in the history.")
+
+    def clean_value(self) -> Decimal | None:
+        return _optional_number(self.cleaned_data["value"], "value")
+
+    def clean_target(self) -> Decimal | None:
+        return _optional_number(self.cleaned_data["target"], "target")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("value") is None and not str(data.get("note", "")).strip() and "value" not in self.errors:
+            self.add_error("value", "Enter a value, or say in the note why there is none")
+        return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    upload = MultipleFileField(
+        label="Files to import",
+        help_text="CSV or XLSX in the template's format. If any file has a problem, nothing is imported.",
+        widget=MultipleFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -1,0 +1,289 @@
+"""Read import files (CSV or XLSX) into typed rows, collecting every problem instead of stopping at the first.
+
+Nothing here writes to the database: ``services.import_files`` applies a plan only when no file has a problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from oversight.core.periods import PeriodError, parse_period
+from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec, table_for_header
+
+Cell = str | Decimal | int | None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with one file, row and column, said so that the person fixing it knows what to do."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ParsedTable:
+    """The typed rows of one file (or one sheet of a workbook)."""
+
+    source: str  # 'values.csv' or 'template.xlsx, sheet values'
+    spec: TableSpec
+    rows: list[tuple[int, dict[str, Cell]]] = field(default_factory=list)
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (row, column) already reported
+
+
+@dataclass
+class ParsedFile:
+    name: str
+    sha256: str
+    tables: list[ParsedTable]
+
+
+class FileRejected(Exception):
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+MAX_ROWS = 200_000
+_XLSX_MAGIC = b"PK\x03\x04"
+# A workbook may be compressed; refuse one that would unpack to more than this (a zip bomb).
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+
+
+def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
+    """Read and check one file. The type is decided by its content, not its name."""
+    name = path.name
+    data = path.read_bytes()
+    issues: list[Issue] = []
+    if len(data) > max_bytes:
+        raise FileRejected(Issue(name, None, None, f"the file is {len(data):,} bytes; the limit is {max_bytes:,}"))
+    digest = hashlib.sha256(data).hexdigest()
+    is_workbook = data.startswith(_XLSX_MAGIC)
+    raw_tables = list(_xlsx_tables(name, data)) if is_workbook else [_csv_table(name, data)]
+    tables = []
+    for source, header, rows, sheet_kind in raw_tables:
+        table = _type_table(source, header, rows, sheet_kind, issues)
+        if table is not None:
+            tables.append(table)
+    return ParsedFile(name, digest, tables), issues
+
+
+RawRows = list[tuple[int, list[object]]]
+
+
+def _csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | None]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRejected(
+            Issue(
+                name,
+                None,
+                None,
+                f"this is not a UTF-8 CSV file (byte {error.start} cannot be read); "
+                "save it from Excel as 'CSV UTF-8' or upload the .xlsx workbook",
+            )
+        ) from None
+    if "\x00" in text:
+        raise FileRejected(Issue(name, None, None, "this is not a text CSV file; upload a CSV or an .xlsx workbook"))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+        rows: RawRows = []
+        for number, row in enumerate(reader, start=2):
+            if number > MAX_ROWS:
+                raise FileRejected(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
+            rows.append((number, list(row)))
+    except csv.Error as error:
+        raise FileRejected(Issue(name, reader.line_num, None, f"the CSV cannot be read: {error}")) from None
+    return name, header, rows, None
+
+
+def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRows, str | None]]:
+    from openpyxl import load_workbook  # imported here: only workbook imports pay for it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileRejected(Issue(name, None, None, "this looks like a workbook but cannot be opened")) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise FileRejected(Issue(name, None, None, "the workbook unpacks to more than 200 MB; it is refused"))
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {error}")) from None
+    known = {table.kind for table in TABLES}
+    for sheet in book.worksheets:
+        if sheet.title.strip().lower() not in known:
+            continue  # guide sheets and anything else are not data
+        rows: RawRows = []
+        header: list[str] = []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values = [_excel_value(cell) for cell in cells]
+            if number == 1:
+                header = [str(v) if v is not None else "" for v in values]
+                continue
+            if number > MAX_ROWS:
+                raise FileRejected(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
+            rows.append((number, values))
+        yield f"{name}, sheet '{sheet.title}'", header, rows, sheet.title.strip().lower()
+    book.close()
+
+
+def _excel_value(cell: object) -> object:
+    value = getattr(cell, "value", None)
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(value, float | int) and not isinstance(value, bool) and "%" in fmt:
+        # A cell shown as 63.1% in Excel holds 0.631; the import format wants percentages as 63.1.
+        return Decimal(repr(value)) * 100
+    return value
+
+
+def _type_table(
+    source: str, header: list[str], rows: RawRows, sheet_kind: str | None, issues: list[Issue]
+) -> ParsedTable | None:
+    names = [h.strip().lower() for h in header]
+    while names and names[-1] == "":
+        names.pop()
+    spec: TableSpec | None
+    if sheet_kind is not None:
+        spec = next(table for table in TABLES if table.kind == sheet_kind)
+        unknown = [n for n in names if n and n not in spec.names]
+        missing = sorted(spec.required - set(names))
+        if unknown or missing:
+            problems = []
+            if missing:
+                problems.append("missing required column(s) " + ", ".join(missing))
+            if unknown:
+                problems.append("unknown column(s) " + ", ".join(unknown))
+            issues.append(Issue(source, 1, None, "; ".join(problems) + f". The columns are: {', '.join(spec.names)}"))
+            return None
+    else:
+        spec = table_for_header(set(names))
+        if spec is None:
+            expected = "; ".join(f"{t.kind}: {', '.join(t.names)}" for t in TABLES)
+            issues.append(
+                Issue(
+                    source,
+                    1,
+                    None,
+                    f"the header row does not match any import table. Expected one of — {expected}",
+                )
+            )
+            return None
+    duplicates = {n for n in names if n and names.count(n) > 1}
+    if duplicates:
+        issues.append(Issue(source, 1, None, f"column(s) {', '.join(sorted(duplicates))} appear more than once"))
+        return None
+    table = ParsedTable(source, spec)
+    columns = {c.name: c for c in spec.columns}
+    seen: dict[tuple[Cell, ...], int] = {}
+    for number, raw in rows:
+        if all(v is None or str(v).strip() == "" for v in raw):
+            continue  # blank lines are harmless
+        if len(raw) > len(names) and any(str(v).strip() for v in raw[len(names) :] if v is not None):
+            issues.append(Issue(source, number, None, f"the row has {len(raw)} cells but the header has {len(names)}"))
+            continue
+        typed: dict[str, Cell] = {}
+        for index, name in enumerate(names):
+            if not name:
+                continue
+            cell = raw[index] if index < len(raw) else None
+            reported = len(issues)
+            typed[name] = _typed_cell(cell, columns[name], source, number, issues)
+            if len(issues) > reported:
+                table.bad_cells.add((number, name))
+        for name in spec.names:
+            typed.setdefault(name, None)
+        key = tuple(typed[k] for k in spec.key)
+        if None not in key:
+            if key in seen:
+                issues.append(
+                    Issue(source, number, None, f"repeats row {seen[key]} ({', '.join(spec.key)} are the same)")
+                )
+            seen[key] = number
+        table.rows.append((number, typed))
+    return table
+
+
+def _typed_cell(cell: object, column: Column, source: str, row: int, issues: list[Issue]) -> Cell:
+    def problem(message: str) -> None:
+        issues.append(Issue(source, row, column.name, message))
+
+    if cell is None or (isinstance(cell, str) and cell.strip() == ""):
+        if column.required:
+            problem("is empty but required")
+        return None
+    if column.type is ColumnType.NUMBER:
+        return _number(cell, problem)
+    if column.type is ColumnType.WHOLE:
+        number = _number(cell, problem)
+        if number is None:
+            return None
+        if number != number.to_integral_value() or number < 0:
+            problem(f"'{cell}' should be a whole number of 0 or more")
+            return None
+        return int(number)
+    if isinstance(cell, datetime | date):
+        text = cell.isoformat()
+    elif isinstance(cell, float):
+        text = repr(cell).removesuffix(".0")
+    else:
+        text = str(cell).strip()
+    if column.max_length is not None and len(text) > column.max_length:
+        problem(f"is {len(text)} characters long; at most {column.max_length} are allowed")
+        return None
+    if column.type is ColumnType.PERIOD:
+        try:
+            return parse_period(text).code
+        except PeriodError as error:
+            problem(str(error))
+            return None
+    if column.type is ColumnType.CHOICE:
+        choice = text.lower().replace(" ", "_")
+        if choice not in column.choices:
+            problem(f"'{text}' is not allowed; use one of: {', '.join(column.choices)}")
+            return None
+        return choice
+    return text
+
+
+def _number(cell: object, problem: object) -> Decimal | None:
+    assert callable(problem)
+    if isinstance(cell, bool):
+        problem(f"'{cell}' is not a number")
+        return None
+    if isinstance(cell, Decimal):
+        return cell
+    if isinstance(cell, int | float):
+        return Decimal(repr(cell))
+    text = str(cell).strip().replace(",", "")
+    text = text.removesuffix("%").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        problem(f"'{cell}' is not a number; put text such as 'n/a' or 'below 5%' in the note column")
+        return None
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        problem(f"'{cell}' is not a usable number")
+        return None
+    return number

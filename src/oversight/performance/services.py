@@ -1,0 +1,428 @@
+"""Writes to the scorecard. Each public function runs in one transaction and records who changed what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+
+from oversight.core.periods import parse_period
+from oversight.performance.importer import Cell, FileRejected, Issue, ParsedFile, ParsedTable, read_file
+from oversight.performance.models import (
+    Change,
+    Commentary,
+    ComparatorValue,
+    GlossaryEntry,
+    ImportBatch,
+    Indicator,
+    Observation,
+    PeriodValue,
+    Priority,
+    Scorecard,
+    Target,
+)
+
+
+class ApplicationError(Exception):
+    """A request that cannot be carried out; the message says what to do instead."""
+
+
+User = AbstractBaseUser | AnonymousUser | None
+
+
+@dataclass
+class LoadResult:
+    files: int = 0
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def _user_name(user: User) -> str:
+    if user is None or not user.is_authenticated:
+        return "system"
+    return str(user.get_username())
+
+
+def _user_or_none(user: User) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def _same(before: object, after: object) -> bool:
+    if isinstance(before, Decimal) and isinstance(after, Decimal):
+        return before == after
+    if isinstance(before, models.Model) or isinstance(after, models.Model):
+        return getattr(before, "pk", before) == getattr(after, "pk", after)
+    return (before if before is not None else "") == (after if after is not None else "")
+
+
+@dataclass
+class _Writer:
+    """Creates or updates rows by natural key, and writes a Change for each changed field of indicator data."""
+
+    user: User
+    via: str
+    reason: str = ""
+    result: LoadResult = field(default_factory=LoadResult)
+
+    def upsert(
+        self,
+        model: type[models.Model],
+        lookup: Mapping[str, Any],
+        values: Mapping[str, Any],
+        *,
+        period: str | None = None,
+        entity: str | None = None,
+        existing: dict[tuple[Any, ...], Any] | None = None,
+    ) -> models.Model:
+        """``existing`` maps lookup values (in order) to rows already fetched, saving a query per row."""
+        if existing is None:
+            instance = model._default_manager.filter(**lookup).first()
+        else:
+            key = tuple(v.pk if isinstance(v, models.Model) else v for v in lookup.values())
+            instance = existing.get(key)
+        created = instance is None
+        if instance is None:
+            instance = model(**lookup)
+        changed: list[tuple[str, object, object]] = []
+        lineage = {name: new for name, new in values.items() if name == "batch"}
+        for name, new in values.items():
+            if name in lineage:
+                continue  # which import wrote a row is lineage, not a change to the figure
+            old = None if created else getattr(instance, name)
+            if created or not _same(old, new):
+                if not (created and new in (None, "")):
+                    changed.append((name, old, new))
+                setattr(instance, name, new)
+        if created or changed:
+            for name, new in lineage.items():
+                setattr(instance, name, new)
+        if period is not None and isinstance(instance, PeriodValue):
+            instance.set_period(parse_period(period))
+        if created:
+            instance.save()
+            self.result.created += 1
+        elif changed:
+            instance.save()
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+        if entity is not None and changed:
+            indicator = instance if isinstance(instance, Indicator) else getattr(instance, "indicator")  # noqa: B009
+            Change.objects.bulk_create(
+                Change(
+                    indicator=indicator,
+                    period=period or "",
+                    entity=entity,
+                    field=name,
+                    before=_shown(old),
+                    after=_shown(new),
+                    changed_by=_user_or_none(self.user),
+                    changed_by_name=_user_name(self.user),
+                    via=self.via,
+                    reason=self.reason,
+                )
+                for name, old, new in changed
+            )
+        return instance
+
+
+def _clean(row: Mapping[str, Cell], names: Iterable[str]) -> dict[str, Any]:
+    """Import cells to model field values: blank text stays '' for text fields, None for numbers."""
+    return {name: ("" if row.get(name) is None else row[name]) for name in names}
+
+
+def import_files(
+    paths: Iterable[Path], *, user: User = None, progress: Callable[[int], None] | None = None
+) -> LoadResult:
+    """Import scorecards, priorities, indicators, glossary, targets, values, comparators and commentary.
+
+    Every file is read and checked first. If any file has a problem, nothing at all is written and the
+    result lists every problem with its file, row and column. Importing the same file again changes nothing.
+    """
+    result = LoadResult()
+    parsed: list[ParsedFile] = []
+    for path in paths:
+        result.files += 1
+        try:
+            parsed_file, issues = read_file(Path(path), max_bytes=settings.OVERSIGHT_MAX_IMPORT_BYTES)
+        except FileRejected as rejected:
+            result.issues.append(rejected.issue)
+            continue
+        except OSError as error:
+            result.issues.append(Issue(Path(path).name, None, None, f"cannot be read: {error.strerror}"))
+            continue
+        result.issues.extend(issues)
+        parsed.append(parsed_file)
+    tables = sorted(
+        ((file, table) for file in parsed for table in file.tables),
+        key=lambda pair: _ORDER[pair[1].spec.kind],
+    )
+    result.issues.extend(_check_references([table for _, table in tables]))
+    result.rows = sum(len(table.rows) for _, table in tables)
+    if result.issues:
+        result.issues.sort(key=lambda issue: (issue.file, issue.row or 0))
+        return result
+    with transaction.atomic():
+        batches: dict[str, ImportBatch] = {}
+        for file, table in tables:
+            if not table.rows:
+                continue  # an empty sheet (say, of the template) is not an import
+            if file.name not in batches:
+                rows = sum(len(t.rows) for t in file.tables)
+                batches[file.name] = ImportBatch.objects.create(
+                    filename=file.name, sha256=file.sha256, rows=rows, imported_by=_user_name(user)
+                )
+            writer = _Writer(user, f"import: {file.name}", result=result)
+            _APPLY[table.spec.kind](writer, table, batches[file.name])
+            if progress is not None:
+                progress(len(table.rows))
+    return result
+
+
+def _check_references(tables: list[ParsedTable]) -> list[Issue]:
+    """Every code a row refers to must exist, in the database or earlier in this import."""
+    issues: list[Issue] = []
+    scorecards = set(Scorecard.objects.values_list("slug", flat=True))
+    priorities = set(Priority.objects.values_list("scorecard__slug", "code"))
+    indicators = set(Indicator.objects.values_list("code", flat=True))
+    for table in tables:
+        kind = table.spec.kind
+        for number, row in table.rows:
+
+            def missing(column: str, message: str, number: int = number, source: str = table.source) -> None:
+                issues.append(Issue(source, number, column, message))
+
+            if kind == "scorecards" and row["scorecard"]:
+                scorecards.add(str(row["scorecard"]))
+            elif kind == "priorities":
+                if row["scorecard"] and row["scorecard"] not in scorecards:
+                    missing(
+                        "scorecard",
+                        f"no scorecard '{row['scorecard']}'; add it to the scorecards table first",
+                    )
+                priorities.add((str(row["scorecard"]), str(row["code"])))
+            elif kind == "indicators":
+                if (str(row["scorecard"]), str(row["priority"])) not in priorities and row["priority"]:
+                    missing(
+                        "priority",
+                        f"no priority '{row['priority']}' on scorecard '{row['scorecard']}'; "
+                        "add it to the priorities table first",
+                    )
+                indicators.add(str(row["code"]))
+            elif "indicator" in table.spec.names:
+                if row["indicator"] and row["indicator"] not in indicators:
+                    missing("indicator", f"no indicator with code '{row['indicator']}' in the catalogue")
+                if (
+                    kind == "values"
+                    and row["value"] is None
+                    and not row["note"]
+                    and (number, "value") not in table.bad_cells
+                ):
+                    missing("value", "is empty; give a value, or leave it empty and say why in the note column")
+    return issues
+
+
+def _apply_scorecards(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    for _, row in table.rows:
+        writer.upsert(Scorecard, {"slug": row["scorecard"]}, _clean(row, ["title", "description"]))
+
+
+def _apply_priorities(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    for _, row in table.rows:
+        scorecard = Scorecard.objects.get(slug=row["scorecard"])
+        values = {"title": row["title"], "order": row["order"] or 0}
+        writer.upsert(Priority, {"scorecard": scorecard, "code": row["code"]}, values)
+
+
+_INDICATOR_TEXT = [
+    "title", "description", "definition", "unit", "polarity", "legacy_ni_ref", "service_plan_code",
+    "owner", "tolerance_kind", "source", "notes",
+]  # fmt: skip
+
+
+def _apply_indicators(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    for _, row in table.rows:
+        priority = Priority.objects.get(scorecard__slug=row["scorecard"], code=row["priority"])
+        values: dict[str, Any] = _clean(row, _INDICATOR_TEXT)
+        values.update(
+            priority=priority,
+            order=row["order"] or 0,
+            decimal_places=1 if row["decimal_places"] is None else row["decimal_places"],
+            frequency=row["frequency"] or Indicator.Frequency.QUARTERLY,
+            aggregation=row["aggregation"] or Indicator.Aggregation.IN_PERIOD,
+            year_type=row["year_type"] or "financial",
+            minimum_cohort=row["minimum_cohort"],
+            amber_tolerance=row["amber_tolerance"],
+        )
+        writer.upsert(Indicator, {"code": row["code"]}, values, entity="indicator")
+
+
+def _apply_glossary(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    for _, row in table.rows:
+        writer.upsert(GlossaryEntry, {"term": row["term"]}, _clean(row, ["kind", "title", "explanation"]))
+
+
+def _indicator_rows(table: ParsedTable) -> Iterable[tuple[Indicator, dict[str, Cell]]]:
+    codes = {row["indicator"] for _, row in table.rows}
+    indicators = Indicator.objects.in_bulk([str(code) for code in codes], field_name="code")
+    for _, row in table.rows:
+        yield indicators[str(row["indicator"])], row
+
+
+def _existing(model: type[PeriodValue], table: ParsedTable, *fields: str) -> dict[tuple[Any, ...], Any]:
+    """The rows a table may update, fetched in one query and keyed as ``_Writer.upsert`` looks them up."""
+    codes = {str(row["indicator"]) for _, row in table.rows}
+    rows = model._default_manager.filter(indicator__code__in=codes)
+    return {(row.indicator_id, row.period, *(getattr(row, f) for f in fields)): row for row in rows}
+
+
+def _apply_values(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    existing = _existing(Observation, table)
+    for indicator, row in _indicator_rows(table):
+        values: dict[str, Any] = {name: row[name] for name in ("value", "numerator", "denominator", "cohort")}
+        values.update(_clean(row, ["source", "note"]))
+        values["status"] = row["status"] or Observation.Status.PROVISIONAL
+        values["batch"] = batch
+        period = str(row["period"])
+        lookup = {"indicator": indicator, "period": period}
+        writer.upsert(Observation, lookup, values, period=period, entity="value", existing=existing)
+
+
+def _apply_targets(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    existing = _existing(Target, table)
+    for indicator, row in _indicator_rows(table):
+        period = str(row["period"])
+        values = {"value": row["target"], "note": row["note"] or "", "batch": batch}
+        lookup = {"indicator": indicator, "period": period}
+        writer.upsert(Target, lookup, values, period=period, entity="target", existing=existing)
+
+
+def _apply_comparators(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    existing = _existing(ComparatorValue, table, "kind", "label")
+    for indicator, row in _indicator_rows(table):
+        period = str(row["period"])
+        lookup = {"indicator": indicator, "period": period, "kind": row["kind"], "label": row["label"] or ""}
+        values: dict[str, Any] = {"value": row["value"], "batch": batch}
+        values.update(_clean(row, ["stated_position", "source", "note"]))
+        writer.upsert(ComparatorValue, lookup, values, period=period, entity="comparator", existing=existing)
+
+
+def _apply_commentary(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    existing = _existing(Commentary, table)
+    for indicator, row in _indicator_rows(table):
+        period = str(row["period"])
+        values = {"text": row["text"], "author": row["author"] or "", "batch": batch}
+        lookup = {"indicator": indicator, "period": period}
+        writer.upsert(Commentary, lookup, values, period=period, entity="commentary", existing=existing)
+
+
+_APPLY: dict[str, Callable[[_Writer, ParsedTable, ImportBatch], None]] = {
+    "scorecards": _apply_scorecards,
+    "priorities": _apply_priorities,
+    "indicators": _apply_indicators,
+    "glossary": _apply_glossary,
+    "targets": _apply_targets,
+    "values": _apply_values,
+    "comparators": _apply_comparators,
+    "commentary": _apply_commentary,
+}
+_ORDER = {kind: index for index, kind in enumerate(_APPLY)}
+
+
+# Single edits from the web pages ------------------------------------------------------------------
+
+
+@transaction.atomic
+def observation_record(
+    *,
+    indicator: Indicator,
+    period: str,
+    value: Decimal | None,
+    status: str,
+    note: str,
+    user: User,
+    reason: str = "",
+) -> Observation:
+    if value is None and not note.strip():
+        raise ApplicationError("Give a value, or leave it empty and say why in the note.")
+    writer = _Writer(user, "web form", reason)
+    values = {"value": value, "status": status, "note": note}
+    instance = writer.upsert(
+        Observation, {"indicator": indicator, "period": period}, values, period=period, entity="value"
+    )
+    assert isinstance(instance, Observation)
+    return instance
+
+
+@transaction.atomic
+def target_set(*, indicator: Indicator, period: str, value: Decimal | None, note: str, user: User) -> Target:
+    writer = _Writer(user, "web form")
+    instance = writer.upsert(
+        Target,
+        {"indicator": indicator, "period": period},
+        {"value": value, "note": note},
+        period=period,
+        entity="target",
+    )
+    assert isinstance(instance, Target)
+    return instance
+
+
+@transaction.atomic
+def commentary_save(*, indicator: Indicator, period: str, text: str, user: User) -> Commentary:
+    if not text.strip():
+        raise ApplicationError("Enter the commentary text.")
+    writer = _Writer(user, "web form")
+    values = {"text": text.strip(), "author": _user_name(user)}
+    instance = writer.upsert(
+        Commentary, {"indicator": indicator, "period": period}, values, period=period, entity="commentary"
+    )
+    assert isinstance(instance, Commentary)
+    return instance
+
+
+@transaction.atomic
+def period_edit(
+    *,
+    indicator: Indicator,
+    period: str,
+    user: User,
+    value: Decimal | None,
+    status: str,
+    note: str,
+    target: Decimal | None,
+    target_note: str,
+    commentary: str,
+    reason: str = "",
+) -> None:
+    """Save what the edit page holds for one indicator and period: value, target and commentary."""
+    observation_record(
+        indicator=indicator, period=period, value=value, status=status, note=note, user=user, reason=reason
+    )
+    if target is not None or target_note.strip() or Target.objects.filter(indicator=indicator, period=period).exists():
+        target_set(indicator=indicator, period=period, value=target, note=target_note.strip(), user=user)
+    if commentary.strip():
+        commentary_save(indicator=indicator, period=period, text=commentary, user=user)

@@ -1,0 +1,137 @@
+"""Thin views: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from oversight.core.periods import Period, PeriodError, parse_period
+from oversight.performance import selectors, services
+from oversight.performance.forms import ImportForm, PeriodEditForm
+from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
+from oversight.reports import charts, exports
+from oversight.reports.template import import_template
+
+
+def _period(code: str) -> Period:
+    try:
+        return parse_period(code)
+    except PeriodError as error:
+        raise Http404(str(error)) from None
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    scorecards = []
+    for scorecard in selectors.scorecards_all():
+        periods = selectors.scorecard_periods(scorecard)
+        scorecards.append((scorecard, periods, next((p for p in periods if p.is_year), None)))
+    return render(request, "performance/home.html", {"scorecards": scorecards})
+
+
+def scorecard_latest(request: HttpRequest, slug: str) -> HttpResponse:
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    periods = selectors.scorecard_periods(scorecard)
+    if not periods:
+        raise Http404("This scorecard has no values yet.")
+    return redirect("performance:scorecard", slug=slug, period=periods[0].code)
+
+
+def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    if "period" in request.GET:  # the period picker works as a plain form, without JavaScript
+        return redirect("performance:scorecard", slug=slug, period=_period(request.GET["period"]).code)
+    view = selectors.scorecard_view(scorecard, _period(period))
+    context = {
+        "view": view,
+        "periods": selectors.scorecard_periods(scorecard),
+        "glossary": selectors.glossary_entries(),
+    }
+    return render(request, "performance/scorecard.html", context)
+
+
+def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404("Exports are csv, xlsx or pdf.")
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    view = selectors.scorecard_view(scorecard, _period(period))
+    response = HttpResponse(exports.render(view, fmt), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt)}"'
+    return response
+
+
+def trend(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    view = selectors.trend_view(scorecard, _period(period))
+    return render(request, "performance/trend.html", {"view": view, "charts": charts.trend_charts(view)})
+
+
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    if "edit" in request.GET:  # the 'add or edit a period' form, without JavaScript
+        return redirect("performance:indicator-edit", code=code, period=_period(request.GET["edit"]).code)
+    detail = selectors.indicator_detail(code)
+    context = {"detail": detail, "charts": charts.history_charts(detail)}
+    return render(request, "performance/indicator.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, code=code)
+    the_period = _period(period)
+    observation = Observation.objects.filter(indicator=indicator, period=the_period.code).first()
+    target = Target.objects.filter(indicator=indicator, period=the_period.code).first()
+    commentary = Commentary.objects.filter(indicator=indicator, period=the_period.code).first()
+    initial = {
+        "value": ""
+        if observation is None or observation.value is None
+        else indicator.show(observation.value).rstrip("%"),
+        "status": observation.status if observation else Observation.Status.PROVISIONAL,
+        "note": observation.note if observation else "",
+        "target": "" if target is None or target.value is None else str(target.value.normalize()),
+        "target_note": target.note if target else "",
+        "commentary": commentary.text if commentary else "",
+    }
+    form = PeriodEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.period_edit(indicator=indicator, period=the_period.code, user=request.user, **data)
+        except services.ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("performance:indicator", code=indicator.code)
+    context = {"indicator": indicator, "period": the_period, "form": form}
+    return render(request, "performance/indicator_edit.html", context)
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "performance/glossary.html", {"entries": selectors.glossary_entries()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for upload in form.cleaned_data["upload"]:
+                path = Path(folder) / Path(upload.name).name
+                with path.open("wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                paths.append(path)
+            result = services.import_files(paths, user=request.user)
+    return render(request, "performance/import.html", {"form": form, "result": result})
+
+
+def import_template_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(import_template(), content_type=exports.FORMATS["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="oversight-import-template.xlsx"'
+    return response

@@ -1,0 +1,49 @@
+"""The scorecard as a printed committee pack: HTML from a Django template, laid out on A4 by WeasyPrint."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from oversight.performance.models import GlossaryEntry
+from oversight.performance.selectors import ScorecardView
+from oversight.reports.xlsx import EXTRA_EXPLANATIONS, rag_rules
+
+TEMPLATE = "reports/scorecard_print.html"
+# The reader meets the columns first, then the rating words, then the acronyms.
+_KIND_ORDER: dict[str, int] = {
+    GlossaryEntry.Kind.COLUMN.value: 0,
+    GlossaryEntry.Kind.RAG.value: 1,
+    GlossaryEntry.Kind.ACRONYM.value: 2,
+}
+
+
+def glossary() -> list[GlossaryEntry]:
+    entries = GlossaryEntry.objects.order_by("kind", "term")
+    return sorted(entries, key=lambda entry: (_KIND_ORDER.get(entry.kind, len(_KIND_ORDER)), entry.term.lower()))
+
+
+def render_html(view: ScorecardView) -> str:
+    """The print HTML on its own, for checking the layout in a browser."""
+    lead, steps = rag_rules()
+    context = {
+        "view": view,
+        "generated": timezone.localdate(),
+        "glossary": glossary(),
+        "rules_lead": lead,
+        "rules": steps,
+        "extra_explanations": EXTRA_EXPLANATIONS,
+    }
+    return render_to_string(TEMPLATE, context)
+
+
+def render_pdf(view: ScorecardView) -> bytes:
+    from weasyprint import HTML  # imported here: only PDF exports pay for loading it
+    from weasyprint.urls import URLFetcher
+
+    # The template carries its own CSS and needs nothing from outside: refuse every fetch but data: URIs,
+    # so that no text in the scorecard can make the renderer read a file or call a server.
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    pdf = HTML(string=render_html(view), url_fetcher=fetcher).write_pdf()
+    assert isinstance(pdf, bytes)
+    return pdf

@@ -1,0 +1,119 @@
+"""Browser tests: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
+
+One Chromium runs for the whole of this package (a package-scoped fixture), and each test gets a fresh
+browser context and page. The demo is loaded through the real importer for every test, into a
+transactional database so that the live server's thread sees it.
+
+Two things about mixing Django with Playwright's sync API:
+
+* Playwright's sync API keeps an asyncio loop running in the main thread while the browser is up, so Django
+  treats ORM calls from the main thread (creating users, and pytest-django's flush after each test) as
+  calls from async code and raises SynchronousOnlyOperation. Those calls are never concurrent with a
+  request here (the live server answers in its own thread while the test waits), so the browser fixture
+  sets DJANGO_ALLOW_ASYNC_UNSAFE for as long as the browser is up, and only then.
+* The browser is package-scoped, not session-scoped, so that the running loop and the environment
+  variable are gone before the rest of the suite runs.
+
+The test settings use an in-memory SQLite database; pytest-django's live server shares that connection with
+its thread, which works as long as the test does its database work before it drives the browser.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+USERNAME = "editor"
+PASSWORD = "a-long-test-password"  # a throwaway account in a throwaway database
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return
+    message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); the browser tests need it."
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    _require_chromium()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def demo_live(transactional_db: None) -> None:
+    """The demo scorecard, committed so that the live server's thread can read it."""
+    from oversight.demo.loader import demo_load
+
+    result = demo_load()
+    assert result.ok, [str(issue) for issue in result.issues]
+
+
+@pytest.fixture
+def editor(demo_live: None) -> str:
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(username=USERNAME, password=PASSWORD)
+    return USERNAME
+
+
+@pytest.fixture
+def site(live_server: LiveServer, demo_live: None) -> str:
+    """The live server's base URL, with the demo loaded."""
+    return live_server.url
+
+
+def _new_page(browser: Browser, **options: Any) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, site: str) -> Iterator[Page]:
+    yield from _new_page(browser, base_url=site)
+
+
+@pytest.fixture
+def page_without_js(browser: Browser, site: str) -> Iterator[Page]:
+    yield from _new_page(browser, base_url=site, java_script_enabled=False)
+
+
+@pytest.fixture
+def signed_in_page(editor: str, page: Page) -> Page:
+    """A page whose context has signed in through the real sign-in form."""
+    page.goto("/accounts/sign-in/?next=/glossary/")
+    page.get_by_label("Username").fill(editor)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/glossary/")
+    assert page.get_by_role("button", name=f"Sign out {editor}").is_visible()
+    return page

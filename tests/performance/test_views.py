@@ -1,0 +1,123 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from oversight.performance.models import Change, Observation
+from oversight.performance.services import LoadResult
+
+
+def test_the_home_page_lists_the_scorecards(demo: LoadResult, client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert "Children &amp; Families Strategic Performance Scorecard" in page
+    assert 'href="/scorecards/strategic/2011-12-Q1/"' in page
+
+
+def test_the_scorecard_shows_ratings_with_their_reasons(demo: LoadResult, client: Client) -> None:
+    page = client.get("/scorecards/strategic/2011-12-Q1/").content.decode()
+    assert "2011-12 Quarter 1 (April–June 2011)" in page
+    assert "Red: 63.1% is 21.9 points below the 85% target (higher is better; amber within 5 points)." in page
+    assert '<strong class="tag tag--green">Green</strong>' in page
+    assert "DCHI002: To raise standards" in page
+    assert "Previous NI: NI 60" in page
+    assert "(provisional)" in page
+    assert "How to read this scorecard" in page
+    assert "Column G" in page  # the Appendix C column explanations are on the page
+
+
+def test_the_period_picker_works_without_javascript(demo: LoadResult, client: Client) -> None:
+    response = client.get("/scorecards/strategic/2011-12-Q1/", {"period": "2010-11"})
+    assert response.status_code == 302
+    assert response["Location"] == "/scorecards/strategic/2010-11/"
+
+
+def test_an_unknown_period_is_not_found(demo: LoadResult, client: Client) -> None:
+    assert client.get("/scorecards/strategic/2011-13/").status_code == 404
+
+
+def test_the_indicator_page_shows_definition_history_and_changes(demo: LoadResult, client: Client) -> None:
+    page = client.get("/indicators/CSC-CORE-35WD/").content.decode()
+    assert "Core assessments completed within 35 working days" in page
+    assert "What is counted" in page
+    assert "63.1%" in page
+    assert "Who changed what" in page
+    assert "import: values.csv" in page
+
+
+def test_the_glossary_explains_the_acronyms(demo: LoadResult, client: Client) -> None:
+    page = client.get("/glossary/").content.decode()
+    for term in ("EYFS", "GRT", "FSM", "NEET", "C4C", "FFT"):
+        assert f'id="term-{term.lower()}"' in page, term
+
+
+def test_the_trend_view_shows_three_years_with_arrows(demo: LoadResult, client: Client) -> None:
+    page = client.get("/scorecards/school-summary/AY2010-11/trend/").content.decode()
+    for text in ("2008/09", "2010/11", "60.7%", "59.4%", "68%"):
+        assert text in page, text
+    assert "Worsened, then Improved" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_exports_download(demo: LoadResult, client: Client, fmt: str) -> None:
+    response = client.get(f"/scorecards/strategic/2011-12-Q1/export.{fmt}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="oversight-strategic-2011-12-Q1.{fmt}"'
+    assert len(response.content) > 1000
+
+
+def test_editing_needs_a_signed_in_user(demo: LoadResult, client: Client) -> None:
+    response = client.get("/indicators/CSC-CORE-35WD/2011-12-Q2/edit/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
+@pytest.fixture
+def officer(db: None, client: Client) -> User:
+    user = User.objects.create_user("officer", password="a-long-test-password")
+    client.force_login(user)
+    return user
+
+
+def test_an_invalid_edit_shows_the_error_summary_and_saves_nothing(
+    demo: LoadResult, client: Client, officer: User
+) -> None:
+    response = client.post(
+        "/indicators/CSC-CORE-35WD/2011-12-Q2/edit/", {"value": "abc", "status": "provisional", "commentary": ""}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert 'href="#id_value"' in page
+    assert "Enter the value as a number, like 63.1, or leave it empty" in page
+    assert not Observation.objects.filter(indicator__code="CSC-CORE-35WD", period="2011-12-Q2").exists()
+
+
+def test_an_edit_saves_value_target_and_commentary_with_history(
+    demo: LoadResult, client: Client, officer: User
+) -> None:
+    response = client.post(
+        "/indicators/CSC-CORE-35WD/2011-12-Q2/edit/",
+        {
+            "value": "71.4",
+            "status": "provisional",
+            "note": "",
+            "target": "85",
+            "target_note": "",
+            "commentary": "Improving after the Munro review.",
+            "reason": "Q2 return",
+        },
+    )
+    assert response.status_code == 302
+    observation = Observation.objects.get(indicator__code="CSC-CORE-35WD", period="2011-12-Q2")
+    assert observation.value == Decimal("71.4")
+    change = Change.objects.get(indicator__code="CSC-CORE-35WD", entity="value", field="value", period="2011-12-Q2")
+    assert (change.after, change.changed_by_name, change.via, change.reason) == (
+        "71.4",
+        "officer",
+        "web form",
+        "Q2 return",
+    )
+    page = client.get("/scorecards/strategic/2011-12-Q2/").content.decode()
+    assert "Red: 71.4% is 13.6 points below the 85% target" in page
+    assert "Improved from 63.1% in 2011-12 Q1." in page
