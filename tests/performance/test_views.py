@@ -121,3 +121,27 @@ def test_an_edit_saves_value_target_and_commentary_with_history(
     page = client.get("/scorecards/strategic/2011-12-Q2/").content.decode()
     assert "Red: 71.4% is 13.6 points below the 85% target" in page
     assert "Improved from 63.1% in 2011-12 Q1." in page
+
+
+def test_the_import_page_lists_every_problem_and_writes_nothing(
+    demo: LoadResult, client: Client, officer: User
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = Observation.objects.count()
+    bad = SimpleUploadedFile("q2.csv", b"indicator,period,value\nCSC-CORE-35WD,2011-12-Q2,sixty\nNOPE,2011-12-Q2,1\n")
+    page = client.post("/import/", {"upload": [bad]}).content.decode()
+    assert "Nothing was imported: 2 problems to fix" in page
+    assert "&#x27;sixty&#x27; is not a number" in page
+    assert "no indicator with code &#x27;NOPE&#x27; in the catalogue" in page
+    assert Observation.objects.count() == before
+    good = SimpleUploadedFile("q2.csv", b"indicator,period,value\nCSC-CORE-35WD,2011-12-Q2,70.5\n")
+    page = client.post("/import/", {"upload": [good]}).content.decode()
+    assert "1 row from 1 file: 1 new, 0 updated, 0 unchanged." in page
+    assert Observation.objects.count() == before + 1
+
+
+def test_the_import_template_downloads(client: Client) -> None:
+    response = client.get("/import/template.xlsx")
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
