@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 
+def setup() -> None:
+    """Configure Django for a command; the subcommands in other packages call this too."""
+    _setup()
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings.local")
     import django
@@ -144,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write the XLSX import template")
     template.add_argument("--output", required=True, metavar="FILE")
     template.set_defaults(func=cmd_template)
+
+    from oversight.accounts.cli import register as register_accounts
+    from oversight.casework.cli import register as register_casework
+
+    register_accounts(commands)
+    register_casework(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command (migrate, createsuperuser …)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -426,3 +426,32 @@ def period_edit(
         target_set(indicator=indicator, period=period, value=target, note=target_note.strip(), user=user)
     if commentary.strip():
         commentary_save(indicator=indicator, period=period, text=commentary, user=user)
+
+
+@transaction.atomic
+def observation_computed(
+    *,
+    indicator: Indicator,
+    period: str,
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    source: str,
+    note: str = "",
+    user: User = None,
+    via: str,
+) -> Observation:
+    """Record a figure computed by the casework engine; ``via`` names the run (measure version, input hashes)."""
+    writer = _Writer(user, via)
+    values = {
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "status": Observation.Status.PROVISIONAL,
+        "source": source,
+        "note": note,
+    }
+    lookup = {"indicator": indicator, "period": period}
+    instance = writer.upsert(Observation, lookup, values, period=period, entity="value")
+    assert isinstance(instance, Observation)
+    return instance
