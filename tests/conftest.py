@@ -4,6 +4,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from oversight.core.periods import parse_period
 from oversight.demo.loader import demo_load
@@ -35,3 +37,34 @@ def write_csv(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+PASSWORD = "a-long-test-password"
+
+
+def make_user(username: str, *roles: str) -> User:
+    """A user with the given roles (role names as in oversight.accounts.roles.Role)."""
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
+
+    return user_create(username=username, password=PASSWORD, roles={Role(role) for role in roles})
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def client(db: None) -> Client:
+    """A client signed in as a reader, as most pages need; tests that change things sign in as more."""
+    signed_in = Client()
+    signed_in.force_login(make_user("reader", "reader"))
+    return signed_in
+
+
+@pytest.fixture
+def officer_client(db: None) -> Client:
+    signed_in = Client()
+    signed_in.force_login(make_user("officer", "performance officer"))
+    return signed_in

@@ -82,3 +82,14 @@ def test_the_template_is_written(tmp_path: Path) -> None:
     result = _run(tmp_path, "template", "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert output.read_bytes().startswith(b"PK")
+
+
+def test_publication_export_is_csv_only_for_now(home: Path, tmp_path: Path) -> None:
+    output = tmp_path / "q1.csv"
+    args = ["scorecard", "export", "--period", "2011-12-Q1", "--output", str(output), "--publication"]
+    result = _run(home, *args, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "CSC-CORE-35WD" in output.read_text(encoding="utf-8-sig")
+    refused = _run(home, *args[:-2], str(tmp_path / "q1.pdf"), "--publication", "--format", "pdf")
+    assert refused.returncode == 2
+    assert "only the CSV export can be prepared for publication" in refused.stderr

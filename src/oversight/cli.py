@@ -98,7 +98,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"--scorecard: there is no scorecard '{args.scorecard}' (known: {known})", file=sys.stderr)
         return 2
     view = scorecard_view(scorecard, period)
-    data = exports.render(view, args.format)
+    try:
+        data = exports.render(view, args.format, publication=args.publication)
+    except ValueError as error:
+        print(f"--publication: {error}", file=sys.stderr)
+        return 2
     output = Path(args.output)
     partial = output.with_name(output.name + ".part")
     partial.write_bytes(data)
@@ -144,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
     export.add_argument("--output", required=True, metavar="FILE")
     export.add_argument("--scorecard", default="strategic", help="scorecard short name (default: strategic)")
+    export.add_argument(
+        "--publication", action="store_true", help="suppress small numbers for publication (CSV only for now)"
+    )
     export.set_defaults(func=cmd_export)
 
     template = commands.add_parser("template", help="write the XLSX import template")

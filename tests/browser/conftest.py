@@ -74,12 +74,27 @@ def demo_live(transactional_db: None) -> None:
     assert result.ok, [str(issue) for issue in result.issues]
 
 
+READER = "councillor"
+
+
+def _create(username: str, role: str) -> str:
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
+
+    user_create(username=username, password=PASSWORD, roles={Role(role)})
+    return username
+
+
 @pytest.fixture
 def editor(demo_live: None) -> str:
-    from django.contrib.auth import get_user_model
+    """A performance officer."""
+    return _create(USERNAME, "performance officer")
 
-    get_user_model().objects.create_user(username=USERNAME, password=PASSWORD)
-    return USERNAME
+
+@pytest.fixture
+def reader(demo_live: None) -> str:
+    """A councillor with the reader role: reads everything, changes nothing."""
+    return _create(READER, "reader")
 
 
 @pytest.fixture
@@ -97,23 +112,37 @@ def _new_page(browser: Browser, **options: Any) -> Iterator[Page]:
         context.close()
 
 
+def sign_in(page: Page, username: str, then: str = "/glossary/") -> Page:
+    """Sign in through the real sign-in form."""
+    page.goto(f"/accounts/sign-in/?next={then}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{then}")
+    assert page.get_by_role("button", name=f"Sign out {username}").is_visible()
+    return page
+
+
 @pytest.fixture
-def page(browser: Browser, site: str) -> Iterator[Page]:
+def anonymous_page(browser: Browser, site: str) -> Iterator[Page]:
     yield from _new_page(browser, base_url=site)
 
 
 @pytest.fixture
-def page_without_js(browser: Browser, site: str) -> Iterator[Page]:
-    yield from _new_page(browser, base_url=site, java_script_enabled=False)
+def page(browser: Browser, site: str, reader: str) -> Iterator[Page]:
+    """A page signed in as a reader (a councillor)."""
+    for new in _new_page(browser, base_url=site):
+        yield sign_in(new, reader)
 
 
 @pytest.fixture
-def signed_in_page(editor: str, page: Page) -> Page:
-    """A page whose context has signed in through the real sign-in form."""
-    page.goto("/accounts/sign-in/?next=/glossary/")
-    page.get_by_label("Username").fill(editor)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/glossary/")
-    assert page.get_by_role("button", name=f"Sign out {editor}").is_visible()
-    return page
+def page_without_js(browser: Browser, site: str, reader: str) -> Iterator[Page]:
+    for new in _new_page(browser, base_url=site, java_script_enabled=False):
+        yield sign_in(new, reader)
+
+
+@pytest.fixture
+def signed_in_page(browser: Browser, site: str, editor: str) -> Iterator[Page]:
+    """A page signed in as a performance officer."""
+    for new in _new_page(browser, base_url=site):
+        yield sign_in(new, editor)

@@ -56,7 +56,7 @@ def test_scorecard_page_query_count_is_flat(db: None, client: Client) -> None:
     large = _queries(client)
     assert Indicator.objects.count() == 50
     assert large == small
-    assert small <= 12
+    assert small <= 16  # session, user and roles, six for the scorecard, periods, glossary, session save
 
 
 def test_export_query_count_is_flat(db: None, client: Client) -> None:

@@ -6,6 +6,7 @@ from django.test import Client
 
 from oversight.performance.models import Change, Observation
 from oversight.performance.services import LoadResult
+from tests.conftest import make_user
 
 
 def test_the_home_page_lists_the_scorecards(demo: LoadResult, client: Client) -> None:
@@ -62,19 +63,19 @@ def test_the_trend_view_shows_three_years_with_arrows(demo: LoadResult, client: 
 def test_exports_download(demo: LoadResult, client: Client, fmt: str) -> None:
     response = client.get(f"/scorecards/strategic/2011-12-Q1/export.{fmt}")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="oversight-strategic-2011-12-Q1.{fmt}"'
+    assert response["Content-Disposition"] == f'attachment; filename="oversight-strategic-2011-12-Q1-internal.{fmt}"'
     assert len(response.content) > 1000
 
 
-def test_editing_needs_a_signed_in_user(demo: LoadResult, client: Client) -> None:
-    response = client.get("/indicators/CSC-CORE-35WD/2011-12-Q2/edit/")
+def test_editing_needs_a_signed_in_user(demo: LoadResult, anonymous_client: Client) -> None:
+    response = anonymous_client.get("/indicators/CSC-CORE-35WD/2011-12-Q2/edit/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/sign-in/")
 
 
 @pytest.fixture
 def officer(db: None, client: Client) -> User:
-    user = User.objects.create_user("officer", password="a-long-test-password")
+    user = make_user("officer", "performance officer")
     client.force_login(user)
     return user
 

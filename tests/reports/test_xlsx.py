@@ -44,7 +44,10 @@ def test_title_rows_and_header_row(book: Workbook) -> None:
     sheet = book["Scorecard"]
     assert sheet["A1"].value == "Children & Families Strategic Performance Scorecard"
     assert sheet["A2"].value == "2011-12 Quarter 1 (April–June 2011)"
-    assert sheet["A3"].value == "Provisional data is marked; provisional figures are subject to change"
+    assert sheet["A3"].value == (
+        "Internal: not for publication (small numbers are not suppressed). Provisional data is marked; "
+        "provisional figures are subject to change"
+    )
     assert str(sheet["A4"].value).startswith("Generated ")
     assert [cell.value for cell in sheet[HEADER_ROW]] == [
         "Indicator",

@@ -44,6 +44,10 @@ class PeriodEditForm(forms.Form):
         return data
 
 
+class CommentaryForm(forms.Form):
+    text = forms.CharField(label="Commentary", widget=forms.Textarea(attrs={"rows": 8}))
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

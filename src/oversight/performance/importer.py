@@ -9,13 +9,14 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from oversight.core.periods import PeriodError, parse_period
+from oversight.core.units import round_half_up
 from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec, table_for_header
 
 Cell = str | Decimal | int | None
@@ -63,6 +64,7 @@ class FileRejected(Exception):
 
 
 MAX_ROWS = 200_000
+DECIMAL_PLACES = 4  # as stored (DecimalField decimal_places=4)
 _XLSX_MAGIC = b"PK\x03\x04"
 # A workbook may be compressed; refuse one that would unpack to more than this (a zip bomb).
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
@@ -76,8 +78,15 @@ def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
     if len(data) > max_bytes:
         raise FileRejected(Issue(name, None, None, f"the file is {len(data):,} bytes; the limit is {max_bytes:,}"))
     digest = hashlib.sha256(data).hexdigest()
-    is_workbook = data.startswith(_XLSX_MAGIC)
-    raw_tables = list(_xlsx_tables(name, data)) if is_workbook else [_csv_table(name, data)]
+    if data.startswith(_XLSX_MAGIC):
+        try:
+            raw_tables = list(_xlsx_tables(name, data))
+        except FileRejected:
+            raise
+        except Exception as error:  # zipfile and openpyxl raise many kinds for a damaged workbook
+            raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {error}")) from None
+    else:
+        raw_tables = [_csv_table(name, data)]
     tables = []
     for source, header, rows, sheet_kind in raw_tables:
         table = _type_table(source, header, rows, sheet_kind, issues)
@@ -137,14 +146,21 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
             continue  # guide sheets and anything else are not data
         rows: RawRows = []
         header: list[str] = []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = [_excel_value(cell) for cell in cells]
-            if number == 1:
-                header = [str(v) if v is not None else "" for v in values]
-                continue
-            if number > MAX_ROWS:
-                raise FileRejected(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
-            rows.append((number, values))
+        number = 0
+        try:
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                values = [_excel_value(cell) for cell in cells]
+                if number == 1:
+                    header = [str(v) if v is not None else "" for v in values]
+                    continue
+                if number > MAX_ROWS:
+                    raise FileRejected(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
+                rows.append((number, values))
+        except FileRejected:
+            raise
+        except Exception as error:  # a damaged sheet: openpyxl raises many kinds while reading rows
+            where = f"sheet '{sheet.title}'"
+            raise FileRejected(Issue(name, number + 1, None, f"{where} cannot be read: {error}")) from None
         yield f"{name}, sheet '{sheet.title}'", header, rows, sheet.title.strip().lower()
     book.close()
 
@@ -267,23 +283,23 @@ def _typed_cell(cell: object, column: Column, source: str, row: int, issues: lis
     return text
 
 
-def _number(cell: object, problem: object) -> Decimal | None:
-    assert callable(problem)
+def _number(cell: object, problem: Callable[[str], None]) -> Decimal | None:
     if isinstance(cell, bool):
         problem(f"'{cell}' is not a number")
         return None
     if isinstance(cell, Decimal):
-        return cell
-    if isinstance(cell, int | float):
-        return Decimal(repr(cell))
-    text = str(cell).strip().replace(",", "")
-    text = text.removesuffix("%").strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        problem(f"'{cell}' is not a number; put text such as 'n/a' or 'below 5%' in the note column")
-        return None
-    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        number = cell
+    elif isinstance(cell, int | float):
+        number = Decimal(repr(cell))
+    else:
+        text = str(cell).strip().replace(",", "").removesuffix("%").strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            problem(f"'{cell}' is not a number; put text such as 'n/a' or 'below 5%' in the note column")
+            return None
+    if not number.is_finite() or (number != 0 and number.adjusted() >= 12):
         problem(f"'{cell}' is not a usable number")
         return None
-    return number
+    # Figures are kept to four decimal places, rounded half up, so that re-importing a long float is a no-op.
+    return round_half_up(number, DECIMAL_PLACES).normalize() + 0

@@ -93,6 +93,14 @@ class Indicator(models.Model):
     legacy_ni_ref = models.CharField("previous National Indicator", max_length=40, blank=True)
     service_plan_code = models.CharField(max_length=60, blank=True)
     owner = models.CharField(max_length=200, blank=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_indicators",
+        help_text="The account that may update this indicator's commentary",
+    )
     minimum_cohort = models.PositiveIntegerField(null=True, blank=True)
     amber_tolerance = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4)
     tolerance_kind = models.CharField(max_length=10, choices=_choices(ToleranceKind), blank=True)

@@ -38,6 +38,8 @@ class Figure:
     provisional: bool = False
     cohort: int | None = None
     small_cohort: bool = False  # below the indicator's minimum cohort: show with a caution, do not rate
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
     @property
     def status_label(self) -> str:
@@ -142,7 +144,17 @@ def _figure(indicator: Indicator, observation: Observation | None, period: Perio
     text = indicator.show(observation.value) if observation.value is not None else (observation.note or "–")
     cohort, minimum = observation.cohort, indicator.minimum_cohort
     small = cohort is not None and minimum is not None and cohort < minimum
-    return Figure(period, observation.value, text, observation.note, observation.is_provisional, cohort, small)
+    return Figure(
+        period,
+        observation.value,
+        text,
+        observation.note,
+        observation.is_provisional,
+        cohort,
+        small,
+        observation.numerator,
+        observation.denominator,
+    )
 
 
 def _target(indicator: Indicator, target: Target | None, period: Period) -> TargetFigure | None:
@@ -168,7 +180,10 @@ def scorecards_all() -> QuerySet[Scorecard]:
 def scorecard_periods(scorecard: Scorecard) -> list[Period]:
     """The periods with any value on this scorecard, newest first: what the period picker offers."""
     codes = (
-        Observation.objects.filter(indicator__priority__scorecard=scorecard).values_list("period", flat=True).distinct()
+        Observation.objects.filter(indicator__priority__scorecard=scorecard)
+        .order_by()
+        .values_list("period", flat=True)
+        .distinct()
     )
     return sorted({parse_period(code) for code in codes}, key=lambda p: (p.start, -p.end.toordinal()), reverse=True)
 

@@ -455,3 +455,17 @@ def observation_computed(
     instance = writer.upsert(Observation, lookup, values, period=period, entity="value")
     assert isinstance(instance, Observation)
     return instance
+
+
+@transaction.atomic
+def indicator_assign_owner(
+    *, indicator: Indicator, owner: str, owner_user: Any, user: User, via: str = "web form"
+) -> Indicator:
+    """Set who owns an indicator (the name shown, and the account that may edit its commentary)."""
+    writer = _Writer(user, via)
+    current = Indicator.objects.get(pk=indicator.pk)
+    instance = writer.upsert(
+        Indicator, {"code": current.code}, {"owner": owner, "owner_user": owner_user}, entity="indicator"
+    )
+    assert isinstance(instance, Indicator)
+    return instance

@@ -28,6 +28,7 @@ urlpatterns = [
     path("scorecards/<slug:slug>/<period:period>/trend/", views.trend, name="trend"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("indicators/<str:code>/<period:period>/edit/", views.indicator_edit, name="indicator-edit"),
+    path("indicators/<str:code>/<period:period>/commentary/", views.commentary_edit, name="commentary-edit"),
     path("glossary/", views.glossary, name="glossary"),
     path("import/", views.import_upload, name="import"),
     path("import/template.xlsx", views.import_template_download, name="import-template"),

@@ -5,14 +5,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from oversight.accounts.access import forbidden
+from oversight.accounts.roles import Capability
+from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.performance import selectors, services
-from oversight.performance.forms import ImportForm, PeriodEditForm
+from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
 from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
 from oversight.reports import charts, exports
 from oversight.reports.template import import_template
@@ -59,8 +61,10 @@ def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> 
         raise Http404("Exports are csv, xlsx or pdf.")
     scorecard = get_object_or_404(Scorecard, slug=slug)
     view = selectors.scorecard_view(scorecard, _period(period))
-    response = HttpResponse(exports.render(view, fmt), content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt)}"'
+    publication = request.GET.get("for") == "publication" and fmt == "csv"
+    body = exports.render(view, fmt, publication=publication)
+    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt, publication=publication)}"'
     return response
 
 
@@ -74,11 +78,11 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     if "edit" in request.GET:  # the 'add or edit a period' form, without JavaScript
         return redirect("performance:indicator-edit", code=code, period=_period(request.GET["edit"]).code)
     detail = selectors.indicator_detail(code)
-    context = {"detail": detail, "charts": charts.history_charts(detail)}
+    may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
+    context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
     return render(request, "performance/indicator.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
@@ -109,11 +113,31 @@ def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse
     return render(request, "performance/indicator_edit.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def commentary_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, code=code)
+    if not user_can(request.user, Capability.EDIT_COMMENTARY, indicator):
+        return forbidden(request, "Owners can edit commentary only on the indicators assigned to them.")
+    the_period = _period(period)
+    current = Commentary.objects.filter(indicator=indicator, period=the_period.code).first()
+    form = CommentaryForm(request.POST or None, initial={"text": current.text if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commentary_save(
+                indicator=indicator, period=the_period.code, text=form.cleaned_data["text"], user=request.user
+            )
+        except services.ApplicationError as error:
+            form.add_error("text", str(error))
+        else:
+            return redirect("performance:indicator", code=indicator.code)
+    context = {"indicator": indicator, "period": the_period, "form": form}
+    return render(request, "performance/commentary_edit.html", context)
+
+
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "performance/glossary.html", {"entries": selectors.glossary_entries()})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -80,18 +80,38 @@ def row_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
     }
 
 
-def render_csv(view: ScorecardView) -> bytes:
+def publication_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
+    """``row_record`` with small numbers withheld, and every sentence that would repeat them withheld too."""
+    from oversight.reports.disclosure import WITHHELD, figure_for_publication
+
+    record = row_record(view, row)
+    if figure_for_publication(row, row.actual).suppressed:
+        record.update(value="c", rag="Not shown", rag_reason=WITHHELD, direction="Not shown", note="")
+        record.update(direction_reason=WITHHELD, direction_last_year=WITHHELD)
+    for index, figure in enumerate(row.outturns, start=1):
+        verdict = figure_for_publication(row, figure)
+        if verdict.suppressed:
+            record[f"outturn_{index}"] = "c"
+            record.update(direction_reason=WITHHELD, direction_last_year=WITHHELD)
+    return record
+
+
+def render_csv(view: ScorecardView, *, publication: bool = False) -> bytes:
+    """The scorecard as CSV. For publication, small numbers are suppressed; otherwise the file says it is internal."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
+    make = publication_record if publication else row_record
     for row in view.rows:
-        writer.writerow({key: safe_cell(value) for key, value in row_record(view, row).items()})
+        writer.writerow({key: safe_cell(value) for key, value in make(view, row).items()})
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 correctly
 
 
-def render(view: ScorecardView, fmt: str) -> bytes:
+def render(view: ScorecardView, fmt: str, *, publication: bool = False) -> bytes:
     if fmt == "csv":
-        return render_csv(view)
+        return render_csv(view, publication=publication)
+    if publication:
+        raise ValueError("only the CSV export can be prepared for publication so far; use --format csv")
     if fmt == "xlsx":
         from oversight.reports.xlsx import render_xlsx
 
@@ -103,5 +123,6 @@ def render(view: ScorecardView, fmt: str) -> bytes:
     raise ValueError(f"unknown export format {fmt!r}; use csv, xlsx or pdf")
 
 
-def filename(view: ScorecardView, fmt: str) -> str:
-    return f"oversight-{view.scorecard.slug}-{view.period.code}.{fmt}"
+def filename(view: ScorecardView, fmt: str, *, publication: bool = False) -> str:
+    kind = "publication" if publication else "internal"
+    return f"oversight-{view.scorecard.slug}-{view.period.code}-{kind}.{fmt}"

@@ -128,7 +128,11 @@ def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> Non
     lines = [
         (view.scorecard.title, Font(bold=True, size=14)),
         (view.period.label, Font(bold=True, size=12)),
-        ("Provisional data is marked; provisional figures are subject to change", Font(size=11)),
+        (
+            "Internal: not for publication (small numbers are not suppressed). Provisional data is marked; "
+            "provisional figures are subject to change",
+            Font(size=11),
+        ),
         (f"Generated {generated.day} {generated:%B %Y}", Font(size=10, color="505A5F")),
     ]
     for number, (value, font) in enumerate(lines, start=1):

@@ -1,0 +1,108 @@
+"""Who may open which page. Every URL name has a rule here; a page without one is refused (and fails the tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.template.loader import render_to_string
+
+from oversight.accounts.roles import Capability
+from oversight.accounts.services import user_capabilities
+
+PUBLIC = "public"
+Rule = Capability | str
+
+RULES: dict[str, Rule] = {
+    "sign-in": PUBLIC,
+    "sign-out": PUBLIC,
+    "static": PUBLIC,
+    "performance:home": Capability.VIEW,
+    "performance:scorecard-latest": Capability.VIEW,
+    "performance:scorecard": Capability.VIEW,
+    "performance:scorecard-export": Capability.VIEW,
+    "performance:trend": Capability.VIEW,
+    "performance:indicator": Capability.VIEW,
+    "performance:glossary": Capability.VIEW,
+    "performance:import-template": Capability.VIEW,
+    "performance:indicator-edit": Capability.EDIT_DATA,
+    "performance:commentary-edit": Capability.EDIT_COMMENTARY,  # owners: their own indicators (checked in the view)
+    "performance:import": Capability.EDIT_DATA,
+    "accounts:audit": Capability.ADMINISTER,
+    "accounts:audit-export": Capability.ADMINISTER,
+}
+# Every page of the admin site needs the administrator role (the admin also checks is_staff itself).
+NAMESPACE_RULES: dict[str, Rule] = {"admin": Capability.ADMINISTER}
+
+
+def rule_for(view_name: str) -> Rule | None:
+    if view_name in RULES:
+        return RULES[view_name]
+    namespace = view_name.split(":", 1)[0] if ":" in view_name else ""
+    return NAMESPACE_RULES.get(namespace)
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    body = render_to_string("accounts/forbidden.html", {"message": message}, request=request)
+    return HttpResponseForbidden(body)
+
+
+class AccessMiddleware:
+    """Sign-in for every page except those marked public, then the capability the page's rule asks for."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else ""
+        rule = rule_for(view_name)
+        if rule is None:
+            return forbidden(request, "This page has no access rule, so it is closed to everyone.")
+        if rule == PUBLIC:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if Capability(rule) not in user_capabilities(request.user):
+            return forbidden(request, _refusal(Capability(rule)))
+        return None
+
+
+def _refusal(capability: Capability) -> str:
+    return {
+        Capability.VIEW: "Your account has no role yet. Ask an administrator to give you one.",
+        Capability.EDIT_DATA: "Only performance officers and administrators can change figures, targets and imports.",
+        Capability.EDIT_COMMENTARY: "Only indicator owners, performance officers and administrators can edit "
+        "commentary.",
+        Capability.APPROVE: "Only approvers can sign off.",
+        Capability.ADMINISTER: "Only administrators can open this page.",
+        Capability.VIEW_CASES: "Only users with case-level access can see child-level records.",
+    }[capability]
+
+
+class SecurityHeadersMiddleware:
+    """A strict Content Security Policy: oversight's pages run no script and load nothing from elsewhere."""
+
+    POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/admin/"):  # the admin site ships its own inline scripts
+            response.setdefault("Content-Security-Policy", self.POLICY)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response

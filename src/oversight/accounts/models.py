@@ -1,0 +1,52 @@
+"""Sign-in attempts (for lockout) and the audit trail of everything that is not indicator data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SignInAttempt(models.Model):
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    succeeded = models.BooleanField()
+
+    class Meta:
+        ordering = ["-at"]
+        permissions = [("view_case_records", "Can see pseudonymised child-level records")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'signed in' if self.succeeded else 'failed'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """One recorded action: who, when, what, before and after. Written by services; never edited."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        ARCHIVE = "archive"
+        VIEW = "view"
+        SIGN_IN = "sign_in", "sign in"
+        SIGN_IN_FAILED = "sign_in_failed", "failed sign-in"
+        LOCKED = "locked", "account locked"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_repr}"

@@ -1,0 +1,60 @@
+"""Roles and what each may do. Pure data: the access rules and the tests read it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # read everything published internally
+    EDIT_DATA = "edit_data"  # values, targets, imports, the catalogue
+    EDIT_COMMENTARY = "edit_commentary"  # commentary (owners: on their own indicators only)
+    APPROVE = "approve"  # sign off quarters and recommendations
+    ADMINISTER = "administer"  # users, roles, the admin site, the audit trail
+    VIEW_CASES = "view_cases"  # drill through to pseudonymised child-level records
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    PERFORMANCE_OFFICER = "performance officer"
+    OWNER = "owner"
+    APPROVER = "approver"
+    READER = "reader"
+    CASE_ACCESS = "case-level access"  # a permission held alongside a role, never alone
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.ADMINISTRATOR: frozenset(
+        {Capability.VIEW, Capability.EDIT_DATA, Capability.EDIT_COMMENTARY, Capability.APPROVE, Capability.ADMINISTER}
+    ),
+    Role.PERFORMANCE_OFFICER: frozenset({Capability.VIEW, Capability.EDIT_DATA, Capability.EDIT_COMMENTARY}),
+    Role.OWNER: frozenset({Capability.VIEW, Capability.EDIT_COMMENTARY}),
+    Role.APPROVER: frozenset({Capability.VIEW, Capability.APPROVE}),
+    Role.READER: frozenset({Capability.VIEW}),
+    Role.CASE_ACCESS: frozenset({Capability.VIEW_CASES}),
+}
+
+# Roles whose edit rights reach only what is assigned to them.
+OWN_ONLY: dict[Capability, frozenset[Role]] = {Capability.EDIT_COMMENTARY: frozenset({Role.OWNER})}
+
+_DESCRIPTIONS = {
+    Role.ADMINISTRATOR: "Manages users and roles, and can do everything a performance officer and approver can.",
+    Role.PERFORMANCE_OFFICER: "Keeps the catalogue, loads data and targets, imports files, writes commentary.",
+    Role.OWNER: "Updates commentary on the indicators assigned to them, and nothing else.",
+    Role.APPROVER: "Signs off quarters and recommendations.",
+    Role.READER: "Reads everything published internally; changes nothing. For councillors and observers.",
+    Role.CASE_ACCESS: "May see the pseudonymised child-level records behind a computed figure.",
+}
+
+
+def capabilities_of(roles: set[Role], *, superuser: bool = False) -> frozenset[Capability]:
+    if superuser:
+        return frozenset(Capability)
+    granted: set[Capability] = set()
+    for role in roles:
+        granted |= ROLE_CAPABILITIES[role]
+    return frozenset(granted)

@@ -1,0 +1,284 @@
+"""Run measures: each is an SQL file and a YAML card in ``casework/measures``, computed for a period.
+
+A measure's SQL takes the window's first and last days and the council as named parameters
+(``$period_start``, ``$period_end``, ``$la``, NULL for every council loaded) and returns one row per council:
+``la, numerator, denominator``. The value is worked out here from the card's unit, in ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from oversight.casework.issues import CaseworkError
+from oversight.casework.store import CaseworkStore, InputFile
+from oversight.casework.workdays import WorkingDayConvention
+from oversight.core.periods import Period
+from oversight.core.rag import Polarity
+from oversight.core.units import Unit
+
+PARAMETERS = frozenset({"period_start", "period_end", "la"})
+UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000})
+_STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
+
+
+class TimeBasis(StrEnum):
+    SNAPSHOT = "snapshot"  # counted on the last day of the period
+    EVENTS = "events_in_period"  # events dated in the period
+    COHORT_AT_END = "cohort_at_end"  # a cohort on the last day, judged on what happened in the period or before
+
+    @property
+    def description(self) -> str:
+        return {
+            TimeBasis.SNAPSHOT: "a snapshot on the last day of the period",
+            TimeBasis.EVENTS: "events dated from the first to the last day of the period, both included",
+            TimeBasis.COHORT_AT_END: (
+                "children in the cohort on the last day of the period, judged on what happened during it (or before)"
+            ),
+        }[self]
+
+
+@dataclass(frozen=True)
+class MeasureCard:
+    """What a measure counts and how, as the cards state it; ``sql`` is the query that counts it."""
+
+    id: str
+    version: int
+    title: str
+    definition: str
+    numerator: str
+    denominator: str | None
+    inclusions: tuple[str, ...]
+    exclusions: tuple[str, ...]
+    time_basis: TimeBasis
+    working_day_convention: WorkingDayConvention | None
+    polarity: Polarity
+    unit: Unit
+    decimal_places: int
+    legacy_ni: str | None
+    dfe_measure_id: str | None
+    published_as: str | None
+    source_tables: tuple[str, ...]
+    year_end_only: bool  # the return records it once a year, at 31 March
+    rules_unverified: tuple[str, ...]
+    sql: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} v{self.version}"
+
+
+_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "version": (int,),
+    "title": (str,),
+    "definition": (str,),
+    "numerator": (str,),
+    "denominator": (str, type(None)),
+    "inclusions": (list,),
+    "exclusions": (list,),
+    "time_basis": (str,),
+    "working_day_convention": (str, type(None)),
+    "polarity": (str,),
+    "unit": (str,),
+    "decimal_places": (int,),
+    "legacy_ni": (str, type(None)),
+    "dfe_measure_id": (str, type(None)),
+    "published_as": (str, type(None)),
+    "source_tables": (list,),
+    "year_end_only": (bool,),
+    "rules_unverified": (list,),
+}
+
+
+def sql_parameters(sql: str) -> set[str]:
+    """The named parameters (``$period_end``) an SQL text uses, outside its comments."""
+    code = re.sub(r"--[^\n]*", "", sql)
+    return set(re.findall(r"\$([a-z_]+)", code))
+
+
+def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> MeasureCard:
+    """Check a card's fields and build it; every problem is listed in one CaseworkError."""
+    problems = [f"no '{key}'" for key in _FIELDS if key not in data]
+    problems += [f"'{key}' is not a card field" for key in data if key not in _FIELDS]
+    for key, kinds in _FIELDS.items():
+        if key in data and not isinstance(data[key], kinds):
+            problems.append(f"'{key}' should be {' or '.join(k.__name__ for k in kinds)}")
+    if not problems:
+        for key, enum in (("time_basis", TimeBasis), ("polarity", Polarity), ("unit", Unit)):
+            if data[key] not in {member.value for member in enum}:
+                problems.append(f"'{key}' is '{data[key]}'; use one of {', '.join(m.value for m in enum)}")
+        if data["unit"] not in UNITS:
+            problems.append(f"unit '{data['unit']}' is not one the engine computes")
+        convention = data["working_day_convention"]
+        if convention is not None and convention not in {c.value for c in WorkingDayConvention}:
+            problems.append(f"'working_day_convention' is '{convention}'")
+        if data["unit"] == Unit.PERCENT and data["denominator"] is None:
+            problems.append("a percentage needs a denominator")
+        if data["id"] != name:
+            problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
+        unknown = sql_parameters(sql) - PARAMETERS
+        if unknown:
+            problems.append(
+                f"the SQL uses parameters {', '.join(sorted(unknown))}; only {', '.join(sorted(PARAMETERS))}"
+            )
+    if problems:
+        raise CaseworkError(f"measure card {name}.yml: " + "; ".join(problems))
+    convention = data["working_day_convention"]
+    return MeasureCard(
+        id=data["id"],
+        version=data["version"],
+        title=data["title"].strip(),
+        definition=" ".join(data["definition"].split()),
+        numerator=" ".join(data["numerator"].split()),
+        denominator=" ".join(data["denominator"].split()) if data["denominator"] else None,
+        inclusions=tuple(" ".join(str(i).split()) for i in data["inclusions"]),
+        exclusions=tuple(" ".join(str(i).split()) for i in data["exclusions"]),
+        time_basis=TimeBasis(data["time_basis"]),
+        working_day_convention=WorkingDayConvention(convention) if convention else None,
+        polarity=Polarity(data["polarity"]),
+        unit=Unit(data["unit"]),
+        decimal_places=data["decimal_places"],
+        legacy_ni=data["legacy_ni"],
+        dfe_measure_id=data["dfe_measure_id"],
+        published_as=" ".join(data["published_as"].split()) if data["published_as"] else None,
+        source_tables=tuple(str(t) for t in data["source_tables"]),
+        year_end_only=data["year_end_only"],
+        rules_unverified=tuple(" ".join(str(r).split()) for r in data["rules_unverified"]),
+        sql=sql,
+    )
+
+
+@cache
+def measure_cards() -> tuple[MeasureCard, ...]:
+    """Every measure in the catalogue, by id."""
+    folder = resources.files("oversight.casework.measures")
+    cards = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yml"):
+            continue
+        name = entry.name.removesuffix(".yml")
+        sql_file = folder.joinpath(f"{name}.sql")
+        if not sql_file.is_file():
+            raise CaseworkError(f"measure card {entry.name} has no {name}.sql beside it")
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise CaseworkError(f"measure card {entry.name} is not a YAML mapping")
+        cards.append(card_from_mapping(data, sql_file.read_text(encoding="utf-8"), name=name))
+    return tuple(cards)
+
+
+def measure_card(measure_id: str) -> MeasureCard:
+    for card in measure_cards():
+        if card.id == measure_id:
+            return card
+    known = ", ".join(card.id for card in measure_cards())
+    raise CaseworkError(f"there is no measure '{measure_id}'; the measures are: {known}")
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    card: MeasureCard
+    la: str
+    period: Period
+    window_start: date
+    window_end: date
+    numerator: int
+    denominator: int | None
+    value: Decimal | None
+    inputs: tuple[InputFile, ...]
+
+    @property
+    def source(self) -> str:
+        return f"casework measure {self.card.id} v{self.card.version}"
+
+
+def measure_window(period: Period, *, to_date: bool = False) -> tuple[date, date]:
+    """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far."""
+    start = period.fiscal_year.start if to_date else period.start
+    return start, period.end
+
+
+def measure_value(card: MeasureCard, numerator: int, denominator: int | None) -> Decimal | None:
+    """The figure from its parts: a percentage of the denominator, or the count itself. None when 0 of 0."""
+    if card.unit is Unit.COUNT:
+        return Decimal(numerator)
+    if not denominator:
+        return None
+    scale = Decimal(100) if card.unit is Unit.PERCENT else Decimal(10_000)
+    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(_STORED_PLACES, rounding=ROUND_HALF_UP)
+
+
+def measure_compute(
+    store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
+) -> list[MeasureResult]:
+    """Compute a measure for a period, for one council or each council loaded."""
+    start, end = measure_window(period, to_date=to_date)
+    if card.year_end_only and (end.month, end.day) != (3, 31):
+        raise CaseworkError(
+            f"{card.id} is recorded once a year, at 31 March; choose a period that ends on 31 March "
+            f"(such as {period.fiscal_year.code}), not {period.code}"
+        )
+    las = store.las()
+    if la is not None and la not in las:
+        raise CaseworkError(f"no returns are loaded for the council '{la}'; loaded: {', '.join(las) or 'none'}")
+    for council in [la] if la is not None else las:
+        latest = store.year_ending_latest(council)
+        if latest is not None and end > date(latest, 3, 31):
+            raise CaseworkError(
+                f"the returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
+                f"{end:%d %B %Y}: load the return that covers it"
+            )
+    used = sql_parameters(card.sql)
+    parameters = {
+        name: value for name, value in (("period_start", start), ("period_end", end), ("la", la)) if name in used
+    }
+    results = []
+    for council, numerator, denominator in store.query(card.sql, parameters):
+        number = int(numerator)
+        whole = int(denominator) if denominator is not None else None
+        results.append(
+            MeasureResult(
+                card=card,
+                la=str(council),
+                period=period,
+                window_start=start,
+                window_end=end,
+                numerator=number,
+                denominator=whole,
+                value=measure_value(card, number, whole),
+                inputs=tuple(store.inputs(str(council), card.source_tables)),
+            )
+        )
+    return results
+
+
+def measure_results_record(
+    store: CaseworkStore, results: Sequence[MeasureResult], *, run_at: datetime, run_by: str
+) -> list[int]:
+    """Keep each result, with the files it was computed from, in the store's runs table; returns the run ids."""
+    return [
+        store.run_record(
+            measure=r.card.id,
+            measure_version=r.card.version,
+            period=r.period.code,
+            window=(r.window_start, r.window_end),
+            la=r.la,
+            numerator=r.numerator,
+            denominator=r.denominator,
+            value=r.value,
+            load_ids=[i.load_id for i in r.inputs],
+            run_at=run_at,
+            run_by=run_by,
+        )
+        for r in results
+    ]

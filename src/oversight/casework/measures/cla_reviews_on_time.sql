@@ -1,0 +1,62 @@
+-- NI 66: of the children looked after at the end of the period who had a review fall due in it, those whose
+-- reviews were all held on time. Reviews count from the start of the current period of care. The first is
+-- due within 20 working days of it, the second within 3 months of the first, each later one within 6 months
+-- of the one before; one more falls due after the last review held. A review is in scope when it fell due
+-- in the period, or was held in it, or fell due before it and had still not been held.
+WITH cohort AS (
+    SELECT la, child, period_of_care_start, period_of_care_end
+    FROM looked_after_on(CAST($period_end AS DATE))
+),
+
+care_reviews AS (
+    SELECT
+        c.la,
+        c.child,
+        r.review,
+        row_number() OVER (PARTITION BY c.la, c.child ORDER BY r.review) AS review_number
+    FROM cohort AS c
+    JOIN reviews AS r ON r.la = c.la AND r.child = c.child
+    WHERE r.review >= c.period_of_care_start
+        AND (c.period_of_care_end IS NULL OR r.review <= c.period_of_care_end)
+),
+
+events AS (
+    SELECT la, child, review_number, review AS held FROM care_reviews
+    UNION ALL
+    SELECT c.la, c.child, coalesce(max(r.review_number), 0) + 1 AS review_number, CAST(NULL AS DATE) AS held
+    FROM cohort AS c
+    LEFT JOIN care_reviews AS r ON r.la = c.la AND r.child = c.child
+    GROUP BY c.la, c.child
+),
+
+due AS (
+    SELECT
+        e.la,
+        e.child,
+        e.held,
+        CASE
+            WHEN e.review_number = 1 THEN add_working_days(c.period_of_care_start, 20)
+            WHEN e.review_number = 2 THEN add_months(lag(e.held) OVER w, 3)
+            ELSE add_months(lag(e.held) OVER w, 6)
+        END AS due_by
+    FROM events AS e
+    JOIN cohort AS c ON c.la = e.la AND c.child = e.child
+    WINDOW w AS (PARTITION BY e.la, e.child ORDER BY e.review_number)
+),
+
+judged AS (
+    SELECT la, child, bool_and(held IS NOT NULL AND held <= due_by) AS all_on_time
+    FROM due
+    WHERE due_by <= CAST($period_end AS DATE)
+        AND (due_by >= CAST($period_start AS DATE) OR held IS NULL OR held >= CAST($period_start AS DATE))
+    GROUP BY la, child
+)
+
+SELECT
+    councils.la,
+    count(*) FILTER (WHERE judged.all_on_time) AS numerator,
+    count(judged.child) AS denominator
+FROM councils(CAST($la AS VARCHAR)) AS councils
+LEFT JOIN judged ON judged.la = councils.la
+GROUP BY councils.la
+ORDER BY councils.la

@@ -1,0 +1,78 @@
+"""Pseudonymous child identifiers: a keyed hash of the council and the child's identifier in its return.
+
+The same child in the same council's returns always gets the same pseudonym, so years link up; without the
+key no one can go from a pseudonym back to a child, or test a guessed identifier against it. The key is a
+secret of the deployment: ``OVERSIGHT_PSEUDONYM_KEY`` in Django settings or, failing that, the environment.
+A database remembers a fingerprint of the key it was loaded with, so a load with a different key is refused
+rather than silently splitting every child in two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+KEY_SETTING = "OVERSIGHT_PSEUDONYM_KEY"
+MINIMUM_KEY_LENGTH = 32
+# A published key for tests and local experiments only: anyone can reverse pseudonyms made with it by guessing.
+DEVELOPMENT_KEY = "oversight-development-key-never-use-with-real-data"
+_SEPARATOR = "\x1f"  # cannot occur in an LA code or a child identifier, so ("A", "BC") and ("AB", "C") differ
+
+
+class PseudonymKeyError(Exception):
+    """The pseudonymisation key is missing or unusable; the message says how to set one."""
+
+
+@dataclass(frozen=True)
+class Pseudonymiser:
+    key: bytes
+    is_development_key: bool = False
+
+    def __post_init__(self) -> None:
+        if len(self.key) < MINIMUM_KEY_LENGTH:
+            raise PseudonymKeyError(
+                f"the pseudonymisation key is {len(self.key)} characters; use at least {MINIMUM_KEY_LENGTH}, "
+                'e.g. from: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+            )
+
+    def child(self, la: str, child_id: str) -> str:
+        """The pseudonym of a child: 64 hex characters, HMAC-SHA256 of the LA and the child's identifier."""
+        message = f"{la.strip()}{_SEPARATOR}{child_id.strip()}".encode()
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the key without revealing it, so a database can refuse a load made with another key."""
+        return hmac.new(self.key, b"oversight pseudonym key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+    def __repr__(self) -> str:  # never print the key
+        return f"Pseudonymiser(fingerprint={self.fingerprint!r}, is_development_key={self.is_development_key})"
+
+
+def pseudonymiser_configured(*, allow_development_key: bool = False) -> Pseudonymiser:
+    """The deployment's pseudonymiser: the key from Django settings, else the environment.
+
+    Without a key this refuses, unless ``allow_development_key`` (the command line's ``--development-key``)
+    asks for the published development key, which is for tests and synthetic data only.
+    """
+    key = _key_from_settings() or os.environ.get(KEY_SETTING, "")
+    if key:
+        return Pseudonymiser(key.encode())
+    if allow_development_key:
+        return Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
+    raise PseudonymKeyError(
+        f"no pseudonymisation key: set {KEY_SETTING} in the environment (at least {MINIMUM_KEY_LENGTH} "
+        "characters, kept secret and the same for every load), or use --development-key for synthetic data"
+    )
+
+
+def _key_from_settings() -> str:
+    try:
+        from django.conf import settings
+    except ImportError:  # pragma: no cover - Django is a dependency; the core of this module does not need it
+        return ""
+    if not settings.configured:
+        return ""
+    return str(getattr(settings, KEY_SETTING, "") or "")

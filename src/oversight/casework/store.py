@@ -1,0 +1,405 @@
+"""The case-level store: one DuckDB file of pseudonymised returns, and the one class that opens it.
+
+The store is attached to an in-memory DuckDB workspace only when something is to be written or read, so a
+load that is rejected never creates or touches the file: files are read and checked in the workspace's
+temporary tables first (``readers.ssda903``), then written in one transaction.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+
+from oversight.casework import workdays
+from oversight.casework.issues import CaseworkError, Issue
+from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedFile, read_ssda903
+
+SCHEMA_VERSION = "1"
+# Working days are tabulated for these years; a date outside them has no working-day count.
+CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
+
+QUALITY_RULES = {
+    "unknown_code": "a code that is not in the return's code list",
+    "duplicate_row": "a row repeated in the same file and return (only the first was loaded)",
+    "episode_ends_before_start": "an episode that ends before it starts",
+    "episodes_overlap": "an episode that overlaps the child's next episode",
+    "episode_before_birth": "an episode that starts before the child was born",
+    "episode_end_incomplete": "an episode with an end date but no reason it ceased, or the other way round",
+    "child_not_in_header": "a child with episodes but no header row (no date of birth)",
+    "missing_ends_before_start": "a missing or away incident that ends before it starts",
+}
+
+
+def _sql(name: str) -> str:
+    return resources.files("oversight.casework").joinpath(name).read_text(encoding="utf-8")
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name, e.g. in a container without a passwd entry
+        return "unknown"
+
+
+@dataclass
+class TableLoad:
+    table: str
+    rows: int = 0  # rows read from the files
+    new: int = 0  # rows whose key the store did not hold before
+
+
+@dataclass
+class LoadResult:
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)  # files already loaded, byte for byte
+    tables: dict[str, TableLoad] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
+    quality: dict[str, int] = field(default_factory=dict)  # data-quality issues by rule, for the councils loaded
+    las: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    la: str
+    table: str
+    rule: str
+    field: str | None
+    message: str
+    file: str | None
+    row: int | None
+
+    def __str__(self) -> str:
+        where = self.file or self.table
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    load_id: int
+    file_name: str
+    sha256: str
+
+
+class CaseworkStore:
+    """The DuckDB file of case-level records. Use as a context manager, or call ``close``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.connection = duckdb.connect()
+        self._attached = False
+
+    def __enter__(self) -> CaseworkStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def open(self, *, create: bool = False) -> None:
+        """Attach the store file (creating it and its tables if ``create``) and build the shared views."""
+        if self._attached:
+            return
+        if not create and not self.exists:
+            raise CaseworkError(f"there is no casework store at {self.path}; load returns into it first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = self.connection
+        try:
+            con.execute(f"ATTACH '{_literal(str(self.path))}' AS store")
+        except duckdb.IOException as error:
+            if "lock" in str(error).lower():
+                raise CaseworkError(
+                    f"{self.path} is in use by another oversight command; try again when it has finished"
+                ) from None
+            raise CaseworkError(f"{self.path} cannot be opened: {error}") from None
+        con.execute("USE store")
+        con.execute(_sql("schema.sql"))
+        stored = con.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+        if stored is None:
+            con.execute("INSERT INTO meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
+        elif stored[0] != SCHEMA_VERSION:
+            raise CaseworkError(
+                f"{self.path} has schema version {stored[0]}; this version of oversight reads {SCHEMA_VERSION}"
+            )
+        self._build_working_days()
+        con.execute(_sql("views.sql"))
+        self._attached = True
+
+    def _build_working_days(self) -> None:
+        holidays = [
+            day for year in range(CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR + 1) for day in workdays.bank_holidays(year)
+        ]
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE working_days AS "
+            "SELECT calendar_day, is_working, "
+            "CAST(sum(CAST(is_working AS INTEGER)) OVER (ORDER BY calendar_day) AS INTEGER) AS working_rank "
+            "FROM (SELECT CAST(d AS DATE) AS calendar_day, "
+            "isodow(d) <= 5 AND NOT list_contains($holidays, CAST(d AS DATE)) AS is_working "
+            "FROM range($first, $last, INTERVAL 1 DAY) AS t(d))",
+            {
+                "holidays": holidays,
+                "first": date(CALENDAR_FIRST_YEAR, 1, 1),
+                "last": date(CALENDAR_LAST_YEAR + 1, 1, 1),
+            },
+        )
+
+    # Loading --------------------------------------------------------------------------------------------
+
+    def load(
+        self,
+        paths: Iterable[Path],
+        *,
+        pseudonymiser: Pseudonymiser,
+        la: str | None = None,
+        year_ending: int | None = None,
+        user: str | None = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> LoadResult:
+        """Load SSDA903 CSV files: all of them, or, if any has a structural problem, none.
+
+        A file already loaded (the same bytes, for the same council) is skipped. A row already held (the same
+        council, child and natural key) is replaced by the row from a later return, or by a later load of the
+        same return; an earlier return loaded later does not replace it.
+        """
+        paths = list(paths)
+        result = LoadResult(files=len(paths))
+        read = read_ssda903(
+            paths,
+            pseudonymiser=pseudonymiser,
+            la=la,
+            year_ending=year_ending,
+            connection=self.connection,
+            progress=progress,
+        )
+        try:
+            result.issues, result.notices = read.issues, read.notices
+            if read.ok:
+                self._write_all(read, result, pseudonymiser, user or current_user())
+        finally:
+            _drop_staging(self.connection, read)
+        return result
+
+    def _write_all(self, read: ReadResult, result: LoadResult, pseudonymiser: Pseudonymiser, user: str) -> None:
+        """Write every checked file in one transaction, then rerun the data-quality checks."""
+        self.open(create=True)
+        try:
+            self._check_key(pseudonymiser)
+        except CaseworkError as error:
+            result.issues.append(Issue(self.path.name, None, None, str(error)))
+            return
+        result.las = tuple(sorted({la for staged in read.files for la in staged.las}))
+        con = self.connection
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for staged in read.files:
+                if self._already_loaded(staged):
+                    result.skipped.append(staged.name)
+                    continue
+                self._write(staged, result, user)
+            con.execute(_sql("quality.sql"))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        result.quality = self.quality_counts(result.las)
+
+    def _check_key(self, pseudonymiser: Pseudonymiser) -> None:
+        """Remember the key's fingerprint on first load; refuse a load made with another key."""
+        row = self.connection.execute("SELECT value FROM meta WHERE name = 'pseudonym_key'").fetchone()
+        if row is None:
+            self.connection.execute(
+                "INSERT INTO meta VALUES ('pseudonym_key', $fingerprint)", {"fingerprint": pseudonymiser.fingerprint}
+            )
+        elif row[0] != pseudonymiser.fingerprint:
+            raise CaseworkError(
+                f"this store was loaded with a different pseudonymisation key (fingerprint {row[0]}, this key's is "
+                f"{pseudonymiser.fingerprint}); load with the same key, or into a new store: with two keys every "
+                "child would appear twice"
+            )
+
+    def _already_loaded(self, staged: StagedFile) -> bool:
+        if not staged.las:
+            return False
+        row = self.connection.execute(
+            "SELECT count(DISTINCT la) FROM loads WHERE sha256 = $sha AND la IN (SELECT unnest($las))",
+            {"sha": staged.sha256, "las": list(staged.las)},
+        ).fetchone()
+        return row is not None and row[0] == len(staged.las)
+
+    def _write(self, staged: StagedFile, result: LoadResult, user: str) -> None:
+        con, spec, typed = self.connection, staged.spec, staged.typed
+        assert typed is not None
+        columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *(c.stored_name for c in spec.stored)]
+        columns += ["return_year", "load_id", "source_row"]
+        key = ["la", "child", *spec.key]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
+        loaded_at = datetime.now(UTC)
+        for la in staged.las:
+            rows = con.execute(f"SELECT count(*) FROM {typed} WHERE la = $la", {"la": la}).fetchone()
+            year_row = (
+                con.execute(f"SELECT max(decom) FROM {typed} WHERE la = $la", {"la": la}).fetchone()
+                if spec.name == "episodes"
+                else None
+            )
+            year_ending = staged.year_ending
+            if year_row is not None and year_row[0] is not None:
+                latest: date = year_row[0]
+                year_ending = latest.year + (1 if latest.month >= 4 else 0)
+            load_row = con.execute(
+                "INSERT INTO loads (file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
+                "VALUES ($file, $sha, $table, $la, $year, $rows, $at, $by) RETURNING load_id",
+                {
+                    "file": staged.name,
+                    "sha": staged.sha256,
+                    "table": spec.name,
+                    "la": la,
+                    "year": year_ending,
+                    "rows": rows[0] if rows else 0,
+                    "at": loaded_at,
+                    "by": user,
+                },
+            ).fetchone()
+            assert load_row is not None
+            load_id = int(load_row[0])
+            held = con.execute(
+                f"SELECT count(*) FROM {typed} t JOIN {spec.table} s USING ({', '.join(key)}) "
+                "WHERE t.is_kept AND t.la = $la",
+                {"la": la},
+            ).fetchone()
+            kept = con.execute(f"SELECT count(*) FROM {typed} WHERE is_kept AND la = $la", {"la": la}).fetchone()
+            counts.rows += int(rows[0]) if rows else 0
+            counts.new += (int(kept[0]) if kept else 0) - (int(held[0]) if held else 0)
+            selected = ", ".join("$load_id" if c == "load_id" else c for c in columns)
+            con.execute(
+                f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} "
+                f"WHERE is_kept AND la = $la ON CONFLICT DO UPDATE SET {updates} "
+                f"WHERE (coalesce(excluded.return_year, -1), excluded.load_id) >= "
+                f"(coalesce({spec.table}.return_year, -1), {spec.table}.load_id)",
+                {"la": la, "load_id": load_id},
+            )
+            con.execute(
+                "INSERT INTO data_quality SELECT 'load', la, table_name, child, rule, field, value, message, "
+                "$load_id, source_row FROM stage_quality WHERE file = $file AND la = $la",
+                {"load_id": load_id, "file": staged.name, "la": la},
+            )
+
+    def run_record(
+        self,
+        *,
+        measure: str,
+        measure_version: int,
+        period: str,
+        window: tuple[date, date],
+        la: str,
+        numerator: int,
+        denominator: int | None,
+        value: Decimal | None,
+        load_ids: Sequence[int],
+        run_at: datetime,
+        run_by: str,
+    ) -> int:
+        """Record one computed figure and the loads it was computed from; returns its run id."""
+        row = self.query(
+            "INSERT INTO runs (run_at, run_by, measure, measure_version, period, period_start, period_end, la, "
+            "numerator, denominator, value, load_ids) VALUES ($at, $by, $measure, $version, $period, $start, $end, "
+            "$la, $numerator, $denominator, $value, $load_ids) RETURNING run_id",
+            {
+                "at": run_at,
+                "by": run_by,
+                "measure": measure,
+                "version": measure_version,
+                "period": period,
+                "start": window[0],
+                "end": window[1],
+                "la": la,
+                "numerator": numerator,
+                "denominator": denominator,
+                "value": value,
+                "load_ids": list(load_ids),
+            },
+        )
+        return int(row[0][0])
+
+    # Reading --------------------------------------------------------------------------------------------
+
+    def query(self, sql: str, parameters: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        self.open()
+        return self.connection.execute(sql, parameters or {}).fetchall()
+
+    def las(self) -> tuple[str, ...]:
+        return tuple(str(row[0]) for row in self.query("SELECT DISTINCT la FROM loads ORDER BY la"))
+
+    def quality_counts(self, las: Sequence[str] | None = None) -> dict[str, int]:
+        """Data-quality issues by rule, most frequent first, for the given councils (default: all)."""
+        rows = self.query(
+            "SELECT rule, count(*) FROM data_quality WHERE $las IS NULL OR la IN (SELECT unnest($las)) "
+            "GROUP BY rule ORDER BY count(*) DESC, rule",
+            {"las": list(las) if las is not None else None},
+        )
+        return {str(rule): int(count) for rule, count in rows}
+
+    def quality_issues(self, la: str | None = None) -> list[QualityIssue]:
+        rows = self.query(
+            "SELECT q.la, q.table_name, q.rule, q.field, q.message, l.file_name, q.source_row "
+            "FROM data_quality q LEFT JOIN loads l USING (load_id) WHERE $la IS NULL OR q.la = $la "
+            "ORDER BY q.la, l.file_name, q.source_row, q.rule",
+            {"la": la},
+        )
+        return [QualityIssue(*row) for row in rows]
+
+    def year_ending_latest(self, la: str) -> int | None:
+        """The latest collection year of the council's episodes loaded (2018 for 2017-18)."""
+        row = self.query("SELECT max(year_ending) FROM loads WHERE la = $la AND table_name = 'episodes'", {"la": la})
+        return int(row[0][0]) if row and row[0][0] is not None else None
+
+    def inputs(self, la: str, tables: Sequence[str]) -> list[InputFile]:
+        """The loaded files whose rows a measure over ``tables`` reads for a council: its lineage."""
+        unions = " UNION ".join(
+            f"SELECT DISTINCT load_id FROM {TABLES_BY_NAME[t].table if t in TABLES_BY_NAME else t} WHERE la = $la"
+            for t in tables
+        )
+        rows = self.query(
+            f"SELECT load_id, file_name, sha256 FROM loads WHERE load_id IN ({unions}) ORDER BY file_name, load_id",
+            {"la": la},
+        )
+        return [InputFile(int(load_id), str(name), str(sha)) for load_id, name, sha in rows]
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:
+    """The workspace keeps no child's identifier, raw or not, once a load is written."""
+    for staged in read.files:
+        for table in (staged.raw, staged.typed, f"lines_{staged.raw}"):
+            if table:
+                con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
+    con.execute("DROP TABLE IF EXISTS temp.main.pseudonyms")
+
+
+def _literal(text: str) -> str:
+    return text.replace("'", "''")

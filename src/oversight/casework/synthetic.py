@@ -1,0 +1,225 @@
+"""Seeded synthetic SSDA903 returns: councils' children in care over several years, written as the CSV tables.
+
+For benchmarks and tests at scale; every child is invented. The same seed gives the same files, byte for
+byte. Each child's history is drawn first (entry, placements, legal status changes, reviews, missing
+incidents, leaving care), then cut into one return per year: the episodes open at some time in the year
+(open ones without an end date), that year's reviews and missing incidents, the header rows of the
+children in the return and an OC2 row for each child looked after for 12 months at 31 March.
+``SyntheticCouncil.truth`` keeps the counts the generator knows, to check the engine against.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+SEX_CODES = ("1", "2")
+ETHNIC_CODES = ("WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "AIND", "APKN", "BCRB", "BAFR", "CHNE", "OOTH", "REFU")
+PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6", "K2", "R1", "H5", "P1", "S1", "Z1")
+LEGAL_STATUSES = ("C1", "C2", "V2", "E1", "J2")
+CEASED = ("E4A", "E4B", "E11", "E41", "E45", "E13", "E8", "E3")
+
+
+def _format(day: date | None) -> str:
+    return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+@dataclass
+class _Episode:
+    decom: date
+    rne: str
+    ls: str
+    place: str
+    provider: str
+    urn: str
+    dec: date | None = None
+    rec: str | None = None
+
+
+@dataclass
+class _Child:
+    child_id: str
+    sex: str
+    dob: date
+    ethnic: str
+    episodes: list[_Episode] = field(default_factory=list)
+    reviews: list[date] = field(default_factory=list)
+    missing: list[tuple[str, date, date | None]] = field(default_factory=list)
+    health: tuple[int, int, int] = (1, 1, 1)
+    short_breaks: bool = False
+
+    @property
+    def entered(self) -> date:
+        return self.episodes[0].decom
+
+    @property
+    def left(self) -> date | None:
+        return self.episodes[-1].dec
+
+    def looked_after_on(self, day: date) -> bool:
+        return self.entered <= day and (self.left is None or self.left > day)
+
+
+@dataclass
+class SyntheticCouncil:
+    code: str
+    children: list[_Child]
+    first_year_ending: int
+    last_year_ending: int
+
+    def truth(self, year_ending: int) -> dict[str, int]:
+        """What the generator knows about a collection year: children looked after at 31 March, starts, ceases.
+
+        Children on short breaks are left out, as the measures leave them out.
+        """
+        start, end = date(year_ending - 1, 4, 1), date(year_ending, 3, 31)
+        children = [c for c in self.children if not c.short_breaks]
+        return {
+            "cla_count_at_end": sum(c.looked_after_on(end) for c in children),
+            "cla_starts": sum(start <= c.entered <= end for c in children),
+            "cla_ceases": sum(c.left is not None and start <= c.left <= end for c in children),
+        }
+
+
+def synthetic_council(
+    code: str, *, seed: int, first_year_ending: int, last_year_ending: int, starts_per_year: int = 250
+) -> SyntheticCouncil:
+    """One council's children, entering care from five years before the first return to the last one's end."""
+    rng = random.Random(f"{seed}:{code}")
+    begin, finish = date(first_year_ending - 6, 4, 1), date(last_year_ending, 3, 31)
+    days = (finish - begin).days
+    count = starts_per_year * days // 365
+    children = [
+        _draw_child(rng, f"{code[-3:]}{n:06d}", begin + timedelta(days=rng.randrange(days)), finish)
+        for n in range(count)
+    ]
+    return SyntheticCouncil(code, children, first_year_ending, last_year_ending)
+
+
+def _draw_child(rng: random.Random, child_id: str, entered: date, horizon: date) -> _Child:
+    age_days = int(rng.triangular(0, 17.5, 9) * 365.25)
+    dob = entered - timedelta(days=age_days)
+    child = _Child(child_id, rng.choice(SEX_CODES), dob, rng.choice(ETHNIC_CODES))
+    eighteenth = date(dob.year + 18, dob.month, 28 if (dob.month, dob.day) == (2, 29) else dob.day)
+    stay = int(rng.expovariate(1 / 700))
+    leaves: date | None = entered + timedelta(days=max(stay, 1))
+    if leaves is not None and leaves >= eighteenth:
+        leaves = eighteenth
+    if leaves is not None and leaves > horizon:
+        leaves = None
+    end = leaves or horizon
+    short_breaks = child.short_breaks = rng.random() < 0.03
+    ls = "V3" if short_breaks else rng.choice(LEGAL_STATUSES)
+    changes = sorted(
+        {
+            entered + timedelta(days=rng.randrange(1, max((end - entered).days, 2)))
+            for _ in range(_moves(rng, end - entered))
+        }
+    )
+    episode = _Episode(
+        entered, "S", ls, rng.choice(PLACEMENTS), f"PR{rng.randrange(6)}", str(rng.randrange(10**6, 10**7))
+    )
+    child.episodes.append(episode)
+    for day in changes:
+        if day >= end:
+            break
+        previous = child.episodes[-1]
+        previous.dec, previous.rec = day, "X1"
+        kind = rng.random()
+        if kind < 0.2 and not short_breaks:  # a change of legal status only
+            new = _Episode(day, "L", rng.choice(LEGAL_STATUSES), previous.place, previous.provider, previous.urn)
+        elif kind < 0.3:  # a new placement with the same carer
+            new = _Episode(day, "T", previous.ls, rng.choice(PLACEMENTS), previous.provider, previous.urn)
+        else:
+            new = _Episode(
+                day, "P", previous.ls, rng.choice(PLACEMENTS), f"PR{rng.randrange(6)}", str(rng.randrange(10**6, 10**7))
+            )
+        child.episodes.append(new)
+    if leaves is not None:
+        child.episodes[-1].dec, child.episodes[-1].rec = leaves, rng.choice(CEASED)
+    due = entered + timedelta(days=28)
+    while due <= end:
+        held = (
+            due - timedelta(days=rng.randrange(0, 20))
+            if rng.random() < 0.9
+            else due + timedelta(days=rng.randrange(1, 40))
+        )
+        if held > end:
+            break
+        child.reviews.append(held)
+        due = held + timedelta(days=91 if len(child.reviews) == 1 else 182)
+    incidents: dict[tuple[str, date], date] = {}
+    for _ in range(rng.choice((0,) * 9 + (1, 2, 4))):
+        start = entered + timedelta(days=rng.randrange(max((end - entered).days, 1)))
+        incidents[(rng.choice("MMMA"), start)] = start + timedelta(days=rng.randrange(0, 5))
+    child.missing = [(kind, start, finish) for (kind, start), finish in sorted(incidents.items())]
+    child.health = (int(rng.random() < 0.88), int(rng.random() < 0.85), int(rng.random() < 0.82))
+    return child
+
+
+def _moves(rng: random.Random, span: timedelta) -> int:
+    return sum(rng.random() < 0.55 for _ in range(max(1, span.days // 200)))
+
+
+HEADERS = {
+    "header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+    "episodes": [
+        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE",
+        "HOME_POST", "PL_POST", "URN",
+    ],
+    "reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+    "oc2": [
+        "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
+        "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
+    ],
+    "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+}  # fmt: skip
+
+
+def _return_rows(council: SyntheticCouncil, year_ending: int) -> dict[str, list[list[str]]]:
+    start, end = date(year_ending - 1, 4, 1), date(year_ending, 3, 31)
+    tables: dict[str, list[list[str]]] = {name: [] for name in HEADERS}
+    for child in council.children:
+        episodes = [e for e in child.episodes if e.decom <= end and (e.dec is None or e.dec >= start)]
+        if not episodes:
+            continue
+        dob = _format(child.dob)
+        tables["header"].append([child.child_id, child.sex, dob, child.ethnic, f"A{child.child_id}", "", ""])
+        for e in episodes:
+            closed = e.dec is not None and e.dec <= end
+            tables["episodes"].append(
+                [
+                    child.child_id, _format(e.decom), e.rne, e.ls, "N1", e.place, e.provider,
+                    _format(e.dec) if closed else "", (e.rec or "") if closed else "", "", "", "", e.urn,
+                ]
+            )  # fmt: skip
+        tables["reviews"] += [[child.child_id, dob, _format(r), "PN1"] for r in child.reviews if start <= r <= end]
+        tables["missing"] += [
+            [child.child_id, dob, kind, _format(s), _format(f) if f is not None and f <= end else ""]
+            for kind, s, f in child.missing
+            if start <= s <= end
+        ]
+        if child.looked_after_on(end) and child.entered <= date(year_ending - 1, 3, 31):
+            health, teeth, jabs = child.health
+            tables["oc2"].append(
+                [child.child_id, dob, "", "SDQ1", "0", str(health), str(jabs), str(teeth), "", "0", "", ""]
+            )
+    return tables
+
+
+def synthetic_returns(council: SyntheticCouncil, folder: Path) -> Iterator[Path]:
+    """Write each year's return as ``<folder>/<code>/<start year>-<table>.csv``; yields the paths written."""
+    target = folder / council.code
+    target.mkdir(parents=True, exist_ok=True)
+    for year_ending in range(council.first_year_ending, council.last_year_ending + 1):
+        for table, rows in _return_rows(council, year_ending).items():
+            path = target / f"{year_ending - 1}-{table}.csv"
+            with path.open("w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out, lineterminator="\n")
+                writer.writerow(HEADERS[table])
+                writer.writerows(rows)
+            yield path

@@ -1,0 +1,123 @@
+-- Shared building blocks for the measures: created as TEMP macros and views on every connection, so the
+-- store file holds only data and a change here never needs a migration. The working_days table is built
+-- beside them from oversight.casework.workdays (England and Wales bank holidays).
+--
+-- Rules tagged [R] are unverified recollections (see the measure cards' rules_unverified).
+
+-- Completed years of age on a day. Someone born on 29 February turns a year older on 1 March in other
+-- years [R].
+CREATE OR REPLACE TEMP MACRO age_on(birth_date, on_day) AS
+    year(on_day) - year(birth_date)
+    - CASE WHEN strftime(on_day, '%m%d') < strftime(birth_date, '%m%d') THEN 1 ELSE 0 END;
+
+-- Calendar months, clamped to the month's end: 31 August less 6 months is 28 or 29 February.
+CREATE OR REPLACE TEMP MACRO add_months(from_day, months) AS CAST(from_day + to_months(months) AS DATE);
+
+-- Working days after ``from_day`` up to and including ``to_day`` (DfE's convention: the start day is not
+-- counted). working_rank is the number of working days up to and including the calendar day.
+CREATE OR REPLACE TEMP MACRO working_days_between(from_day, to_day) AS
+    (SELECT working_rank FROM working_days WHERE calendar_day = to_day)
+    - (SELECT working_rank FROM working_days WHERE calendar_day = from_day);
+
+-- The n-th working day after ``from_day`` (n >= 1): a due date such as "within 20 working days".
+CREATE OR REPLACE TEMP MACRO add_working_days(from_day, n) AS
+    (SELECT min(w.calendar_day) FROM working_days w
+     WHERE w.is_working
+       AND w.working_rank = (SELECT s.working_rank FROM working_days s WHERE s.calendar_day = from_day) + n);
+
+-- One row per episode, with the period of care and the placement and carer spells it belongs to.
+--   period of care: episodes chained end to start; a gap of a day or more starts a new one [R]
+--   placement spell (NI 62): starts with a period of care, and at each change of placement (RNE P, B, T, U),
+--     except placement for adoption with the current foster carer (RNE T/U into A3/A5), a temporary
+--     placement (T0-T4) and the return from one to the placement before it [R]
+--   carer spell (NI 63, "the same carer"): as a placement spell, but a change of placement with the same
+--     carer (RNE T, U) does not start one
+CREATE OR REPLACE TEMP VIEW episode_spells AS
+WITH ordered AS (
+    SELECT
+        e.*,
+        row_number() OVER w AS episode_number,
+        lag(e.dec) OVER w AS previous_dec,
+        coalesce(e.place IN ('T0', 'T1', 'T2', 'T3', 'T4'), false) AS is_temporary,
+        coalesce(e.ls IN ('V3', 'V4'), false) AS is_short_break,
+        concat_ws('|', coalesce(e.place, ''), coalesce(e.place_provider, ''), coalesce(e.urn, '')) AS placement_key
+    FROM episodes e
+    WINDOW w AS (PARTITION BY e.la, e.child ORDER BY e.decom)
+),
+
+marked AS (
+    SELECT
+        *,
+        episode_number = 1 OR previous_dec < decom AS starts_period_of_care,
+        coalesce(lag(is_temporary) OVER w, false) AS follows_temporary,
+        last_value(CASE WHEN NOT is_temporary THEN placement_key END IGNORE NULLS)
+            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS placement_before_temporary
+    FROM ordered
+    WINDOW w AS (PARTITION BY la, child ORDER BY decom)
+),
+
+flagged AS (
+    SELECT
+        *,
+        follows_temporary AND placement_key = coalesce(placement_before_temporary, '') AS returns_from_temporary
+    FROM marked
+),
+
+started AS (
+    SELECT
+        *,
+        starts_period_of_care OR (
+            coalesce(rne IN ('P', 'B', 'T', 'U'), false)
+            AND NOT is_temporary
+            AND NOT returns_from_temporary
+            AND NOT (rne IN ('T', 'U') AND coalesce(place IN ('A3', 'A5'), false))
+        ) AS starts_placement,
+        starts_period_of_care OR (
+            coalesce(rne IN ('P', 'B'), false) AND NOT is_temporary AND NOT returns_from_temporary
+        ) AS starts_carer
+    FROM flagged
+),
+
+numbered AS (
+    SELECT
+        *,
+        sum(CAST(starts_period_of_care AS INTEGER)) OVER w AS period_of_care,
+        sum(CAST(starts_placement AS INTEGER)) OVER w AS placement,
+        sum(CAST(starts_carer AS INTEGER)) OVER w AS carer
+    FROM started
+    WINDOW w AS (PARTITION BY la, child ORDER BY decom ROWS UNBOUNDED PRECEDING)
+)
+
+SELECT
+    *,
+    min(decom) OVER (PARTITION BY la, child, period_of_care) AS period_of_care_start,
+    last_value(dec) OVER (
+        PARTITION BY la, child, period_of_care ORDER BY decom ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    ) AS period_of_care_end,
+    min(decom) OVER (PARTITION BY la, child, placement) AS placement_start,
+    last_value(dec) OVER (
+        PARTITION BY la, child, placement ORDER BY decom ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    ) AS placement_end,
+    bool_and(is_short_break) OVER (PARTITION BY la, child, placement) AS placement_is_short_break,
+    min(decom) OVER (PARTITION BY la, child, carer) AS carer_start
+FROM numbered;
+
+-- Children looked after on a day: the episode open that day (started on or before it, not ended on or
+-- before it), leaving out agreed series of short breaks (legal status V3, V4). An episode that ends on the
+-- day does not count: the child ceased to be looked after that day [R]. One row per child: where episodes
+-- overlap (a data-quality issue) the latest-starting one.
+CREATE OR REPLACE TEMP MACRO looked_after_on(on_day) AS TABLE
+    SELECT *
+    FROM episode_spells
+    WHERE decom <= on_day AND (dec IS NULL OR dec > on_day) AND NOT is_short_break
+    QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY decom DESC) = 1;
+
+-- Children looked after at any time from ``from_day`` to ``to_day``, outside short breaks: one row per child.
+CREATE OR REPLACE TEMP MACRO looked_after_during(from_day, to_day) AS TABLE
+    SELECT DISTINCT la, child
+    FROM episode_spells
+    WHERE decom <= to_day AND (dec IS NULL OR dec > from_day) AND NOT is_short_break;
+
+-- The councils a measure reports on: those with episodes loaded, or the one asked for.
+CREATE OR REPLACE TEMP MACRO councils(wanted) AS TABLE
+    SELECT DISTINCT la FROM loads WHERE table_name = 'episodes' AND (wanted IS NULL OR la = wanted);

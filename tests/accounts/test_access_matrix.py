@@ -1,0 +1,127 @@
+"""Every URL × every role → allowed or refused, as the access table says. A page without a rule fails here."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from oversight.accounts.access import PUBLIC, rule_for
+from oversight.accounts.roles import ROLE_CAPABILITIES, Capability, Role
+from oversight.performance.services import LoadResult
+from tests.conftest import make_user
+
+# One concrete address for every named page. Adding a page means adding it here, with its rule in access.py.
+SAMPLES: dict[str, str] = {
+    "sign-in": "/accounts/sign-in/",
+    "sign-out": "/accounts/sign-out/",
+    "static": "/static/oversight/oversight.css",
+    "performance:home": "/",
+    "performance:scorecard-latest": "/scorecards/strategic/",
+    "performance:scorecard": "/scorecards/strategic/2011-12-Q1/",
+    "performance:scorecard-export": "/scorecards/strategic/2011-12-Q1/export.csv",
+    "performance:trend": "/scorecards/school-summary/AY2010-11/trend/",
+    "performance:indicator": "/indicators/CSC-CORE-35WD/",
+    "performance:indicator-edit": "/indicators/CSC-CORE-35WD/2011-12-Q1/edit/",
+    "performance:commentary-edit": "/indicators/CSC-CORE-35WD/2011-12-Q1/commentary/",
+    "performance:glossary": "/glossary/",
+    "performance:import": "/import/",
+    "performance:import-template": "/import/template.xlsx",
+    "accounts:audit": "/audit/",
+    "accounts:audit-export": "/audit/export.csv",
+    "admin:index": "/admin/",
+    "admin:auth_user_changelist": "/admin/auth/user/",
+    "admin:accounts_auditevent_changelist": "/admin/accounts/auditevent/",
+}
+GET_NOT_ALLOWED = {"sign-out"}  # sign-out takes POST only
+
+
+def _names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _names(pattern.url_patterns, inner)
+        elif pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_named_page_has_an_access_rule() -> None:
+    missing = sorted(name for name in _names(get_resolver().url_patterns) if rule_for(name) is None)
+    assert missing == [], f"pages without a rule in oversight/accounts/access.py: {missing}"
+
+
+def test_every_page_outside_the_admin_has_a_sample_in_this_matrix() -> None:
+    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith("admin:")}
+    assert names - set(SAMPLES) == set(), "add a sample address for each new page to SAMPLES"
+
+
+ROLES = [Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER, Role.OWNER, Role.APPROVER, Role.READER]
+
+
+@pytest.fixture
+def clients(demo: LoadResult) -> dict[str, Client]:
+    clients = {"anonymous": Client()}
+    for role in ROLES:
+        client = Client()
+        user = make_user(role.value.replace(" ", "-"), role.value)
+        client.force_login(user)
+        clients[role.value] = client
+        if role is Role.OWNER:  # the sample indicator is this owner's own; other owners' are tested below
+            from oversight.performance.models import Indicator
+
+            Indicator.objects.filter(code="CSC-CORE-35WD").update(owner_user=user)
+    return clients
+
+
+def _expected(view_name: str, who: str) -> str:
+    rule = rule_for(view_name)
+    if rule == PUBLIC:
+        return "allowed"
+    if who == "anonymous":
+        return "sign in"
+    assert rule is not None
+    return "allowed" if Capability(rule) in ROLE_CAPABILITIES[Role(who)] else "refused"
+
+
+def _outcome(client: Client, url: str) -> str:
+    response = client.get(url)
+    response.close()
+    if response.status_code == 403:
+        return "refused"
+    if response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/?next="):
+        return "sign in"
+    assert response.status_code in (200, 302, 405), (url, response.status_code)
+    return "allowed"
+
+
+def test_the_authorisation_matrix(clients: dict[str, Client]) -> None:
+    mismatches = []
+    for view_name, url in SAMPLES.items():
+        if view_name in GET_NOT_ALLOWED:
+            continue
+        for who, client in clients.items():
+            expected, actual = _expected(view_name, who), _outcome(client, url)
+            if expected != actual:
+                mismatches.append(f"{who} on {url}: expected {expected}, got {actual}")
+    assert mismatches == []
+
+
+def test_an_owner_edits_commentary_only_on_their_own_indicators(demo: LoadResult) -> None:
+    from oversight.performance.models import Commentary, Indicator
+
+    owner = make_user("owner-a", "owner")
+    Indicator.objects.filter(code="CSC-CORE-35WD").update(owner_user=owner)
+    client = Client()
+    client.force_login(owner)
+    own = client.post("/indicators/CSC-CORE-35WD/2011-12-Q1/commentary/", {"text": "Backlog cleared in July."})
+    assert own.status_code == 302
+    assert Commentary.objects.get(indicator__code="CSC-CORE-35WD", period="2011-12-Q1").text == (
+        "Backlog cleared in July."
+    )
+    other = client.post("/indicators/CLA-STABILITY-LT/2011-12-Q1/commentary/", {"text": "Not mine."})
+    assert other.status_code == 403
+    assert "only on the indicators assigned to them" in other.content.decode()
+    assert "Not mine." not in Commentary.objects.values_list("text", flat=True)
+    assert client.get("/indicators/CSC-CORE-35WD/2011-12-Q1/edit/").status_code == 403  # figures are not theirs

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from oversight.accounts.models import AuditEvent
+from oversight.accounts.roles import Role
+from oversight.accounts.services import user_set_roles
+from tests.conftest import make_user
+
+
+def test_creating_a_user_and_changing_roles_is_audited(db: None) -> None:
+    admin = make_user("ada", "administrator")
+    user = make_user("cllr-jones", "reader")
+    user_set_roles(user=user, roles={Role.APPROVER}, actor=admin, reason="joined the improvement board")
+    event = AuditEvent.objects.filter(object_repr="cllr-jones", action="update").get()
+    assert (event.actor_name, event.reason) == ("ada", "joined the improvement board")
+    assert (event.before["roles"], event.after["roles"]) == (["reader"], ["approver"])
+
+
+def test_the_audit_trail_is_read_only_in_the_admin(db: None) -> None:
+    admin = make_user("ada", "administrator")
+    client = Client()
+    client.force_login(admin)
+    event = AuditEvent.objects.filter(action="create").first()
+    assert event is not None
+    assert client.get("/admin/accounts/auditevent/").status_code == 200
+    change = client.post(f"/admin/accounts/auditevent/{event.pk}/change/", {"reason": "tampered"})
+    assert change.status_code in (302, 403) or "tampered" not in change.content.decode()
+    assert client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    event.refresh_from_db()
+    assert event.reason == ""
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_users_are_deactivated_not_deleted(db: None) -> None:
+    admin = make_user("ada", "administrator")
+    reader = make_user("old-member", "reader")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(f"/admin/auth/user/{reader.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert User.objects.filter(pk=reader.pk).exists()
+
+
+def test_administrators_can_export_the_audit_trail(db: None) -> None:
+    admin = make_user("ada", "administrator")
+    make_user("bea", "reader")
+    client = Client()
+    client.force_login(admin)
+    response = client.get("/audit/export.csv?type=user")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["action"], r["object"]) for r in rows] == [("create", "bea"), ("create", "ada")]
+    assert client.get("/audit/").status_code == 200
+
+
+def test_user_create_command(tmp_path: Path) -> None:
+    env = {**os.environ, "OVERSIGHT_HOME": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = [
+        sys.executable,
+        "-m",
+        "oversight",
+        "user",
+        "create",
+        "cllr-smith",
+        "--role",
+        "reader",
+        "--password-stdin",
+    ]
+    weak = subprocess.run(command, input="short\n", env=env, capture_output=True, text=True, check=False)
+    assert weak.returncode == 1
+    assert "Choose another password" in weak.stderr
+    made = subprocess.run(command, input="a long enough passphrase\n", env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "Created cllr-smith as reader."
+    again = subprocess.run(command, input="a long enough passphrase\n", env=env, capture_output=True, text=True)
+    assert again.returncode == 1
+    assert "There is already a user called 'cllr-smith'." in again.stderr
+
+
+def test_assigning_an_owner_in_the_admin_is_recorded(demo: object) -> None:
+    from oversight.performance.models import Change, Indicator
+
+    admin = make_user("ada", "administrator")
+    owner = make_user("sam", "owner")
+    client = Client()
+    client.force_login(admin)
+    indicator = Indicator.objects.get(code="CSC-CORE-35WD")
+    response = client.post(
+        f"/admin/performance/indicator/{indicator.pk}/change/", {"owner": "Sam Patel", "owner_user": owner.pk}
+    )
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.owner, indicator.owner_user) == ("Sam Patel", owner)
+    change = Change.objects.get(indicator=indicator, field="owner_user")
+    assert (change.after, change.changed_by_name, change.via) == (str(owner.pk), "ada", "admin site")
+    assert client.post(f"/admin/performance/indicator/{indicator.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.test import Client
+
+from oversight.accounts.models import AuditEvent, SignInAttempt
+from oversight.settings import base
+from tests.conftest import PASSWORD, make_user
+
+
+def _sign_in(client: Client, username: str, password: str) -> int:
+    response = client.post("/accounts/sign-in/", {"username": username, "password": password})
+    return response.status_code
+
+
+def test_passwords_are_hashed_with_argon2_in_every_real_deployment() -> None:
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hashed = make_password("correct horse battery staple", hasher=Argon2PasswordHasher())
+    assert hashed.startswith("argon2$argon2id$")
+    assert Argon2PasswordHasher().verify("correct horse battery staple", hashed)
+
+
+def test_a_good_sign_in_is_recorded(db: None) -> None:
+    make_user("amira", "reader")
+    client = Client()
+    assert _sign_in(client, "amira", PASSWORD) == 302
+    assert SignInAttempt.objects.get().succeeded
+    assert AuditEvent.objects.filter(action="sign_in", actor_name="amira").count() == 1
+
+
+def test_repeated_failures_lock_the_account_and_alert_once(db: None) -> None:
+    make_user("bob", "reader")
+    client = Client()
+    for _ in range(settings.OVERSIGHT_LOCKOUT_FAILURES):
+        assert _sign_in(client, "bob", "wrong password") == 200
+    # Now even the right password is refused, with a message that says why.
+    response = client.post("/accounts/sign-in/", {"username": "bob", "password": PASSWORD})
+    assert "This account is locked for 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "[oversight] account locked after failed sign-ins"
+    assert "'bob' is locked for 15 minutes after 5 failed sign-ins" in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="locked", object_repr="bob").count() == 1
+
+
+def test_the_lock_lifts_when_the_failures_age_out(db: None) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_user("cara", "reader")
+    client = Client()
+    for _ in range(settings.OVERSIGHT_LOCKOUT_FAILURES):
+        _sign_in(client, "cara", "wrong")
+    SignInAttempt.objects.update(at=timezone.now() - timedelta(minutes=settings.OVERSIGHT_LOCKOUT_MINUTES + 1))
+    assert _sign_in(client, "cara", PASSWORD) == 302
+
+
+def test_sessions_expire_when_idle_and_at_browser_close() -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_forms_refuse_a_post_without_a_csrf_token(db: None) -> None:
+    user = make_user("dee", "performance officer")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/import/", {})
+    assert response.status_code == 403
+
+
+def test_pages_carry_the_security_headers(client: Client) -> None:
+    response = client.get("/glossary/")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("missing", ["OVERSIGHT_SECRET_KEY", "OVERSIGHT_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_its_secrets(missing: str) -> None:
+    env = {"OVERSIGHT_SECRET_KEY": "x" * 50, "OVERSIGHT_ALLOWED_HOSTS": "oversight.council.example"}
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, "-c", "import oversight.settings.production"],
+        env={**env, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"Set the environment variable {missing} before starting oversight." in result.stderr
+
+
+def test_production_settings_are_hardened() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import oversight.settings.production as p; "
+            "print(p.DEBUG, p.SESSION_COOKIE_SECURE, p.CSRF_COOKIE_SECURE, p.SECURE_HSTS_SECONDS)",
+        ],
+        env={"OVERSIGHT_SECRET_KEY": "x" * 50, "OVERSIGHT_ALLOWED_HOSTS": "a.example", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.split() == ["False", "True", "True", "31536000"], result.stderr

@@ -1,0 +1,160 @@
+"""Fixtures for the casework engine: a real DuckDB store in a temporary folder, and hand-built case rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from oversight.casework.engine import measure_card, measure_compute
+from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.store import CaseworkStore
+from oversight.core.periods import parse_period
+
+SSDA903 = Path(__file__).resolve().parent.parent / "data" / "ssda903"
+D2I = SSDA903 / "d2i_903_validator_fake"
+LONGITUDINAL = SSDA903 / "demand_model_longitudinal_2017_2021"
+DIRTY = SSDA903 / "liia_dirty_samples"
+
+TEST_KEY = b"a test key that is long enough to be accepted by the pseudonymiser"
+LA = "E06000049"
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@pytest.fixture
+def pseudonymiser() -> Pseudonymiser:
+    return Pseudonymiser(TEST_KEY)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[CaseworkStore]:
+    with CaseworkStore(tmp_path / "casework.duckdb") as store:
+        yield store
+
+
+@dataclass
+class Casebook:
+    """Case rows written straight into the store's tables, for pinning a measure's rule at its boundary."""
+
+    store: CaseworkStore
+    la: str = LA
+    _row: int = 1
+    _councils: set[str] = field(default_factory=set)
+
+    def _next(self, la: str) -> int:
+        if la not in self._councils:
+            # A loaded episodes return for the council, reaching far enough for any period under test.
+            self.store.query(
+                "INSERT INTO loads (file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
+                "VALUES ('casebook.csv', 'casebook', 'episodes', $la, 2040, 0, now(), 'test')",
+                {"la": la},
+            )
+            self._councils.add(la)
+        self._row += 1
+        return self._row
+
+    def child(self, child: str, dob: str, *, sex: str = "F", la: str | None = None) -> None:
+        council = la or self.la
+        self.store.query(
+            "INSERT INTO children VALUES ($la, $child, $sex, $dob, 'WBRI', NULL, 1, $row)",
+            {"la": council, "child": child, "sex": sex, "dob": d(dob), "row": self._next(council)},
+        )
+
+    def episode(
+        self,
+        child: str,
+        decom: str,
+        dec: str | None = None,
+        *,
+        rne: str = "P",
+        ls: str = "C2",
+        place: str = "U1",
+        rec: str | None = None,
+        provider: str = "PR1",
+        urn: str | None = None,
+        la: str | None = None,
+    ) -> None:
+        council = la or self.la
+        self.store.query(
+            "INSERT INTO episodes VALUES ($la, $child, $decom, $rne, $ls, 'N1', $place, $provider, $dec, $rec, NULL, "
+            "$urn, NULL, 1, $row)",
+            {
+                "la": council,
+                "child": child,
+                "decom": d(decom),
+                "rne": rne,
+                "ls": ls,
+                "place": place,
+                "provider": provider,
+                "dec": d(dec) if dec else None,
+                "rec": rec if rec is not None else ("E4A" if dec else None),
+                "urn": urn,
+                "row": self._next(council),
+            },
+        )
+
+    def review(self, child: str, review: str) -> None:
+        self.store.query(
+            "INSERT INTO reviews VALUES ($la, $child, $review, 'PN1', NULL, 1, $row)",
+            {"la": self.la, "child": child, "review": d(review), "row": self._next(self.la)},
+        )
+
+    def oc2(self, child: str, year_ending: int, *, health_check: bool, teeth: bool = False, jabs: bool = False) -> None:
+        self.store.query(
+            "INSERT INTO oc2 (la, child, year_ending, health_check, teeth_check, immunisations, load_id, source_row) "
+            "VALUES ($la, $child, $year, $health, $teeth, $jabs, 1, $row)",
+            {
+                "la": self.la,
+                "child": child,
+                "year": year_ending,
+                "health": health_check,
+                "teeth": teeth,
+                "jabs": jabs,
+                "row": self._next(self.la),
+            },
+        )
+
+    def oc3(self, child: str, year_ending: int, *, in_touch: str = "YES", activ: str = "F1", accom: str = "U1") -> None:
+        self.store.query(
+            "INSERT INTO oc3 VALUES ($la, $child, $year, $in_touch, $activ, $accom, NULL, 1, $row)",
+            {
+                "la": self.la,
+                "child": child,
+                "year": year_ending,
+                "in_touch": in_touch,
+                "activ": activ,
+                "accom": accom,
+                "row": self._next(self.la),
+            },
+        )
+
+    def missing(self, child: str, start: str, end: str | None = None, *, kind: str = "M") -> None:
+        self.store.query(
+            "INSERT INTO missing VALUES ($la, $child, $kind, $start, $end, NULL, 1, $row)",
+            {
+                "la": self.la,
+                "child": child,
+                "kind": kind,
+                "start": d(start),
+                "end": d(end) if end else None,
+                "row": self._next(self.la),
+            },
+        )
+
+    def compute(self, measure: str, period: str, *, to_date: bool = False) -> tuple[int, int | None, Decimal | None]:
+        results = measure_compute(self.store, measure_card(measure), parse_period(period), la=self.la, to_date=to_date)
+        assert len(results) == 1
+        return results[0].numerator, results[0].denominator, results[0].value
+
+
+@pytest.fixture
+def casebook(store: CaseworkStore) -> Casebook:
+    store.open(create=True)
+    return Casebook(store)

@@ -1,0 +1,158 @@
+"""``oversight casework`` as a user runs it: a fresh data directory, the sample returns, the demo scorecard."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oversight.casework.engine import measure_cards, measure_compute
+from oversight.casework.store import CaseworkStore
+from oversight.core.periods import parse_period
+
+from .conftest import D2I, LA, TEST_KEY
+
+
+def _run(home: Path, *args: str, key: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OVERSIGHT_HOME": str(home)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("OVERSIGHT_PSEUDONYM_KEY", None)
+    if key:
+        env["OVERSIGHT_PSEUDONYM_KEY"] = TEST_KEY.decode()
+    return subprocess.run(
+        [sys.executable, "-m", "oversight", "casework", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the demo scorecard and the d2i sample return (2017-18) loaded."""
+    home = tmp_path_factory.mktemp("home")
+    demo = subprocess.run(
+        [sys.executable, "-m", "oversight", "demo", "--no-serve"],
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}, "OVERSIGHT_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr
+    loaded = _run(home, "load", str(D2I), "--la", LA)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.splitlines()[:3] == [
+        f"Loaded 13 file(s) for {LA} into {home / 'casework.duckdb'}.",
+        "  ad1: 29 rows (29 new)",
+        "  children: 2,675 rows (2,675 new)",
+    ]
+    assert "  episodes: 5,050 rows (5,050 new)" in loaded.stdout
+    assert "Data quality: 1,489 issue(s) kept with the data" in loaded.stdout
+    assert "  62 × an episode that overlaps the child's next episode" in loaded.stdout
+    return home
+
+
+def test_loading_the_same_return_again_skips_every_file(home: Path) -> None:
+    again = _run(home, "load", str(D2I), "--la", LA)
+    assert again.returncode == 0, again.stderr
+    assert f"Loaded 0 file(s) for {LA}" in again.stdout
+    assert "Skipped 13 file(s) loaded before: DoLo.csv, ad1.csv, episodes.csv," in again.stdout
+
+
+def test_compute_writes_the_engines_figures_as_csv(home: Path, tmp_path: Path) -> None:
+    output = tmp_path / "measures.csv"
+    result = _run(home, "compute", "--period", "2017-18", "--format", "csv", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Wrote {output} ({len(measure_cards())} result(s), 2017-18).\n"
+    rows = {row["measure"]: row for row in csv.DictReader(output.read_text(encoding="utf-8").splitlines())}
+    with CaseworkStore(home / "casework.duckdb") as store:
+        for card in measure_cards():
+            [expected] = measure_compute(store, card, parse_period("2017-18"))
+            row = rows[card.id]
+            assert (row["la"], row["numerator"], row["denominator"]) == (
+                LA,
+                str(expected.numerator),
+                "" if expected.denominator is None else str(expected.denominator),
+            ), card.id
+    stability = rows["cla_three_plus_placements"]
+    assert (stability["numerator"], stability["denominator"], stability["value"]) == ("249", "1201", "20.7327")
+    assert stability["inputs"] == "episodes.csv 38a66aa23848"
+    assert rows["cla_count_at_end"]["value"] == "1201"
+
+
+def test_a_dirty_return_is_rejected_with_every_problem_and_nothing_is_written(tmp_path: Path) -> None:
+    bad = tmp_path / "episodes.csv"
+    bad.write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "A,32/01/2017,S,C2,N1,U1,PR1,,,,,,\n"
+        "B,01/01/2017,S,C2,N1,U1,PR1,yesterday,E4A,,,,\n",
+        encoding="utf-8",
+    )
+    result = _run(tmp_path, "load", str(bad), "--la", LA)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "Nothing was loaded: 2 problem(s) to fix first.",
+        "  episodes.csv, row 2, field 'DECOM': '32/01/2017' is not a date; write dates as dd/mm/yyyy (or yyyy-mm-dd)",
+        "  episodes.csv, row 3, field 'DEC': 'yesterday' is not a date; write dates as dd/mm/yyyy (or yyyy-mm-dd)",
+    ]
+    assert not (tmp_path / "casework.duckdb").exists()
+
+
+def test_without_a_pseudonymisation_key_nothing_is_loaded(tmp_path: Path) -> None:
+    result = _run(tmp_path, "load", str(D2I / "header.csv"), "--la", LA, key=False)
+    assert result.returncode == 2
+    assert "no pseudonymisation key: set OVERSIGHT_PSEUDONYM_KEY" in result.stderr
+    assert not (tmp_path / "casework.duckdb").exists()
+
+
+def test_computed_measures_are_recorded_on_the_scorecard(home: Path) -> None:
+    result = _run(
+        home,
+        "compute",
+        "--period",
+        "2017-18",
+        "--measure",
+        "cla_long_term_stability",
+        "cla_reviews_on_time",
+        "--indicator-map",
+        "cla_long_term_stability=CLA-STABILITY-LT",
+        "cla_reviews_on_time=CLA-REVIEWS-TIMELY",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "Recorded CLA-STABILITY-LT 2017-18: 47.7707 (casework measure cla_long_term_stability v1).",
+        "Recorded CLA-REVIEWS-TIMELY 2017-18: 0.6683 (casework measure cla_reviews_on_time v1).",
+    ]
+    with sqlite3.connect(home / "oversight.sqlite3") as db:
+        observation = db.execute(
+            "SELECT o.value, o.numerator, o.denominator, o.source FROM performance_observation o "
+            "JOIN performance_indicator i ON i.id = o.indicator_id WHERE i.code = 'CLA-STABILITY-LT' "
+            "AND o.period = '2017-18'"
+        ).fetchone()
+        via = db.execute(
+            "SELECT c.via FROM performance_change c JOIN performance_indicator i ON i.id = c.indicator_id "
+            "WHERE i.code = 'CLA-STABILITY-LT' AND c.period = '2017-18' AND c.field = 'value'"
+        ).fetchone()
+    assert [str(v) for v in observation] == ["47.7707", "75", "157", "casework measure cla_long_term_stability v1"]
+    assert via[0].startswith("casework run ")
+    assert via[0].endswith(": episodes.csv 38a66aa23848, header.csv ebec1f5789e9")
+
+
+def test_a_bad_period_or_measure_is_explained(home: Path) -> None:
+    bad_period = _run(home, "compute", "--period", "Q1")
+    assert bad_period.returncode == 2
+    assert "'Q1' is not a period code" in bad_period.stderr
+    bad_measure = _run(home, "compute", "--period", "2017-18", "--measure", "ni62")
+    assert bad_measure.returncode == 2
+    assert "there is no measure 'ni62'" in bad_measure.stderr
+    too_late = _run(home, "compute", "--period", "2018-19")
+    assert too_late.returncode == 2
+    assert "run to 31 March 2018" in too_late.stderr

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import pytest
+
+from oversight.core.safexml import XmlRejected, iter_xml, parse_xml
+
+DTD_MESSAGE = "the file declares a DTD or entities, which oversight does not accept: remove the <!DOCTYPE …> section"
+
+CIN_CENSUS = b"""<?xml version="1.0" encoding="utf-8"?>
+<Message>
+  <Header>
+    <CollectionDetails>
+      <Collection>CIN</Collection>
+      <Year>2012</Year>
+      <ReferenceDate>2012-03-31</ReferenceDate>
+    </CollectionDetails>
+    <Source><SourceLevel>L</SourceLevel><LEA>895</LEA></Source>
+  </Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers><LAchildID>DEMO0001</LAchildID><PersonBirthDate>2005-06-01</PersonBirthDate></ChildIdentifiers>
+      <CINdetails>
+        <CINreferralDate>2011-04-12</CINreferralDate>
+        <ReferralSource>1A</ReferralSource>
+        <PrimaryNeedCode>N1</PrimaryNeedCode>
+      </CINdetails>
+    </Child>
+    <Child>
+      <ChildIdentifiers><LAchildID>DEMO0002</LAchildID><PersonBirthDate>2009-11-20</PersonBirthDate></ChildIdentifiers>
+      <CINdetails>
+        <CINreferralDate>2011-09-30</CINreferralDate>
+        <ReferralSource>5C</ReferralSource>
+        <PrimaryNeedCode>N4</PrimaryNeedCode>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<Message><Child>&lol9;</Child></Message>
+"""
+
+
+def _xxe(target: str) -> bytes:
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY secret SYSTEM "{target}">]>
+<Message><Child><LAchildID>&secret;</LAchildID></Child></Message>
+""".encode()
+
+
+Parse = Callable[[bytes], object]
+
+
+def _whole(data: bytes) -> Element:
+    return parse_xml(data, source="return.xml")
+
+
+def _streamed(data: bytes) -> list[str | None]:
+    return [child.findtext("LAchildID") for child in iter_xml(io.BytesIO(data), source="return.xml", tags={"Child"})]
+
+
+both_parsers = pytest.mark.parametrize("parse", [_whole, _streamed], ids=["parse_xml", "iter_xml"])
+
+
+def test_a_cin_census_file_parses_to_its_elements() -> None:
+    root = parse_xml(CIN_CENSUS, source="cin_2012.xml")
+    assert root.tag == "Message"
+    assert root.findtext("Header/CollectionDetails/Collection") == "CIN"
+    assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2012-03-31"
+    children = root.findall("Children/Child")
+    assert [child.findtext("ChildIdentifiers/LAchildID") for child in children] == ["DEMO0001", "DEMO0002"]
+    assert [child.findtext("CINdetails/PrimaryNeedCode") for child in children] == ["N1", "N4"]
+
+
+def test_streaming_yields_each_child_as_it_completes_and_then_clears_it() -> None:
+    seen: list[tuple[str | None, str | None]] = []
+    kept: list[Element] = []
+    for child in iter_xml(io.BytesIO(CIN_CENSUS), source="cin_2012.xml", tags=["Child"]):
+        seen.append((child.findtext("ChildIdentifiers/LAchildID"), child.findtext("CINdetails/ReferralSource")))
+        kept.append(child)
+    assert seen == [("DEMO0001", "1A"), ("DEMO0002", "5C")]
+    assert all(len(child) == 0 for child in kept)  # cleared once passed, so a large file is not held whole
+
+
+def test_streaming_matches_tags_whatever_their_namespace() -> None:
+    data = b'<m:Message xmlns:m="urn:cin"><m:Child><m:LAchildID>A</m:LAchildID></m:Child></m:Message>'
+    children = iter_xml(io.BytesIO(data), source="cin.xml", tags={"Child"})
+    assert [child.findtext("{urn:cin}LAchildID") for child in children] == ["A"]
+
+
+@both_parsers
+def test_a_billion_laughs_file_is_rejected_before_any_expansion(parse: Parse) -> None:
+    with pytest.raises(XmlRejected) as rejected:
+        parse(BILLION_LAUGHS)
+    assert str(rejected.value) == f"return.xml: {DTD_MESSAGE}"
+
+
+@both_parsers
+def test_a_quadratic_blowup_file_is_rejected(parse: Parse) -> None:
+    entity = "A" * 100_000
+    data = (f'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "{entity}">]><m>' + "&a;" * 10_000 + "</m>").encode()
+    with pytest.raises(XmlRejected, match="declares a DTD or entities"):
+        parse(data)
+
+
+@both_parsers
+def test_an_xxe_file_reading_etc_passwd_is_rejected_and_reveals_nothing(parse: Parse) -> None:
+    passwd = Path("/etc/passwd")
+    with pytest.raises(XmlRejected) as rejected:
+        parse(_xxe(passwd.as_uri()))
+    assert str(rejected.value) == f"return.xml: {DTD_MESSAGE}"
+    if passwd.exists():
+        first_line = passwd.read_text(encoding="utf-8").splitlines()[0]
+        assert first_line not in str(rejected.value)
+    assert "root:" not in str(rejected.value)
+
+
+@both_parsers
+def test_an_xxe_file_never_returns_the_content_of_the_file_it_names(parse: Parse, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CHILD-PROTECTION-PLAN-MARKER", encoding="utf-8")
+    with pytest.raises(XmlRejected) as rejected:
+        parse(_xxe(secret.as_uri()))
+    assert "CHILD-PROTECTION-PLAN-MARKER" not in str(rejected.value)
+
+
+@both_parsers
+def test_an_external_dtd_is_rejected_without_being_fetched(parse: Parse) -> None:
+    data = b'<?xml version="1.0"?>\n<!DOCTYPE Message SYSTEM "http://127.0.0.1:9/cin.dtd">\n<Message/>'
+    with pytest.raises(XmlRejected) as rejected:
+        parse(data)
+    assert str(rejected.value) == f"return.xml: {DTD_MESSAGE}"
+
+
+@both_parsers
+def test_an_external_parameter_entity_is_rejected(parse: Parse) -> None:
+    data = b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/x.dtd"> %remote;]><m/>'
+    with pytest.raises(XmlRejected, match="remove the <!DOCTYPE …> section"):
+        parse(data)
+
+
+@both_parsers
+def test_a_malformed_file_is_rejected_with_its_line_and_column(parse: Parse) -> None:
+    data = b"<Message>\n  <Child>\n    <LAchildID>A1</LAchildID>\n  </Chld>\n</Message>\n"
+    with pytest.raises(XmlRejected) as rejected:
+        parse(data)
+    assert str(rejected.value) == "return.xml: the XML is not well formed at line 4, column 5: mismatched tag"
+
+
+@both_parsers
+def test_an_undeclared_entity_is_a_well_formedness_fault(parse: Parse) -> None:
+    with pytest.raises(XmlRejected) as rejected:
+        parse(b"<Message>\n<Child>&nbsp;</Child></Message>")
+    assert str(rejected.value) == "return.xml: the XML is not well formed at line 2, column 8: undefined entity"
+
+
+def test_an_empty_file_is_rejected_plainly() -> None:
+    with pytest.raises(XmlRejected) as rejected:
+        parse_xml(b"", source="empty.xml")
+    assert str(rejected.value) == "empty.xml: the XML is not well formed at line 1, column 1: no element found"
+    assert isinstance(rejected.value, ValueError)
