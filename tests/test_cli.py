@@ -23,6 +23,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = _run(home, "demo", "--no-serve")
     assert result.returncode == 0, result.stderr
     assert "Demo loaded into" in result.stdout
+    assert "councillor" in result.stdout
+    accounts = (home / "demo-accounts.txt").read_text().split()
+    assert accounts[0::2] == ["councillor", "officer", "admin"]
+    assert oct((home / "demo-accounts.txt").stat().st_mode & 0o777) == "0o600"
     return home
 
 

@@ -45,6 +45,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Demo loaded into {settings.DATABASES['default']['NAME']}: {result.rows} rows "
         f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
     )
+    from oversight.demo.loader import DEMO_ACCOUNTS, demo_accounts
+    from oversight.settings.base import HOME
+
+    accounts = demo_accounts(HOME)
+    print("Sign in with one of these demo accounts (also in demo-accounts.txt in the data directory):")
+    for name, password in accounts.items():
+        print(f"  {name:<11} {password:<18} {DEMO_ACCOUNTS[name]}")
     if args.no_serve:
         return 0
     from django.core.management import call_command

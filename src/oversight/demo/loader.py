@@ -24,3 +24,41 @@ def demo_load(*, progress: bool = False) -> LoadResult:
 
     with tqdm(unit=" rows", desc="Loading the demo", disable=not sys.stderr.isatty()) as bar:
         return import_files(demo_files(), progress=bar.update)
+
+
+DEMO_ACCOUNTS = {"councillor": "reader", "officer": "performance officer", "admin": "administrator"}
+
+
+def demo_accounts(home: Path) -> dict[str, str]:
+    """Accounts to try the demo with: one per role that matters, each with its own random password.
+
+    The passwords are made on the first run and kept in ``demo-accounts.txt`` under the data directory
+    (readable by its owner only), never in the code.
+    """
+    import secrets
+
+    from django.contrib.auth.models import User
+
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
+
+    path = home / "demo-accounts.txt"
+    known: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            name, _, password = line.partition(" ")
+            known[name] = password
+    for name, role in DEMO_ACCOUNTS.items():
+        if name in known and User.objects.filter(username=name).exists():
+            continue
+        password = secrets.token_urlsafe(12)
+        existing = User.objects.filter(username=name).first()
+        if existing is None:
+            user_create(username=name, password=password, roles={Role(role)})
+        else:  # the file was lost: give the account a new password rather than delete its history
+            existing.set_password(password)
+            existing.save(update_fields=["password"])
+        known[name] = password
+    path.write_text("".join(f"{name} {known[name]}\n" for name in DEMO_ACCOUNTS), encoding="utf-8")
+    path.chmod(0o600)
+    return {name: known[name] for name in DEMO_ACCOUNTS}
