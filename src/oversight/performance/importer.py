@@ -65,6 +65,7 @@ class FileRejected(Exception):
 
 MAX_ROWS = 200_000
 DECIMAL_PLACES = 4  # as stored (DecimalField decimal_places=4)
+MAX_INTEGER_DIGITS = 11  # with four places, 15 significant digits: exact in every supported database
 _XLSX_MAGIC = b"PK\x03\x04"
 # A workbook may be compressed; refuse one that would unpack to more than this (a zip bomb).
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
@@ -84,7 +85,7 @@ def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
         except FileRejected:
             raise
         except Exception as error:  # zipfile and openpyxl raise many kinds for a damaged workbook
-            raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {error}")) from None
+            raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
     else:
         raw_tables = [_csv_table(name, data)]
     tables = []
@@ -135,11 +136,12 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
     except zipfile.BadZipFile:
         raise FileRejected(Issue(name, None, None, "this looks like a workbook but cannot be opened")) from None
     if unpacked > MAX_XLSX_UNPACKED:
-        raise FileRejected(Issue(name, None, None, "the workbook unpacks to more than 200 MB; it is refused"))
+        limit = f"{MAX_XLSX_UNPACKED / 1024 / 1024:,.0f} MB"
+        raise FileRejected(Issue(name, None, None, f"the workbook unpacks to more than {limit}; it is refused"))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {error}")) from None
+        raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
     known = {table.kind for table in TABLES}
     for sheet in book.worksheets:
         if sheet.title.strip().lower() not in known:
@@ -160,9 +162,15 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
             raise
         except Exception as error:  # a damaged sheet: openpyxl raises many kinds while reading rows
             where = f"sheet '{sheet.title}'"
-            raise FileRejected(Issue(name, number + 1, None, f"{where} cannot be read: {error}")) from None
+            raise FileRejected(Issue(name, number + 1, None, f"{where} cannot be read: {_describe(error)}")) from None
         yield f"{name}, sheet '{sheet.title}'", header, rows, sheet.title.strip().lower()
     book.close()
+
+
+def _describe(error: Exception) -> str:
+    """An exception as a reason a person can pass on, even when it carries no text of its own."""
+    text = str(error).strip()
+    return text or f"it is damaged or cut short ({type(error).__name__})"
 
 
 def _excel_value(cell: object) -> object:
@@ -298,8 +306,12 @@ def _number(cell: object, problem: Callable[[str], None]) -> Decimal | None:
         except InvalidOperation:
             problem(f"'{cell}' is not a number; put text such as 'n/a' or 'below 5%' in the note column")
             return None
-    if not number.is_finite() or (number != 0 and number.adjusted() >= 12):
+    if not number.is_finite():
         problem(f"'{cell}' is not a usable number")
+        return None
+    if number != 0 and number.adjusted() >= MAX_INTEGER_DIGITS:
+        # Beyond this, SQLite (which keeps decimals as doubles) could not hold all four decimal places exactly.
+        problem(f"'{cell}' is too large; figures must be below {10**MAX_INTEGER_DIGITS:,}")
         return None
     # Figures are kept to four decimal places, rounded half up, so that re-importing a long float is a no-op.
     return round_half_up(number, DECIMAL_PLACES).normalize() + 0
