@@ -1,0 +1,227 @@
+"""Read DfE Explore Education Statistics (EES) CSV files into typed rows.
+
+An EES file has fixed time and geography columns (``time_period``, ``time_identifier``,
+``geographic_level``, country/region/LA codes and names), then filter columns (text that says which
+breakdown a row is, such as ``category``) and indicator columns (the figures). A figure that is not
+published is a symbol, kept as the reason the value is missing — never read as zero.
+
+Problems come back as data (``Issue``), one per file, row and column; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from oversight.performance.importer import Issue
+
+TIME_COLUMNS = ("time_period", "time_identifier", "geographic_level")
+GEOGRAPHY_COLUMNS = (
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+)
+REQUIRED_COLUMNS = TIME_COLUMNS
+
+# DfE's symbols for a figure that is not published. The first six are EES's current set; ':' and '~'
+# are the forms used in older DfE tables. A blank cell is treated the same way.
+SYMBOLS: Mapping[str, str] = {
+    "c": "confidential: suppressed to protect confidentiality",
+    "x": "not available",
+    "z": "not applicable",
+    "low": "rounds to 0 but is not 0",
+    "k": "rounds to 0 but is not 0 (older DfE form)",
+    "u": "low reliability",
+    ":": "not available (older DfE form)",
+    "~": "a small number, suppressed or rounding to 0 (older DfE form)",
+    "": "blank: no figure given",
+}
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def symbol_of(text: str) -> str | None:
+    """The suppression symbol in a cell ('c', 'low', ':' …), also in the bracketed GSS form '[c]'; else None."""
+    cleaned = text.strip()
+    if cleaned.startswith("[") and cleaned.endswith("]") and cleaned[1:-1] in SYMBOLS and cleaned != "[]":
+        cleaned = cleaned[1:-1]
+    return cleaned if cleaned in SYMBOLS else None
+
+
+def number_of(text: str) -> Decimal | None:
+    """'1,234' → 1234, '2.5E-3' → 0.0025, '24.5' → 24.5; anything else (including 'NaN') → None."""
+    cleaned = text.strip()
+    if _GROUPED.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    return Decimal(cleaned)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One indicator cell: a value, or no value with the symbol that says why."""
+
+    text: str  # as published
+    value: Decimal | None
+    symbol: str | None  # set when the cell is a suppression symbol (or blank)
+
+    @property
+    def meaning(self) -> str | None:
+        return None if self.symbol is None else SYMBOLS[self.symbol]
+
+
+@dataclass(frozen=True)
+class EesRow:
+    row: int  # row number in the file, the header being row 1
+    time_period: str  # '2025', or '202425' for an academic or financial year
+    time_identifier: str  # 'Reporting year', 'Academic year', 'Financial year' …
+    geographic_level: str  # 'National', 'Regional', 'Local authority'
+    country_code: str
+    country_name: str
+    region_code: str  # empty on national rows; E13000001/2 for Inner/Outer London
+    region_name: str
+    old_la_code: str  # three-digit DfE LA number, e.g. '202'
+    new_la_code: str  # ONS code, e.g. 'E09000007'
+    la_name: str
+    filters: Mapping[str, str]
+    indicators: Mapping[str, Cell]
+
+    def value(self, indicator: str) -> Decimal | None:
+        return self.indicators[indicator].value
+
+    @property
+    def area_name(self) -> str:
+        """The name of the area the row is about: the LA, else the region, else the country."""
+        return self.la_name or self.region_name or self.country_name
+
+
+@dataclass(frozen=True)
+class EesFile:
+    source: str
+    filter_columns: tuple[str, ...]
+    indicator_columns: tuple[str, ...]
+    rows: tuple[EesRow, ...] = ()
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def ees_read(path: Path, *, indicators: Sequence[str] | None = None) -> EesFile:
+    """Read an EES CSV file; see ``ees_parse``."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        issue = Issue(path.name, None, None, f"The file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8.")
+        return EesFile(path.name, (), (), (), (issue,))
+    return ees_parse(text, source=path.name, indicators=indicators)
+
+
+def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None) -> EesFile:
+    """Parse EES CSV text into rows.
+
+    Indicator columns are those named in ``indicators``; when none are named, a column is an indicator
+    if at least one cell holds a number and every other cell is a number or a suppression symbol. The
+    remaining non-geography columns are filters, kept as text.
+    """
+    text = text.removeprefix("\ufeff")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    if not records:
+        return EesFile(source, (), (), (), (Issue(source, None, None, "The file is empty."),))
+    header = [name.strip() for name in records[0]]
+    body = records[1:]
+    issues: list[Issue] = []
+
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        message = f"Missing column(s) {', '.join(missing)}: this does not look like an EES data file."
+        return EesFile(source, (), (), (), (Issue(source, 1, None, message),))
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        message = f"Column(s) {', '.join(duplicates)} appear more than once."
+        return EesFile(source, (), (), (), (Issue(source, 1, None, message),))
+
+    shaped: list[tuple[int, dict[str, str]]] = []
+    for number, raw in enumerate(body, start=2):
+        if not raw or all(not cell.strip() for cell in raw):
+            continue
+        if len(raw) != len(header):
+            message = f"has {len(raw)} cells but the header has {len(header)}; the row was skipped."
+            issues.append(Issue(source, number, None, message))
+            continue
+        shaped.append((number, dict(zip(header, raw, strict=True))))
+
+    others = [name for name in header if name not in TIME_COLUMNS and name not in GEOGRAPHY_COLUMNS]
+    if indicators is None:
+        chosen = [name for name in others if _looks_numeric(record[name] for _, record in shaped)]
+    else:
+        chosen = list(indicators)
+        for name in chosen:
+            if name not in others:
+                issues.append(Issue(source, 1, name, "is named as an indicator but is not a figure column here."))
+        chosen = [name for name in chosen if name in others]
+    filter_columns = tuple(name for name in others if name not in chosen)
+
+    rows = []
+    for number, cells in shaped:
+        for name in TIME_COLUMNS:
+            if not cells[name].strip():
+                issues.append(Issue(source, number, name, "is blank; every EES row needs it."))
+        typed: dict[str, Cell] = {}
+        for name in chosen:
+            typed[name] = _cell(cells[name], source, number, name, issues)
+        rows.append(
+            EesRow(
+                row=number,
+                time_period=cells["time_period"].strip(),
+                time_identifier=cells["time_identifier"].strip(),
+                geographic_level=cells["geographic_level"].strip(),
+                country_code=cells.get("country_code", "").strip(),
+                country_name=cells.get("country_name", "").strip(),
+                region_code=cells.get("region_code", "").strip(),
+                region_name=cells.get("region_name", "").strip(),
+                old_la_code=cells.get("old_la_code", "").strip(),
+                new_la_code=cells.get("new_la_code", "").strip(),
+                la_name=cells.get("la_name", "").strip(),
+                filters={name: cells[name].strip() for name in filter_columns},
+                indicators=typed,
+            )
+        )
+    # Header problems (row 1) first, then by row, each row's in column order.
+    ordered = sorted(issues, key=lambda issue: issue.row or 0)
+    return EesFile(source, filter_columns, tuple(chosen), tuple(rows), tuple(ordered))
+
+
+def _looks_numeric(cells: Iterable[str]) -> bool:
+    seen_number = False
+    for text in cells:
+        if symbol_of(text) is not None:
+            continue
+        if number_of(text) is None:
+            return False
+        seen_number = True
+    return seen_number
+
+
+def _cell(text: str, source: str, row: int, column: str, issues: list[Issue]) -> Cell:
+    symbol = symbol_of(text)
+    if symbol is not None:
+        return Cell(text, None, symbol)
+    value = number_of(text)
+    if value is None:
+        known = ", ".join(repr(key) for key in SYMBOLS if key)
+        issues.append(Issue(source, row, column, f"'{text}' is neither a number nor a DfE symbol ({known})."))
+    return Cell(text, value, None)
