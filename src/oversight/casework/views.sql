@@ -121,3 +121,30 @@ CREATE OR REPLACE TEMP MACRO looked_after_during(from_day, to_day) AS TABLE
 -- The councils a measure reports on: those with episodes loaded, or the one asked for.
 CREATE OR REPLACE TEMP MACRO councils(wanted) AS TABLE
     SELECT DISTINCT la FROM loads WHERE table_name = 'episodes' AND (wanted IS NULL OR la = wanted);
+
+-- The OC2 cohort on a day (31 March): children looked after that day who had been looked after continuously
+-- for at least 12 months, with their OC2 record for the year if there is one (all flags NULL if not).
+CREATE OR REPLACE TEMP MACRO oc2_cohort(on_day) AS TABLE
+    SELECT cohort.la, cohort.child, oc2.health_check, oc2.immunisations, oc2.teeth_check
+    FROM looked_after_on(on_day) AS cohort
+    LEFT JOIN oc2
+        ON oc2.la = cohort.la AND oc2.child = cohort.child AND oc2.year_ending = year(on_day)
+    WHERE cohort.period_of_care_start <= add_months(on_day, -12);
+
+-- Care leavers in the OC3 table for the year ending on ``on_day`` whose age that day is from ``min_age`` to
+-- ``max_age``. Those who died or went home to their parents for six months or more are left out, and so are
+-- children looked after only under an agreed series of short breaks, who are not care leavers.
+CREATE OR REPLACE TEMP MACRO care_leavers(on_day, min_age, max_age) AS TABLE
+    SELECT o.la, o.child, o.in_touch, o.activ, o.accom
+    FROM oc3 AS o
+    JOIN children AS c ON c.la = o.la AND c.child = o.child
+    WHERE o.year_ending = year(on_day)
+        AND age_on(c.dob, on_day) BETWEEN min_age AND max_age
+        AND coalesce(o.in_touch, '') NOT IN ('DIED', 'RHOM')
+        AND NOT (
+            EXISTS (SELECT 1 FROM episodes e WHERE e.la = o.la AND e.child = o.child)
+            AND NOT EXISTS (
+                SELECT 1 FROM episodes e
+                WHERE e.la = o.la AND e.child = o.child AND coalesce(e.ls NOT IN ('V3', 'V4'), true)
+            )
+        );

@@ -2,20 +2,8 @@
 -- employment or training, as the year's OC3 table records it. Those who died or went home to their parents
 -- for six months or more are left out; those the council was not in touch with stay in, as not known.
 WITH cohort AS (
-    SELECT o.la, o.child, o.activ
-    FROM oc3 AS o
-    JOIN children AS c ON c.la = o.la AND c.child = o.child
-    WHERE o.year_ending = year(CAST($period_end AS DATE))
-        AND age_on(c.dob, CAST($period_end AS DATE)) BETWEEN 17 AND 18
-        AND coalesce(o.in_touch, '') NOT IN ('DIED', 'RHOM')
-        -- children looked after only under an agreed series of short breaks are not care leavers
-        AND NOT (
-            EXISTS (SELECT 1 FROM episodes e WHERE e.la = o.la AND e.child = o.child)
-            AND NOT EXISTS (
-                SELECT 1 FROM episodes e
-                WHERE e.la = o.la AND e.child = o.child AND coalesce(e.ls NOT IN ('V3', 'V4'), true)
-            )
-        )
+    SELECT la, child, activ
+    FROM care_leavers(CAST($period_end AS DATE), 17, 18)
 )
 
 SELECT
