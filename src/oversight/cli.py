@@ -10,10 +10,6 @@ from pathlib import Path
 
 def setup() -> None:
     """Configure Django for a command; the subcommands in other packages call this too."""
-    _setup()
-
-
-def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings.local")
     import django
 
@@ -30,7 +26,7 @@ def _migrate() -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     _migrate()
     from oversight.demo.loader import demo_load
 
@@ -63,7 +59,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     _migrate()
     from tqdm import tqdm
 
@@ -85,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     _migrate()
     from oversight.core.periods import PeriodError, parse_period
     from oversight.performance.models import Scorecard
@@ -119,7 +115,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from oversight.reports.template import import_template
 
     Path(args.output).write_bytes(import_template())
@@ -128,7 +124,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    _setup()
+    setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["oversight manage", *args.rest])

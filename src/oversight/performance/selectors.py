@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -188,9 +189,12 @@ def scorecard_periods(scorecard: Scorecard) -> list[Period]:
     return sorted({parse_period(code) for code in codes}, key=lambda p: (p.start, -p.end.toordinal()), reverse=True)
 
 
-def _index(
-    rows: QuerySet[Observation] | QuerySet[Target] | QuerySet[Commentary],
-) -> dict[tuple[int, str], object]:
+PeriodRow = TypeVar("PeriodRow", Observation, Target, Commentary)
+Index = dict[tuple[int, str], PeriodRow]
+
+
+def _index(rows: QuerySet[PeriodRow]) -> Index[PeriodRow]:
+    """Rows by (indicator id, period code), so assembling a page looks them up instead of querying."""
     return {(row.indicator_id, row.period): row for row in rows}
 
 
@@ -219,19 +223,17 @@ def scorecard_view(scorecard: Scorecard, period: Period) -> ScorecardView:
 def _row(
     indicator: Indicator,
     period: Period,
-    observations: dict[tuple[int, str], object],
-    targets: dict[tuple[int, str], object],
-    commentary: dict[tuple[int, str], object],
+    observations: Index[Observation],
+    targets: Index[Target],
+    commentary: Index[Commentary],
     comparators: list[ComparatorValue],
 ) -> ScorecardRow:
     def observed(p: Period) -> Figure | None:
         found = observations.get((indicator.pk, p.code))
-        assert found is None or isinstance(found, Observation)
         return _figure(indicator, found, p)
 
     def targeted(p: Period) -> TargetFigure | None:
         found = targets.get((indicator.pk, p.code))
-        assert found is None or isinstance(found, Target)
         return _target(indicator, found, p)
 
     measure = indicator.measure
@@ -316,7 +318,6 @@ def _row(
         )  # fmt: skip
 
     found_commentary = commentary.get((indicator.pk, period.code)) or commentary.get((indicator.pk, year.code))
-    assert found_commentary is None or isinstance(found_commentary, Commentary)
     return ScorecardRow(
         indicator=indicator,
         year=year,
@@ -338,7 +339,7 @@ def _latest_comparators(
     indicator: Indicator,
     comparators: list[ComparatorValue],
     year: Period,
-    observations: dict[tuple[int, str], object],
+    observations: Index[Observation],
 ) -> list[ComparatorFigure]:
     """For each comparator, its most recent figure up to the scorecard's year, set against our own figure."""
     latest: dict[tuple[str, str], ComparatorValue] = {}
@@ -349,10 +350,10 @@ def _latest_comparators(
 
 
 def _comparator_figure(
-    indicator: Indicator, comparator: ComparatorValue, observations: dict[tuple[int, str], object]
+    indicator: Indicator, comparator: ComparatorValue, observations: Index[Observation]
 ) -> ComparatorFigure:
     own = observations.get((indicator.pk, comparator.period))
-    own_value = own.value if isinstance(own, Observation) else None
+    own_value = own.value if own is not None else None
     period = parse_period(comparator.period)
     standing = compare(
         own_value,
@@ -421,7 +422,6 @@ def indicator_detail(code: str) -> IndicatorDetail:
     measure = indicator.measure
     for period in periods:
         found = observations.get((indicator.pk, period.code))
-        assert found is None or isinstance(found, Observation)
         actual = _figure(indicator, found, period)
         target = _target(indicator, targets.get(period.code), period)
         rag = rag_rate(
@@ -481,11 +481,9 @@ def trend_view(scorecard: Scorecard, last_year: Period, years: int = 3) -> Trend
         figures = []
         for p in periods:
             found = observations.get((indicator.pk, p.code))
-            assert found is None or isinstance(found, Observation)
             figures.append(_figure(indicator, found, p))
         values = [f.value if f else None for f in figures]
         found_commentary = commentary.get((indicator.pk, own_last.code))
-        assert found_commentary is None or isinstance(found_commentary, Commentary)
         by_priority[indicator.priority_id].append(
             TrendRow(indicator, figures, trend(values, indicator.measure.polarity), found_commentary)
         )
