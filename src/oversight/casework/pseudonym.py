@@ -19,6 +19,10 @@ MINIMUM_KEY_LENGTH = 32
 # A published key for tests and local experiments only: anyone can reverse pseudonyms made with it by guessing.
 DEVELOPMENT_KEY = "oversight-development-key-never-use-with-real-data"
 _SEPARATOR = "\x1f"  # cannot occur in an LA code or a child identifier, so ("A", "BC") and ("AB", "C") differ
+# Leading and trailing blanks are not part of an identifier: spaces, tabs, line and page breaks (the ASCII ones,
+# so that Python and the database strip the same characters).
+BLANKS = " \t\n\r\x0b\x0c"
+_BLOCK = 64  # SHA-256's block size in bytes, which HMAC pads the key to
 
 
 class PseudonymKeyError(Exception):
@@ -39,8 +43,25 @@ class Pseudonymiser:
 
     def child(self, la: str, child_id: str) -> str:
         """The pseudonym of a child: 64 hex characters, HMAC-SHA256 of the LA and the child's identifier."""
-        message = f"{la.strip()}{_SEPARATOR}{child_id.strip()}".encode()
+        message = f"{la.strip(BLANKS)}{_SEPARATOR}{child_id.strip(BLANKS)}".encode()
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
+    def sql(self, la_sql: str, child_id_sql: str) -> tuple[str, dict[str, bytes]]:
+        """The same pseudonym as ``child``, as a DuckDB expression over two VARCHAR expressions.
+
+        HMAC-SHA256 written out (RFC 2104: the hash of the key xor opad, then the hash of the key xor ipad and
+        the message), so that a whole file's identifiers are hashed inside the database rather than one by
+        one in Python. Returns the expression and its parameters: the padded keys, never the key itself.
+        """
+        key = hashlib.sha256(self.key).digest() if len(self.key) > _BLOCK else self.key
+        key = key.ljust(_BLOCK, b"\0")
+        blanks = "".join(f"chr({ord(c)})" for c in BLANKS).replace(")chr", ") || chr")
+        message = f"encode(trim({la_sql}, {blanks}) || chr({ord(_SEPARATOR)}) || trim({child_id_sql}, {blanks}))"
+        expression = f"sha256($pseudonym_opad || unhex(sha256($pseudonym_ipad || {message})))"
+        return expression, {
+            "pseudonym_ipad": bytes(b ^ 0x36 for b in key),
+            "pseudonym_opad": bytes(b ^ 0x5C for b in key),
+        }
 
     @property
     def fingerprint(self) -> str:

@@ -5,7 +5,8 @@
 -- where it was in its file (source_row, the row as a spreadsheet numbers it), and the collection year of
 -- the return it came from (return_year, the year of its 31 March; NULL when it cannot be told). A row
 -- reported again in a later return replaces the earlier one; an earlier return loaded later does not.
--- Rows are keyed by LA, child and the table's natural key, so loading a file twice adds nothing.
+-- Rows are keyed by LA, child and the table's natural key (kept unique by the loader rather than by a primary
+-- key, which would slow bulk loads), so loading a file twice adds nothing.
 
 CREATE SEQUENCE IF NOT EXISTS load_ids START 1;
 CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
@@ -36,8 +37,8 @@ CREATE TABLE IF NOT EXISTS children (
     ethnic VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS episodes (
@@ -55,8 +56,8 @@ CREATE TABLE IF NOT EXISTS episodes (
     urn VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, decom)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, decom), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS reviews (
@@ -66,8 +67,8 @@ CREATE TABLE IF NOT EXISTS reviews (
     review_code VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, review)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, review), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS uasc (
@@ -76,8 +77,8 @@ CREATE TABLE IF NOT EXISTS uasc (
     duc DATE,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS oc2 (
@@ -96,8 +97,8 @@ CREATE TABLE IF NOT EXISTS oc2 (
     intervention_offered BOOLEAN,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, year_ending)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, year_ending), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS oc3 (
@@ -109,8 +110,8 @@ CREATE TABLE IF NOT EXISTS oc3 (
     accom VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, year_ending)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, year_ending), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS ad1 (
@@ -124,8 +125,8 @@ CREATE TABLE IF NOT EXISTS ad1 (
     ls_adoptr VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS placed_for_adoption (
@@ -136,8 +137,8 @@ CREATE TABLE IF NOT EXISTS placed_for_adoption (
     reason_placed_ceased VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, date_placed)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, date_placed), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS previous_permanence (
@@ -148,8 +149,8 @@ CREATE TABLE IF NOT EXISTS previous_permanence (
     date_perm VARCHAR,  -- the return allows an unknown day or month: zz/06/2010
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS missing (
@@ -160,8 +161,8 @@ CREATE TABLE IF NOT EXISTS missing (
     mis_end DATE,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, missing, mis_start)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, missing, mis_start), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS sw_episodes (
@@ -173,8 +174,8 @@ CREATE TABLE IF NOT EXISTS sw_episodes (
     sw_reason VARCHAR,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, sw_id, sw_decom)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, sw_id, sw_decom), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 CREATE TABLE IF NOT EXISTS dolo (
@@ -184,8 +185,8 @@ CREATE TABLE IF NOT EXISTS dolo (
     dolo_end DATE,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
-    source_row INTEGER NOT NULL,
-    PRIMARY KEY (la, child, dolo_start)
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, dolo_start), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
 -- Data-quality issues in accepted files, kept beside the data they describe. origin 'load': found while

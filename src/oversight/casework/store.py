@@ -24,7 +24,7 @@ from oversight.casework.issues import CaseworkError, Issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedFile, read_ssda903
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: tables without primary keys, the loader keeps keys unique
 # Working days are tabulated for these years; a date outside them has no working-day count.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
 
@@ -253,62 +253,60 @@ class CaseworkStore:
         return row is not None and row[0] == len(staged.las)
 
     def _write(self, staged: StagedFile, result: LoadResult, user: str) -> None:
+        """Write one checked file: a ``loads`` row per council in it, then its rows, a whole file at a time.
+
+        The tables have no primary key (indexes make bulk loads many times slower), so the natural key is kept
+        unique here: a held row that the file's row may replace is deleted first, and a file's row is added
+        only where no row with its key remains. A row replaces a held one when its return is the same or later
+        (a later load of the same return counts as newer).
+        """
         con, spec, typed = self.connection, staged.spec, staged.typed
         assert typed is not None
         columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *(c.stored_name for c in spec.stored)]
         columns += ["return_year", "load_id", "source_row"]
         key = ["la", "child", *spec.key]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+        same_key = " AND ".join(f"held.{c} = new.{c}" for c in key)
+        # For episodes the collection year is that of the latest start in the file (all start by its 31 March).
+        year_sql = (
+            "CAST(year(max(decom)) + CASE WHEN month(max(decom)) >= 4 THEN 1 ELSE 0 END AS INTEGER)"
+            if spec.name == "episodes"
+            else "CAST(NULL AS INTEGER)"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE load_ids_{typed} AS SELECT *, CAST(nextval('load_ids') AS INTEGER) "
+            f"AS load_id FROM (SELECT la, count(*) AS rows, count(*) FILTER (WHERE is_kept) AS kept, "
+            f"coalesce({year_sql}, $year) AS year_ending FROM {typed} GROUP BY la ORDER BY la)",
+            {"year": staged.year_ending},
+        )
+        con.execute(
+            "INSERT INTO loads (load_id, file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
+            f"SELECT load_id, $file, $sha, $table, la, year_ending, rows, $at, $by FROM load_ids_{typed} ORDER BY la",
+            {"file": staged.name, "sha": staged.sha256, "table": spec.name, "at": datetime.now(UTC), "by": user},
+        )
+        held = con.execute(
+            f"SELECT count(*) FROM {spec.table} held JOIN {typed} new ON {same_key} WHERE new.is_kept"
+        ).fetchone()
+        totals = con.execute(f"SELECT sum(rows), sum(kept) FROM load_ids_{typed}").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
-        loaded_at = datetime.now(UTC)
-        for la in staged.las:
-            rows = con.execute(f"SELECT count(*) FROM {typed} WHERE la = $la", {"la": la}).fetchone()
-            year_row = (
-                con.execute(f"SELECT max(decom) FROM {typed} WHERE la = $la", {"la": la}).fetchone()
-                if spec.name == "episodes"
-                else None
-            )
-            year_ending = staged.year_ending
-            if year_row is not None and year_row[0] is not None:
-                latest: date = year_row[0]
-                year_ending = latest.year + (1 if latest.month >= 4 else 0)
-            load_row = con.execute(
-                "INSERT INTO loads (file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
-                "VALUES ($file, $sha, $table, $la, $year, $rows, $at, $by) RETURNING load_id",
-                {
-                    "file": staged.name,
-                    "sha": staged.sha256,
-                    "table": spec.name,
-                    "la": la,
-                    "year": year_ending,
-                    "rows": rows[0] if rows else 0,
-                    "at": loaded_at,
-                    "by": user,
-                },
-            ).fetchone()
-            assert load_row is not None
-            load_id = int(load_row[0])
-            held = con.execute(
-                f"SELECT count(*) FROM {typed} t JOIN {spec.table} s USING ({', '.join(key)}) "
-                "WHERE t.is_kept AND t.la = $la",
-                {"la": la},
-            ).fetchone()
-            kept = con.execute(f"SELECT count(*) FROM {typed} WHERE is_kept AND la = $la", {"la": la}).fetchone()
-            counts.rows += int(rows[0]) if rows else 0
-            counts.new += (int(kept[0]) if kept else 0) - (int(held[0]) if held else 0)
-            selected = ", ".join("$load_id" if c == "load_id" else c for c in columns)
-            con.execute(
-                f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} "
-                f"WHERE is_kept AND la = $la ON CONFLICT DO UPDATE SET {updates} "
-                f"WHERE (coalesce(excluded.return_year, -1), excluded.load_id) >= "
-                f"(coalesce({spec.table}.return_year, -1), {spec.table}.load_id)",
-                {"la": la, "load_id": load_id},
-            )
-            con.execute(
-                "INSERT INTO data_quality SELECT 'load', la, table_name, child, rule, field, value, message, "
-                "$load_id, source_row FROM stage_quality WHERE file = $file AND la = $la",
-                {"load_id": load_id, "file": staged.name, "la": la},
-            )
+        counts.rows += int(totals[0] or 0) if totals else 0
+        counts.new += (int(totals[1] or 0) if totals else 0) - (int(held[0]) if held else 0)
+        con.execute(
+            f"DELETE FROM {spec.table} held USING {typed} new WHERE new.is_kept AND {same_key} "
+            "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
+        )
+        selected = ", ".join("ids.load_id" if c == "load_id" else f"new.{c}" for c in columns)
+        con.execute(
+            f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} new "
+            f"JOIN load_ids_{typed} ids USING (la) WHERE new.is_kept "
+            f"AND NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
+        )
+        con.execute(
+            "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
+            f"q.message, ids.load_id, q.source_row FROM stage_quality q JOIN load_ids_{typed} ids USING (la) "
+            "WHERE q.file = $file",
+            {"file": staged.name},
+        )
+        con.execute(f"DROP TABLE load_ids_{typed}")
 
     def run_record(
         self,

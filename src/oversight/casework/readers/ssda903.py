@@ -692,18 +692,12 @@ def _type_rows(
     """Build the typed, pseudonymised rows of a checked file, and note their data-quality issues."""
     la_sql = _text(staged.cell(LA_COLUMN)) if staged.has_la_column else _s(la or "")
     child_sql = f"trim({staged.cell('CHILD')})"
-    pairs = con.execute(
-        f"SELECT DISTINCT {la_sql}, {child_sql} FROM {staged.raw} r EXCEPT SELECT la, child_id FROM pseudonyms"
-    ).fetchall()
-    if pairs:
-        con.execute(
-            "INSERT INTO pseudonyms SELECT unnest($la), unnest($child_id), unnest($child)",
-            {
-                "la": [str(p[0]) for p in pairs],
-                "child_id": [str(p[1]) for p in pairs],
-                "child": [pseudonymiser.child(str(p[0]), str(p[1])) for p in pairs],
-            },
-        )
+    pseudonym, keys = pseudonymiser.sql("la", "child_id")
+    con.execute(
+        f"INSERT INTO pseudonyms SELECT la, child_id, {pseudonym} FROM (SELECT DISTINCT {la_sql} AS la, "
+        f"{child_sql} AS child_id FROM {staged.raw} r EXCEPT SELECT la, child_id FROM pseudonyms)",
+        keys,
+    )
     source = f"{staged.raw} r JOIN pseudonyms p ON p.la = {la_sql} AND p.child_id = {child_sql}"
     row_sql = "r.ordinality + 1"
     if not _is_one_line_per_row(staged.data, staged.rows):
