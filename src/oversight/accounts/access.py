@@ -31,6 +31,16 @@ RULES: dict[str, Rule] = {
     "performance:indicator-edit": Capability.EDIT_DATA,
     "performance:commentary-edit": Capability.EDIT_COMMENTARY,  # owners: their own indicators (checked in the view)
     "performance:import": Capability.EDIT_DATA,
+    # Inspections and improvement plans: anyone may read; progress needs EDIT_DATA; board decisions need APPROVE.
+    "improvement:inspections": Capability.VIEW,
+    "improvement:inspection": Capability.VIEW,
+    "improvement:area-history": Capability.VIEW,
+    "improvement:plans": Capability.VIEW,
+    "improvement:plan": Capability.VIEW,
+    "improvement:plan-export": Capability.VIEW,
+    "improvement:recommendation": Capability.VIEW,
+    "improvement:checkpoint-edit": Capability.EDIT_DATA,
+    "improvement:decision": Capability.APPROVE,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
 }

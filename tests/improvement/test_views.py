@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+from django.test import Client
+
+from oversight.improvement.models import Checkpoint, Decision, Recommendation
+from oversight.performance.services import LoadResult
+from tests.conftest import make_user
+
+PLAN = "/plans/cheshire-east-2011/"
+SUSTAIN = "/plans/cheshire-east-2011/recommendations/8/"
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_plan_on_a_page_summarises_status_rag_and_slippage(demo: LoadResult, client: Client) -> None:
+    response = client.get(PLAN, {"on": "2012-02-01"})
+    assert response.status_code == 200
+    text = _text(response.content.decode())
+    assert "Plan on a page · as at 1 February 2012" in text
+    assert "23 recommendations" in text
+    assert "18 past due" in text
+    assert "Safeguarding Children & Young people 13 recommendations, 0 signed off" in text
+    assert "Services for Cared for Children 10 recommendations, 0 signed off" in text
+    assert "19 Nov 2011 Not rated Past due; No recent update" in text
+
+
+def test_the_recommendation_page_shows_the_timeline_in_date_order(demo: LoadResult, client: Client) -> None:
+    response = client.get("/plans/cheshire-east-2011/recommendations/2/", {"on": "2011-10-01"})
+    text = _text(response.content.decode())
+    assert "Due 19 August 2011" in text
+    september = text.index("Progress at End of September")
+    november = text.index("Progress at end of November")
+    january = text.index("Progress at end of January")
+    assert september < november < january
+    assert "Auditing by GM shows that there have been no children unseen" in text
+    assert "Past due: due 19 August 2011, 43 days ago, and not signed off." in text
+
+
+def test_impact_measures_show_their_question_and_latest_rating(demo: LoadResult, client: Client) -> None:
+    text = _text(client.get(SUSTAIN).content.decode())
+    assert "How well did we do it? Core assessments completed within 35 working days 63.1%" in text
+    assert "Red Red: 63.1% is 21.9 points below the 85% target" in text
+    assert text.index("How well did we do it?") < text.index("Is anyone better off?")
+
+
+def test_an_officer_records_progress_with_a_rated_reason(demo: LoadResult) -> None:
+    officer = Client()
+    officer.force_login(make_user("officer", "performance officer"))
+    url = SUSTAIN + "actions/1/progress/"
+    refused = officer.post(
+        url,
+        {
+            "label": "end of November",
+            "as_at": "2011-11-30",
+            "narrative": "Weekly IA monitoring",
+            "rag": "amber",
+            "rag_reason": "",
+        },
+    )
+    assert refused.status_code == 200
+    assert "Say why the progress has this rating." in refused.content.decode()
+    saved = officer.post(
+        url,
+        {
+            "label": "end of November",
+            "as_at": "2011-11-30",
+            "narrative": "Weekly IA monitoring",
+            "rag": "amber",
+            "rag_reason": "Core assessments still below target",
+        },
+    )
+    assert saved.status_code == 302
+    checkpoint = Checkpoint.objects.get(
+        action__recommendation__order=8,
+        label="end of November",
+        action__recommendation__plan__slug="cheshire-east-2011",
+    )
+    assert (checkpoint.rag, checkpoint.author_name) == ("amber", "officer")
+
+
+def test_a_reader_and_an_officer_cannot_record_a_sign_off(demo: LoadResult, client: Client) -> None:
+    officer = Client()
+    officer.force_login(make_user("officer", "performance officer"))
+    data = {"board": "Improvement Board", "decided_on": "2013-09-30", "outcome": "signed_off", "note": ""}
+    assert client.post(SUSTAIN + "decision/", data).status_code == 403
+    assert officer.post(SUSTAIN + "decision/", data).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_an_approver_signs_off_by_recording_the_decision(demo: LoadResult) -> None:
+    approver = Client()
+    approver.force_login(make_user("director", "approver"))
+    data = {"board": "Improvement Board", "decided_on": "2013-09-30", "outcome": "signed_off", "note": ""}
+    assert approver.post(SUSTAIN + "decision/", data).status_code == 302
+    recommendation = Recommendation.objects.get(plan__slug="cheshire-east-2011", order=8)
+    assert recommendation.is_signed_off
+    assert recommendation.signed_off_on == date(2013, 9, 30)
+    text = _text(approver.get(PLAN, {"on": "2013-10-01"}).content.decode())
+    assert "Signed off 30 Sep 2013" in text
+
+
+def test_inspection_pages_show_the_record_of_main_findings_and_history(demo: LoadResult, client: Client) -> None:
+    text = _text(client.get("/inspections/cheshire-east-slac-2011/").content.decode())
+    assert "Ambition and prioritisation Good grade 2 of 4" in text
+    assert "Lead inspector Pietro Battista" in text
+    history = _text(client.get("/inspections/areas/annual-performance-rating/").content.decode())
+    assert "Performs well in 2009 → Performs well in 2010" in history
