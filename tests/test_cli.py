@@ -97,3 +97,38 @@ def test_publication_export_is_csv_only_for_now(home: Path, tmp_path: Path) -> N
     refused = _run(home, *args[:-2], str(tmp_path / "q1.pdf"), "--publication", "--format", "pdf")
     assert refused.returncode == 2
     assert "only the CSV export can be prepared for publication" in refused.stderr
+
+
+def test_an_action_plan_imports_and_exports_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    workbook = Path(__file__).resolve().parent / "data" / "improvement" / "action_plan_2011.xlsx"
+    imported = _run(
+        home,
+        "improvement",
+        "import",
+        str(workbook),
+        "--plan",
+        "cli-plan",
+        "--source",
+        "slac-2011-areas-for-improvement",
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 23 recommendations and 39 progress entries into the plan 'cli-plan'." in imported.stdout
+    again = _run(
+        home,
+        "improvement",
+        "import",
+        str(workbook),
+        "--plan",
+        "cli-plan",
+        "--source",
+        "slac-2011-areas-for-improvement",
+    )
+    assert again.returncode == 1
+    assert "already has 23 recommendations" in again.stderr
+    output = tmp_path / "plan.xlsx"
+    exported = _run(home, "improvement", "export", "--plan", "cli-plan", "--format", "xlsx", "--output", str(output))
+    assert exported.returncode == 0, exported.stderr
+    assert output.read_bytes().startswith(b"PK")
+    unknown = _run(home, "improvement", "export", "--plan", "nope", "--format", "pdf", "--output", str(output))
+    assert unknown.returncode == 2
+    assert "there is no plan 'nope'" in unknown.stderr

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from oversight.core.rag import Rating
 from oversight.core.slippage import RecommendationFacts, SlipKind, Update, slippage, update_interval_days
 
@@ -90,3 +93,23 @@ def test_the_reporting_schedule_sets_the_update_interval() -> None:
     assert update_interval_days("Quarterly report to:LSCB and C & F Scrutiny Committee") == 92
     assert update_interval_days("Monthly to the Improvement Board") == 31
     assert update_interval_days("") == 92
+
+
+_dates = st.dates(min_value=date(2010, 1, 1), max_value=date(2016, 12, 31))
+_updates = st.lists(st.builds(Update, _dates, st.sampled_from(["Sept", "Nov", "Jan"]), st.sampled_from(list(Rating))))
+
+
+@given(_dates | st.none(), _dates, _updates, st.integers(min_value=0, max_value=9), _dates)
+def test_a_signed_off_recommendation_never_slips_whatever_was_recorded(
+    due: date | None, started: date, updates: list[Update], asked: int, today: date
+) -> None:
+    facts = RecommendationFacts(due, started, True, updates, asked)
+    assert slippage(facts, today) == []
+
+
+@given(_dates, _dates, _updates, _dates)
+def test_past_due_fires_exactly_when_the_due_date_has_passed(
+    due: date, started: date, updates: list[Update], today: date
+) -> None:
+    facts = RecommendationFacts(due, started, False, updates)
+    assert (SlipKind.PAST_DUE in kinds(facts, today)) == (due < today)

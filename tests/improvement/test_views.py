@@ -111,3 +111,33 @@ def test_inspection_pages_show_the_record_of_main_findings_and_history(demo: Loa
     assert "Lead inspector Pietro Battista" in text
     history = _text(client.get("/inspections/areas/annual-performance-rating/").content.decode())
     assert "Performs well in 2009 → Performs well in 2010" in history
+
+
+def test_plan_on_a_page_reads_in_the_same_number_of_queries_however_many_recommendations(
+    demo: LoadResult, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for slug in ("cheshire-east-2011", "cheshire-east-2013"):  # 23 and 5 recommendations
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/plans/{slug}/", {"on": "2013-10-01"}).status_code == 200
+        counts[slug] = len(queries)
+    assert counts["cheshire-east-2011"] == counts["cheshire-east-2013"]
+
+
+def test_an_officer_adds_evidence_to_the_matrix_and_it_shows_in_next_sign_offs(demo: LoadResult) -> None:
+    officer = Client()
+    officer.force_login(make_user("officer", "performance officer"))
+    missing = officer.post(SUSTAIN + "evidence/", {"evidence": "", "board": "Improvement Board"})
+    assert "Evidence required: This field is required." in _text(missing.content.decode())
+    added = officer.post(
+        SUSTAIN + "evidence/",
+        {"evidence": "Themed audit of core assessments", "board": "LSCB", "present_on": "2012-03-15"},
+    )
+    assert added.status_code == 302
+    text = _text(officer.get(PLAN, {"on": "2012-02-01"}).content.decode())
+    assert "Next sign-offs 15 Mar 2012: R8 to LSCB" in text
+    page = _text(officer.get(SUSTAIN).content.decode())
+    assert "Themed audit of core assessments LSCB 15 March 2012" in page

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from oversight.core.rag import Rating
 from oversight.improvement.models import Decision
@@ -36,6 +37,18 @@ class CheckpointForm(forms.Form):
         return data
 
 
+class EvidenceRequirementForm(forms.Form):
+    evidence = forms.CharField(
+        label="Evidence required",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What will show the board that the recommendation is met, for example a themed audit report",
+    )
+    board = forms.CharField(label="Board", max_length=200, help_text="For example, Improvement Board")
+    present_on = forms.DateField(
+        label="To be presented on (optional)", required=False, help_text="For example, 2013-10-28"
+    )
+
+
 class DecisionForm(forms.Form):
     board = forms.CharField(label="Board", max_length=200, help_text="For example, Improvement Board")
     decided_on = forms.DateField(label="Date of the decision", help_text="For example, 2013-09-30")
@@ -49,7 +62,7 @@ class DecisionForm(forms.Form):
 
     def clean_decided_on(self) -> date:
         decided: date = self.cleaned_data["decided_on"]
-        if decided > date.today():  # noqa: DTZ011 - a calendar date as the user's council sees it
+        if decided > timezone.localdate():
             raise forms.ValidationError("A decision cannot be dated in the future.")
         return decided
 

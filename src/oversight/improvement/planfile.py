@@ -155,6 +155,8 @@ def read_plan_table(path: Path) -> tuple[PlanTable | None, list[Issue]]:
         raw = _raw_rows(path, path.read_bytes())
     except FileRejected as rejected:
         return None, [rejected.issue]
+    except OSError as error:
+        return None, [Issue(name, None, None, f"the file cannot be read: {error.strerror or error}")]
     header_at = next(
         (
             i

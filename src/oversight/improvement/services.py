@@ -160,7 +160,7 @@ def _plan_write(
                 as_at=dates[progress.label],
                 narrative=progress.narrative,
                 rag=progress.rating.value,
-                author_name=f"imported from {via}"[:150],
+                author_name=f"import of {via}"[:150],
             )
             result.checkpoints += 1
     _audit(

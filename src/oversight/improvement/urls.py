@@ -17,4 +17,5 @@ urlpatterns = [
         name="checkpoint-edit",
     ),
     path("plans/<slug:slug>/recommendations/<int:order>/decision/", views.decision_record, name="decision"),
+    path("plans/<slug:slug>/recommendations/<int:order>/evidence/", views.evidence_add, name="evidence-add"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.core.rag import Rating
 from oversight.improvement import exports, selectors, services
-from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm
+from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm
 from oversight.improvement.models import Action, Framework, Plan, Recommendation
 
 
@@ -73,16 +73,7 @@ def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) ->
         recommendation__order=order,
         order=action,
     )
-    latest = found.checkpoints.order_by("-as_at").first()
     initial = {"rag": Rating.NOT_RATED.value, "as_at": timezone.localdate()}
-    if latest is not None and "label" in request.GET:
-        initial |= {
-            "label": latest.label,
-            "as_at": latest.as_at,
-            "narrative": latest.narrative,
-            "rag": latest.rag,
-            "rag_reason": latest.rag_reason,
-        }
     form = CheckpointForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,7 +93,13 @@ def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) ->
             form.add_error(None, str(error))
         else:
             return redirect("improvement:recommendation", slug=slug, order=order)
-    context = {"action": found, "recommendation": found.recommendation, "form": form}
+    context = {
+        "action": found,
+        "recommendation": found.recommendation,
+        "form": form,
+        "heading": "Record progress",
+        "button": "Save progress",
+    }
     return render(request, "improvement/checkpoint_edit.html", context)
 
 
@@ -117,4 +114,30 @@ def decision_record(request: HttpRequest, slug: str, order: int) -> HttpResponse
             form.add_error(None, str(error))
         else:
             return redirect("improvement:recommendation", slug=slug, order=order)
-    return render(request, "improvement/decision.html", {"recommendation": found, "form": form})
+    context = {
+        "recommendation": found,
+        "form": form,
+        "heading": "Record a board decision",
+        "button": "Record the decision",
+    }
+    return render(request, "improvement/decision.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+    found = get_object_or_404(Recommendation.objects.select_related("plan"), plan__slug=slug, order=order)
+    form = EvidenceRequirementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_requirement_add(recommendation=found, user=request.user, **form.cleaned_data)
+        except services.ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("improvement:recommendation", slug=slug, order=order)
+    context = {
+        "recommendation": found,
+        "form": form,
+        "heading": "Add evidence to the matrix",
+        "button": "Add to the matrix",
+    }
+    return render(request, "improvement/evidence_add.html", context)
