@@ -122,3 +122,25 @@ def test_the_due_date_derives_from_the_source_publication_date(recommendation: R
     assert services.due_date_for(recommendation.source, "") is None
     with pytest.raises(ApplicationError, match="not a timescale"):
         services.due_date_for(recommendation.source, "shortly")
+
+
+def test_an_action_update_is_audited_and_checks_its_status(recommendation: Recommendation) -> None:
+    officer = make_user("officer", "performance officer")
+    action = Action.objects.create(recommendation=recommendation, order=1, text="Change the form", officers="NM")
+    with pytest.raises(ApplicationError, match="'done' is not a status"):
+        services.action_update(action=action, status="done", officers="NM", due_on=None, user=officer)
+    services.action_update(
+        action=action, status="complete", officers="Nancy Meehan", due_on=date(2011, 9, 30), user=officer
+    )
+    event = AuditEvent.objects.get(object_type="improvement.action")
+    assert event.before == {"status": "in_progress", "officers": "NM", "due_on": ""}
+    assert event.after == {"status": "complete", "officers": "Nancy Meehan", "due_on": "2011-09-30"}
+
+
+def test_an_impact_measure_must_name_a_catalogued_indicator(demo: object, recommendation: Recommendation) -> None:
+    with pytest.raises(ApplicationError, match="no indicator 'NOPE'"):
+        services.impact_measure_link(recommendation=recommendation, indicator_code="NOPE", kind="how_well", user=None)
+    measure = services.impact_measure_link(
+        recommendation=recommendation, indicator_code="CSC-CORE-35WD", kind="how_well", user=None
+    )
+    assert measure.get_kind_display() == "How well did we do it?"
