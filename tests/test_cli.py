@@ -132,3 +132,27 @@ def test_an_action_plan_imports_and_exports_from_the_command_line(home: Path, tm
     unknown = _run(home, "improvement", "export", "--plan", "nope", "--format", "pdf", "--output", str(output))
     assert unknown.returncode == 2
     assert "there is no plan 'nope'" in unknown.stderr
+
+
+def test_inspections_load_from_a_folder_of_csv_files(home: Path, tmp_path: Path) -> None:
+    (tmp_path / "frameworks.csv").write_text(
+        "slug,name,body,version,in_use_from,in_use_to,free_text,proposed,notes\n"
+        "jtai,Joint targeted area inspection,Ofsted,2016–,2016-01-01,,yes,no,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inspections.csv").write_text(
+        "slug,local_authority,body,framework,kind,title,year,started_on,ended_on,published_on,lead_inspector,"
+        "report_url,key_quotes,source_note\n"
+        "jtai-2017,Cheshire East,Ofsted,jtai,announced,JTAI,2017,,,2017-13-01,,,,\n",
+        encoding="utf-8",
+    )
+    refused = _run(home, "improvement", "load", str(tmp_path))
+    assert refused.returncode == 1
+    assert "inspections.csv, row 2, column 'published_on': '2017-13-01' is not a date" in refused.stderr
+    (tmp_path / "inspections.csv").write_text(
+        (tmp_path / "inspections.csv").read_text(encoding="utf-8").replace("2017-13-01", "2017-03-01"),
+        encoding="utf-8",
+    )
+    loaded = _run(home, "improvement", "load", str(tmp_path))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "7 inspections" in loaded.stdout

@@ -97,3 +97,15 @@ def test_loading_the_demo_twice_changes_nothing(demo: LoadResult) -> None:
     before = (Recommendation.objects.count(), Checkpoint.objects.count(), Inspection.objects.count())
     assert demo_load().ok
     assert (Recommendation.objects.count(), Checkpoint.objects.count(), Inspection.objects.count()) == before
+
+
+def test_a_loader_file_without_a_column_is_refused_and_nothing_is_loaded(db: None, tmp_path: Path) -> None:
+    from oversight.improvement.loader import improvement_load
+
+    (tmp_path / "frameworks.csv").write_text("slug,name\nx,X\n", encoding="utf-8")
+    issues = improvement_load(tmp_path)
+    assert [str(i) for i in issues] == [
+        "frameworks.csv, row 1, column 'body, version, in_use_from, in_use_to, free_text, proposed, notes': "
+        "the header has no such column; add it"
+    ]
+    assert not Inspection.objects.exists()

@@ -141,3 +141,16 @@ def test_an_officer_adds_evidence_to_the_matrix_and_it_shows_in_next_sign_offs(d
     assert "Next sign-offs 15 Mar 2012: R8 to LSCB" in text
     page = _text(officer.get(SUSTAIN).content.decode())
     assert "Themed audit of core assessments LSCB 15 March 2012" in page
+
+
+def test_repeated_requests_for_more_evidence_long_past_due_show_as_perpetual_limbo(demo: LoadResult) -> None:
+    approver = Client()
+    approver.force_login(make_user("director", "approver"))
+    for day, note in (("2012-03-01", "Audit results for a full quarter"), ("2012-06-01", "Audit results again")):
+        data = {"board": "LSCB", "decided_on": day, "outcome": "more_evidence", "note": note}
+        assert approver.post(SUSTAIN + "decision/", data).status_code == 302
+    page = _text(approver.get(SUSTAIN, {"on": "2012-08-01"}).content.decode())
+    assert "Perpetual limbo: open 256 days past due, and the board has asked for more evidence 2 times" in page
+    assert page.index("LSCB: more evidence needed") < page.index("Audit results again")
+    plan = _text(approver.get(PLAN, {"on": "2012-08-01"}).content.decode())
+    assert "19 Nov 2011 Not rated Past due; No recent update; Perpetual limbo" in plan

@@ -42,6 +42,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    _setup()
+    from oversight.improvement.loader import improvement_load
+    from oversight.improvement.models import Inspection, Plan
+
+    issues = improvement_load(Path(args.folder))
+    if issues:
+        print("Nothing was loaded: fix this first.", file=sys.stderr)
+        for issue in issues:
+            print(f"  {issue}", file=sys.stderr)
+        return 1
+    print(f"Loaded {args.folder}: {Inspection.objects.count()} inspections and {Plan.objects.count()} plans in all.")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     _setup()
     from oversight.improvement.exports import render
@@ -69,6 +84,9 @@ def register(commands: Any) -> None:
     imp.add_argument("--source", required=True, help="the source whose publication date the timescales count from")
     imp.add_argument("--title", help="the plan's title (default: the title above the table)")
     imp.set_defaults(func=cmd_import)
+    load = sub.add_parser("load", help="load inspections, frameworks and plans from a folder of CSV files")
+    load.add_argument("folder", metavar="FOLDER", help="as src/oversight/demo/data/improvement (see its README)")
+    load.set_defaults(func=cmd_load)
     export = sub.add_parser("export", help="export a plan as the action plan table (XLSX) or a printable PDF")
     export.add_argument("--plan", required=True)
     export.add_argument("--format", required=True, choices=["xlsx", "pdf"])

@@ -41,13 +41,32 @@ class _Rejected(Exception):
         self.issue = issue
 
 
+COLUMNS = {
+    "frameworks": "slug name body version in_use_from in_use_to free_text proposed notes",
+    "grades": "framework order label meaning",
+    "inspections": "slug local_authority body framework kind title year started_on ended_on published_on "
+    "lead_inspector report_url key_quotes source_note",
+    "judgements": "inspection order section area area_key grade text",
+    "sources": "slug kind title published_on inspection",
+    "plans": "slug title local_authority accountable_body status description table_file source",
+    "objectives": "plan order title",
+    "recommendations": "plan order objective source section text timescale reporting_schedule actions officers",
+    "checkpoints": "plan recommendation label as_at rag rag_reason narrative",
+    "impact_measures": "plan recommendation indicator kind",
+}
+
+
 def _rows(folder: Path, name: str) -> list[tuple[int, dict[str, str]]]:
     path = folder / f"{name}.csv"
     if not path.exists():
         return []
     rows = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
+        reader = csv.DictReader(handle)
+        missing = [column for column in COLUMNS[name].split() if column not in (reader.fieldnames or [])]
+        if missing:
+            raise _Rejected(Issue(path.name, 1, ", ".join(missing), "the header has no such column; add it"))
+        for number, row in enumerate(reader, start=2):
             if None in row:
                 raise _Rejected(Issue(path.name, number, None, "more cells than the header has columns; quote commas"))
             rows.append((number, {key: (value or "").strip() for key, value in row.items()}))
