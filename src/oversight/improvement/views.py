@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -103,41 +105,53 @@ def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) ->
     return render(request, "improvement/checkpoint_edit.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-def decision_record(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+def _recommendation_form(
+    request: HttpRequest,
+    slug: str,
+    order: int,
+    form_class: type[forms.Form],
+    write: Callable[..., object],
+    template: str,
+    heading: str,
+    button: str,
+) -> HttpResponse:
+    """A form about one recommendation: on a valid POST, one service call, then back to the recommendation."""
     found = get_object_or_404(Recommendation.objects.select_related("plan"), plan__slug=slug, order=order)
-    form = DecisionForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_record(recommendation=found, user=request.user, **form.cleaned_data)
+            write(recommendation=found, user=request.user, **form.cleaned_data)
         except services.ApplicationError as error:
             form.add_error(None, str(error))
         else:
             return redirect("improvement:recommendation", slug=slug, order=order)
-    context = {
-        "recommendation": found,
-        "form": form,
-        "heading": "Record a board decision",
-        "button": "Record the decision",
-    }
-    return render(request, "improvement/decision.html", context)
+    context = {"recommendation": found, "form": form, "heading": heading, "button": button}
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_record(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+    return _recommendation_form(
+        request,
+        slug,
+        order,
+        DecisionForm,
+        services.decision_record,
+        "improvement/decision.html",
+        "Record a board decision",
+        "Record the decision",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, slug: str, order: int) -> HttpResponse:
-    found = get_object_or_404(Recommendation.objects.select_related("plan"), plan__slug=slug, order=order)
-    form = EvidenceRequirementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_requirement_add(recommendation=found, user=request.user, **form.cleaned_data)
-        except services.ApplicationError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("improvement:recommendation", slug=slug, order=order)
-    context = {
-        "recommendation": found,
-        "form": form,
-        "heading": "Add evidence to the matrix",
-        "button": "Add to the matrix",
-    }
-    return render(request, "improvement/evidence_add.html", context)
+    return _recommendation_form(
+        request,
+        slug,
+        order,
+        EvidenceRequirementForm,
+        services.evidence_requirement_add,
+        "improvement/evidence_add.html",
+        "Add evidence to the matrix",
+        "Add to the matrix",
+    )
