@@ -137,9 +137,9 @@ def _plan_write(
     plan, created = Plan.objects.get_or_create(
         slug=plan_slug, defaults={"title": title, "accountable_body": accountable_body}
     )
-    result = PlanImportResult(plan=plan)
-    for order, row in enumerate(table.rows, start=1):
-        recommendation = Recommendation.objects.create(
+    # Three bulk inserts rather than one per row: the demo loads this for every test that uses it.
+    recommendations = Recommendation.objects.bulk_create(
+        Recommendation(
             plan=plan,
             source=source,
             order=order,
@@ -149,20 +149,26 @@ def _plan_write(
             due_on=due_date_for(source, row.timescale),
             reporting_schedule=row.reporting_schedule,
         )
-        action = Action.objects.create(recommendation=recommendation, order=1, text=row.actions, officers=row.officers)
-        result.recommendations += 1
-        for progress in row.progress:
-            if not progress.narrative and progress.rating is Rating.NOT_RATED:
-                continue
-            Checkpoint.objects.create(
-                action=action,
-                label=progress.label,
-                as_at=dates[progress.label],
-                narrative=progress.narrative,
-                rag=progress.rating.value,
-                author_name=f"import of {via}"[:150],
-            )
-            result.checkpoints += 1
+        for order, row in enumerate(table.rows, start=1)
+    )
+    actions = Action.objects.bulk_create(
+        Action(recommendation=recommendation, order=1, text=row.actions, officers=row.officers)
+        for recommendation, row in zip(recommendations, table.rows, strict=True)
+    )
+    checkpoints = Checkpoint.objects.bulk_create(
+        Checkpoint(
+            action=action,
+            label=progress.label,
+            as_at=dates[progress.label],
+            narrative=progress.narrative,
+            rag=progress.rating.value,
+            author_name=f"import of {via}"[:150],
+        )
+        for action, row in zip(actions, table.rows, strict=True)
+        for progress in row.progress
+        if progress.narrative or progress.rating is not Rating.NOT_RATED
+    )
+    result = PlanImportResult(plan=plan, recommendations=len(recommendations), checkpoints=len(checkpoints))
     _audit(
         user,
         AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
