@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from oversight.core.rag import Rating
-from oversight.core.slippage import RecommendationFacts, Slip, Update, slippage, update_interval_days
+from oversight.core.slippage import RecommendationFacts, Slip, SlipKind, Update, slippage, update_interval_days
 from oversight.improvement.models import (
     Action,
     Checkpoint,
@@ -81,6 +81,15 @@ def plans_all() -> QuerySet[Plan]:
     return Plan.objects.order_by("slug")
 
 
+def rag_explanation(checkpoint: Checkpoint) -> str:
+    """Why a checkpoint has its RAG, in words, even when no reason or no rating was given."""
+    if checkpoint.rag_reason:
+        return checkpoint.rag_reason
+    if checkpoint.rating is Rating.NOT_RATED:
+        return "no RAG was given at this checkpoint."
+    return "no reason was recorded."
+
+
 @dataclass
 class RecommendationStatus:
     recommendation: Recommendation
@@ -96,13 +105,11 @@ class RecommendationStatus:
     def rag_reason(self) -> str:
         if self.latest is None:
             return "No progress recorded yet."
-        if self.latest.rating is Rating.NOT_RATED:
-            return f"{self.latest.label}: the plan gives no RAG for this checkpoint."
-        return f"{self.latest.label}: {self.latest.rag_reason or 'no reason recorded.'}"
+        return f"{self.latest.label}: {rag_explanation(self.latest)}"
 
     @property
     def is_overdue(self) -> bool:
-        return any(slip.kind == "past_due" for slip in self.slips)
+        return any(slip.kind is SlipKind.PAST_DUE for slip in self.slips)
 
 
 @dataclass
@@ -135,11 +142,8 @@ class PlanSummary:
 
     @property
     def next_sign_offs(self) -> list[RecommendationStatus]:
-        coming = [item for item in self.items if item.next_presentation is not None]
-        return sorted(
-            coming,
-            key=lambda item: (item.next_presentation.present_on or date.max) if item.next_presentation else date.max,
-        )[:8]
+        coming = [(item.next_presentation.present_on, item) for item in self.items if item.next_presentation]
+        return [item for _, item in sorted(coming, key=lambda pair: pair[0] or date.max)][:8]
 
     @property
     def rating_counts(self) -> list[tuple[Rating, int]]:
@@ -213,6 +217,10 @@ class TimelineEntry:
     title: str
     checkpoint: Checkpoint | None = None
     decision: Decision | None = None
+
+    @property
+    def rag_reason(self) -> str:
+        return rag_explanation(self.checkpoint) if self.checkpoint else ""
 
 
 @dataclass
