@@ -88,3 +88,13 @@ def test_plan_on_a_page_prints_on_one_a4_page(page: Page, tmp_path: Path) -> Non
     text = " ".join(_run("pdftotext", str(path), "-").split())
     assert "Services for Cared for Children" in text
     assert "Next sign-offs" in text
+
+
+def test_the_plan_import_page_passes_axe_with_its_errors_shown(signed_in_page: Page) -> None:
+    page = signed_in_page
+    page.goto("/plans/import/")
+    assert not _axe_violations(page)
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator(".error-summary")).to_contain_text("Action plan workbook: This field is required.")
+    violations = _axe_violations(page)
+    assert not violations, "axe-core found violations on the import form with errors:\n" + "\n".join(violations)

@@ -154,3 +154,38 @@ def test_repeated_requests_for_more_evidence_long_past_due_show_as_perpetual_lim
     assert page.index("LSCB: more evidence needed") < page.index("Audit results again")
     plan = _text(approver.get(PLAN, {"on": "2012-08-01"}).content.decode())
     assert "19 Nov 2011 Not rated Past due; No recent update; Perpetual limbo" in plan
+
+
+def test_an_officer_imports_a_plan_workbook_through_the_page(demo: LoadResult) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oversight.improvement.models import Plan, Source
+    from tests.conftest import DATA
+
+    officer = Client()
+    officer.force_login(make_user("officer", "performance officer"))
+    workbook = (DATA / "improvement" / "action_plan_2011.xlsx").read_bytes()
+    source = Source.objects.get(slug="slac-2011-areas-for-improvement").pk
+    taken = officer.post(
+        "/plans/import/",
+        {"upload": SimpleUploadedFile("plan.xlsx", workbook), "plan": "cheshire-east-2011", "source": source},
+    )
+    assert "There is already a plan called 'cheshire-east-2011'" in _text(taken.content.decode())
+    bad = officer.post(
+        "/plans/import/",
+        {"upload": SimpleUploadedFile("notes.csv", b"Recommendation,Due\nx,y\n"), "plan": "uploaded", "source": source},
+    )
+    assert "Nothing was imported: 1 problem to fix" in _text(bad.content.decode())
+    assert not Plan.objects.filter(slug="uploaded").exists()
+    done = officer.post(
+        "/plans/import/",
+        {
+            "upload": SimpleUploadedFile("plan.xlsx", workbook),
+            "plan": "uploaded",
+            "source": source,
+            "title": "Uploaded plan",
+        },
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/plans/uploaded/"
+    assert Plan.objects.get(slug="uploaded").recommendations.count() == 23

@@ -4,10 +4,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from oversight.core.rag import Rating
-from oversight.improvement.models import Decision
+from oversight.improvement.models import Decision, Plan, Source
 
 RAG_CHOICES = [(rating.value, rating.label) for rating in Rating]
 
@@ -69,3 +70,40 @@ class DecisionForm(forms.Form):
 
 class AsAtForm(forms.Form):
     on = forms.DateField(label="Show the plan as at", required=False, help_text="For example, 2012-02-01")
+
+
+class PlanImportForm(forms.Form):
+    upload = forms.FileField(
+        label="Action plan workbook",
+        help_text="XLSX or CSV laid out as the action plan table. If it has any problem, nothing is imported.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    plan = forms.SlugField(
+        label="Short name for the new plan",
+        max_length=50,
+        help_text="Letters, numbers and hyphens, for example cheshire-east-2011",
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=300,
+        required=False,
+        help_text="Leave empty to use the title above the table",
+    )
+    source = forms.ModelChoiceField(
+        label="Where the recommendations come from",
+        queryset=Source.objects.order_by("-published_on", "title"),
+        help_text="Its publication date sets the due dates",
+        empty_label="Choose a source",
+    )
+
+    def clean_upload(self) -> object:
+        upload = self.cleaned_data["upload"]
+        if upload.size > settings.OVERSIGHT_MAX_IMPORT_BYTES:
+            raise forms.ValidationError(f"The file is larger than {settings.OVERSIGHT_MAX_IMPORT_BYTES:,} bytes.")
+        return upload
+
+    def clean_plan(self) -> str:
+        slug: str = self.cleaned_data["plan"]
+        if slug == "import" or Plan.objects.filter(slug=slug, recommendations__isnull=False).exists():
+            raise forms.ValidationError(f"There is already a plan called '{slug}'; choose another short name.")
+        return slug

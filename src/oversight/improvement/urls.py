@@ -8,6 +8,7 @@ urlpatterns = [
     path("inspections/<slug:slug>/", views.inspection, name="inspection"),
     path("inspections/areas/<slug:area_key>/", views.area_history, name="area-history"),
     path("plans/", views.plans, name="plans"),
+    path("plans/import/", views.plan_import, name="plan-import"),  # before plans/<slug>/, which would match it
     path("plans/<slug:slug>/", views.plan_on_a_page, name="plan"),
     path("plans/<slug:slug>/export.<str:fmt>", views.plan_export, name="plan-export"),
     path("plans/<slug:slug>/recommendations/<int:order>/", views.recommendation, name="recommendation"),

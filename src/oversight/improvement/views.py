@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.core.rag import Rating
 from oversight.improvement import exports, selectors, services
-from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm
+from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm, PlanImportForm
 from oversight.improvement.models import Action, Framework, Plan, Recommendation
 
 
@@ -43,6 +45,25 @@ def area_history(request: HttpRequest, area_key: str) -> HttpResponse:
 
 def plans(request: HttpRequest) -> HttpResponse:
     return render(request, "improvement/plans.html", {"plans": selectors.plans_all()})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(data["upload"].name).name
+            with path.open("wb") as out:
+                for chunk in data["upload"].chunks():
+                    out.write(chunk)
+            result = services.plan_import(
+                path, plan_slug=data["plan"], source=data["source"], user=request.user, title=data["title"]
+            )
+        if result.ok:
+            return redirect("improvement:plan", slug=data["plan"])
+    return render(request, "improvement/plan_import.html", {"form": form, "result": result})
 
 
 def plan_on_a_page(request: HttpRequest, slug: str) -> HttpResponse:
