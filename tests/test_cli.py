@@ -97,3 +97,62 @@ def test_publication_export_is_csv_only_for_now(home: Path, tmp_path: Path) -> N
     refused = _run(home, *args[:-2], str(tmp_path / "q1.pdf"), "--publication", "--format", "pdf")
     assert refused.returncode == 2
     assert "only the CSV export can be prepared for publication" in refused.stderr
+
+
+def test_an_action_plan_imports_and_exports_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    workbook = Path(__file__).resolve().parent / "data" / "improvement" / "action_plan_2011.xlsx"
+    imported = _run(
+        home,
+        "improvement",
+        "import",
+        str(workbook),
+        "--plan",
+        "cli-plan",
+        "--source",
+        "slac-2011-areas-for-improvement",
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 23 recommendations and 39 progress entries into the plan 'cli-plan'." in imported.stdout
+    again = _run(
+        home,
+        "improvement",
+        "import",
+        str(workbook),
+        "--plan",
+        "cli-plan",
+        "--source",
+        "slac-2011-areas-for-improvement",
+    )
+    assert again.returncode == 1
+    assert "already has 23 recommendations" in again.stderr
+    output = tmp_path / "plan.xlsx"
+    exported = _run(home, "improvement", "export", "--plan", "cli-plan", "--format", "xlsx", "--output", str(output))
+    assert exported.returncode == 0, exported.stderr
+    assert output.read_bytes().startswith(b"PK")
+    unknown = _run(home, "improvement", "export", "--plan", "nope", "--format", "pdf", "--output", str(output))
+    assert unknown.returncode == 2
+    assert "there is no plan 'nope'" in unknown.stderr
+
+
+def test_inspections_load_from_a_folder_of_csv_files(home: Path, tmp_path: Path) -> None:
+    (tmp_path / "frameworks.csv").write_text(
+        "slug,name,body,version,in_use_from,in_use_to,free_text,proposed,notes\n"
+        "jtai,Joint targeted area inspection,Ofsted,2016–,2016-01-01,,yes,no,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "inspections.csv").write_text(
+        "slug,local_authority,body,framework,kind,title,year,started_on,ended_on,published_on,lead_inspector,"
+        "report_url,key_quotes,source_note\n"
+        "jtai-2017,Cheshire East,Ofsted,jtai,announced,JTAI,2017,,,2017-13-01,,,,\n",
+        encoding="utf-8",
+    )
+    refused = _run(home, "improvement", "load", str(tmp_path))
+    assert refused.returncode == 1
+    assert "inspections.csv, row 2, column 'published_on': '2017-13-01' is not a date" in refused.stderr
+    (tmp_path / "inspections.csv").write_text(
+        (tmp_path / "inspections.csv").read_text(encoding="utf-8").replace("2017-13-01", "2017-03-01"),
+        encoding="utf-8",
+    )
+    loaded = _run(home, "improvement", "load", str(tmp_path))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "7 inspections" in loaded.stdout

@@ -31,6 +31,19 @@ RULES: dict[str, Rule] = {
     "performance:indicator-edit": Capability.EDIT_DATA,
     "performance:commentary-edit": Capability.EDIT_COMMENTARY,  # owners: their own indicators (checked in the view)
     "performance:import": Capability.EDIT_DATA,
+    # Inspections and improvement plans: anyone may read; progress and the evidence matrix need EDIT_DATA;
+    # board decisions (sign-off) need APPROVE.
+    "improvement:inspections": Capability.VIEW,
+    "improvement:inspection": Capability.VIEW,
+    "improvement:area-history": Capability.VIEW,
+    "improvement:plans": Capability.VIEW,
+    "improvement:plan": Capability.VIEW,
+    "improvement:plan-export": Capability.VIEW,
+    "improvement:recommendation": Capability.VIEW,
+    "improvement:checkpoint-edit": Capability.EDIT_DATA,
+    "improvement:plan-import": Capability.EDIT_DATA,
+    "improvement:evidence-add": Capability.EDIT_DATA,
+    "improvement:decision": Capability.APPROVE,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
 }

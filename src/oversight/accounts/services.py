@@ -83,7 +83,7 @@ def audit_record(
     )
 
 
-ADMINISTERED_APPS = ("auth", "accounts", "performance")
+ADMINISTERED_APPS = ("auth", "accounts", "performance", "improvement")
 
 
 def _role_groups(roles: Iterable[Role]) -> list[Group]:

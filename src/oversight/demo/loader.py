@@ -19,11 +19,17 @@ def demo_files() -> list[Path]:
 
 def demo_load(*, progress: bool = False) -> LoadResult:
     if not progress:
-        return import_files(demo_files())
-    from tqdm import tqdm
+        result = import_files(demo_files())
+    else:
+        from tqdm import tqdm
 
-    with tqdm(unit=" rows", desc="Loading the demo", disable=not sys.stderr.isatty()) as bar:
-        return import_files(demo_files(), progress=bar.update)
+        with tqdm(unit=" rows", desc="Loading the demo", disable=not sys.stderr.isatty()) as bar:
+            result = import_files(demo_files(), progress=bar.update)
+    if result.ok:  # inspections and improvement plans (seeds 000–004); their impact measures need the catalogue
+        from oversight.improvement.loader import improvement_load
+
+        result.issues.extend(improvement_load(DATA_DIR / "improvement"))
+    return result
 
 
 DEMO_ACCOUNTS = {"councillor": "reader", "officer": "performance officer", "admin": "administrator"}

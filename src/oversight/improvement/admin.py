@@ -1,0 +1,42 @@
+"""The admin site for inspections and plans: read-only. Plans change through their pages, imports and the
+sign-off form (all audited); nothing a committee may have seen is deleted."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from oversight.accounts.admin import ReadOnlyAdmin
+from oversight.improvement.models import (
+    Action,
+    Checkpoint,
+    Decision,
+    Evidence,
+    EvidenceRequirement,
+    Framework,
+    Grade,
+    ImpactMeasure,
+    Inspection,
+    Judgement,
+    Objective,
+    Plan,
+    Recommendation,
+    Source,
+)
+
+for model in (
+    Framework,
+    Grade,
+    Inspection,
+    Judgement,
+    Plan,
+    Objective,
+    Source,
+    Recommendation,
+    Action,
+    Checkpoint,
+    Evidence,
+    ImpactMeasure,
+    EvidenceRequirement,
+    Decision,
+):
+    admin.site.register(model, ReadOnlyAdmin)

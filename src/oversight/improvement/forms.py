@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from oversight.core.rag import Rating
+from oversight.improvement.models import Decision, Plan, Source
+
+RAG_CHOICES = [(rating.value, rating.label) for rating in Rating]
+
+
+class CheckpointForm(forms.Form):
+    label = forms.CharField(
+        label="Checkpoint", max_length=100, help_text="As the plan names it, for example End of September"
+    )
+    as_at = forms.DateField(label="Progress as at", help_text="For example, 2011-09-30")
+    narrative = forms.CharField(label="Evidence and progress", widget=forms.Textarea(attrs={"rows": 5}))
+    rag = forms.ChoiceField(label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect)
+    rag_reason = forms.CharField(
+        label="Why this rating",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for Red, Amber or Green: say what the rating rests on",
+    )
+    evidence_title = forms.CharField(label="Evidence title (optional)", max_length=300, required=False)
+    evidence_url = forms.URLField(label="Link to the evidence (optional)", required=False, assume_scheme="https")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("rag", Rating.NOT_RATED.value) != Rating.NOT_RATED.value and not data.get("rag_reason", "").strip():
+            self.add_error("rag_reason", "Say why the progress has this rating.")
+        if data.get("evidence_url") and not data.get("evidence_title", "").strip():
+            self.add_error("evidence_title", "Give the evidence link a title.")
+        return data
+
+
+class EvidenceRequirementForm(forms.Form):
+    evidence = forms.CharField(
+        label="Evidence required",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What will show the board that the recommendation is met, for example a themed audit report",
+    )
+    board = forms.CharField(label="Board", max_length=200, help_text="For example, Improvement Board")
+    present_on = forms.DateField(
+        label="To be presented on (optional)", required=False, help_text="For example, 2013-10-28"
+    )
+
+
+class DecisionForm(forms.Form):
+    board = forms.CharField(label="Board", max_length=200, help_text="For example, Improvement Board")
+    decided_on = forms.DateField(label="Date of the decision", help_text="For example, 2013-09-30")
+    outcome = forms.ChoiceField(label="Decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="If more evidence is needed, say what",
+    )
+
+    def clean_decided_on(self) -> date:
+        decided: date = self.cleaned_data["decided_on"]
+        if decided > timezone.localdate():
+            raise forms.ValidationError("A decision cannot be dated in the future.")
+        return decided
+
+
+class AsAtForm(forms.Form):
+    on = forms.DateField(label="Show the plan as at", required=False, help_text="For example, 2012-02-01")
+
+
+class PlanImportForm(forms.Form):
+    upload = forms.FileField(
+        label="Action plan workbook",
+        help_text="XLSX or CSV laid out as the action plan table. If it has any problem, nothing is imported.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    plan = forms.SlugField(
+        label="Short name for the new plan",
+        max_length=50,
+        help_text="Letters, numbers and hyphens, for example cheshire-east-2011",
+    )
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=300,
+        required=False,
+        help_text="Leave empty to use the title above the table",
+    )
+    source = forms.ModelChoiceField(
+        label="Where the recommendations come from",
+        queryset=Source.objects.order_by("-published_on", "title"),
+        help_text="Its publication date sets the due dates",
+        empty_label="Choose a source",
+    )
+
+    def clean_upload(self) -> object:
+        upload = self.cleaned_data["upload"]
+        if upload.size > settings.OVERSIGHT_MAX_IMPORT_BYTES:
+            raise forms.ValidationError(f"The file is larger than {settings.OVERSIGHT_MAX_IMPORT_BYTES:,} bytes.")
+        return upload
+
+    def clean_plan(self) -> str:
+        slug: str = self.cleaned_data["plan"]
+        if slug == "import" or Plan.objects.filter(slug=slug, recommendations__isnull=False).exists():
+            raise forms.ValidationError(f"There is already a plan called '{slug}'; choose another short name.")
+        return slug

@@ -1,0 +1,262 @@
+"""Load inspections and improvement plans from CSV files (the demo's, from the seeds), all or nothing.
+
+Files (any may be missing): frameworks, grades, inspections, judgements, sources, plans (a plan may name an
+action plan ``table_file`` in the familiar layout, read by ``planfile``), objectives, recommendations,
+checkpoints and impact_measures. Loading again changes nothing that is already there.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from django.db import models, transaction
+
+from oversight.core.rag import Rating
+from oversight.improvement import services
+from oversight.improvement.models import (
+    Action,
+    Checkpoint,
+    Framework,
+    Grade,
+    ImpactMeasure,
+    Inspection,
+    Judgement,
+    Objective,
+    Plan,
+    Recommendation,
+    Source,
+)
+from oversight.performance.importer import Issue
+from oversight.performance.models import Indicator
+
+M = TypeVar("M", bound=models.Model)
+
+
+class _Rejected(Exception):
+    def __init__(self, issue: Issue) -> None:
+        super().__init__(str(issue))
+        self.issue = issue
+
+
+COLUMNS = {
+    "frameworks": "slug name body version in_use_from in_use_to free_text proposed notes",
+    "grades": "framework order label meaning",
+    "inspections": "slug local_authority body framework kind title year started_on ended_on published_on "
+    "lead_inspector report_url key_quotes source_note",
+    "judgements": "inspection order section area area_key grade text",
+    "sources": "slug kind title published_on inspection",
+    "plans": "slug title local_authority accountable_body status description table_file source",
+    "objectives": "plan order title",
+    "recommendations": "plan order objective source section text timescale reporting_schedule actions officers",
+    "checkpoints": "plan recommendation label as_at rag rag_reason narrative",
+    "impact_measures": "plan recommendation indicator kind",
+}
+
+
+def _rows(folder: Path, name: str) -> list[tuple[int, dict[str, str]]]:
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        return []
+    rows = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in COLUMNS[name].split() if column not in (reader.fieldnames or [])]
+        if missing:
+            raise _Rejected(Issue(path.name, 1, ", ".join(missing), "the header has no such column; add it"))
+        for number, row in enumerate(reader, start=2):
+            if None in row:
+                raise _Rejected(Issue(path.name, number, None, "more cells than the header has columns; quote commas"))
+            rows.append((number, {key: (value or "").strip() for key, value in row.items()}))
+    return rows
+
+
+def _date(file: str, row: int, column: str, text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _Rejected(Issue(file, row, column, f"'{text}' is not a date; write it as YYYY-MM-DD")) from None
+
+
+def _yes(text: str) -> bool:
+    return text.lower() in {"yes", "true", "1", "y"}
+
+
+def _get(model: type[M], file: str, row: int, column: str, **lookup: object) -> M:
+    found = model._default_manager.filter(**lookup).first()
+    if found is None:
+        value = next(iter(lookup.values()))
+        raise _Rejected(Issue(file, row, column, f"there is no {model.__name__.lower()} '{value}'; add it first"))
+    return found
+
+
+def improvement_load(folder: Path) -> list[Issue]:
+    """Load every file in ``folder``; on the first problem nothing is kept and the problem is returned."""
+    try:
+        with transaction.atomic():
+            _load(folder)
+    except _Rejected as rejected:
+        return [rejected.issue]
+    return []
+
+
+def _load(folder: Path) -> None:
+    for row, r in _rows(folder, "frameworks"):
+        Framework.objects.update_or_create(
+            slug=r["slug"],
+            defaults={
+                "name": r["name"],
+                "body": r["body"],
+                "version": r["version"],
+                "in_use_from": _date("frameworks.csv", row, "in_use_from", r["in_use_from"]),
+                "in_use_to": _date("frameworks.csv", row, "in_use_to", r["in_use_to"]),
+                "free_text": _yes(r["free_text"]),
+                "proposed": _yes(r["proposed"]),
+                "notes": r["notes"],
+            },
+        )
+    for row, r in _rows(folder, "grades"):
+        framework = _get(Framework, "grades.csv", row, "framework", slug=r["framework"])
+        Grade.objects.update_or_create(
+            framework=framework, label=r["label"], defaults={"order": int(r["order"]), "meaning": r["meaning"]}
+        )
+    for row, r in _rows(folder, "inspections"):
+        framework = _get(Framework, "inspections.csv", row, "framework", slug=r["framework"])
+        Inspection.objects.update_or_create(
+            slug=r["slug"],
+            defaults={
+                "local_authority": r["local_authority"],
+                "body": r["body"],
+                "framework": framework,
+                "kind": r["kind"],
+                "title": r["title"],
+                "year": int(r["year"]),
+                "started_on": _date("inspections.csv", row, "started_on", r["started_on"]),
+                "ended_on": _date("inspections.csv", row, "ended_on", r["ended_on"]),
+                "published_on": _date("inspections.csv", row, "published_on", r["published_on"]),
+                "lead_inspector": r["lead_inspector"],
+                "report_url": r["report_url"],
+                "key_quotes": r["key_quotes"],
+                "source_note": r["source_note"],
+            },
+        )
+    for row, r in _rows(folder, "judgements"):
+        inspection = _get(Inspection, "judgements.csv", row, "inspection", slug=r["inspection"])
+        grade = None
+        if r["grade"]:
+            grade = _get(Grade, "judgements.csv", row, "grade", label=r["grade"], framework=inspection.framework)
+        Judgement.objects.update_or_create(
+            inspection=inspection,
+            order=int(r["order"]),
+            defaults={
+                "section": r["section"],
+                "area": r["area"],
+                "area_key": r["area_key"],
+                "grade": grade,
+                "text": r["text"],
+            },
+        )
+    for row, r in _rows(folder, "sources"):
+        inspected: Inspection | None = None
+        if r["inspection"]:
+            inspected = _get(Inspection, "sources.csv", row, "inspection", slug=r["inspection"])
+        Source.objects.update_or_create(
+            slug=r["slug"],
+            defaults={
+                "kind": r["kind"],
+                "title": r["title"],
+                "published_on": _date("sources.csv", row, "published_on", r["published_on"]),
+                "inspection": inspected,
+            },
+        )
+    for row, r in _rows(folder, "plans"):
+        _plan(folder, row, r)
+    for row, r in _rows(folder, "objectives"):
+        plan = _get(Plan, "objectives.csv", row, "plan", slug=r["plan"])
+        Objective.objects.update_or_create(plan=plan, order=int(r["order"]), defaults={"title": r["title"]})
+    for row, r in _rows(folder, "recommendations"):
+        _recommendation(row, r)
+    for row, r in _rows(folder, "checkpoints"):
+        recommendation = _get(
+            Recommendation,
+            "checkpoints.csv",
+            row,
+            "recommendation",
+            order=int(r["recommendation"]),
+            plan__slug=r["plan"],
+        )
+        action = recommendation.actions.order_by("order").first()
+        if action is None:
+            raise _Rejected(Issue("checkpoints.csv", row, "recommendation", "this recommendation has no action"))
+        Checkpoint.objects.get_or_create(
+            action=action,
+            label=r["label"],
+            defaults={
+                "as_at": _date("checkpoints.csv", row, "as_at", r["as_at"]),
+                "rag": Rating(r["rag"] or "not_rated").value,
+                "rag_reason": r["rag_reason"],
+                "narrative": r["narrative"],
+                "author_name": "demo data",
+            },
+        )
+    for row, r in _rows(folder, "impact_measures"):
+        recommendation = _get(
+            Recommendation,
+            "impact_measures.csv",
+            row,
+            "recommendation",
+            order=int(r["recommendation"]),
+            plan__slug=r["plan"],
+        )
+        indicator = _get(Indicator, "impact_measures.csv", row, "indicator", code=r["indicator"])
+        ImpactMeasure.objects.get_or_create(
+            recommendation=recommendation, indicator=indicator, defaults={"kind": r["kind"]}
+        )
+
+
+def _plan(folder: Path, row: int, r: dict[str, str]) -> None:
+    defaults = {
+        "title": r["title"],
+        "local_authority": r["local_authority"],
+        "accountable_body": r["accountable_body"],
+        "status": r["status"] or Plan.Status.ACTIVE,
+        "description": r["description"],
+    }
+    plan, _ = Plan.objects.update_or_create(slug=r["slug"], defaults=defaults)
+    if not r["table_file"] or plan.recommendations.exists():
+        return
+    source = _get(Source, "plans.csv", row, "source", slug=r["source"])
+    result = services.plan_import(folder / r["table_file"], plan_slug=plan.slug, source=source, title=plan.title)
+    if not result.ok:
+        raise _Rejected(result.issues[0])
+
+
+def _recommendation(row: int, r: dict[str, str]) -> None:
+    plan = _get(Plan, "recommendations.csv", row, "plan", slug=r["plan"])
+    if plan.recommendations.filter(order=int(r["order"])).exists():
+        return
+    source = _get(Source, "recommendations.csv", row, "source", slug=r["source"])
+    objective = None
+    if r["objective"]:
+        objective = _get(Objective, "recommendations.csv", row, "objective", plan=plan, order=int(r["objective"]))
+    try:
+        due_on = services.due_date_for(source, r["timescale"])
+    except services.ApplicationError as error:
+        raise _Rejected(Issue("recommendations.csv", row, "timescale", str(error))) from None
+    recommendation = Recommendation.objects.create(
+        plan=plan,
+        objective=objective,
+        source=source,
+        order=int(r["order"]),
+        section=r["section"],
+        text=r["text"],
+        timescale=r["timescale"],
+        due_on=due_on,
+        reporting_schedule=r["reporting_schedule"],
+    )
+    if r["actions"]:
+        Action.objects.create(recommendation=recommendation, order=1, text=r["actions"], officers=r["officers"])

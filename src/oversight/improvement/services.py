@@ -1,0 +1,354 @@
+"""Writes to inspections and improvement plans. Each public function runs in one transaction and is audited
+(``accounts.AuditEvent``: who, when, what, before and after)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from oversight.accounts.models import AuditEvent
+from oversight.accounts.services import audit_record
+from oversight.core.rag import Rating
+from oversight.core.timescales import TimescaleError, checkpoint_date, parse_timescale
+from oversight.improvement.models import (
+    Action,
+    Checkpoint,
+    Decision,
+    Evidence,
+    EvidenceRequirement,
+    ImpactMeasure,
+    Plan,
+    Recommendation,
+    Source,
+)
+from oversight.improvement.planfile import PlanTable, read_plan_table
+from oversight.performance.importer import Issue
+from oversight.performance.models import Indicator
+from oversight.performance.services import ApplicationError
+
+User = AbstractBaseUser | AnonymousUser | None
+
+__all__ = ["ApplicationError", "PlanImportResult"]
+
+
+def _name(user: User) -> str:
+    return str(user.get_username()) if user is not None and user.is_authenticated else "system"
+
+
+def _actor(user: User) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _audit(user: User, action: str, obj: Any, before: dict[str, Any], after: dict[str, Any], via: str = "") -> None:
+    audit_record(
+        actor=user,
+        action=action,
+        object_type=f"improvement.{type(obj).__name__.lower()}",
+        object_id=obj.pk,
+        object_repr=str(obj),
+        before=before,
+        after=after,
+        reason=via,
+    )
+
+
+def due_date_for(source: Source, timescale: str) -> date | None:
+    """The due date a timescale gives, counted from the source's publication date."""
+    try:
+        return parse_timescale(timescale).due_date(source.published_on)
+    except TimescaleError as error:
+        raise ApplicationError(f"{source}: {error}") from None
+
+
+# Importing an action plan table ------------------------------------------------------------------
+
+
+@dataclass
+class PlanImportResult:
+    plan: Plan | None = None
+    recommendations: int = 0
+    checkpoints: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def plan_import(
+    path: Path, *, plan_slug: str, source: Source, user: User = None, title: str = "", accountable_body: str = ""
+) -> PlanImportResult:
+    """Import an action plan table into a new (or still empty) plan. All or nothing: with any problem in the
+    file, nothing is written and every problem is returned with its row and column."""
+    table, issues = read_plan_table(path)
+    if table is None:
+        return PlanImportResult(issues=issues)
+    existing = Plan.objects.filter(slug=plan_slug).first()
+    if existing is not None and existing.recommendations.exists():
+        count = existing.recommendations.count()
+        message = f"the plan '{plan_slug}' already has {count} recommendations; import into a new plan"
+        return PlanImportResult(issues=[Issue(path.name, None, None, message)])
+    dated, date_issues = _checkpoint_dates(path.name, table, source)
+    if date_issues:
+        return PlanImportResult(issues=date_issues)
+    return _plan_write(
+        table,
+        dated,
+        plan_slug=plan_slug,
+        source=source,
+        user=user,
+        via=path.name,
+        title=title or table.title or plan_slug,
+        accountable_body=accountable_body,
+    )
+
+
+def _checkpoint_dates(name: str, table: PlanTable, source: Source) -> tuple[dict[str, date], list[Issue]]:
+    issues = []
+    dates: dict[str, date] = {}
+    start = source.published_on
+    if start is None:
+        return {}, [Issue(name, None, None, f"the source '{source}' has no publication date to count timescales from")]
+    for label in table.checkpoint_labels:
+        try:
+            dates[label] = checkpoint_date(label, after=start)
+        except TimescaleError as error:
+            issues.append(Issue(name, None, f"Evidence/Progress ({label})", str(error)))
+    return dates, issues
+
+
+@transaction.atomic
+def _plan_write(
+    table: PlanTable,
+    dates: dict[str, date],
+    *,
+    plan_slug: str,
+    source: Source,
+    user: User,
+    via: str,
+    title: str,
+    accountable_body: str,
+) -> PlanImportResult:
+    plan, created = Plan.objects.get_or_create(
+        slug=plan_slug, defaults={"title": title, "accountable_body": accountable_body}
+    )
+    # Three bulk inserts rather than one per row: the demo loads this for every test that uses it.
+    recommendations = Recommendation.objects.bulk_create(
+        Recommendation(
+            plan=plan,
+            source=source,
+            order=order,
+            section=row.section,
+            text=row.text,
+            timescale=row.timescale,
+            due_on=due_date_for(source, row.timescale),
+            reporting_schedule=row.reporting_schedule,
+        )
+        for order, row in enumerate(table.rows, start=1)
+    )
+    actions = Action.objects.bulk_create(
+        Action(recommendation=recommendation, order=1, text=row.actions, officers=row.officers)
+        for recommendation, row in zip(recommendations, table.rows, strict=True)
+    )
+    checkpoints = Checkpoint.objects.bulk_create(
+        Checkpoint(
+            action=action,
+            label=progress.label,
+            as_at=dates[progress.label],
+            narrative=progress.narrative,
+            rag=progress.rating.value,
+            author_name=f"import of {via}"[:150],
+        )
+        for action, row in zip(actions, table.rows, strict=True)
+        for progress in row.progress
+        if progress.narrative or progress.rating is not Rating.NOT_RATED
+    )
+    result = PlanImportResult(plan=plan, recommendations=len(recommendations), checkpoints=len(checkpoints))
+    _audit(
+        user,
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        plan,
+        {},
+        {"recommendations": result.recommendations, "checkpoints": result.checkpoints},
+        via=f"import of {via}",
+    )
+    return result
+
+
+# Progress ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkpoint_record(
+    *,
+    action: Action,
+    label: str,
+    as_at: date,
+    narrative: str,
+    rating: Rating,
+    rag_reason: str,
+    user: User,
+    evidence_title: str = "",
+    evidence_url: str = "",
+) -> Checkpoint:
+    """Record (or correct) the progress on an action at a checkpoint. A RAG needs its reason."""
+    if action.recommendation.is_signed_off:
+        raise ApplicationError("This recommendation is signed off; its progress is closed.")
+    if rating is not Rating.NOT_RATED and not rag_reason.strip():
+        raise ApplicationError(f"Say why the progress is {rating.label}: a RAG rating always carries its reason.")
+    if not narrative.strip():
+        raise ApplicationError("Describe the evidence and progress at this checkpoint.")
+    if evidence_url and not evidence_title.strip():
+        raise ApplicationError("Give the evidence link a title, so that readers know what it is.")
+    checkpoint = Checkpoint.objects.filter(action=action, label=label).first()
+    before = _checkpoint_state(checkpoint) if checkpoint else {}
+    if checkpoint is None:
+        checkpoint = Checkpoint(action=action, label=label)
+    checkpoint.as_at = as_at
+    checkpoint.narrative = narrative.strip()
+    checkpoint.rag = rating.value
+    checkpoint.rag_reason = rag_reason.strip()
+    checkpoint.author = _actor(user)
+    checkpoint.author_name = _name(user)
+    checkpoint.save()
+    if evidence_title.strip():
+        Evidence.objects.create(
+            checkpoint=checkpoint, title=evidence_title.strip(), url=evidence_url, added_by_name=_name(user)
+        )
+    after = _checkpoint_state(checkpoint) | ({"evidence": evidence_title.strip()} if evidence_title.strip() else {})
+    _audit(
+        user, AuditEvent.Action.UPDATE if before else AuditEvent.Action.CREATE, checkpoint, before, after, "web form"
+    )
+    return checkpoint
+
+
+def _checkpoint_state(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        "label": checkpoint.label,
+        "as_at": checkpoint.as_at.isoformat(),
+        "narrative": checkpoint.narrative,
+        "rag": checkpoint.rag,
+        "rag_reason": checkpoint.rag_reason,
+    }
+
+
+@transaction.atomic
+def action_update(*, action: Action, status: str, officers: str, due_on: date | None, user: User) -> Action:
+    if status not in Action.Status.values:
+        raise ApplicationError(f"'{status}' is not a status; choose not started, in progress or complete.")
+    before = {"status": action.status, "officers": action.officers, "due_on": str(action.due_on or "")}
+    action.status = status
+    action.officers = officers.strip()
+    action.due_on = due_on
+    action.save(update_fields=["status", "officers", "due_on"])
+    after = {"status": action.status, "officers": action.officers, "due_on": str(action.due_on or "")}
+    if before != after:
+        _audit(user, AuditEvent.Action.UPDATE, action, before, after, "web form")
+    return action
+
+
+# Evidence matrix, decisions and sign-off ---------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_requirement_add(
+    *, recommendation: Recommendation, evidence: str, board: str, present_on: date | None, user: User
+) -> EvidenceRequirement:
+    if not evidence.strip() or not board.strip():
+        raise ApplicationError("Say what evidence is required and which board it goes to.")
+    order = recommendation.evidence_requirements.count() + 1
+    requirement = EvidenceRequirement.objects.create(
+        recommendation=recommendation,
+        order=order,
+        evidence=evidence.strip(),
+        board=board.strip(),
+        present_on=present_on,
+    )
+    _audit(
+        user, AuditEvent.Action.CREATE, requirement, {}, {"evidence": requirement.evidence, "board": requirement.board}
+    )
+    return requirement
+
+
+@transaction.atomic
+def decision_record(
+    *, recommendation: Recommendation, board: str, decided_on: date, outcome: str, note: str, user: User
+) -> Decision:
+    """Record what a board decided. A decision to sign off closes the recommendation."""
+    if recommendation.is_signed_off:
+        raise ApplicationError(
+            f"{recommendation.reference} was signed off on {recommendation.signed_off_on}; it is closed."
+        )
+    if outcome not in Decision.Outcome.values:
+        raise ApplicationError("Choose the decision: evidence accepted, more evidence needed, or signed off.")
+    if not board.strip():
+        raise ApplicationError("Name the board that made the decision.")
+    if outcome == Decision.Outcome.MORE_EVIDENCE and not note.strip():
+        raise ApplicationError("Say what more evidence the board asked for.")
+    decision = Decision.objects.create(
+        recommendation=recommendation,
+        board=board.strip(),
+        decided_on=decided_on,
+        outcome=outcome,
+        note=note.strip(),
+        recorded_by=_actor(user),
+        recorded_by_name=_name(user),
+    )
+    _audit(
+        user,
+        AuditEvent.Action.CREATE,
+        decision,
+        {},
+        {"board": decision.board, "decided_on": decided_on.isoformat(), "outcome": outcome, "note": decision.note},
+    )
+    if outcome == Decision.Outcome.SIGNED_OFF:
+        recommendation_sign_off(recommendation=recommendation, user=user)
+    return decision
+
+
+@transaction.atomic
+def recommendation_sign_off(*, recommendation: Recommendation, user: User) -> Recommendation:
+    """Close a recommendation. Only a recorded board decision to sign it off can do this."""
+    decision = recommendation.decisions.filter(outcome=Decision.Outcome.SIGNED_OFF).order_by("-decided_on").first()
+    if decision is None:
+        raise ApplicationError(
+            f"{recommendation.reference} cannot be signed off without a recorded decision: record the board's "
+            "decision to sign it off first."
+        )
+    if recommendation.is_signed_off:
+        return recommendation
+    before = {"status": recommendation.status}
+    recommendation.status = Recommendation.Status.SIGNED_OFF
+    recommendation.signed_off_on = decision.decided_on
+    recommendation.save(update_fields=["status", "signed_off_on"])
+    _audit(
+        user,
+        AuditEvent.Action.UPDATE,
+        recommendation,
+        before,
+        {
+            "status": recommendation.status,
+            "signed_off_on": decision.decided_on.isoformat(),
+            "decision": f"{decision.board}, {decision.decided_on.isoformat()}",
+        },
+    )
+    return recommendation
+
+
+@transaction.atomic
+def impact_measure_link(*, recommendation: Recommendation, indicator_code: str, kind: str, user: User) -> ImpactMeasure:
+    indicator = Indicator.objects.filter(code=indicator_code).first()
+    if indicator is None:
+        raise ApplicationError(f"There is no indicator '{indicator_code}' in the scorecard catalogue.")
+    if kind not in ImpactMeasure.Kind.values:
+        raise ApplicationError("Label the measure how much, how well, or better off.")
+    measure, _ = ImpactMeasure.objects.update_or_create(
+        recommendation=recommendation, indicator=indicator, defaults={"kind": kind}
+    )
+    _audit(user, AuditEvent.Action.UPDATE, measure, {}, {"indicator": indicator.code, "kind": kind})
+    return measure

@@ -1,0 +1,178 @@
+"""Thin views: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from oversight.core.rag import Rating
+from oversight.improvement import exports, selectors, services
+from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm, PlanImportForm
+from oversight.improvement.models import Action, Framework, Plan, Recommendation
+
+
+def _as_at(request: HttpRequest) -> tuple[date, AsAtForm]:
+    form = AsAtForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["on"]:
+        return form.cleaned_data["on"], form
+    return timezone.localdate(), form
+
+
+def inspections(request: HttpRequest) -> HttpResponse:
+    context = {
+        "inspections": selectors.inspections_all(),
+        "frameworks": Framework.objects.prefetch_related("grades"),
+        "areas": selectors.areas_judged_more_than_once(),
+    }
+    return render(request, "improvement/inspections.html", context)
+
+
+def inspection(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "improvement/inspection.html", {"inspection": selectors.inspection_detail(slug)})
+
+
+def area_history(request: HttpRequest, area_key: str) -> HttpResponse:
+    return render(request, "improvement/area_history.html", {"history": selectors.area_history(area_key)})
+
+
+def plans(request: HttpRequest) -> HttpResponse:
+    return render(request, "improvement/plans.html", {"plans": selectors.plans_all()})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / Path(data["upload"].name).name
+            with path.open("wb") as out:
+                for chunk in data["upload"].chunks():
+                    out.write(chunk)
+            result = services.plan_import(
+                path, plan_slug=data["plan"], source=data["source"], user=request.user, title=data["title"]
+            )
+        if result.ok:
+            return redirect("improvement:plan", slug=data["plan"])
+    return render(request, "improvement/plan_import.html", {"form": form, "result": result})
+
+
+def plan_on_a_page(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = get_object_or_404(Plan, slug=slug)
+    today, form = _as_at(request)
+    summary = selectors.plan_summary(plan, today)
+    return render(request, "improvement/plan.html", {"summary": summary, "form": form})
+
+
+def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404("Plans export as xlsx or pdf.")
+    plan = get_object_or_404(Plan, slug=slug)
+    response = HttpResponse(exports.render(plan, fmt), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}-action-plan.{fmt}"'
+    return response
+
+
+def recommendation(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+    today, _ = _as_at(request)
+    detail = selectors.recommendation_detail(slug, order, today)
+    return render(request, "improvement/recommendation.html", {"detail": detail, "today": today})
+
+
+@require_http_methods(["GET", "POST"])
+def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) -> HttpResponse:
+    found = get_object_or_404(
+        Action.objects.select_related("recommendation__plan"),
+        recommendation__plan__slug=slug,
+        recommendation__order=order,
+        order=action,
+    )
+    initial = {"rag": Rating.NOT_RATED.value, "as_at": timezone.localdate()}
+    form = CheckpointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.checkpoint_record(
+                action=found,
+                label=data["label"],
+                as_at=data["as_at"],
+                narrative=data["narrative"],
+                rating=Rating(data["rag"]),
+                rag_reason=data["rag_reason"],
+                user=request.user,
+                evidence_title=data["evidence_title"],
+                evidence_url=data["evidence_url"],
+            )
+        except services.ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("improvement:recommendation", slug=slug, order=order)
+    context = {
+        "action": found,
+        "recommendation": found.recommendation,
+        "form": form,
+        "heading": "Record progress",
+        "button": "Save progress",
+    }
+    return render(request, "improvement/checkpoint_edit.html", context)
+
+
+def _recommendation_form(
+    request: HttpRequest,
+    slug: str,
+    order: int,
+    form_class: type[forms.Form],
+    write: Callable[..., object],
+    template: str,
+    heading: str,
+    button: str,
+) -> HttpResponse:
+    """A form about one recommendation: on a valid POST, one service call, then back to the recommendation."""
+    found = get_object_or_404(Recommendation.objects.select_related("plan"), plan__slug=slug, order=order)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(recommendation=found, user=request.user, **form.cleaned_data)
+        except services.ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("improvement:recommendation", slug=slug, order=order)
+    context = {"recommendation": found, "form": form, "heading": heading, "button": button}
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_record(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+    return _recommendation_form(
+        request,
+        slug,
+        order,
+        DecisionForm,
+        services.decision_record,
+        "improvement/decision.html",
+        "Record a board decision",
+        "Record the decision",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+    return _recommendation_form(
+        request,
+        slug,
+        order,
+        EvidenceRequirementForm,
+        services.evidence_requirement_add,
+        "improvement/evidence_add.html",
+        "Add evidence to the matrix",
+        "Add to the matrix",
+    )
