@@ -31,6 +31,9 @@ RULES: dict[str, Rule] = {
     "performance:indicator-edit": Capability.EDIT_DATA,
     "performance:commentary-edit": Capability.EDIT_COMMENTARY,  # owners: their own indicators (checked in the view)
     "performance:import": Capability.EDIT_DATA,
+    "benchmarks:home": Capability.VIEW,
+    "benchmarks:indicator": Capability.VIEW,
+    "benchmarks:link-edit": Capability.EDIT_DATA,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
 }

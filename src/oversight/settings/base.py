@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "oversight.accounts",
     "oversight.performance",
+    "oversight.benchmarks",
 ]
 
 MIDDLEWARE = [
