@@ -221,7 +221,7 @@ def test_the_benchmark_page_shows_ranks_bolding_reasons_and_both_charts(linked: 
 
 
 def test_an_unlinked_indicator_says_so(demo: LoadResult, client: Client) -> None:
-    page = client.get("/benchmarks/indicators/NEET-16-18/").content.decode()
+    page = client.get("/benchmarks/indicators/CSC-CORE-35WD/").content.decode()
     assert "not linked to a published measure" in page
 
 

@@ -187,7 +187,7 @@ def group_members(link: IndicatorLink, year_end: int) -> list[LocalAuthority]:
 
 def group_name(link: IndicatorLink, year_end: int) -> str:
     if link.comparator_group is not None:
-        return link.comparator_group.name
+        return f"comparator group “{link.comparator_group.name}”"
     neighbour_set = neighbour_set_for(_period_end(year_end))
     return "statistical neighbours" + ("" if neighbour_set is None else f" ({neighbour_set.name} groupings)")
 

@@ -102,7 +102,7 @@ def _store(reads: list[ReadResult], user_name: str) -> ImportResult:
     measure_ids: dict[str, int] = {}
     for read in ordered:
         measure_ids.update(_measures_upsert(read.measures.values(), overwrite=read.kind is not FileKind.LAIT))
-        result.measures += len(read.measures)
+    result.measures = len(measure_ids)
     for read in reads:
         source, _ = SourceFile.objects.get_or_create(
             sha256=read.sha256,
@@ -277,8 +277,9 @@ def comparators_fill(indicator: Indicator) -> int:
             found = figures.regions[region.code]
             rows.append((ComparatorValue.Kind.REGION, region.name[:40], found.value, found.reason))
         if members and summary.used:
-            group_name = link.comparator_group.name if link.comparator_group else "statistical neighbours"
-            note = f"{summary.note[:-1]} {group_name}."
+            chosen = link.comparator_group
+            group = f"in the group “{chosen.name}”" if chosen is not None else "statistical neighbours"
+            note = f"{summary.note[:-1]} {group}."
             group_kind = ComparatorValue.Kind.STATISTICAL_NEIGHBOURS
             rows.append((group_kind, "SN mean", _rounded(summary.mean), note))
             rows.append((group_kind, "SN median", _rounded(summary.median), "Median" + note.removeprefix("Mean")))

@@ -83,7 +83,7 @@ def _change_text(row: selectors.ComparatorRow, indicator: Indicator | None) -> s
     if row.change.change == 0:
         return "No change"
     unit = " points" if indicator is not None and indicator.unit == "percent" else ""
-    shown = f"{amount.quantize(Decimal('0.1')).normalize():f}{unit}"
+    shown = f"{amount:.1f}{unit}"
     word = "Up" if row.change.change > 0 else "Down"
     pct = f" ({row.change_pct:+.1f}%)" if row.change_pct is not None else ""
     return f"{word} {shown}{pct}"

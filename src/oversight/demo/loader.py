@@ -19,11 +19,17 @@ def demo_files() -> list[Path]:
 
 def demo_load(*, progress: bool = False) -> LoadResult:
     if not progress:
-        return import_files(demo_files())
-    from tqdm import tqdm
+        result = import_files(demo_files())
+    else:
+        from tqdm import tqdm
 
-    with tqdm(unit=" rows", desc="Loading the demo", disable=not sys.stderr.isatty()) as bar:
-        return import_files(demo_files(), progress=bar.update)
+        with tqdm(unit=" rows", desc="Loading the demo", disable=not sys.stderr.isatty()) as bar:
+            result = import_files(demo_files(), progress=bar.update)
+    if result.ok:
+        from oversight.benchmarks.demo import appendix_d_load
+
+        appendix_d_load()  # Appendix D's NEET comparator table, linked to the NEET indicator
+    return result
 
 
 DEMO_ACCOUNTS = {"councillor": "reader", "officer": "performance officer", "admin": "administrator"}
