@@ -121,3 +121,15 @@ def test_benchmark_import_is_idempotent_and_compare_writes_the_appendix_d_table(
     wrong = _run(home, "benchmark", "compare", "--indicator", "NEET-16-18", "--la", "895", "--period", "2099")
     assert wrong.returncode == 2
     assert "known: June 2010, June 2011" in wrong.stderr
+
+
+def test_benchmark_group_takes_numbers_codes_and_names(home: Path) -> None:
+    result = _run(home, "benchmark", "group", "--name", "Cheshire and Warrington", "--la", "895", "E06000050",
+                  "Warrington")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Comparator group 'Cheshire and Warrington': Cheshire East, Cheshire West and Chester, Warrington."
+    )
+    unknown = _run(home, "benchmark", "group", "--name", "Nowhere", "--la", "895", "Atlantis")
+    assert unknown.returncode == 2
+    assert "Atlantis" in unknown.stderr

@@ -52,3 +52,22 @@ def test_the_benchmark_page_draws_its_charts_and_tables_and_passes_axe(linked: N
     violations = _axe_violations(page)
     assert not violations, f"axe-core found {len(violations)} violation(s) on {PAGE}:\n" + "\n".join(violations)
     page.screenshot(path="/tmp/browser_benchmark.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/benchmarks/", "/benchmarks/indicators/NEET-16-18/"], ids=["home", "appendix-d"])
+def test_the_other_benchmarking_pages_pass_axe(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None
+    assert response.ok, f"{path} answered {response.status}"
+    violations = _axe_violations(page)
+    assert not violations, f"axe-core found {len(violations)} violation(s) on {path}:\n" + "\n".join(violations)
+
+
+def test_an_officer_links_an_indicator_through_the_form(signed_in_page: Page) -> None:
+    page = signed_in_page
+    page.goto("/benchmarks/indicators/NEET-16-18/link/")
+    assert not _axe_violations(page)
+    page.get_by_label("Remove the link and its comparators").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/benchmarks/indicators/NEET-16-18/")
+    expect(page.locator("main")).to_contain_text("not linked to a published measure")

@@ -28,6 +28,14 @@ def register(commands: Any) -> None:
     )
     reference.set_defaults(func=cmd_reference)
 
+    group = subcommands.add_parser(
+        "group", help="create or replace a comparator group of councils (a regional alliance, say)"
+    )
+    group.add_argument("--name", required=True)
+    group.add_argument("--la", required=True, nargs="+", metavar="CODE", help="LA numbers, ONS codes or names")
+    group.add_argument("--description", default="")
+    group.set_defaults(func=cmd_group)
+
     compare = subcommands.add_parser("compare", help="a council against England, its region and its neighbours")
     compare.add_argument("--indicator", required=True, metavar="ID", help="a scorecard indicator linked to a measure")
     compare.add_argument("--la", required=True, metavar="CODE", help="LA number (895), ONS code or name")
@@ -57,6 +65,34 @@ def cmd_reference(args: argparse.Namespace) -> int:
         f"Reference data loaded: {result.authorities} local authorities, {result.regions} regions, "
         f"{result.neighbour_sets} statistical-neighbour groupings."
     )
+    return 0
+
+
+def cmd_group(args: argparse.Namespace) -> int:
+    _ready()
+    from oversight.benchmarks.reference import reference_ensure
+    from oversight.benchmarks.selectors import authority_by_code
+    from oversight.benchmarks.services import comparator_group_save
+    from oversight.performance.services import ApplicationError
+
+    reference_ensure()
+    found = {code: authority_by_code(code) for code in args.la}
+    unknown = [code for code, authority in found.items() if authority is None]
+    if unknown:
+        print(f"--la: not an LA number, ONS code or name oversight knows: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    try:
+        group = comparator_group_save(
+            name=args.name,
+            members=[authority for authority in found.values() if authority is not None],
+            description=args.description,
+            created_by="command line",
+        )
+    except ApplicationError as error:
+        print(error, file=sys.stderr)
+        return 2
+    names = ", ".join(group.members.order_by("name").values_list("name", flat=True))
+    print(f"Comparator group '{group.name}': {names}.")
     return 0
 
 
