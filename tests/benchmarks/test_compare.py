@@ -257,3 +257,16 @@ def test_neighbour_groupings_change_with_the_year() -> None:
     reference_load()
     assert selectors.neighbour_set_for(selectors._period_end(2025)) == NeighbourSet.objects.get(name="April 2021")
     assert selectors.neighbour_set_for(selectors._period_end(2026)) == NeighbourSet.objects.get(name="May 2025")
+
+
+def test_a_suppressed_neighbour_shows_its_reason_in_words(demo: LoadResult, client: Client) -> None:
+    assert published_import([C1]).ok
+    indicator_link_save(
+        indicator=Indicator.objects.get(code="CP-REPEAT"),
+        measure=Measure.objects.get(code__startswith="ees:rereferral_percent@"),
+        authority=LocalAuthority.objects.get(number="309"),
+    )
+    page = client.get("/benchmarks/indicators/CP-REPEAT/?period=2022").content.decode()
+    assert "Not published: not available (‘x’)" in page
+    assert "Mean of 9 of 10 (1 suppressed)." in page
+    assert "A neighbour without a published figure is left out of the mean, the median and the ranks" in page

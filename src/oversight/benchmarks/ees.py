@@ -32,8 +32,8 @@ GEOGRAPHY_COLUMNS = (
 )
 REQUIRED_COLUMNS = TIME_COLUMNS
 
-# DfE's symbols for a figure that is not published. The first six are EES's current set; ':' and '~'
-# are the forms used in older DfE tables. A blank cell is treated the same way.
+# DfE's symbols for a figure that is not published. The first six are EES's current set; ':' (now 'x') and
+# '~' (now 'low') are the forms used in older DfE tables. A blank cell is treated the same way.
 SYMBOLS: Mapping[str, str] = {
     "c": "confidential: suppressed to protect confidentiality",
     "x": "not available",
@@ -42,7 +42,7 @@ SYMBOLS: Mapping[str, str] = {
     "k": "rounds to 0 but is not 0 (older DfE form)",
     "u": "low reliability",
     ":": "not available (older DfE form)",
-    "~": "a small number, suppressed or rounding to 0 (older DfE form)",
+    "~": "rounds to 0 but is not 0 (older DfE form)",
     "": "blank: no figure given",
 }
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from oversight.benchmarks.ees import SYMBOLS
+from oversight.benchmarks.importers import LAIT_SYMBOLS
 from oversight.benchmarks.models import (
     IndicatorLink,
     LocalAuthority,
@@ -41,22 +43,10 @@ from oversight.core.periods import Period, YearType, parse_period, year_period
 from oversight.core.rag import Polarity
 from oversight.performance.models import Indicator
 
-REASONS = {
-    "c": "suppressed to protect confidentiality",
-    "x": "not available",
-    "z": "not applicable",
-    "low": "rounds to 0 but is not 0",
-    "k": "rounds to 0 but is not 0",
-    "u": "low reliability",
-    ":": "not available",
-    "~": "rounds to 0 but is not 0",
-    "-": "no figure published",
-    "": "no figure published",
-}
-
 
 def reason_text(symbol: str) -> str:
-    return REASONS.get(symbol, f"not published ('{symbol}')")
+    """Why a figure is missing, in words: DfE's symbols as EES lists them, and LAIT's dash."""
+    return SYMBOLS.get(symbol) or LAIT_SYMBOLS.get(symbol) or f"not published ('{symbol}')"
 
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
