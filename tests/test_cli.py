@@ -156,3 +156,39 @@ def test_inspections_load_from_a_folder_of_csv_files(home: Path, tmp_path: Path)
     loaded = _run(home, "improvement", "load", str(tmp_path))
     assert loaded.returncode == 0, loaded.stderr
     assert "7 inspections" in loaded.stdout
+
+
+def test_benchmark_import_is_idempotent_and_compare_writes_the_appendix_d_table(home: Path, tmp_path: Path) -> None:
+    d3 = Path(__file__).parent / "data" / "published" / "dfe_csc_oe_d3_cpps_subsequent_plan_2013_to_2025.csv"
+    first = _run(home, "benchmark", "import", str(d3))
+    assert first.returncode == 0, first.stderr
+    assert "Imported 6,396 published figures from 1 file(s): 6,396 new, 0 updated, 0 unchanged" in first.stdout
+    again = _run(home, "benchmark", "import", str(d3))
+    assert "0 new, 0 updated, 6,396 unchanged" in again.stdout
+
+    output = tmp_path / "neet.csv"
+    args = ["benchmark", "compare", "--indicator", "NEET-16-18", "--la", "895", "--period", "June 2011"]
+    result = _run(home, *args, "--format", "csv", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    rows = {row["area"]: row for row in csv.DictReader(output.read_text(encoding="utf-8").splitlines())}
+    council = rows["Cheshire East"]
+    assert (council["value"], council["change_percent"], council["bold"]) == ("6.2", "8.8", "yes")
+    assert council["bold_reason"] == "Bold: moving against the intended direction."
+    assert rows["England"]["bold"] == "no"
+    assert len(rows) == 16  # council, region, England, ten neighbours, mean, median, rank
+
+    wrong = _run(home, "benchmark", "compare", "--indicator", "NEET-16-18", "--la", "895", "--period", "2099")
+    assert wrong.returncode == 2
+    assert "known: June 2010, June 2011" in wrong.stderr
+
+
+def test_benchmark_group_takes_numbers_codes_and_names(home: Path) -> None:
+    result = _run(home, "benchmark", "group", "--name", "Cheshire and Warrington", "--la", "895", "E06000050",
+                  "Warrington")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Comparator group 'Cheshire and Warrington': Cheshire East, Cheshire West and Chester, Warrington."
+    )
+    unknown = _run(home, "benchmark", "group", "--name", "Nowhere", "--la", "895", "Atlantis")
+    assert unknown.returncode == 2
+    assert "Atlantis" in unknown.stderr

@@ -170,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_improvement(commands)
 
+    from oversight.benchmarks.cli import register as register_benchmarks
+
+    register_benchmarks(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command (migrate, createsuperuser …)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("oversight.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("oversight.improvement.urls")),
+    path("benchmarks/", include("oversight.benchmarks.urls")),
     path("", include("oversight.performance.urls")),
 ]
 

@@ -237,3 +237,15 @@ def test_symbol_and_number_helpers() -> None:
     assert [number_of(text) for text in ("1,234.5", "1e3", "Infinity", "1,23", "")] == [
         Decimal("1234.5"), Decimal("1e3"), None, None, None,
     ]  # fmt: skip
+
+
+def test_durations_are_read_as_months_when_asked() -> None:
+    file = ees_read(ADOPTION, durations=True)
+
+    assert file.issues == ()
+    assert file.indicator_columns == ("number",)
+    cells = [row.indicators["number"] for row in file.rows]
+    assert (cells[0].text, cells[0].value) == ("00:10", Decimal(10))
+    over_a_year = next(cell for cell in cells if cell.text == "01:10")
+    assert over_a_year.value == Decimal(22)
+    assert next(cell for cell in cells if cell.text == "2160").value == Decimal(2160)

@@ -44,6 +44,9 @@ RULES: dict[str, Rule] = {
     "improvement:plan-import": Capability.EDIT_DATA,
     "improvement:evidence-add": Capability.EDIT_DATA,
     "improvement:decision": Capability.APPROVE,
+    "benchmarks:home": Capability.VIEW,
+    "benchmarks:indicator": Capability.VIEW,
+    "benchmarks:link-edit": Capability.EDIT_DATA,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
 }

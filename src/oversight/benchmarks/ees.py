@@ -32,8 +32,8 @@ GEOGRAPHY_COLUMNS = (
 )
 REQUIRED_COLUMNS = TIME_COLUMNS
 
-# DfE's symbols for a figure that is not published. The first six are EES's current set; ':' and '~'
-# are the forms used in older DfE tables. A blank cell is treated the same way.
+# DfE's symbols for a figure that is not published. The first six are EES's current set; ':' (now 'x') and
+# '~' (now 'low') are the forms used in older DfE tables. A blank cell is treated the same way.
 SYMBOLS: Mapping[str, str] = {
     "c": "confidential: suppressed to protect confidentiality",
     "x": "not available",
@@ -42,7 +42,7 @@ SYMBOLS: Mapping[str, str] = {
     "k": "rounds to 0 but is not 0 (older DfE form)",
     "u": "low reliability",
     ":": "not available (older DfE form)",
-    "~": "a small number, suppressed or rounding to 0 (older DfE form)",
+    "~": "rounds to 0 but is not 0 (older DfE form)",
     "": "blank: no figure given",
 }
 
@@ -56,6 +56,17 @@ def symbol_of(text: str) -> str | None:
     if cleaned.startswith("[") and cleaned.endswith("]") and cleaned[1:-1] in SYMBOLS and cleaned != "[]":
         cleaned = cleaned[1:-1]
     return cleaned if cleaned in SYMBOLS else None
+
+
+_YEARS_MONTHS = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def months_of(text: str) -> Decimal | None:
+    """DfE's 'years:months' durations (adoption timeliness): '01:10' → 22 months; anything else → None."""
+    match = _YEARS_MONTHS.fullmatch(text.strip())
+    if match is None or int(match[2]) > 11:
+        return None
+    return Decimal(int(match[1]) * 12 + int(match[2]))
 
 
 def number_of(text: str) -> Decimal | None:
@@ -119,7 +130,7 @@ class EesFile:
         return not self.issues
 
 
-def ees_read(path: Path, *, indicators: Sequence[str] | None = None) -> EesFile:
+def ees_read(path: Path, *, indicators: Sequence[str] | None = None, durations: bool = False) -> EesFile:
     """Read an EES CSV file; see ``ees_parse``."""
     data = path.read_bytes()
     try:
@@ -127,11 +138,14 @@ def ees_read(path: Path, *, indicators: Sequence[str] | None = None) -> EesFile:
     except UnicodeDecodeError as error:
         issue = Issue(path.name, None, None, f"The file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8.")
         return EesFile(path.name, (), (), (), (issue,))
-    return ees_parse(text, source=path.name, indicators=indicators)
+    return ees_parse(text, source=path.name, indicators=indicators, durations=durations)
 
 
-def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None) -> EesFile:
+def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None, durations: bool = False) -> EesFile:
     """Parse EES CSV text into rows.
+
+    With ``durations``, DfE's 'years:months' cells (adoption timeliness, '01:10') count as figures, read as
+    months; without it they are text, so a column of them is a filter.
 
     Indicator columns are those named in ``indicators``; when none are named, a column is an indicator
     if at least one cell holds a number and every other cell is a number or a suppression symbol. The
@@ -166,7 +180,7 @@ def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None
 
     others = [name for name in header if name not in TIME_COLUMNS and name not in GEOGRAPHY_COLUMNS]
     if indicators is None:
-        chosen = [name for name in others if _looks_numeric(record[name] for _, record in shaped)]
+        chosen = [name for name in others if _looks_numeric((record[name] for _, record in shaped), durations)]
     else:
         chosen = list(indicators)
         for name in chosen:
@@ -182,7 +196,7 @@ def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None
                 issues.append(Issue(source, number, name, "is blank; every EES row needs it."))
         typed: dict[str, Cell] = {}
         for name in chosen:
-            typed[name] = _cell(cells[name], source, number, name, issues)
+            typed[name] = _cell(cells[name], source, number, name, issues, durations)
         rows.append(
             EesRow(
                 row=number,
@@ -205,22 +219,24 @@ def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None
     return EesFile(source, filter_columns, tuple(chosen), tuple(rows), tuple(ordered))
 
 
-def _looks_numeric(cells: Iterable[str]) -> bool:
+def _looks_numeric(cells: Iterable[str], durations: bool) -> bool:
     seen_number = False
     for text in cells:
         if symbol_of(text) is not None:
             continue
-        if number_of(text) is None:
+        if number_of(text) is None and not (durations and months_of(text) is not None):
             return False
         seen_number = True
     return seen_number
 
 
-def _cell(text: str, source: str, row: int, column: str, issues: list[Issue]) -> Cell:
+def _cell(text: str, source: str, row: int, column: str, issues: list[Issue], durations: bool) -> Cell:
     symbol = symbol_of(text)
     if symbol is not None:
         return Cell(text, None, symbol)
     value = number_of(text)
+    if value is None and durations:
+        value = months_of(text)
     if value is None:
         known = ", ".join(repr(key) for key in SYMBOLS if key)
         issues.append(Issue(source, row, column, f"'{text}' is neither a number nor a DfE symbol ({known})."))

@@ -25,10 +25,13 @@ def demo_load(*, progress: bool = False) -> LoadResult:
 
         with tqdm(unit=" rows", desc="Loading the demo", disable=not sys.stderr.isatty()) as bar:
             result = import_files(demo_files(), progress=bar.update)
-    if result.ok:  # inspections and improvement plans (seeds 000–004); their impact measures need the catalogue
+    if result.ok:
+        # inspections and improvement plans (seeds 000–004); their impact measures need the catalogue
+        from oversight.benchmarks.demo import appendix_d_load
         from oversight.improvement.loader import improvement_load
 
         result.issues.extend(improvement_load(DATA_DIR / "improvement"))
+        appendix_d_load()  # Appendix D's NEET comparator table, linked to the NEET indicator
     return result
 
 

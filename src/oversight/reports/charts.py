@@ -163,3 +163,188 @@ def trend_charts(view: TrendView) -> dict[int, Chart]:
         if chart is not None:
             charts[priority.pk] = chart
     return charts
+
+
+# Benchmarking charts: the statistical-neighbour bar chart and the funnel plot.
+
+_CONFIG: dict[str, Any] = {
+    "font": "DejaVu Sans, Arial, sans-serif",
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#0b0c0c", "titleColor": "#0b0c0c"},
+    "legend": {"labelColor": "#0b0c0c", "labelFontSize": 12},
+    "aria": False,
+    "view": {"stroke": None},
+}
+
+
+def _svg(spec: dict[str, Any], title: str, description: str) -> Chart:
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec})
+    label = escape(f"{title}. {description}")
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+    return Chart(mark_safe(svg), title, description)  # noqa: S308 - SVG from our own spec, label escaped
+
+
+@dataclass(frozen=True)
+class Bar:
+    name: str
+    value: Decimal
+    is_council: bool
+
+
+def neighbour_bar_chart(
+    bars: Sequence[Bar], *, england: Decimal | None, title: str, description: str, unit_title: str
+) -> Chart | None:
+    """Horizontal bars for the council and its comparator group, the council's bar darker and labelled
+    '(this council)', with England as a dashed line. Returns None when there is nothing to draw."""
+    if not bars:
+        return None
+    ordered = sorted(bars, key=lambda bar: -bar.value)
+    values = [
+        {"name": f"{bar.name} (this council)" if bar.is_council else bar.name, "value": float(bar.value),
+         "who": "This council" if bar.is_council else "Comparator"}
+        for bar in ordered
+    ]  # fmt: skip
+    names = [value["name"] for value in values]
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "aria": False, "stroke": "#0b0c0c", "strokeWidth": 0.5},
+            "encoding": {
+                "y": {"field": "name", "type": "nominal", "sort": names, "title": None},
+                "x": {"field": "value", "type": "quantitative", "title": unit_title},
+                "color": {
+                    "field": "who",
+                    "type": "nominal",
+                    "scale": {"domain": ["This council", "Comparator"], "range": ["#0b0c0c", "#56B4E9"]},
+                    "legend": {"title": None, "orient": "bottom"},
+                },
+            },
+        },
+        {
+            "mark": {"type": "text", "align": "left", "dx": 4, "aria": False, "fontSize": 12, "color": "#0b0c0c"},
+            "encoding": {
+                "y": {"field": "name", "type": "nominal", "sort": names},
+                "x": {"field": "value", "type": "quantitative"},
+                "text": {"field": "value", "type": "quantitative", "format": ",.4~f"},
+            },
+        },
+    ]
+    if england is not None:
+        layers.append(
+            {
+                "data": {"values": [{"england": float(england), "label": f"England {england.normalize():f}"}]},
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "strokeDash": [6, 4], "strokeWidth": 2, "color": "#D55E00",
+                                 "aria": False},
+                        "encoding": {"x": {"field": "england", "type": "quantitative"}},
+                    },
+                    {
+                        "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "baseline": "bottom",
+                                 "y": 0, "color": "#0b0c0c", "aria": False, "fontSize": 12},
+                        "encoding": {"x": {"field": "england", "type": "quantitative"}, "text": {"field": "label"}},
+                    },
+                ],
+            }
+        )  # fmt: skip
+    spec = {
+        "width": 420,
+        "height": {"step": 24},
+        "data": {"values": values},
+        "layer": layers,
+        "config": _CONFIG,
+    }
+    return _svg(spec, title, description)
+
+
+@dataclass(frozen=True)
+class FunnelDot:
+    name: str
+    denominator: float
+    percent: float
+    is_council: bool
+
+
+def funnel_chart(
+    dots: Sequence[FunnelDot],
+    limits: Sequence[tuple[int, float, float, float, float]],
+    *,
+    target_pct: float,
+    title: str,
+    description: str,
+    y_title: str,
+    x_title: str,
+) -> Chart | None:
+    """A funnel plot: each council's percentage against its denominator, England's figure as the centre line,
+    and the 95% (dashed) and 99.8% (dotted) control limits. The council is a large black diamond."""
+    if not dots:
+        return None
+    lines = []
+    for n, low95, high95, low998, high998 in limits:
+        lines += [
+            {"n": n, "pct": low95, "limit": "95% limits", "side": "low"},
+            {"n": n, "pct": high95, "limit": "95% limits", "side": "high"},
+            {"n": n, "pct": low998, "limit": "99.8% limits", "side": "low"},
+            {"n": n, "pct": high998, "limit": "99.8% limits", "side": "high"},
+        ]
+    points = [
+        {"name": dot.name, "n": dot.denominator, "pct": dot.percent,
+         "who": "This council" if dot.is_council else "Other councils"}
+        for dot in dots
+    ]  # fmt: skip
+    x = {"field": "n", "type": "quantitative", "title": x_title, "scale": {"type": "log"}}
+    spec = {
+        "width": 520,
+        "height": 320,
+        "layer": [
+            {
+                "data": {"values": lines},
+                "mark": {"type": "line", "aria": False, "color": "#6f777b", "strokeWidth": 1.5},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "pct", "type": "quantitative", "title": y_title},
+                    "detail": [{"field": "limit"}, {"field": "side"}],
+                    "strokeDash": {
+                        "field": "limit",
+                        "type": "nominal",
+                        "scale": {"domain": ["95% limits", "99.8% limits"], "range": [[6, 4], [2, 2]]},
+                        "legend": {"title": None, "orient": "bottom", "symbolStrokeColor": "#6f777b"},
+                    },
+                },
+            },
+            {
+                "data": {"values": [{"pct": target_pct}]},
+                "mark": {"type": "rule", "color": "#D55E00", "strokeWidth": 2, "aria": False},
+                "encoding": {"y": {"field": "pct", "type": "quantitative"}},
+            },
+            {
+                "data": {"values": points},
+                "mark": {"type": "point", "filled": True, "aria": False, "stroke": "#0b0c0c", "strokeWidth": 0.5},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "pct", "type": "quantitative"},
+                    "shape": {
+                        "field": "who",
+                        "type": "nominal",
+                        "scale": {"domain": ["This council", "Other councils"], "range": ["diamond", "circle"]},
+                        "legend": {"title": None, "orient": "bottom"},
+                    },
+                    "color": {
+                        "field": "who",
+                        "type": "nominal",
+                        "scale": {"domain": ["This council", "Other councils"], "range": ["#0b0c0c", "#56B4E9"]},
+                        "legend": None,
+                    },
+                    "size": {
+                        "field": "who",
+                        "type": "nominal",
+                        "scale": {"domain": ["This council", "Other councils"], "range": [220, 40]},
+                        "legend": None,
+                    },
+                },
+            },
+        ],
+        "resolve": {"scale": {"strokeDash": "independent"}},
+        "config": _CONFIG,
+    }
+    return _svg(spec, title, description)

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "oversight.accounts",
     "oversight.performance",
     "oversight.improvement",
+    "oversight.benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+
+from oversight.benchmarks.models import ComparatorGroup, LocalAuthority, Measure
+
+
+class LinkForm(forms.Form):
+    """Which published measure gives an indicator its England, region and neighbour comparators."""
+
+    measure = forms.ModelChoiceField(
+        queryset=Measure.objects.order_by("title"),
+        label="Published measure",
+        help_text="The DfE or LAIT series that measures the same thing as this indicator.",
+    )
+    authority = forms.ModelChoiceField(
+        queryset=LocalAuthority.objects.filter(ended__isnull=True).order_by("name"),
+        label="Council",
+        help_text="The council whose figures these are.",
+    )
+    comparator_group = forms.ModelChoiceField(
+        queryset=ComparatorGroup.objects.order_by("name"),
+        required=False,
+        label="Compare with (optional)",
+        empty_label="DfE statistical neighbours for each year",
+        help_text="A group of councils chosen locally, instead of DfE's statistical neighbours.",
+    )
+    remove = forms.BooleanField(required=False, label="Remove the link and its comparators")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        measure = self.fields["measure"]
+        assert isinstance(measure, forms.ModelChoiceField)
+        measure.label_from_instance = lambda obj: f"{obj.title} [{obj.code}]"  # type: ignore[method-assign]
+        for name in ("measure", "authority", "comparator_group"):
+            self.fields[name].error_messages["required"] = f"Choose the {self.fields[name].label.lower()}"  # type: ignore[union-attr]
+        self.fields["measure"].error_messages["invalid_choice"] = "Choose a measure from the list"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("remove"):
+            for name in ("measure", "authority"):
+                if name in self.errors:
+                    del self.errors[name]
+        return data

@@ -1,0 +1,300 @@
+"""Writes for benchmarking: store published files, link indicators to published measures, and turn the
+published figures into the scorecard's comparators. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from oversight.benchmarks import selectors
+from oversight.benchmarks.importers import FileKind, MeasureInfo, Places, ReadResult, Row, read_published
+from oversight.benchmarks.models import (
+    AuthorityCode,
+    ComparatorGroup,
+    IndicatorLink,
+    LocalAuthority,
+    Measure,
+    NeighbourSet,
+    PublishedValue,
+    Region,
+    SourceFile,
+)
+from oversight.benchmarks.reference import neighbours_replace, reference_ensure
+from oversight.core.benchmark import group_summary
+from oversight.performance.importer import Issue
+from oversight.performance.models import Change, ComparatorValue, Indicator
+from oversight.performance.services import ApplicationError
+
+COMPARATOR_SOURCE = "DfE published figures"  # how the scorecard's benchmark comparators are marked
+_EIGHT_PLACES = Decimal("1e-8")
+_FOUR_PLACES = Decimal("1e-4")
+
+
+@dataclass
+class ImportResult:
+    files: int = 0
+    values: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    measures: int = 0
+    neighbour_sets: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def places_index() -> Places:
+    regions = list(Region.objects.all())
+    return Places(
+        authorities=set(LocalAuthority.objects.values_list("number", flat=True)),
+        codes=dict(AuthorityCode.objects.values_list("code", "authority__number")),
+        regions={region.code for region in regions},
+        lait_regions={region.lait_number: region.code for region in regions if region.lait_number},
+    )
+
+
+_MONTHS = [name.lower() for name in calendar.month_name if name]
+
+
+def _neighbour_set_date(name: str) -> tuple[str, date] | None:
+    """'…_April_2021.csv' → ('April 2021', 1 April 2021)."""
+    match = re.search(r"(" + "|".join(_MONTHS) + r")[ _-]*(\d{4})", name.lower())
+    if match is None:
+        return None
+    month = _MONTHS.index(match[1]) + 1
+    return f"{match[1].capitalize()} {match[2]}", date(int(match[2]), month, 1)
+
+
+def published_import(
+    paths: Sequence[Path], *, user_name: str = "", progress: Callable[[int], object] | None = None
+) -> ImportResult:
+    """Import published files: all of them, or — if any has a problem — none."""
+    reference_ensure()
+    places = places_index()
+    reads = [read_published(path, places, progress) for path in paths]
+    issues = [issue for read in reads for issue in read.issues]
+    for read in reads:
+        if read.kind is FileKind.NEIGHBOURS and _neighbour_set_date(read.source) is None:
+            message = "Name the file with the month and year the groupings were published, e.g. …_April_2021.csv."
+            issues.append(Issue(read.source, None, None, message))
+    if issues:
+        return ImportResult(issues=issues)
+    with transaction.atomic():
+        return _store(reads, user_name)
+
+
+def _store(reads: list[ReadResult], user_name: str) -> ImportResult:
+    result = ImportResult(files=len(reads), notes=[note for read in reads for note in read.notes])
+    # The dictionary's titles and polarities win over the short titles in the data files.
+    ordered = sorted(reads, key=lambda read: read.kind is not FileKind.LAIT_DICTIONARY)
+    measure_ids: dict[str, int] = {}
+    for read in ordered:
+        measure_ids.update(_measures_upsert(read.measures.values(), overwrite=read.kind is not FileKind.LAIT))
+    result.measures = len(measure_ids)
+    for read in reads:
+        source, _ = SourceFile.objects.get_or_create(
+            sha256=read.sha256,
+            defaults={"name": read.source, "kind": read.kind.value, "rows": len(read.rows), "imported_by": user_name},
+        )
+        if read.kind is FileKind.NEIGHBOURS:
+            named = _neighbour_set_date(read.source)
+            assert named is not None  # checked before the transaction
+            neighbour_set, _ = NeighbourSet.objects.get_or_create(
+                name=named[0], defaults={"published": named[1], "source": read.source}
+            )
+            problems = neighbours_replace(neighbour_set, read.source, read.neighbours_text)
+            if problems:
+                raise ApplicationError("; ".join(str(problem) for problem in problems))
+            result.neighbour_sets.append(neighbour_set.name)
+        created, updated, unchanged = _values_upsert(read.rows, measure_ids, source)
+        result.values += len(read.rows)
+        result.created += created
+        result.updated += updated
+        result.unchanged += unchanged
+    return result
+
+
+def _measures_upsert(infos: Iterable[MeasureInfo], *, overwrite: bool) -> dict[str, int]:
+    wanted = {info.code: info for info in infos}
+    existing = {measure.code: measure for measure in Measure.objects.filter(code__in=wanted)}
+    fields = ["title", "publication", "filters", "polarity", "units", "description"]
+    changed = []
+    for code, info in wanted.items():
+        measure = existing.get(code)
+        if measure is None:
+            existing[code] = Measure.objects.create(**{name: getattr(info, name) for name in ["code", *fields]})
+        elif overwrite and any(getattr(measure, name) != getattr(info, name) for name in fields):
+            for name in fields:
+                setattr(measure, name, getattr(info, name))
+            changed.append(measure)
+    Measure.objects.bulk_update(changed, fields)
+    return {code: measure.pk for code, measure in existing.items()}
+
+
+def _q(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(_EIGHT_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _values_upsert(rows: Sequence[Row], measure_ids: dict[str, int], source: SourceFile) -> tuple[int, int, int]:
+    if not rows:
+        return 0, 0, 0
+    ids = {measure_ids[row.measure] for row in rows}
+    existing: dict[tuple[int, str, str], PublishedValue] = {
+        (value.measure_id, value.period, value.place): value
+        for value in PublishedValue.objects.filter(measure_id__in=ids).only(
+            "id", "measure_id", "period", "place", "value", "reason", "numerator", "denominator", "source_id"
+        )
+    }
+    regions = dict(Region.objects.values_list("code", "pk"))
+    authorities = dict(LocalAuthority.objects.values_list("number", "pk"))
+    new: dict[tuple[int, str, str], PublishedValue] = {}
+    changed: list[PublishedValue] = []
+    unchanged = 0
+    for row in rows:
+        key = (measure_ids[row.measure], row.period, row.place)
+        figures = (_q(row.value), row.reason, _q(row.numerator), _q(row.denominator))
+        found = existing.get(key)
+        if found is None:
+            new[key] = PublishedValue(
+                measure_id=key[0], period=row.period, year_end=row.year_end, level=row.level, place=row.place,
+                region_id=regions.get(row.place) if row.level == "region" else None,
+                authority_id=authorities.get(row.place) if row.level == "la" else None,
+                value=figures[0], reason=figures[1], numerator=figures[2], denominator=figures[3], source=source,
+            )  # fmt: skip
+        elif (_q(found.value), found.reason, _q(found.numerator), _q(found.denominator)) == figures:
+            unchanged += 1
+        else:
+            found.value, found.reason, found.numerator, found.denominator = figures
+            found.source = source
+            changed.append(found)
+    PublishedValue.objects.bulk_create(new.values(), batch_size=2000)
+    fields = ["value", "reason", "numerator", "denominator", "source"]
+    PublishedValue.objects.bulk_update(changed, fields, batch_size=2000)
+    return len(new), len(changed), unchanged
+
+
+@transaction.atomic
+def comparator_group_save(
+    *, name: str, members: Iterable[LocalAuthority], description: str = "", created_by: str = ""
+) -> ComparatorGroup:
+    chosen = list(members)
+    if len(chosen) < 2:
+        raise ApplicationError("A comparator group needs at least two authorities.")
+    group, _ = ComparatorGroup.objects.update_or_create(
+        name=name, defaults={"description": description, "created_by": created_by}
+    )
+    group.members.set(chosen)
+    return group
+
+
+@transaction.atomic
+def indicator_link_save(
+    *,
+    indicator: Indicator,
+    measure: Measure,
+    authority: LocalAuthority,
+    comparator_group: ComparatorGroup | None = None,
+    user: Any = None,
+    via: str = "web form",
+) -> IndicatorLink:
+    """Link an indicator to a published measure for a council, then refill its benchmark comparators."""
+    before = IndicatorLink.objects.filter(indicator=indicator).select_related("measure", "authority").first()
+    link, _ = IndicatorLink.objects.update_or_create(
+        indicator=indicator,
+        defaults={
+            "measure": measure,
+            "authority": authority,
+            "comparator_group": comparator_group,
+            "updated_by": user if getattr(user, "is_authenticated", False) else None,
+        },
+    )
+    Change.objects.create(
+        indicator=indicator,
+        entity="benchmark",
+        field="measure",
+        before="" if before is None else f"{before.measure.code} for {before.authority}",
+        after=f"{measure.code} for {authority}",
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by_name=getattr(user, "username", "") or "system",
+        via=via,
+    )
+    comparators_fill(indicator)
+    return link
+
+
+@transaction.atomic
+def indicator_link_remove(*, indicator: Indicator, user: Any = None) -> None:
+    IndicatorLink.objects.filter(indicator=indicator).delete()
+    ComparatorValue.objects.filter(indicator=indicator, source__startswith=COMPARATOR_SOURCE).delete()
+    Change.objects.create(
+        indicator=indicator, entity="benchmark", field="measure", before="linked", after="",
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by_name=getattr(user, "username", "") or "system", via="web form",
+    )  # fmt: skip
+
+
+def _rounded(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def comparators_fill(indicator: Indicator) -> int:
+    """Write the indicator's England, region, SN mean and SN median comparators for every published year.
+
+    Each comparator carries the indicator's own period for the year the figure was published for, so the
+    scorecard shows the latest one up to its year (published comparators lag a year or more). The SN rows
+    say in their note how many neighbours the figure is taken over. Returns the number of rows written.
+    """
+    link = IndicatorLink.objects.filter(indicator=indicator).select_related("measure", "authority__region").first()
+    ComparatorValue.objects.filter(indicator=indicator, source__startswith=COMPARATOR_SOURCE).delete()
+    if link is None:
+        return 0
+    written = 0
+    for year in selectors.published_years(link.measure):
+        figures = selectors.year_figures(link.measure, year)
+        period = selectors.indicator_period(indicator, year.period, year.year_end)
+        members = selectors.group_members(link, year.year_end)
+        summary = group_summary(figures.la_values, [member.number for member in members])
+        source = f"{COMPARATOR_SOURCE}: {link.measure.title} ({year.period})"
+        rows: list[tuple[str, str, Decimal | None, str]] = []
+        england = figures.england
+        if england is not None:
+            rows.append((ComparatorValue.Kind.ENGLAND, "England", england.value, england.reason))
+        region = link.authority.region
+        if region is not None and region.code in figures.regions:
+            found = figures.regions[region.code]
+            rows.append((ComparatorValue.Kind.REGION, region.name[:40], found.value, found.reason))
+        if members and summary.used:
+            chosen = link.comparator_group
+            group = f"in the group “{chosen.name}”" if chosen is not None else "statistical neighbours"
+            note = f"{summary.note[:-1]} {group}."
+            group_kind = ComparatorValue.Kind.STATISTICAL_NEIGHBOURS
+            rows.append((group_kind, "SN mean", _rounded(summary.mean), note))
+            rows.append((group_kind, "SN median", _rounded(summary.median), "Median" + note.removeprefix("Mean")))
+        for kind, label, value, note in rows:
+            ComparatorValue.objects.update_or_create(
+                indicator=indicator, period=period.code, kind=kind, label=label,
+                defaults={
+                    "period_start": period.start, "period_kind": period.kind.value, "value": value,
+                    "source": source[:300], "note": note if value is not None else f"Not published: {note}".strip(),
+                },
+            )  # fmt: skip
+            written += 1
+    return written
+
+
+def comparators_refresh_all() -> int:
+    """Refill every linked indicator's comparators, as after an import."""
+    return sum(comparators_fill(link.indicator) for link in IndicatorLink.objects.select_related("indicator"))

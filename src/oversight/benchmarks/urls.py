@@ -1,0 +1,10 @@
+from django.urls import path
+
+from oversight.benchmarks import views
+
+app_name = "benchmarks"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("indicators/<str:code>/", views.indicator_benchmark, name="indicator"),
+    path("indicators/<str:code>/link/", views.link_edit, name="link-edit"),
+]

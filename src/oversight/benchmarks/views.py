@@ -1,0 +1,181 @@
+"""Thin views: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from oversight.benchmarks import selectors, services
+from oversight.benchmarks.forms import LinkForm
+from oversight.benchmarks.models import IndicatorLink, NeighbourSet, SourceFile
+from oversight.benchmarks.reference import reference_ensure
+from oversight.performance.models import Indicator
+from oversight.reports import charts
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "links": IndicatorLink.objects.select_related("indicator", "measure", "authority").order_by("indicator__code"),
+        "sources": SourceFile.objects.order_by("-imported_at")[:50],
+        "neighbour_sets": NeighbourSet.objects.order_by("published"),
+        "measures": selectors.measures_all().count(),
+    }
+    return render(request, "benchmarks/home.html", context)
+
+
+def _unit_title(indicator: Indicator) -> str:
+    label = indicator.get_unit_display()
+    return label[:1].upper() + label[1:]
+
+
+def benchmark_charts(found: selectors.Comparison, indicator: Indicator) -> dict[str, charts.Chart]:
+    result: dict[str, charts.Chart] = {}
+    bars = [
+        charts.Bar(row.name, row.value, row.is_council)
+        for row in found.rows
+        if row.kind in ("council", "neighbour") and row.value is not None
+    ]
+    england = found.england_row
+    council = found.council_row
+    described = (f"{council.name} {council.text}" if council.value is not None else f"{council.name} has no figure") + (
+        f"; England {england.text}" if england is not None and england.value is not None else ""
+    )
+    left_out = len(found.members) - found.summary.used
+    chart = charts.neighbour_bar_chart(
+        bars,
+        england=england.value if england is not None else None,
+        title=f"{indicator.title}, {found.year.period}: {found.authority.name} and its {found.group_label}",
+        description=f"Bar chart, highest at the top. {described}. "
+        + (f"{left_out} comparator(s) without a published figure are not drawn. " if left_out else "")
+        + "The same figures are in the comparator table below.",
+        unit_title=_unit_title(indicator),
+    )
+    if chart is not None:
+        result["bars"] = chart
+    funnel = found.funnel
+    if funnel is not None:
+        outside = ", ".join(funnel.outside_998) or "none"
+        plot = charts.funnel_chart(
+            [charts.FunnelDot(p.name, float(p.denominator), p.percent, p.is_council) for p in funnel.points],
+            funnel.limits,
+            target_pct=funnel.target_pct,
+            title=f"Funnel plot of {indicator.title}, {found.year.period}, all councils",
+            description=f"Each council's percentage against the number of children it is taken over (log scale), "
+            f"with England's {funnel.target_pct:.1f}% as the centre line and 95% and 99.8% control limits. "
+            f"Councils outside the 99.8% limits: {outside}.",
+            y_title="Percentage",
+            x_title="Number of children (denominator)",
+        )
+        if plot is not None:
+            result["funnel"] = plot
+    return result
+
+
+def _change_text(row: selectors.ComparatorRow, indicator: Indicator | None) -> str:
+    if row.change.change is None:
+        return "No figure a year earlier" if row.value is not None else ""
+    amount = abs(row.change.change)
+    if row.change.change == 0:
+        return "No change"
+    unit = " points" if indicator is not None and indicator.unit == "percent" else ""
+    shown = f"{amount:.1f}{unit}"
+    word = "Up" if row.change.change > 0 else "Down"
+    pct = f" ({row.change_pct:+.1f}%)" if row.change_pct is not None else ""
+    return f"{word} {shown}{pct}"
+
+
+def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
+    reference_ensure()
+    link = selectors.link_for(indicator)
+    context: dict[str, object] = {"indicator": indicator, "link": link}
+    if link is not None:
+        years = selectors.published_years(link.measure)
+        context["years"] = years
+        chosen = next(
+            (year for year in years if year.period == request.GET.get("period")), years[-1] if years else None
+        )
+        if chosen is not None:
+            found = selectors.indicator_comparison(indicator, link, chosen)
+            rows = [(row, _change_text(row, indicator)) for row in found.rows]
+            context |= {
+                "year": chosen,
+                "found": found,
+                "rows": rows,
+                "charts": benchmark_charts(found, indicator),
+                "verdict": found.council_row.verdict,
+                "mean_text": indicator.show(found.summary.mean) if found.summary.mean is not None else "",
+                "median_text": indicator.show(found.summary.median) if found.summary.median is not None else "",
+                "series": selectors.authority_series(link.measure, link.authority),
+            }
+    return render(request, "benchmarks/indicator.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def link_edit(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, code=code)
+    reference_ensure()
+    current = selectors.link_for(indicator)
+    initial = (
+        {}
+        if current is None
+        else {
+            "measure": current.measure_id,
+            "authority": current.authority_id,
+            "comparator_group": current.comparator_group_id,
+        }
+    )
+    form = LinkForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["remove"]:
+            services.indicator_link_remove(indicator=indicator, user=request.user)
+            return redirect("benchmarks:indicator", code=indicator.code)
+        services.indicator_link_save(
+            indicator=indicator,
+            measure=data["measure"],
+            authority=data["authority"],
+            comparator_group=data["comparator_group"],
+            user=request.user,
+        )
+        return redirect("benchmarks:indicator", code=indicator.code)
+    return render(request, "benchmarks/link_edit.html", {"indicator": indicator, "form": form, "current": current})
+
+
+def comparison_csv(found: selectors.Comparison) -> str:
+    """The comparator table as CSV: one row per area, with the reason for any missing figure and for bolding."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["area", "kind", "period", "value", "reason_missing", "previous_period", "change", "change_percent",
+         "significance", "bold", "bold_reason"]
+    )  # fmt: skip
+    for row in found.rows:
+        writer.writerow(
+            [
+                row.name,
+                row.kind,
+                found.year.period,
+                "" if row.value is None else f"{row.value.normalize():f}",
+                "" if row.value is not None else selectors.reason_text(row.reason),
+                found.previous.period if found.previous else "",
+                "" if row.change.change is None else f"{row.change.change.normalize():f}",
+                "" if row.change_pct is None else f"{row.change_pct:.1f}",
+                "" if row.verdict is None else row.verdict.significance.label,
+                "yes" if row.bold.is_bold else "no",
+                row.bold.reason,
+            ]
+        )
+    summary = found.summary
+    for label, value in (("mean", summary.mean), ("median", summary.median)):
+        shown = "" if value is None else f"{value.quantize(Decimal('0.0001')).normalize():f}"
+        writer.writerow(
+            [f"{found.group_label} {label}", "group", found.year.period, shown, summary.note, "", "", "", "", "", ""]
+        )
+    writer.writerow(["rank", "", found.year.period, "", found.rank_sentence, "", "", "", "", "", ""])
+    return out.getvalue()

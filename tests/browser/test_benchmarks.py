@@ -1,0 +1,73 @@
+"""The benchmark page in a real browser: both charts drawn, the tables there, and no axe-core violations."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.benchmarks.test_import import D3
+from tests.browser.test_pages import _axe_violations
+
+pytestmark = pytest.mark.browser
+
+PAGE = "/benchmarks/indicators/CP-REPEAT/"
+
+
+@pytest.fixture
+def linked(demo_live: None) -> None:
+    """Repeat child protection plans linked to DfE's published figures for Cheshire East (before the browser)."""
+    from oversight.benchmarks.models import LocalAuthority, Measure
+    from oversight.benchmarks.services import indicator_link_save, published_import
+    from oversight.performance.models import Indicator
+
+    assert published_import([D3]).ok
+    indicator_link_save(
+        indicator=Indicator.objects.get(code="CP-REPEAT"),
+        measure=Measure.objects.get(code__startswith="ees:CPP_subsequent_percent@"),
+        authority=LocalAuthority.objects.get(number="895"),
+    )
+
+
+def test_the_benchmark_page_draws_its_charts_and_tables_and_passes_axe(linked: None, page: Page) -> None:
+    page.goto(PAGE)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("compares with other councils")
+
+    charts = page.locator("figure.chart svg[role=img]")
+    expect(charts).to_have_count(2)
+    expect(charts.first).to_be_visible()
+    assert charts.first.bounding_box()["height"] > 200  # type: ignore[index]
+    assert "Funnel plot" in (charts.nth(1).get_attribute("aria-label") or "")
+
+    table = page.locator("table.comparators")
+    expect(table.locator("tbody tr")).to_have_count(13)  # the council, its region, England and 10 neighbours
+    council = table.locator("tr.council")
+    expect(council.locator("th")).to_contain_text("Cheshire East")
+    expect(council.locator("strong").first).to_have_text("24.7%")
+    expect(council).to_contain_text("Bold: moving against the intended direction.")
+    expect(page.locator("#position")).to_contain_text("5th of 11 (1st is best)")
+
+    page.locator("details.explain summary").click()
+    expect(page.get_by_role("region", name="Funnel plot figures")).to_be_visible()
+
+    violations = _axe_violations(page)
+    assert not violations, f"axe-core found {len(violations)} violation(s) on {PAGE}:\n" + "\n".join(violations)
+    page.screenshot(path="/tmp/browser_benchmark.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/benchmarks/", "/benchmarks/indicators/NEET-16-18/"], ids=["home", "appendix-d"])
+def test_the_other_benchmarking_pages_pass_axe(page: Page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None
+    assert response.ok, f"{path} answered {response.status}"
+    violations = _axe_violations(page)
+    assert not violations, f"axe-core found {len(violations)} violation(s) on {path}:\n" + "\n".join(violations)
+
+
+def test_an_officer_links_an_indicator_through_the_form(signed_in_page: Page) -> None:
+    page = signed_in_page
+    page.goto("/benchmarks/indicators/NEET-16-18/link/")
+    assert not _axe_violations(page)
+    page.get_by_label("Remove the link and its comparators").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/benchmarks/indicators/NEET-16-18/")
+    expect(page.locator("main")).to_contain_text("not linked to a published measure")
