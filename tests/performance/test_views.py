@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,11 @@ def test_the_import_template_downloads(client: Client) -> None:
     response = client.get("/import/template.xlsx")
     assert response.status_code == 200
     assert response.content.startswith(b"PK")
+
+
+def test_every_hint_an_edit_form_points_at_is_on_the_page(demo: LoadResult, client: Client, officer: User) -> None:
+    page = client.get("/indicators/CSC-CORE-35WD/2011-12-Q2/edit/").content.decode()
+    described = {ref for refs in re.findall(r'aria-describedby="([^"]+)"', page) for ref in refs.split()}
+    ids = set(re.findall(r'\sid="([^"]+)"', page))
+    assert described, "the form's inputs are described by their hints"
+    assert described <= ids
