@@ -224,6 +224,17 @@ class MeasureResult:
         return f"casework measure {self.card.id} v{self.card.version}"
 
 
+_SOURCE = re.compile(r"casework measure ([a-z0-9_]+) v[0-9]+")
+
+
+def measure_id_from_source(source: str) -> str | None:
+    """The measure an observation was computed by, from its source ('casework measure cla_starts v1'), if any."""
+    match = _SOURCE.fullmatch(source.strip())
+    if match is None or match.group(1) not in {card.id for card in measure_cards()}:
+        return None
+    return match.group(1)
+
+
 def measure_window(period: Period, *, to_date: bool = False) -> tuple[date, date]:
     """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far."""
     start = period.fiscal_year.start if to_date else period.start
