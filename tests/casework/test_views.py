@@ -20,6 +20,7 @@ from oversight.performance.services import observation_computed
 from tests.conftest import make_user
 
 from .conftest import LA, Casebook
+from .test_measures import _adoptions
 
 RECORDS = "/casework/measures/cla_reviews_on_time/2011-12-Q1/records/"
 
@@ -177,3 +178,18 @@ def test_a_computed_figure_links_to_its_measure_and_for_case_level_access_to_its
     case_level = _client("reader", "case-level access").get("/indicators/NI66/").content.decode()
     assert case_level.count(measure_link) == 1
     assert case_level.count(records_link) == 1
+
+
+def test_an_average_shows_each_record_with_its_days(tmp_path: Path, settings: Any, db: None) -> None:
+    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "adoptions.duckdb"
+    with CaseworkStore(settings.OVERSIGHT_CASEWORK_STORE) as store:
+        store.open(create=True)
+        _adoptions(Casebook(store))
+    body = _client("reader", "case-level access").get("/casework/measures/adoption_a1/2017-18/records/?list=numerator")
+    text = body.content.decode()
+    assert "918 days over 4 records: an average of 230 days." in text
+    assert "Records averaged: records 1 to 4 of 4" in text
+    assert (
+        "<td>248</td><td>In care from 01/05/2015; moved in with the adopters 04/01/2016; adopted 01/10/2016: 248 days"
+        in text
+    )
