@@ -24,6 +24,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     assert "Demo loaded into" in result.stdout
     assert "councillor" in result.stdout
+    assert "Synthetic council Z99000001:" in result.stdout
+    assert "14 figures computed onto the scorecard 'synthetic-council'" in result.stdout
+    assert (home / "casework-demo.duckdb").is_file()
+    assert not (home / "casework.duckdb").exists()  # a real store is never loaded with the development key
     accounts = (home / "demo-accounts.txt").read_text().split()
     assert accounts[0::2] == ["councillor", "officer", "admin"]
     assert oct((home / "demo-accounts.txt").stat().st_mode & 0o777) == "0o600"

@@ -41,13 +41,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Demo loaded into {settings.DATABASES['default']['NAME']}: {result.rows} rows "
         f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
     )
+    from oversight.casework.issues import CaseworkError
+    from oversight.demo.casework import DEMO_LA, DEMO_STORE_NAME, demo_casework_load
     from oversight.demo.loader import DEMO_ACCOUNTS, demo_accounts
     from oversight.settings.base import HOME
+
+    try:
+        casework = demo_casework_load(HOME / DEMO_STORE_NAME)
+        settings.OVERSIGHT_CASEWORK_STORE = casework.store  # the demo serves its own store
+        print(
+            f"Synthetic council {DEMO_LA}: {casework.children} invented children's returns in {casework.store}; "
+            + (
+                f"{casework.observations} figures computed onto the scorecard 'synthetic-council'."
+                if casework.observations
+                else "its figures are on the scorecard 'synthetic-council'."
+            )
+        )
+    except CaseworkError as error:
+        print(f"The synthetic council was not loaded: {error}.", file=sys.stderr)
 
     accounts = demo_accounts(HOME)
     print("Sign in with one of these demo accounts (also in demo-accounts.txt in the data directory):")
     for name, password in accounts.items():
-        print(f"  {name:<11} {password:<18} {DEMO_ACCOUNTS[name]}")
+        print(f"  {name:<11} {password:<18} {', '.join(DEMO_ACCOUNTS[name])}")
     if args.no_serve:
         return 0
     from django.core.management import call_command

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("oversight.improvement.urls")),
     path("benchmarks/", include("oversight.benchmarks.urls")),
+    path("casework/", include("oversight.casework.urls")),
     path("", include("oversight.performance.urls")),
 ]
 

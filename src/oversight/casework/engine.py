@@ -1,8 +1,32 @@
 """Run measures: each is an SQL file and a YAML card in ``casework/measures``, computed for a period.
 
-A measure's SQL takes the window's first and last days and the council as named parameters
-(``$period_start``, ``$period_end``, ``$la``, NULL for every council loaded) and returns one row per council:
-``la, numerator, denominator``. The value is worked out here from the card's unit, in ``Decimal``.
+The convention every measure follows: its SQL takes the window's first and last days as named parameters
+(``$period_start``, ``$period_end``) and returns **the records it counts, one row each**, never a total:
+
+=================  ===========  ================================================================================
+column             type         meaning
+=================  ===========  ================================================================================
+``la``             VARCHAR      the council
+``child``          VARCHAR      the child's pseudonym
+``in_numerator``   BOOLEAN      the record counts in the numerator
+``in_denominator`` BOOLEAN      the record counts in the denominator; always NULL in a count measure (a card
+                                with no denominator), whose every row is a record counted (``in_numerator``
+                                true)
+``evidence``       VARCHAR      a plain sentence with the dates that decided the record, e.g. "Review 2 due
+                                10/09/2011, held 14/09/2011: late" (``uk_date`` in views.sql writes them)
+=================  ===========  ================================================================================
+
+An average measure (unit ``days``, such as the adoption scorecard's A1) adds a sixth column, ``days`` INTEGER:
+the record's days. Its numerator is the days of the records in it, added up; its value their mean.
+
+A record is what the measure counts: a child for a cohort (in the denominator, and in the numerator too if the
+rule is met) or a child counted once, an event for an event count (one row per missing incident). A percentage
+measure may not put a record in its numerator that is not in its denominator.
+
+The engine does the rest: it keeps one council's records (``$la``, or every council loaded), counts them per
+council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records a
+row of zeros (the ``councils()`` macro), and works the value out from the card's unit, in ``Decimal``. The same
+records are what a drill-through shows (``measure_records``).
 """
 
 from __future__ import annotations
@@ -10,12 +34,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -27,7 +51,8 @@ from oversight.core.rag import Polarity
 from oversight.core.units import Unit
 
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
-UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000})
+RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
+UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS})
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
 
@@ -35,6 +60,7 @@ class TimeBasis(StrEnum):
     SNAPSHOT = "snapshot"  # counted on the last day of the period
     EVENTS = "events_in_period"  # events dated in the period
     COHORT_AT_END = "cohort_at_end"  # a cohort on the last day, judged on what happened in the period or before
+    THREE_YEARS = "three_years_to_end"  # events in the three years to the last day, pooled (adoption scorecard)
 
     @property
     def description(self) -> str:
@@ -43,6 +69,10 @@ class TimeBasis(StrEnum):
             TimeBasis.EVENTS: "events dated from the first to the last day of the period, both included",
             TimeBasis.COHORT_AT_END: (
                 "children in the cohort on the last day of the period, judged on what happened during it (or before)"
+            ),
+            TimeBasis.THREE_YEARS: (
+                "events in the three years ending on the last day of the period, pooled: one average over all of "
+                "them, not the average of three yearly figures"
             ),
         }[self]
 
@@ -122,8 +152,8 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         convention = data["working_day_convention"]
         if convention is not None and convention not in {c.value for c in WorkingDayConvention}:
             problems.append(f"'working_day_convention' is '{convention}'")
-        if data["unit"] == Unit.PERCENT and data["denominator"] is None:
-            problems.append("a percentage needs a denominator")
+        if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
+            problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
         if data["id"] != name:
             problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
         unknown = sql_parameters(sql) - PARAMETERS
@@ -202,27 +232,66 @@ class MeasureResult:
         return f"casework measure {self.card.id} v{self.card.version}"
 
 
-def measure_window(period: Period, *, to_date: bool = False) -> tuple[date, date]:
-    """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far."""
+_SOURCE = re.compile(r"casework measure ([a-z0-9_]+) v[0-9]+")
+
+
+def measure_id_from_source(source: str) -> str | None:
+    """The measure an observation was computed by, from its source ('casework measure cla_starts v1'), if any."""
+    match = _SOURCE.fullmatch(source.strip())
+    if match is None or match.group(1) not in {card.id for card in measure_cards()}:
+        return None
+    return match.group(1)
+
+
+def measure_window(period: Period, *, to_date: bool = False, years: int = 1) -> tuple[date, date]:
+    """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far, or
+    the ``years`` (more than one) to its last day."""
+    if years > 1:
+        following = period.end + timedelta(days=1)
+        if (following.month, following.day) == (2, 29):
+            following += timedelta(days=1)  # three years back from 29 February is a year without one
+        return following.replace(year=following.year - years), period.end
     start = period.fiscal_year.start if to_date else period.start
     return start, period.end
 
 
 def measure_value(card: MeasureCard, numerator: int, denominator: int | None) -> Decimal | None:
-    """The figure from its parts: a percentage of the denominator, or the count itself. None when 0 of 0."""
+    """The figure from its parts: a percentage or rate of the denominator, a mean (days over records), or the
+    count itself. None when the denominator is 0."""
     if card.unit is Unit.COUNT:
         return Decimal(numerator)
     if not denominator:
         return None
-    scale = Decimal(100) if card.unit is Unit.PERCENT else Decimal(10_000)
+    scale = {Unit.PERCENT: Decimal(100), Unit.RATE_PER_10000: Decimal(10_000), Unit.DAYS: Decimal(1)}[card.unit]
     return (Decimal(numerator) * scale / Decimal(denominator)).quantize(_STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
-def measure_compute(
-    store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
-) -> list[MeasureResult]:
-    """Compute a measure for a period, for one council or each council loaded."""
-    start, end = measure_window(period, to_date=to_date)
+@dataclass(frozen=True)
+class MeasureRecord:
+    """One record a measure counted: a child (or an event) and the sentence that says why."""
+
+    la: str
+    child: str
+    in_numerator: bool
+    in_denominator: bool | None  # None in a count measure
+    evidence: str
+    days: int | None = None  # an average measure's days for the record
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    records: list[MeasureRecord]
+    total: int  # records matching, on every page
+
+
+RecordPart = Literal["numerator", "denominator"]
+
+
+def _checked_window(
+    store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
+) -> tuple[date, date, tuple[str, ...]]:
+    """The window and the councils to report on, after the checks that stop a wrong figure."""
+    start, end = measure_window(period, to_date=to_date, years=3 if card.time_basis is TimeBasis.THREE_YEARS else 1)
     if card.year_end_only and (end.month, end.day) != (3, 31):
         raise CaseworkError(
             f"{card.id} is recorded once a year, at 31 March; choose a period that ends on 31 March "
@@ -231,21 +300,70 @@ def measure_compute(
     las = store.las()
     if la is not None and la not in las:
         raise CaseworkError(f"no returns are loaded for the council '{la}'; loaded: {', '.join(las) or 'none'}")
-    for council in [la] if la is not None else las:
+    councils = (la,) if la is not None else las
+    for council in councils:
         latest = store.year_ending_latest(council)
         if latest is not None and end > date(latest, 3, 31):
             raise CaseworkError(
                 f"the returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
                 f"{end:%d %B %Y}: load the return that covers it"
             )
+    return start, end, councils
+
+
+def _records_query(card: MeasureCard, start: date, end: date, la: str | None) -> tuple[str, dict[str, Any]]:
+    """The measure's records for one council (or every one): its SQL, wrapped, and the parameters it takes."""
     used = sql_parameters(card.sql)
-    parameters = {
-        name: value for name, value in (("period_start", start), ("period_end", end), ("la", la)) if name in used
+    parameters: dict[str, Any] = {
+        name: value for name, value in (("period_start", start), ("period_end", end)) if name in used
     }
+    parameters["la"] = la
+    body = card.sql.strip().rstrip(";")
+    days = "days" if card.unit is Unit.DAYS else "CAST(NULL AS INTEGER) AS days"
+    sql = (
+        f"SELECT {', '.join(RECORD_COLUMNS)}, {days} FROM (\n{body}\n) AS measure_records "
+        "WHERE CAST($la AS VARCHAR) IS NULL OR la = CAST($la AS VARCHAR)"
+    )
+    return sql, parameters
+
+
+def measure_compute(
+    store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
+) -> list[MeasureResult]:
+    """Compute a measure for a period, for one council or each council loaded, by counting its records."""
+    start, end, _ = _checked_window(store, card, period, la, to_date)
+    records, parameters = _records_query(card, start, end, la)
+    numerator = (
+        "coalesce(sum(records.days) FILTER (WHERE records.in_numerator), 0)"
+        if card.unit is Unit.DAYS
+        else "count(records.la) FILTER (WHERE records.in_numerator)"
+    )
+    rows = store.query(
+        f"WITH records AS ({records})\n"
+        "SELECT councils.la,\n"
+        f"    {numerator} AS numerator,\n"
+        "    count(records.la) FILTER (WHERE records.in_denominator) AS denominator,\n"
+        "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
+        "    count(records.la) FILTER (\n"
+        "        WHERE records.in_numerator AND NOT coalesce(records.in_denominator, false)\n"
+        "    ) AS numerator_only\n"
+        "FROM councils(CAST($la AS VARCHAR)) AS councils\n"
+        "LEFT JOIN records ON records.la = councils.la\n"
+        "GROUP BY councils.la\n"
+        "ORDER BY councils.la",
+        parameters,
+    )
     results = []
-    for council, numerator, denominator in store.query(card.sql, parameters):
+    for council, numerator, denominator, with_denominator, numerator_only in rows:
+        if card.denominator is None and with_denominator:
+            raise CaseworkError(f"measure {card.id} is a count, but its SQL gives records an in_denominator")
+        if card.denominator is not None and numerator_only:
+            raise CaseworkError(
+                f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
+                "but not its denominator"
+            )
         number = int(numerator)
-        whole = int(denominator) if denominator is not None else None
+        whole = int(denominator) if card.denominator is not None else None
         results.append(
             MeasureResult(
                 card=card,
@@ -260,6 +378,50 @@ def measure_compute(
             )
         )
     return results
+
+
+def measure_records(
+    store: CaseworkStore,
+    card: MeasureCard,
+    period: Period,
+    *,
+    la: str,
+    to_date: bool = False,
+    part: RecordPart | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> RecordPage:
+    """The records a council's figure counted: all of them, or those in its numerator or its denominator.
+
+    Numerator records first, then by pseudonym. ``limit`` and ``offset`` take one page; ``total`` counts them all.
+    """
+    start, end, _ = _checked_window(store, card, period, la, to_date)
+    records, parameters = _records_query(card, start, end, la)
+    wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
+    rows = store.query(
+        f"WITH records AS ({records})\n"
+        f"SELECT *, count(*) OVER () AS total FROM records WHERE coalesce({wanted}, false)\n"
+        "ORDER BY in_numerator DESC, child, evidence\n"
+        "LIMIT $limit OFFSET $offset",
+        {**parameters, "limit": limit, "offset": offset},
+    )
+    total = int(rows[0][-1]) if rows else 0
+    if not rows and offset:
+        total = measure_records(store, card, period, la=la, to_date=to_date, part=part, limit=1).total
+    return RecordPage(
+        records=[
+            MeasureRecord(
+                str(r[0]),
+                str(r[1]),
+                bool(r[2]),
+                None if r[3] is None else bool(r[3]),
+                str(r[4]),
+                None if r[5] is None else int(r[5]),
+            )
+            for r in rows
+        ],
+        total=total,
+    )
 
 
 def measure_results_record(

@@ -10,6 +10,9 @@ CREATE OR REPLACE TEMP MACRO age_on(birth_date, on_day) AS
     year(on_day) - year(birth_date)
     - CASE WHEN strftime(on_day, '%m%d') < strftime(birth_date, '%m%d') THEN 1 ELSE 0 END;
 
+-- A day as a measure's evidence writes it: 14/09/2011.
+CREATE OR REPLACE TEMP MACRO uk_date(day) AS strftime(day, '%d/%m/%Y');
+
 -- Calendar months, clamped to the month's end: 31 August less 6 months is 28 or 29 February.
 CREATE OR REPLACE TEMP MACRO add_months(from_day, months) AS CAST(from_day + to_months(months) AS DATE);
 
@@ -123,19 +126,27 @@ CREATE OR REPLACE TEMP MACRO councils(wanted) AS TABLE
     SELECT DISTINCT la FROM loads WHERE table_name = 'episodes' AND (wanted IS NULL OR la = wanted);
 
 -- The OC2 cohort on a day (31 March): children looked after that day who had been looked after continuously
--- for at least 12 months, with their OC2 record for the year if there is one (all flags NULL if not).
+-- for at least 12 months, with their OC2 record for the year if there is one (has_oc2 false and all flags
+-- NULL if not).
 CREATE OR REPLACE TEMP MACRO oc2_cohort(on_day) AS TABLE
-    SELECT cohort.la, cohort.child, oc2.health_check, oc2.immunisations, oc2.teeth_check
+    SELECT
+        cohort.la,
+        cohort.child,
+        cohort.period_of_care_start,
+        oc2.child IS NOT NULL AS has_oc2,
+        oc2.health_check,
+        oc2.immunisations,
+        oc2.teeth_check
     FROM looked_after_on(on_day) AS cohort
     LEFT JOIN oc2
         ON oc2.la = cohort.la AND oc2.child = cohort.child AND oc2.year_ending = year(on_day)
     WHERE cohort.period_of_care_start <= add_months(on_day, -12);
 
--- Care leavers in the OC3 table for the year ending on ``on_day`` whose age that day is from ``min_age`` to
+-- Care leavers in the OC3 table for the year ending on ``on_day`` whose age that day (``age``) is from ``min_age`` to
 -- ``max_age``. Those who died or went home to their parents for six months or more are left out, and so are
 -- children looked after only under an agreed series of short breaks, who are not care leavers.
 CREATE OR REPLACE TEMP MACRO care_leavers(on_day, min_age, max_age) AS TABLE
-    SELECT o.la, o.child, o.in_touch, o.activ, o.accom
+    SELECT o.la, o.child, age_on(c.dob, on_day) AS age, o.in_touch, o.activ, o.accom
     FROM oc3 AS o
     JOIN children AS c ON c.la = o.la AND c.child = o.child
     WHERE o.year_ending = year(on_day)
@@ -148,3 +159,40 @@ CREATE OR REPLACE TEMP MACRO care_leavers(on_day, min_age, max_age) AS TABLE
                 WHERE e.la = o.la AND e.child = o.child AND coalesce(e.ls NOT IN ('V3', 'V4'), true)
             )
         );
+
+-- Children adopted from care from ``from_day`` to ``to_day``: a period of care ending in adoption (REC E11,
+-- E12), with the day they entered care, the day they moved in with the adopters (the first episode of the
+-- unbroken run of adoptive placements, PLACE A3 to A6, that ended in the adoption) and the day they began
+-- living with the carer of that placement (carer_start: a foster carer who adopts is the same carer [R]).
+-- Children adopted from a placement that was not an adoptive one are left out: they were never placed for
+-- adoption before the order.
+CREATE OR REPLACE TEMP MACRO adoptions(from_day, to_day) AS TABLE
+    WITH adopted AS (
+        SELECT la, child, period_of_care, period_of_care_start, dec AS adopted_on
+        FROM episode_spells
+        WHERE dec = period_of_care_end AND rec IN ('E11', 'E12') AND dec BETWEEN from_day AND to_day
+    ),
+
+    care_episodes AS (
+        SELECT e.la, e.child, e.decom, e.carer_start, coalesce(e.place IN ('A3', 'A4', 'A5', 'A6'), false) AS is_adoptive
+        FROM episode_spells AS e
+        JOIN adopted AS a ON a.la = e.la AND a.child = e.child AND a.period_of_care = e.period_of_care
+    ),
+
+    last_other AS (
+        SELECT la, child, max(decom) FILTER (WHERE NOT is_adoptive) AS last_not_adoptive
+        FROM care_episodes
+        GROUP BY la, child
+    ),
+
+    placed AS (
+        SELECT e.la, e.child, min(e.decom) AS placed_on, arg_min(e.carer_start, e.decom) AS carer_start
+        FROM care_episodes AS e
+        JOIN last_other AS o ON o.la = e.la AND o.child = e.child
+        WHERE e.is_adoptive AND (o.last_not_adoptive IS NULL OR e.decom > o.last_not_adoptive)
+        GROUP BY e.la, e.child
+    )
+
+    SELECT a.la, a.child, a.period_of_care, a.period_of_care_start, p.placed_on, p.carer_start, a.adopted_on
+    FROM adopted AS a
+    JOIN placed AS p ON p.la = a.la AND p.child = a.child;

@@ -35,7 +35,12 @@ def demo_load(*, progress: bool = False) -> LoadResult:
     return result
 
 
-DEMO_ACCOUNTS = {"councillor": "reader", "officer": "performance officer", "admin": "administrator"}
+# The officer also has case-level access, to follow the synthetic council's figures to the records behind them.
+DEMO_ACCOUNTS = {
+    "councillor": ("reader",),
+    "officer": ("performance officer", "case-level access"),
+    "admin": ("administrator",),
+}
 
 
 def demo_accounts(home: Path) -> dict[str, str]:
@@ -49,7 +54,7 @@ def demo_accounts(home: Path) -> dict[str, str]:
     from django.contrib.auth.models import User
 
     from oversight.accounts.roles import Role
-    from oversight.accounts.services import user_create
+    from oversight.accounts.services import user_create, user_roles, user_set_roles
 
     path = home / "demo-accounts.txt"
     known: dict[str, str] = {}
@@ -57,13 +62,16 @@ def demo_accounts(home: Path) -> dict[str, str]:
         for line in path.read_text(encoding="utf-8").splitlines():
             name, _, password = line.partition(" ")
             known[name] = password
-    for name, role in DEMO_ACCOUNTS.items():
-        if name in known and User.objects.filter(username=name).exists():
+    for name, roles in DEMO_ACCOUNTS.items():
+        wanted = {Role(role) for role in roles}
+        existing = User.objects.filter(username=name).first()
+        if existing is not None and not wanted <= user_roles(existing):  # made by an earlier version of the demo
+            user_set_roles(user=existing, roles=user_roles(existing) | wanted, actor=None, reason="demo accounts")
+        if name in known and existing is not None:
             continue
         password = secrets.token_urlsafe(12)
-        existing = User.objects.filter(username=name).first()
         if existing is None:
-            user_create(username=name, password=password, roles={Role(role)})
+            user_create(username=name, password=password, roles=wanted)
         else:  # the file was lost: give the account a new password rather than delete its history
             existing.set_password(password)
             existing.save(update_fields=["password"])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+import oversight.performance.urls  # noqa: F401  (the "period" path converter is registered there)
+from oversight.casework import views
+
+app_name = "casework"
+urlpatterns = [
+    path("measures/", views.measures, name="measures"),
+    path("measures/<slug:measure>/", views.measure, name="measure"),
+    path("measures/<slug:measure>/<period:period>/records/", views.records, name="records"),
+]

@@ -1,0 +1,77 @@
+"""The casework pages in a real browser: a measure page generated from its card, and the drill-through from a
+figure on the synthetic council's scorecard to the records behind it; both pass axe-core."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .conftest import PASSWORD, _new_page, sign_in
+from .test_pages import _axe_violations
+
+pytestmark = pytest.mark.browser
+
+CASE_LEVEL_USER = "case-worker"
+
+
+@pytest.fixture
+def casework_demo(site: str, tmp_path: Path, settings: Any) -> str:
+    """The demo's synthetic council, loaded into a store the live server reads, and computed onto its scorecard."""
+    from oversight.demo.casework import demo_casework_load
+
+    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
+    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE)
+    return site
+
+
+@pytest.fixture
+def case_level_page(browser: Browser, casework_demo: str) -> Iterator[Page]:
+    """A page signed in as a reader who also has case-level access."""
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
+
+    user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.READER, Role.CASE_ACCESS})
+    for new in _new_page(browser, base_url=casework_demo):
+        yield sign_in(new, CASE_LEVEL_USER)
+
+
+def test_the_catalogue_and_a_measure_page_show_the_cards_and_pass_axe(page: Page) -> None:
+    page.goto("/casework/measures/")
+    assert not _axe_violations(page)
+    page.get_by_role("link", name="Looked-after children's cases reviewed within the required timescales").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Looked-after children's cases reviewed within the required timescales"
+    )
+    expect(page.get_by_role("heading", name="Rules not yet verified")).to_be_visible()
+    expect(page.locator("pre code")).to_contain_text("add_working_days(c.period_of_care_start, 20)")
+    assert not _axe_violations(page)
+
+
+def test_a_computed_figure_drills_through_to_its_records_and_passes_axe(case_level_page: Page) -> None:
+    page = case_level_page
+    page.goto("/indicators/SYN-NI66/")
+    page.get_by_role("link", name="Records behind it for 2011-12 Quarter 1 (April–June 2011)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Records behind: Looked-after children's cases reviewed within the required timescales"
+    )
+    expect(page.locator("p.lead")).to_have_text("29 of 35: 83%.")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(35)
+    expect(rows.first).to_contain_text(re.compile(r"Review \d due \d\d/\d\d/\d{4}, held \d\d/\d\d/\d{4}: on time"))
+    expect(rows.last).to_contain_text(": late")
+    page.screenshot(path="/tmp/browser_casework_records.png", full_page=True)
+    assert not _axe_violations(page)
+
+    from oversight.accounts.models import AuditEvent
+
+    [viewed] = AuditEvent.objects.filter(object_type="case_record")
+    assert (viewed.actor_name, viewed.after["measure"], viewed.after["records_shown"]) == (
+        CASE_LEVEL_USER,
+        "cla_reviews_on_time",
+        35,
+    )

@@ -1,0 +1,42 @@
+"""The demo's synthetic council: loaded, computed onto its scorecard, and drillable by the demo officer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from oversight.accounts.roles import Role
+from oversight.accounts.services import user_roles
+from oversight.casework.engine import measure_card, measure_compute
+from oversight.casework.store import CaseworkStore
+from oversight.core.periods import parse_period
+from oversight.demo.casework import DEMO_INDICATORS, DEMO_LA, demo_casework_load
+from oversight.demo.loader import demo_accounts
+from oversight.performance.models import Change, Observation
+
+
+def test_the_synthetic_councils_scorecard_is_computed_from_its_returns(db: None, tmp_path: Path) -> None:
+    demo = demo_casework_load(tmp_path / "casework.duckdb")
+    assert demo.observations == 2 * len(DEMO_INDICATORS)
+    observation = Observation.objects.get(indicator__code="SYN-NI66", period="2011-12-Q1")
+    assert observation.source == "casework measure cla_reviews_on_time v1"
+    with CaseworkStore(demo.store) as store:
+        [result] = measure_compute(store, measure_card("cla_reviews_on_time"), parse_period("2011-12-Q1"))
+        children = store.query("SELECT count(*) FROM children")[0][0]
+    assert result.la == DEMO_LA
+    assert (observation.numerator, observation.denominator) == (result.numerator, result.denominator)
+    assert (result.numerator, result.denominator) == (29, 35)  # the seeded generator's; enough to drill into
+    changes = Change.objects.count()
+    again = demo_casework_load(tmp_path / "casework.duckdb")  # loading twice adds and changes nothing
+    assert again.observations == 0
+    with CaseworkStore(demo.store) as store:
+        assert store.query("SELECT count(*) FROM children")[0][0] == children
+    assert Observation.objects.filter(indicator__code__startswith="SYN-").count() == demo.observations
+    assert Change.objects.count() == changes
+
+
+def test_the_demo_officer_has_case_level_access(db: None, tmp_path: Path) -> None:
+    from django.contrib.auth.models import User
+
+    demo_accounts(tmp_path)
+    assert user_roles(User.objects.get(username="officer")) == {Role.PERFORMANCE_OFFICER, Role.CASE_ACCESS}
+    assert user_roles(User.objects.get(username="councillor")) == {Role.READER}
