@@ -188,6 +188,123 @@ CREATE TABLE IF NOT EXISTS dolo (
     PRIMARY KEY (la, child, dolo_start)
 );
 
+-- CIN census (children in need), from the XML return. Each row keeps where it was in its file: source_row
+-- is the child's position (the n of Child[n]) and source_path the record's XML path. An episode of need is
+-- keyed by its referral date, its assessments, plans and enquiries by the referral and their own start.
+CREATE TABLE IF NOT EXISTS cin_children (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    sex VARCHAR,  -- M, F or U, from GenderCurrent (1, 2, 0/9) or Sex
+    birth_date DATE,
+    expected_birth_date DATE,
+    death_date DATE,
+    ethnicity VARCHAR,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child)
+);
+
+CREATE TABLE IF NOT EXISTS cin_disabilities (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    disability VARCHAR NOT NULL,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, disability)
+);
+
+CREATE TABLE IF NOT EXISTS cin_episodes (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    referral_source VARCHAR,
+    primary_need VARCHAR,
+    closure_date DATE,
+    reason_for_closure VARCHAR,
+    initial_cpc_date DATE,
+    referral_nfa BOOLEAN,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, referral_date)
+);
+
+CREATE TABLE IF NOT EXISTS cin_assessments (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    internal_review_date DATE,
+    authorisation_date DATE,
+    factors VARCHAR,  -- the factors identified at assessment, space-separated: '2A 2B'
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, referral_date, start_date)
+);
+
+CREATE TABLE IF NOT EXISTS cin_plans (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, referral_date, start_date)
+);
+
+CREATE TABLE IF NOT EXISTS cin_s47 (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    icpc_target_date DATE,
+    icpc_date DATE,
+    icpc_not_required BOOLEAN,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, referral_date, start_date)
+);
+
+CREATE TABLE IF NOT EXISTS cp_plans (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    initial_category VARCHAR,
+    latest_category VARCHAR,
+    previous_plans INTEGER,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, referral_date, start_date)
+);
+
+CREATE TABLE IF NOT EXISTS cp_reviews (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    plan_start_date DATE NOT NULL,
+    review_date DATE NOT NULL,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL,
+    PRIMARY KEY (la, child, plan_start_date, review_date)
+);
+
 -- Data-quality issues in accepted files, kept beside the data they describe. origin 'load': found while
 -- reading one file (unknown codes, repeated rows); origin 'check': found across the stored data (episodes
 -- that overlap or end before they start), recomputed after every load.

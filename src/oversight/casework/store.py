@@ -22,6 +22,8 @@ import duckdb
 from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, Issue
 from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.readers import Format, detect_format
+from oversight.casework.readers.cin import read_cin
 from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedFile, read_ssda903
 
 SCHEMA_VERSION = "1"
@@ -37,6 +39,14 @@ QUALITY_RULES = {
     "episode_end_incomplete": "an episode with an end date but no reason it ceased, or the other way round",
     "child_not_in_header": "a child with episodes but no header row (no date of birth)",
     "missing_ends_before_start": "a missing or away incident that ends before it starts",
+    "cin_episode_ends_before_start": "a CIN episode that closes before its referral",
+    "cin_assessment_ends_before_start": "an assessment authorised before it started",
+    "cin_assessment_open_past_timescale": "an assessment still open at the census date, over 45 working days on",
+    "cin_plan_ends_before_start": "a child in need plan that ends before it starts",
+    "cp_plan_ends_before_start": "a child protection plan that ends before it starts",
+    "s47_icpc_before_start": "an initial child protection conference before its section 47 enquiry started",
+    "cp_review_outside_plan": "a child protection review outside the dates of its plan",
+    "cin_date_after_census": "a CIN record dated after the census date of its return",
 }
 
 
@@ -85,6 +95,8 @@ class QualityIssue:
 
     def __str__(self) -> str:
         where = self.file or self.table
+        if self.field and self.field.startswith("/"):  # an XML path: it says where, better than a row
+            return f"{where}, at {self.field}: {self.message}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.field:
@@ -180,23 +192,43 @@ class CaseworkStore:
         year_ending: int | None = None,
         user: str | None = None,
         progress: Callable[[int], object] | None = None,
+        validate: bool = False,
     ) -> LoadResult:
-        """Load SSDA903 CSV files: all of them, or, if any has a structural problem, none.
+        """Load returns (SSDA903 CSV tables, CIN census XML), told apart by their content: all of them, or,
+        if any has a structural problem, none.
 
         A file already loaded (the same bytes, for the same council) is skipped. A row already held (the same
         council, child and natural key) is replaced by the row from a later return, or by a later load of the
-        same return; an earlier return loaded later does not replace it.
+        same return; an earlier return loaded later does not replace it. With ``validate`` CIN census files must
+        also match their year's XSD.
         """
         paths = list(paths)
         result = LoadResult(files=len(paths))
+        formats = {path: detect_format(path) for path in paths}
         read = read_ssda903(
-            paths,
+            [p for p in paths if formats[p] in (Format.SSDA903_CSV, Format.WORKBOOK)],
             pseudonymiser=pseudonymiser,
             la=la,
             year_ending=year_ending,
             connection=self.connection,
             progress=progress,
         )
+        read_cin(
+            [p for p in paths if formats[p] is Format.CIN_XML],
+            pseudonymiser=pseudonymiser,
+            la=la,
+            year_ending=year_ending,
+            connection=self.connection,
+            result=read,
+            first_index=len(paths),
+            progress=progress,
+            validate=validate,
+        )
+        for path in paths:
+            if formats[path] is Format.UNKNOWN_XML:
+                read.issues.append(
+                    Issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
+                )
         try:
             result.issues, result.notices = read.issues, read.notices
             if read.ok:
@@ -219,7 +251,8 @@ class CaseworkStore:
         try:
             for staged in read.files:
                 if self._already_loaded(staged):
-                    result.skipped.append(staged.name)
+                    if staged.name not in result.skipped:
+                        result.skipped.append(staged.name)
                     continue
                 self._write(staged, result, user)
             con.execute(_sql("quality.sql"))
@@ -247,8 +280,9 @@ class CaseworkStore:
         if not staged.las:
             return False
         row = self.connection.execute(
-            "SELECT count(DISTINCT la) FROM loads WHERE sha256 = $sha AND la IN (SELECT unnest($las))",
-            {"sha": staged.sha256, "las": list(staged.las)},
+            "SELECT count(DISTINCT la) FROM loads WHERE sha256 = $sha AND table_name = $table "
+            "AND la IN (SELECT unnest($las))",
+            {"sha": staged.sha256, "table": staged.spec.name, "las": list(staged.las)},
         ).fetchone()
         return row is not None and row[0] == len(staged.las)
 
@@ -306,8 +340,8 @@ class CaseworkStore:
             )
             con.execute(
                 "INSERT INTO data_quality SELECT 'load', la, table_name, child, rule, field, value, message, "
-                "$load_id, source_row FROM stage_quality WHERE file = $file AND la = $la",
-                {"load_id": load_id, "file": staged.name, "la": la},
+                "$load_id, source_row FROM stage_quality WHERE file = $file AND la = $la AND table_name = $table",
+                {"load_id": load_id, "file": staged.name, "la": la, "table": spec.table},
             )
 
     def run_record(
