@@ -20,6 +20,8 @@ D2I = SSDA903 / "d2i_903_validator_fake"
 LONGITUDINAL = SSDA903 / "demand_model_longitudinal_2017_2021"
 DIRTY = SSDA903 / "liia_dirty_samples"
 CIN = Path(__file__).resolve().parent.parent / "data" / "cin_census"
+SSDA903_XML = Path(__file__).resolve().parent.parent / "data" / "ssda903_xml"
+ANNEX_A = Path(__file__).resolve().parent.parent / "data" / "annex_a"
 
 TEST_KEY = b"a test key that is long enough to be accepted by the pseudonymiser"
 LA = "E06000049"

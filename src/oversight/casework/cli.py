@@ -13,7 +13,7 @@ from typing import Any
 
 from oversight.cli import setup
 
-LOADABLE = frozenset({".csv", ".xml"})  # the files a folder given to `load` contributes
+LOADABLE = frozenset({".csv", ".xml", ".xlsx"})  # the files a folder given to `load` contributes
 
 
 def register(commands: Any) -> None:
@@ -22,11 +22,14 @@ def register(commands: Any) -> None:
 
     load = subcommands.add_parser(
         "load",
-        help="load returns (SSDA903 CSV tables, CIN census XML; files or folders of them) into the casework store",
-        description="Load DfE returns, each recognised by its content: SSDA903 CSV tables and CIN census XML. "
+        help="load returns (SSDA903 CSV or XML, CIN census XML, Annex A workbooks) into the casework store",
+        description="Load DfE returns, each recognised by its content: SSDA903 CSV tables or XML, CIN census XML "
+        "and Ofsted Annex A workbooks. "
         "If any file has a problem nothing is loaded and every problem is listed.",
     )
-    load.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders whose CSV and XML files are loaded")
+    load.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, or folders whose CSV, XML and XLSX files are loaded"
+    )
     load.add_argument("--la", metavar="CODE", help="the council, for files without an LA column or CIN census header")
     load.add_argument("--validate", action="store_true", help="also check CIN census files against their year's XSD")
     load.add_argument(
@@ -109,7 +112,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     files = _files(args.paths)
     if not files:
-        print("Nothing was loaded: no CSV or XML files in the paths given.", file=sys.stderr)
+        print("Nothing was loaded: no CSV, XML or XLSX files in the paths given.", file=sys.stderr)
         return 2
     path = _store_path(args)
     with CaseworkStore(path) as store, _progress(len(files), "Checking", " files") as bar:

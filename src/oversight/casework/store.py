@@ -8,6 +8,7 @@ temporary tables first (``readers.ssda903``), then written in one transaction.
 from __future__ import annotations
 
 import getpass
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,8 +24,11 @@ from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, Issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
+from oversight.casework.readers.annex_a import read_annex_a
 from oversight.casework.readers.cin import read_cin
 from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedFile, read_ssda903
+from oversight.casework.readers.ssda903_xml import read_ssda903_xml
+from oversight.casework.reference import population_rows, population_text
 
 SCHEMA_VERSION = "1"
 # Working days are tabulated for these years; a date outside them has no working-day count.
@@ -160,7 +164,9 @@ class CaseworkStore:
                 f"{self.path} has schema version {stored[0]}; this version of oversight reads {SCHEMA_VERSION}"
             )
         self._build_working_days()
+        self._refresh_population()
         con.execute(_sql("views.sql"))
+        con.execute(_sql("cin_views.sql"))
         self._attached = True
 
     def _build_working_days(self) -> None:
@@ -181,6 +187,34 @@ class CaseworkStore:
             },
         )
 
+    def _refresh_population(self) -> None:
+        """Keep the population table equal to the package's ONS estimates (a new release replaces it whole)."""
+        text = population_text()
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        con = self.connection
+        row = con.execute("SELECT value FROM meta WHERE name = 'population_sha256'").fetchone()
+        if row is not None and row[0] == digest:
+            return
+        rows = population_rows()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM population")
+            con.execute(
+                "INSERT INTO population SELECT unnest($la), unnest($year), unnest($old), unnest($name), unnest($count)",
+                {
+                    "la": [r.new_la_code for r in rows],
+                    "year": [r.mid_year for r in rows],
+                    "old": [r.old_la_code for r in rows],
+                    "name": [r.la_name for r in rows],
+                    "count": [r.population for r in rows],
+                },
+            )
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('population_sha256', $digest)", {"digest": digest})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
     # Loading --------------------------------------------------------------------------------------------
 
     def load(
@@ -194,7 +228,8 @@ class CaseworkStore:
         progress: Callable[[int], object] | None = None,
         validate: bool = False,
     ) -> LoadResult:
-        """Load returns (SSDA903 CSV tables, CIN census XML), told apart by their content: all of them, or,
+        """Load returns (SSDA903 CSV tables or XML, CIN census XML, Annex A workbooks), told apart by their content:
+        all of them, or,
         if any has a structural problem, none.
 
         A file already loaded (the same bytes, for the same council) is skipped. A row already held (the same
@@ -206,7 +241,7 @@ class CaseworkStore:
         result = LoadResult(files=len(paths))
         formats = {path: detect_format(path) for path in paths}
         read = read_ssda903(
-            [p for p in paths if formats[p] in (Format.SSDA903_CSV, Format.WORKBOOK)],
+            [p for p in paths if formats[p] is Format.SSDA903_CSV],
             pseudonymiser=pseudonymiser,
             la=la,
             year_ending=year_ending,
@@ -223,6 +258,25 @@ class CaseworkStore:
             first_index=len(paths),
             progress=progress,
             validate=validate,
+        )
+        read_ssda903_xml(
+            [p for p in paths if formats[p] is Format.SSDA903_XML],
+            pseudonymiser=pseudonymiser,
+            la=la,
+            year_ending=year_ending,
+            connection=self.connection,
+            result=read,
+            first_index=len(paths),
+            progress=progress,
+        )
+        read_annex_a(
+            [p for p in paths if formats[p] is Format.WORKBOOK],
+            pseudonymiser=pseudonymiser,
+            la=la,
+            connection=self.connection,
+            result=read,
+            first_index=len(paths),
+            progress=progress,
         )
         for path in paths:
             if formats[path] is Format.UNKNOWN_XML:

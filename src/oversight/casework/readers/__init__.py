@@ -31,8 +31,9 @@ def detect_format(path: Path) -> Format:
     if not text.startswith(b"<"):
         return Format.SSDA903_CSV
     from oversight.casework.readers.cin import is_cin_census
+    from oversight.casework.readers.ssda903_xml import is_ssda903_xml
 
-    if b"<EXPSSDA903" in head or b"<HEADER>" in head or b"<EPISODE>" in head:
+    if is_ssda903_xml(head):
         return Format.SSDA903_XML
     if is_cin_census(head):
         return Format.CIN_XML

@@ -26,8 +26,13 @@ class PopulationRow:
 
 
 @cache
+def population_text() -> str:
+    return resources.files("oversight.casework.reference").joinpath(POPULATION_FILE).read_text(encoding="utf-8")
+
+
+@cache
 def population_rows() -> tuple[PopulationRow, ...]:
-    text = resources.files("oversight.casework.reference").joinpath(POPULATION_FILE).read_text(encoding="utf-8")
+    text = population_text()
     return tuple(
         PopulationRow(
             int(row["mid_year"]), row["old_la_code"], row["new_la_code"], row["la_name"], int(row["population_0_17"])
