@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("audit/", include("oversight.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("casework/", include("oversight.casework.urls")),
     path("", include("oversight.performance.urls")),
 ]
 

@@ -11,11 +11,13 @@ import pytest
 import yaml
 
 from oversight.casework.engine import (
+    MeasureRecord,
     MeasureResult,
     card_from_mapping,
     measure_card,
     measure_cards,
     measure_compute,
+    measure_records,
     measure_results_record,
     measure_value,
     measure_window,
@@ -241,3 +243,76 @@ def test_nothing_is_recorded_when_any_mapping_is_wrong(indicators: dict[str, Ind
     with pytest.raises(CaseworkError, match="give --la"):
         casework_observations_record(two_councils, {"cla_long_term_stability": "NI63"}, **{**run, "run_ids": [1, 2]})
     assert Observation.objects.count() == 0
+
+
+def test_every_measure_returns_its_records_in_the_convention(casebook: Casebook) -> None:
+    casebook.episode("child", "2011-01-01", rne="S")
+    for card in measure_cards():
+        parameters = {"period_start": date(2011, 4, 1), "period_end": date(2012, 3, 31)}
+        used = {name: value for name, value in parameters.items() if f"${name}" in card.sql}
+        casebook.store.open()
+        described = casebook.store.connection.execute(f"DESCRIBE ({card.sql})", used).fetchall()
+        assert [(column, kind) for column, kind, *_ in described] == [
+            ("la", "VARCHAR"),
+            ("child", "VARCHAR"),
+            ("in_numerator", "BOOLEAN"),
+            ("in_denominator", "BOOLEAN"),
+            ("evidence", "VARCHAR"),
+        ], card.id
+
+
+def test_the_records_behind_a_figure_say_which_dates_decided_them(casebook: Casebook) -> None:
+    casebook.episode("on time", "2011-04-01", rne="S")
+    casebook.review("on time", "2011-05-05")
+    casebook.episode("a day late", "2011-04-01", rne="S")
+    casebook.review("a day late", "2011-05-06")
+    casebook.episode("not yet due", "2012-03-20", rne="S")
+    card, period = measure_card("cla_reviews_on_time"), parse_period("2011-12-Q1")
+    page = measure_records(casebook.store, card, period, la=LA)
+    assert page.total == 2
+    assert page.records == [
+        MeasureRecord(LA, "on time", True, True, "Review 1 due 05/05/2011, held 05/05/2011: on time"),
+        MeasureRecord(LA, "a day late", False, True, "Review 1 due 05/05/2011, held 06/05/2011: late"),
+    ]
+    [result] = measure_compute(casebook.store, card, period, la=LA)
+    assert (result.numerator, result.denominator) == (1, 2)
+    numerator = measure_records(casebook.store, card, period, la=LA, part="numerator")
+    assert [(r.child, r.in_numerator) for r in numerator.records] == [("on time", True)]
+
+
+def test_record_pages_count_every_record_and_missing_incidents_are_one_record_each(casebook: Casebook) -> None:
+    casebook.episode("runner", "2011-01-01", rne="S")
+    for start, end in ("2011-05-01", "2011-05-02"), ("2011-06-01", "2011-06-02"), ("2011-07-01", "2011-07-02"):
+        casebook.missing("runner", start, end)
+    casebook.missing("runner", "2011-03-20")
+    card, period = measure_card("cla_missing_incidents"), parse_period("2011-12")
+    first = measure_records(casebook.store, card, period, la=LA, limit=3)
+    second = measure_records(casebook.store, card, period, la=LA, limit=3, offset=3)
+    beyond = measure_records(casebook.store, card, period, la=LA, limit=3, offset=6)
+    assert (first.total, len(first.records), second.total, len(second.records), beyond.total) == (4, 3, 4, 1, 4)
+    assert [r.evidence for r in first.records + second.records] == [
+        "Missing from 01/05/2011 to 02/05/2011",
+        "Missing from 01/06/2011 to 02/06/2011",
+        "Missing from 01/07/2011 to 02/07/2011",
+        "Missing from 20/03/2011, no end recorded: open on the first day of the period",
+    ]
+    assert {r.in_denominator for r in first.records} == {None}
+
+
+def test_a_measure_whose_records_break_the_convention_is_refused(casebook: Casebook) -> None:
+    casebook.episode("child", "2011-01-01", rne="S")
+    base = _card_data(unit="percent", denominator="children", polarity="higher")
+    outside = card_from_mapping(
+        base,
+        "SELECT la, child, true AS in_numerator, false AS in_denominator, 'x' AS evidence FROM episodes",
+        name="cla_starts",
+    )
+    with pytest.raises(CaseworkError, match="counted 1 record\\(s\\) for E06000049 in its numerator but not its"):
+        measure_compute(casebook.store, outside, parse_period("2011-12"))
+    counted = card_from_mapping(
+        _card_data(),
+        "SELECT la, child, true AS in_numerator, true AS in_denominator, 'x' AS evidence FROM episodes",
+        name="cla_starts",
+    )
+    with pytest.raises(CaseworkError, match="cla_starts is a count, but its SQL gives records an in_denominator"):
+        measure_compute(casebook.store, counted, parse_period("2011-12"))

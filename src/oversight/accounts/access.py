@@ -33,6 +33,8 @@ RULES: dict[str, Rule] = {
     "performance:import": Capability.EDIT_DATA,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
+    # casework: pseudonymised child-level records only with case-level access
+    "casework:records": Capability.VIEW_CASES,
 }
 # Every page of the admin site needs the administrator role (the admin also checks is_staff itself).
 NAMESPACE_RULES: dict[str, Rule] = {"admin": Capability.ADMINISTER}

@@ -71,7 +71,9 @@ def register(commands: Any) -> None:
 
 def _add_database(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--database", metavar="FILE", help="the casework store (default: casework.duckdb in OVERSIGHT_HOME)"
+        "--database",
+        metavar="FILE",
+        help="the casework store (default: OVERSIGHT_CASEWORK_STORE, or casework.duckdb in OVERSIGHT_HOME)",
     )
 
 
@@ -80,7 +82,7 @@ def _store_path(args: argparse.Namespace) -> Path:
         return Path(args.database)
     from django.conf import settings
 
-    return Path(settings.HOME) / "casework.duckdb"
+    return Path(settings.OVERSIGHT_CASEWORK_STORE)
 
 
 def _files(paths: Sequence[str]) -> list[Path]:

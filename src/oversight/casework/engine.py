@@ -1,8 +1,29 @@
 """Run measures: each is an SQL file and a YAML card in ``casework/measures``, computed for a period.
 
-A measure's SQL takes the window's first and last days and the council as named parameters
-(``$period_start``, ``$period_end``, ``$la``, NULL for every council loaded) and returns one row per council:
-``la, numerator, denominator``. The value is worked out here from the card's unit, in ``Decimal``.
+The convention every measure follows: its SQL takes the window's first and last days as named parameters
+(``$period_start``, ``$period_end``) and returns **the records it counts, one row each**, never a total:
+
+=================  ===========  ================================================================================
+column             type         meaning
+=================  ===========  ================================================================================
+``la``             VARCHAR      the council
+``child``          VARCHAR      the child's pseudonym
+``in_numerator``   BOOLEAN      the record counts in the numerator
+``in_denominator`` BOOLEAN      the record counts in the denominator; always NULL in a count measure (a card
+                                with no denominator), whose every row is a record counted (``in_numerator``
+                                true)
+``evidence``       VARCHAR      a plain sentence with the dates that decided the record, e.g. "Review 2 due
+                                10/09/2011, held 14/09/2011: late" (``uk_date`` in views.sql writes them)
+=================  ===========  ================================================================================
+
+A record is what the measure counts: a child for a cohort (in the denominator, and in the numerator too if the
+rule is met) or a child counted once, an event for an event count (one row per missing incident). A percentage
+measure may not put a record in its numerator that is not in its denominator.
+
+The engine does the rest: it keeps one council's records (``$la``, or every council loaded), counts them per
+council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records a
+row of zeros (the ``councils()`` macro), and works the value out from the card's unit, in ``Decimal``. The same
+records are what a drill-through shows (``measure_records``).
 """
 
 from __future__ import annotations
@@ -15,7 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -27,6 +48,7 @@ from oversight.core.rag import Polarity
 from oversight.core.units import Unit
 
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
+RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
 UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000})
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
@@ -202,6 +224,17 @@ class MeasureResult:
         return f"casework measure {self.card.id} v{self.card.version}"
 
 
+_SOURCE = re.compile(r"casework measure ([a-z0-9_]+) v[0-9]+")
+
+
+def measure_id_from_source(source: str) -> str | None:
+    """The measure an observation was computed by, from its source ('casework measure cla_starts v1'), if any."""
+    match = _SOURCE.fullmatch(source.strip())
+    if match is None or match.group(1) not in {card.id for card in measure_cards()}:
+        return None
+    return match.group(1)
+
+
 def measure_window(period: Period, *, to_date: bool = False) -> tuple[date, date]:
     """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far."""
     start = period.fiscal_year.start if to_date else period.start
@@ -218,10 +251,30 @@ def measure_value(card: MeasureCard, numerator: int, denominator: int | None) ->
     return (Decimal(numerator) * scale / Decimal(denominator)).quantize(_STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
-def measure_compute(
-    store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
-) -> list[MeasureResult]:
-    """Compute a measure for a period, for one council or each council loaded."""
+@dataclass(frozen=True)
+class MeasureRecord:
+    """One record a measure counted: a child (or an event) and the sentence that says why."""
+
+    la: str
+    child: str
+    in_numerator: bool
+    in_denominator: bool | None  # None in a count measure
+    evidence: str
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    records: list[MeasureRecord]
+    total: int  # records matching, on every page
+
+
+RecordPart = Literal["numerator", "denominator"]
+
+
+def _checked_window(
+    store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
+) -> tuple[date, date, tuple[str, ...]]:
+    """The window and the councils to report on, after the checks that stop a wrong figure."""
     start, end = measure_window(period, to_date=to_date)
     if card.year_end_only and (end.month, end.day) != (3, 31):
         raise CaseworkError(
@@ -231,21 +284,64 @@ def measure_compute(
     las = store.las()
     if la is not None and la not in las:
         raise CaseworkError(f"no returns are loaded for the council '{la}'; loaded: {', '.join(las) or 'none'}")
-    for council in [la] if la is not None else las:
+    councils = (la,) if la is not None else las
+    for council in councils:
         latest = store.year_ending_latest(council)
         if latest is not None and end > date(latest, 3, 31):
             raise CaseworkError(
                 f"the returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
                 f"{end:%d %B %Y}: load the return that covers it"
             )
+    return start, end, councils
+
+
+def _records_query(card: MeasureCard, start: date, end: date, la: str | None) -> tuple[str, dict[str, Any]]:
+    """The measure's records for one council (or every one): its SQL, wrapped, and the parameters it takes."""
     used = sql_parameters(card.sql)
-    parameters = {
-        name: value for name, value in (("period_start", start), ("period_end", end), ("la", la)) if name in used
+    parameters: dict[str, Any] = {
+        name: value for name, value in (("period_start", start), ("period_end", end)) if name in used
     }
+    parameters["la"] = la
+    body = card.sql.strip().rstrip(";")
+    sql = (
+        f"SELECT {', '.join(RECORD_COLUMNS)} FROM (\n{body}\n) AS measure_records "
+        "WHERE CAST($la AS VARCHAR) IS NULL OR la = CAST($la AS VARCHAR)"
+    )
+    return sql, parameters
+
+
+def measure_compute(
+    store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
+) -> list[MeasureResult]:
+    """Compute a measure for a period, for one council or each council loaded, by counting its records."""
+    start, end, _ = _checked_window(store, card, period, la, to_date)
+    records, parameters = _records_query(card, start, end, la)
+    rows = store.query(
+        f"WITH records AS ({records})\n"
+        "SELECT councils.la,\n"
+        "    count(records.la) FILTER (WHERE records.in_numerator) AS numerator,\n"
+        "    count(records.la) FILTER (WHERE records.in_denominator) AS denominator,\n"
+        "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
+        "    count(records.la) FILTER (\n"
+        "        WHERE records.in_numerator AND NOT coalesce(records.in_denominator, false)\n"
+        "    ) AS numerator_only\n"
+        "FROM councils(CAST($la AS VARCHAR)) AS councils\n"
+        "LEFT JOIN records ON records.la = councils.la\n"
+        "GROUP BY councils.la\n"
+        "ORDER BY councils.la",
+        parameters,
+    )
     results = []
-    for council, numerator, denominator in store.query(card.sql, parameters):
+    for council, numerator, denominator, with_denominator, numerator_only in rows:
+        if card.denominator is None and with_denominator:
+            raise CaseworkError(f"measure {card.id} is a count, but its SQL gives records an in_denominator")
+        if card.denominator is not None and numerator_only:
+            raise CaseworkError(
+                f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
+                "but not its denominator"
+            )
         number = int(numerator)
-        whole = int(denominator) if denominator is not None else None
+        whole = int(denominator) if card.denominator is not None else None
         results.append(
             MeasureResult(
                 card=card,
@@ -260,6 +356,43 @@ def measure_compute(
             )
         )
     return results
+
+
+def measure_records(
+    store: CaseworkStore,
+    card: MeasureCard,
+    period: Period,
+    *,
+    la: str,
+    to_date: bool = False,
+    part: RecordPart | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> RecordPage:
+    """The records a council's figure counted: all of them, or those in its numerator or its denominator.
+
+    Numerator records first, then by pseudonym. ``limit`` and ``offset`` take one page; ``total`` counts them all.
+    """
+    start, end, _ = _checked_window(store, card, period, la, to_date)
+    records, parameters = _records_query(card, start, end, la)
+    wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
+    rows = store.query(
+        f"WITH records AS ({records})\n"
+        f"SELECT *, count(*) OVER () AS total FROM records WHERE coalesce({wanted}, false)\n"
+        "ORDER BY in_numerator DESC, child, evidence\n"
+        "LIMIT $limit OFFSET $offset",
+        {**parameters, "limit": limit, "offset": offset},
+    )
+    total = int(rows[0][-1]) if rows else 0
+    if not rows and offset:
+        total = measure_records(store, card, period, la=la, to_date=to_date, part=part, limit=1).total
+    return RecordPage(
+        records=[
+            MeasureRecord(str(r[0]), str(r[1]), bool(r[2]), None if r[3] is None else bool(r[3]), str(r[4]))
+            for r in rows
+        ],
+        total=total,
+    )
 
 
 def measure_results_record(

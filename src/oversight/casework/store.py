@@ -118,8 +118,9 @@ class InputFile:
 class CaseworkStore:
     """The DuckDB file of case-level records. Use as a context manager, or call ``close``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only  # for readers such as the web app: many processes may read at once
         self.connection = duckdb.connect()
         self._attached = False
 
@@ -142,12 +143,13 @@ class CaseworkStore:
         """Attach the store file (creating it and its tables if ``create``) and build the shared views."""
         if self._attached:
             return
-        if not create and not self.exists:
+        if (self.read_only or not create) and not self.exists:
             raise CaseworkError(f"there is no casework store at {self.path}; load returns into it first")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         con = self.connection
         try:
-            con.execute(f"ATTACH '{_literal(str(self.path))}' AS store")
+            con.execute(f"ATTACH '{_literal(str(self.path))}' AS store{' (READ_ONLY)' if self.read_only else ''}")
         except duckdb.IOException as error:
             if "lock" in str(error).lower():
                 raise CaseworkError(
@@ -155,13 +157,15 @@ class CaseworkStore:
                 ) from None
             raise CaseworkError(f"{self.path} cannot be opened: {error}") from None
         con.execute("USE store")
-        con.execute(_sql("schema.sql"))
+        if not self.read_only:
+            con.execute(_sql("schema.sql"))
         stored = con.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        if stored is None:
+        if stored is None and not self.read_only:
             con.execute("INSERT INTO meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
-        elif stored[0] != SCHEMA_VERSION:
+        elif stored is None or stored[0] != SCHEMA_VERSION:
             raise CaseworkError(
-                f"{self.path} has schema version {stored[0]}; this version of oversight reads {SCHEMA_VERSION}"
+                f"{self.path} has schema version {stored[0] if stored else 'none'}; this version of oversight "
+                f"reads {SCHEMA_VERSION}"
             )
         self._build_working_days()
         self._refresh_population()
@@ -466,6 +470,15 @@ class CaseworkStore:
         """The latest collection year of the council's episodes loaded (2018 for 2017-18)."""
         row = self.query("SELECT max(year_ending) FROM loads WHERE la = $la AND table_name = 'episodes'", {"la": la})
         return int(row[0][0]) if row and row[0][0] is not None else None
+
+    def run_latest(self, measure: str, period: str) -> tuple[str, date, date] | None:
+        """The council and window of the latest figure computed for a measure and period: (la, start, end)."""
+        rows = self.query(
+            "SELECT la, period_start, period_end FROM runs WHERE measure = $measure AND period = $period "
+            "ORDER BY run_id DESC LIMIT 1",
+            {"measure": measure, "period": period},
+        )
+        return (str(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
     def inputs(self, la: str, tables: Sequence[str]) -> list[InputFile]:
         """The loaded files whose rows a measure over ``tables`` reads for a council: its lineage."""

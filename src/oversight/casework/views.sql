@@ -10,6 +10,9 @@ CREATE OR REPLACE TEMP MACRO age_on(birth_date, on_day) AS
     year(on_day) - year(birth_date)
     - CASE WHEN strftime(on_day, '%m%d') < strftime(birth_date, '%m%d') THEN 1 ELSE 0 END;
 
+-- A day as a measure's evidence writes it: 14/09/2011.
+CREATE OR REPLACE TEMP MACRO uk_date(day) AS strftime(day, '%d/%m/%Y');
+
 -- Calendar months, clamped to the month's end: 31 August less 6 months is 28 or 29 February.
 CREATE OR REPLACE TEMP MACRO add_months(from_day, months) AS CAST(from_day + to_months(months) AS DATE);
 
@@ -123,19 +126,27 @@ CREATE OR REPLACE TEMP MACRO councils(wanted) AS TABLE
     SELECT DISTINCT la FROM loads WHERE table_name = 'episodes' AND (wanted IS NULL OR la = wanted);
 
 -- The OC2 cohort on a day (31 March): children looked after that day who had been looked after continuously
--- for at least 12 months, with their OC2 record for the year if there is one (all flags NULL if not).
+-- for at least 12 months, with their OC2 record for the year if there is one (has_oc2 false and all flags
+-- NULL if not).
 CREATE OR REPLACE TEMP MACRO oc2_cohort(on_day) AS TABLE
-    SELECT cohort.la, cohort.child, oc2.health_check, oc2.immunisations, oc2.teeth_check
+    SELECT
+        cohort.la,
+        cohort.child,
+        cohort.period_of_care_start,
+        oc2.child IS NOT NULL AS has_oc2,
+        oc2.health_check,
+        oc2.immunisations,
+        oc2.teeth_check
     FROM looked_after_on(on_day) AS cohort
     LEFT JOIN oc2
         ON oc2.la = cohort.la AND oc2.child = cohort.child AND oc2.year_ending = year(on_day)
     WHERE cohort.period_of_care_start <= add_months(on_day, -12);
 
--- Care leavers in the OC3 table for the year ending on ``on_day`` whose age that day is from ``min_age`` to
+-- Care leavers in the OC3 table for the year ending on ``on_day`` whose age that day (``age``) is from ``min_age`` to
 -- ``max_age``. Those who died or went home to their parents for six months or more are left out, and so are
 -- children looked after only under an agreed series of short breaks, who are not care leavers.
 CREATE OR REPLACE TEMP MACRO care_leavers(on_day, min_age, max_age) AS TABLE
-    SELECT o.la, o.child, o.in_touch, o.activ, o.accom
+    SELECT o.la, o.child, age_on(c.dob, on_day) AS age, o.in_touch, o.activ, o.accom
     FROM oc3 AS o
     JOIN children AS c ON c.la = o.la AND c.child = o.child
     WHERE o.year_ending = year(on_day)

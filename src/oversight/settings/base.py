@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "oversight.accounts",
     "oversight.performance",
+    "oversight.casework",
 ]
 
 MIDDLEWARE = [
@@ -121,3 +122,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_IMPORT_BYTES
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # The embedded server serves static files itself; production settings turn this off.
 OVERSIGHT_SERVE_STATIC = True
+
+# The case-level store (DuckDB) that `oversight casework load` writes and the drill-through pages read.
+OVERSIGHT_CASEWORK_STORE = Path(os.environ.get("OVERSIGHT_CASEWORK_STORE", HOME / "casework.duckdb")).resolve()

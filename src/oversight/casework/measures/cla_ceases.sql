@@ -1,8 +1,8 @@
 -- Children who ceased to be looked after in the period: a period of care ending in it (its last episode's
--- end date), outside short breaks. A child who ceased more than once is counted once (DfE counts the last
--- time each child ceased in the year).
+-- end date), outside short breaks. One record per child: a child who ceased more than once is counted once
+-- (DfE counts the last time each child ceased in the year).
 WITH ceases AS (
-    SELECT DISTINCT la, child
+    SELECT la, child, dec, rec
     FROM episode_spells
     WHERE dec = period_of_care_end
         AND NOT is_short_break
@@ -10,10 +10,12 @@ WITH ceases AS (
 )
 
 SELECT
-    councils.la,
-    count(ceases.child) AS numerator,
-    CAST(NULL AS BIGINT) AS denominator
-FROM councils(CAST($la AS VARCHAR)) AS councils
-LEFT JOIN ceases ON ceases.la = councils.la
-GROUP BY councils.la
-ORDER BY councils.la
+    la,
+    child,
+    true AS in_numerator,
+    CAST(NULL AS BOOLEAN) AS in_denominator,
+    'Ceased to be looked after '
+    || string_agg(concat(uk_date(dec), ' (reason ', coalesce(rec, 'not recorded'), ')'), ' and ' ORDER BY dec)
+        AS evidence
+FROM ceases
+GROUP BY la, child

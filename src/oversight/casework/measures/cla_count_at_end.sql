@@ -1,14 +1,18 @@
 -- Children looked after at the end of the period: a snapshot, outside agreed series of short breaks.
--- Parameters: $period_start, $period_end (DATE), $la (VARCHAR or NULL for every council loaded).
+-- One record per child looked after on the last day.
 WITH looked_after AS (
-    SELECT la, child FROM looked_after_on(CAST($period_end AS DATE))
+    SELECT la, child, period_of_care_start, decom
+    FROM looked_after_on(CAST($period_end AS DATE))
 )
 
 SELECT
-    councils.la,
-    count(looked_after.child) AS numerator,
-    CAST(NULL AS BIGINT) AS denominator
-FROM councils(CAST($la AS VARCHAR)) AS councils
-LEFT JOIN looked_after ON looked_after.la = councils.la
-GROUP BY councils.la
-ORDER BY councils.la
+    la,
+    child,
+    true AS in_numerator,
+    CAST(NULL AS BOOLEAN) AS in_denominator,
+    concat(
+        'Looked after on ', uk_date(CAST($period_end AS DATE)),
+        ': in care since ', uk_date(period_of_care_start),
+        ', current episode from ', uk_date(decom)
+    ) AS evidence
+FROM looked_after

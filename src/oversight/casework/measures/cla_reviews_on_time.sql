@@ -3,6 +3,7 @@
 -- due within 20 working days of it, the second within 3 months of the first, each later one within 6 months
 -- of the one before; one more falls due after the last review held. A review is in scope when it fell due
 -- in the period, or was held in it, or fell due before it and had still not been held.
+-- One record per child with a review in scope.
 WITH cohort AS (
     SELECT la, child, period_of_care_start, period_of_care_end
     FROM looked_after_on(CAST($period_end AS DATE))
@@ -33,6 +34,7 @@ due AS (
     SELECT
         e.la,
         e.child,
+        e.review_number,
         e.held,
         CASE
             WHEN e.review_number = 1 THEN add_working_days(c.period_of_care_start, 20)
@@ -44,19 +46,29 @@ due AS (
     WINDOW w AS (PARTITION BY e.la, e.child ORDER BY e.review_number)
 ),
 
-judged AS (
-    SELECT la, child, bool_and(held IS NOT NULL AND held <= due_by) AS all_on_time
+in_scope AS (
+    SELECT *, held IS NOT NULL AND held <= due_by AS on_time
     FROM due
     WHERE due_by <= CAST($period_end AS DATE)
         AND (due_by >= CAST($period_start AS DATE) OR held IS NULL OR held >= CAST($period_start AS DATE))
-    GROUP BY la, child
+),
+
+described AS (
+    SELECT
+        *,
+        concat(
+            'Review ', review_number, ' due ', uk_date(due_by), ', ',
+            CASE WHEN held IS NULL THEN 'not held by ' || uk_date(CAST($period_end AS DATE)) ELSE 'held ' || uk_date(held) END,
+            CASE WHEN on_time THEN ': on time' ELSE ': late' END
+        ) AS sentence
+    FROM in_scope
 )
 
 SELECT
-    councils.la,
-    count(*) FILTER (WHERE judged.all_on_time) AS numerator,
-    count(judged.child) AS denominator
-FROM councils(CAST($la AS VARCHAR)) AS councils
-LEFT JOIN judged ON judged.la = councils.la
-GROUP BY councils.la
-ORDER BY councils.la
+    la,
+    child,
+    bool_and(on_time) AS in_numerator,
+    true AS in_denominator,
+    string_agg(sentence, '; ' ORDER BY review_number) AS evidence
+FROM described
+GROUP BY la, child

@@ -1,7 +1,7 @@
 -- Children who started to be looked after in the period: a period of care beginning in it, outside short
--- breaks. A child who started more than once in the period is counted once.
+-- breaks. One record per child: a child who started more than once in the period is counted once.
 WITH starts AS (
-    SELECT DISTINCT la, child
+    SELECT la, child, decom
     FROM episode_spells
     WHERE starts_period_of_care
         AND NOT is_short_break
@@ -9,10 +9,10 @@ WITH starts AS (
 )
 
 SELECT
-    councils.la,
-    count(starts.child) AS numerator,
-    CAST(NULL AS BIGINT) AS denominator
-FROM councils(CAST($la AS VARCHAR)) AS councils
-LEFT JOIN starts ON starts.la = councils.la
-GROUP BY councils.la
-ORDER BY councils.la
+    la,
+    child,
+    true AS in_numerator,
+    CAST(NULL AS BOOLEAN) AS in_denominator,
+    'Started to be looked after ' || string_agg(uk_date(decom), ' and ' ORDER BY decom) AS evidence
+FROM starts
+GROUP BY la, child

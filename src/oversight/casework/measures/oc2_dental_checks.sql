@@ -1,16 +1,22 @@
 -- Of the children looked after at 31 March who had been looked after continuously for at least 12 months,
 -- those whose OC2 record for that year says teeth_check = 1. A child in the cohort without an OC2 record for
--- the year counts in the denominator only.
-WITH judged AS (
-    SELECT la, child, coalesce(teeth_check, false) AS is_done
+-- the year counts in the denominator only. One record per child in the cohort.
+WITH cohort AS (
+    SELECT la, child, period_of_care_start, has_oc2, coalesce(teeth_check, false) AS is_done
     FROM oc2_cohort(CAST($period_end AS DATE))
 )
 
 SELECT
-    councils.la,
-    count(*) FILTER (WHERE judged.is_done) AS numerator,
-    count(judged.child) AS denominator
-FROM councils(CAST($la AS VARCHAR)) AS councils
-LEFT JOIN judged ON judged.la = councils.la
-GROUP BY councils.la
-ORDER BY councils.la
+    la,
+    child,
+    is_done AS in_numerator,
+    true AS in_denominator,
+    concat(
+        'In care since ', uk_date(period_of_care_start), '; ',
+        CASE
+            WHEN NOT has_oc2 THEN 'no OC2 record for the year'
+            WHEN is_done THEN 'teeth checked by a dentist in the OC2 record'
+            ELSE 'teeth not checked by a dentist in the OC2 record'
+        END
+    ) AS evidence
+FROM cohort

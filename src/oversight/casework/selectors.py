@@ -1,0 +1,140 @@
+"""What the casework pages read: the measure catalogue, and the records behind a computed figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from oversight.casework.engine import (
+    MeasureCard,
+    MeasureRecord,
+    MeasureResult,
+    RecordPart,
+    measure_card,
+    measure_compute,
+    measure_records,
+    measure_window,
+)
+from oversight.casework.issues import CaseworkError
+from oversight.casework.store import CaseworkStore
+from oversight.core.periods import Period, PeriodError, parse_period
+from oversight.core.units import format_value
+
+RECORDS_PER_PAGE = 50
+
+
+def casework_store_path() -> Path:
+    return Path(settings.OVERSIGHT_CASEWORK_STORE)
+
+
+def casework_store() -> CaseworkStore:
+    """The deployment's store, opened for reading (the CLI writes it; pages never do)."""
+    return CaseworkStore(casework_store_path(), read_only=True)
+
+
+@dataclass(frozen=True)
+class RecordsView:
+    """One page of the records behind a council's figure for a period, and the figure itself."""
+
+    card: MeasureCard
+    period: Period
+    la: str
+    to_date: bool
+    result: MeasureResult
+    part: RecordPart
+    records: list[MeasureRecord]
+    total: int  # records in this part, on every page
+    page: int
+    pages: int
+
+    @property
+    def figure(self) -> str:
+        value = self.result.value
+        return (
+            "no figure (none in the denominator)"
+            if value is None
+            else format_value(value, self.card.unit, self.card.decimal_places)
+        )
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * RECORDS_PER_PAGE + 1 if self.records else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.records) - 1 if self.records else 0
+
+    @property
+    def parts(self) -> list[tuple[RecordPart, str, int]]:
+        """The lists a reader can switch between: (part, label, records)."""
+        if self.card.denominator is None:
+            return [("numerator", "Records counted", self.result.numerator)]
+        return [
+            ("denominator", "In the denominator", self.result.denominator or 0),
+            ("numerator", "In the numerator", self.result.numerator),
+        ]
+
+
+@dataclass(frozen=True)
+class CouncilChoice:
+    """More than one council is loaded and none was named: the councils to choose from."""
+
+    card: MeasureCard
+    period: Period
+    councils: tuple[str, ...]
+
+
+def _page_number(text: str | None) -> int:
+    try:
+        return max(1, int(text or "1"))
+    except ValueError:
+        return 1
+
+
+def records_view(
+    measure_id: str,
+    period_code: str,
+    *,
+    la: str | None = None,
+    to_date: bool | None = None,
+    part: str | None = None,
+    page: str | None = None,
+) -> RecordsView | CouncilChoice:
+    """The records behind a figure. Without ``la`` (and ``to_date``), those of the latest figure computed for the
+    measure and period, else the only council loaded; with several councils and no figure, the choice."""
+    card = measure_card(measure_id)
+    try:
+        period = parse_period(period_code)
+    except PeriodError as error:
+        raise CaseworkError(str(error)) from None
+    wanted: RecordPart = "numerator" if card.denominator is None or part == "numerator" else "denominator"
+    with casework_store() as store:
+        if la is None:
+            latest = store.run_latest(card.id, period.code)
+            if latest is not None:
+                la = latest[0]
+                if to_date is None:
+                    to_date = latest[1] != period.start and latest[1] == measure_window(period, to_date=True)[0]
+            else:
+                councils = store.las()
+                if len(councils) != 1:
+                    return CouncilChoice(card, period, councils)
+                la = councils[0]
+        to_date = bool(to_date)
+        [result] = measure_compute(store, card, period, la=la, to_date=to_date)
+        total = result.numerator if wanted == "numerator" else (result.denominator or 0)
+        pages = max(1, -(-total // RECORDS_PER_PAGE))
+        number = min(_page_number(page), pages)
+        found = measure_records(
+            store,
+            card,
+            period,
+            la=la,
+            to_date=to_date,
+            part=wanted,
+            limit=RECORDS_PER_PAGE,
+            offset=(number - 1) * RECORDS_PER_PAGE,
+        )
+    return RecordsView(card, period, la, to_date, result, wanted, found.records, found.total, number, pages)

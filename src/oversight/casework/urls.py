@@ -1,0 +1,9 @@
+from django.urls import path
+
+import oversight.performance.urls  # noqa: F401  (the "period" path converter is registered there)
+from oversight.casework import views
+
+app_name = "casework"
+urlpatterns = [
+    path("measures/<slug:measure>/<period:period>/records/", views.records, name="records"),
+]

@@ -1,0 +1,28 @@
+"""Casework pages: the records behind a computed figure (case-level access only)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from oversight.accounts.forms import client_ip
+from oversight.casework import selectors, services
+from oversight.casework.issues import CaseworkError
+
+
+def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:
+    try:
+        view = selectors.records_view(
+            measure,
+            period,
+            la=request.GET.get("la") or None,
+            to_date=request.GET["to_date"] == "1" if "to_date" in request.GET else None,
+            part=request.GET.get("list"),
+            page=request.GET.get("page"),
+        )
+    except CaseworkError as error:
+        return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
+    if isinstance(view, selectors.CouncilChoice):
+        return render(request, "casework/records_choose.html", {"choice": view})
+    services.case_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
+    return render(request, "casework/records.html", {"view": view})

@@ -1,0 +1,113 @@
+"""The drill-through page: the records behind a figure, for case-level access only, every view audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from oversight.accounts.models import AuditEvent
+from oversight.casework.engine import measure_card, measure_compute, measure_results_record
+from oversight.casework.store import CaseworkStore
+from oversight.core.periods import parse_period
+from tests.conftest import make_user
+
+from .conftest import LA, Casebook
+
+RECORDS = "/casework/measures/cla_reviews_on_time/2011-12-Q1/records/"
+
+
+@pytest.fixture
+def case_store(tmp_path: Path, settings: Any) -> Path:
+    """A store with reviews for 2011-12 Q1 and a figure computed from it, at the settings' store path."""
+    path = tmp_path / "casework.duckdb"
+    settings.OVERSIGHT_CASEWORK_STORE = path
+    with CaseworkStore(path) as store:
+        store.open(create=True)
+        casebook = Casebook(store)
+        casebook.episode("on time", "2011-04-01", rne="S")
+        casebook.review("on time", "2011-05-05")
+        casebook.episode("a day late", "2011-04-01", rne="S")
+        casebook.review("a day late", "2011-05-06")
+        for n in range(60):
+            casebook.episode(f"start {n:02}", "2011-06-20", rne="S")  # first review due in July
+        results = measure_compute(store, measure_card("cla_reviews_on_time"), parse_period("2011-12-Q1"), la=LA)
+        measure_results_record(store, results, run_at=datetime(2026, 11, 23, tzinfo=UTC), run_by="analyst")
+    return path
+
+
+def _client(*roles: str) -> Client:
+    client = Client()
+    client.force_login(make_user("-".join(r.replace(" ", "") for r in roles), *roles))
+    return client
+
+
+def _views() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(object_type="case_record"))
+
+
+def test_a_reader_without_case_level_access_is_refused_and_sees_no_record(db: None, case_store: Path) -> None:
+    for client in _client("reader"), _client("administrator"), _client("performance officer"):
+        response = client.get(RECORDS)
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert "Only users with case-level access can see child-level records." in body
+        assert "05/05/2011" not in body
+    assert _views() == []
+
+
+def test_case_level_access_shows_each_record_with_its_dates_and_is_audited(db: None, case_store: Path) -> None:
+    client = _client("reader", "case-level access")
+    response = client.get(RECORDS)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "1 of 2: 50%" in body
+    assert "In the denominator (2)" in body
+    assert "Review 1 due 05/05/2011, held 05/05/2011: on time" in body
+    assert "Review 1 due 05/05/2011, held 06/05/2011: late" in body
+    numerator = client.get(RECORDS + "?list=numerator").content.decode()
+    assert "held 05/05/2011: on time" in numerator
+    assert "06/05/2011" not in numerator
+    [second, first] = _views()  # newest first
+    assert (first.actor_name, first.action, first.object_id) == (
+        "reader-case-levelaccess",
+        "view",
+        f"cla_reviews_on_time 2011-12-Q1 {LA}",
+    )
+    assert first.after == {
+        "measure": "cla_reviews_on_time",
+        "measure_version": 1,
+        "period": "2011-12-Q1",
+        "to_date": False,
+        "la": LA,
+        "list": "denominator",
+        "page": 1,
+        "records_shown": 2,
+        "records_in_list": 2,
+    }
+    assert (second.after["list"], second.after["records_shown"]) == ("numerator", 1)
+
+
+def test_records_come_fifty_to_a_page(db: None, case_store: Path) -> None:
+    client = _client("reader", "case-level access")
+    starts = "/casework/measures/cla_starts/2011-12-Q1/records/"
+    first = client.get(starts).content.decode()  # the 60 starters and the two children reviewed
+    assert "Records counted: records 1 to 50 of 62" in first
+    assert "Page 1 of 2." in first
+    second = client.get(starts + f"?la={LA}&list=numerator&page=2").content.decode()
+    assert "records 51 to 62 of 62" in second
+    assert second.count("Started to be looked after 20/06/2011") == 12
+    assert [event.after["records_shown"] for event in _views()] == [12, 50]
+
+
+def test_a_figure_that_cannot_be_drilled_into_says_why(db: None, case_store: Path) -> None:
+    client = _client("reader", "case-level access")
+    response = client.get("/casework/measures/no_such_measure/2011-12/records/")
+    assert response.status_code == 404
+    assert "There is no measure &#x27;no_such_measure&#x27;" in response.content.decode()
+    beyond = client.get("/casework/measures/cla_starts/2041-42/records/")
+    assert "run to 31 March 2040" in beyond.content.decode()
+    assert _views() == []
