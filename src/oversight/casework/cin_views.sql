@@ -15,21 +15,22 @@ CREATE OR REPLACE TEMP MACRO child_population(council, on_day) AS (
     LIMIT 1
 );
 
--- Children in need on a day: episodes of need open that day (referred on or before it, not closed before
--- it), leaving out referrals that ended in no further action [R]. An episode closed on the day is still
--- open that day [R]. One row per child: where episodes overlap, the latest referral.
+-- Children in need on a day: episodes of need open that day (referred on or before it, not closed on or
+-- before it), leaving out referrals that ended in no further action [R]. One row per child: where episodes
+-- overlap, the latest referral.
 CREATE OR REPLACE TEMP MACRO children_in_need_on(on_day) AS TABLE
     SELECT *
     FROM cin_episodes
     WHERE referral_date <= on_day
-        AND (closure_date IS NULL OR closure_date >= on_day)
+        AND (closure_date IS NULL OR closure_date > on_day)
         AND NOT coalesce(referral_nfa, false)
     QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY referral_date DESC) = 1;
 
--- Child protection plans open on a day (started on or before it, not ended before it) [R]: one row per
--- child, the latest-starting plan where plans overlap.
+-- Child protection plans open on a day (started on or before it, not ended on or before it: a plan that
+-- ends on the day is over, as a period of care is) [R]: one row per child, the latest-starting plan where
+-- plans overlap.
 CREATE OR REPLACE TEMP MACRO cp_plans_on(on_day) AS TABLE
     SELECT *
     FROM cp_plans
-    WHERE start_date <= on_day AND (end_date IS NULL OR end_date >= on_day)
+    WHERE start_date <= on_day AND (end_date IS NULL OR end_date > on_day)
     QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY start_date DESC) = 1;

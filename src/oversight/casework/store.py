@@ -252,36 +252,18 @@ class CaseworkStore:
             connection=self.connection,
             progress=progress,
         )
-        read_cin(
-            [p for p in paths if formats[p] is Format.CIN_XML],
-            pseudonymiser=pseudonymiser,
-            la=la,
-            year_ending=year_ending,
-            connection=self.connection,
-            result=read,
-            first_index=len(paths),
-            progress=progress,
-            validate=validate,
-        )
-        read_ssda903_xml(
-            [p for p in paths if formats[p] is Format.SSDA903_XML],
-            pseudonymiser=pseudonymiser,
-            la=la,
-            year_ending=year_ending,
-            connection=self.connection,
-            result=read,
-            first_index=len(paths),
-            progress=progress,
-        )
-        read_annex_a(
-            [p for p in paths if formats[p] is Format.WORKBOOK],
-            pseudonymiser=pseudonymiser,
-            la=la,
-            connection=self.connection,
-            result=read,
-            first_index=len(paths),
-            progress=progress,
-        )
+        common: dict[str, Any] = {
+            "pseudonymiser": pseudonymiser,
+            "la": la,
+            "year_ending": year_ending,
+            "connection": self.connection,
+            "result": read,
+            "first_index": len(paths),
+            "progress": progress,
+        }
+        read_cin([p for p in paths if formats[p] is Format.CIN_XML], validate=validate, **common)
+        read_ssda903_xml([p for p in paths if formats[p] is Format.SSDA903_XML], **common)
+        read_annex_a([p for p in paths if formats[p] is Format.WORKBOOK], **common)
         for path in paths:
             if formats[path] is Format.UNKNOWN_XML:
                 read.issues.append(
@@ -350,7 +332,6 @@ class CaseworkStore:
         columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *(c.stored_name for c in spec.stored)]
         columns += ["return_year", "load_id", "source_row"]
         key = ["la", "child", *spec.key]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
         loaded_at = datetime.now(UTC)
         for la in staged.las:
@@ -388,12 +369,19 @@ class CaseworkStore:
             kept = con.execute(f"SELECT count(*) FROM {typed} WHERE is_kept AND la = $la", {"la": la}).fetchone()
             counts.rows += int(rows[0]) if rows else 0
             counts.new += (int(kept[0]) if kept else 0) - (int(held[0]) if held else 0)
-            selected = ", ".join("$load_id" if c == "load_id" else c for c in columns)
+            selected = ", ".join("$load_id" if c == "load_id" else f"t.{c}" for c in columns)
+            same_key = " AND ".join(f"s.{c} = t.{c}" for c in key)
+            # Replace the stored rows this file supersedes (same key, a return as late or later: this load is
+            # the newest), then add the rows not held. Not INSERT … ON CONFLICT: in DuckDB 2.0 a conflict
+            # inside a transaction can corrupt a string column ("Corrupted uncompressed string segment").
             con.execute(
-                f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} "
-                f"WHERE is_kept AND la = $la ON CONFLICT DO UPDATE SET {updates} "
-                f"WHERE (coalesce(excluded.return_year, -1), excluded.load_id) >= "
-                f"(coalesce({spec.table}.return_year, -1), {spec.table}.load_id)",
+                f"DELETE FROM {spec.table} AS s USING {typed} AS t WHERE t.is_kept AND t.la = $la AND {same_key} "
+                "AND coalesce(t.return_year, -1) >= coalesce(s.return_year, -1)",
+                {"la": la},
+            )
+            con.execute(
+                f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} AS t "
+                f"WHERE t.is_kept AND t.la = $la AND NOT EXISTS (SELECT 1 FROM {spec.table} AS s WHERE {same_key})",
                 {"la": la, "load_id": load_id},
             )
             con.execute(

@@ -32,7 +32,13 @@ import yaml
 from oversight.casework.issues import Issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, TableSpec
-from oversight.casework.readers.staging import MAX_ISSUES_PER_FILE, RowStager, ensure_stage_tables, file_sha256
+from oversight.casework.readers.staging import (
+    MAX_ISSUES_PER_FILE,
+    RowStager,
+    close_file,
+    ensure_stage_tables,
+    file_sha256,
+)
 
 _ID = "Child Unique ID"
 _ADOPTER_ID = "Individual adopter identifier"
@@ -476,30 +482,26 @@ def read_annex_a(
     la: str | None,
     connection: duckdb.DuckDBPyConnection,
     result: ReadResult,
+    year_ending: int | None = None,
     first_index: int = 0,
     progress: Callable[[int], object] | None = None,
 ) -> ReadResult:
-    """Read and check Annex A workbooks into staging tables of ``connection``."""
+    """Read and check Annex A workbooks into staging tables of ``connection``.
+
+    ``year_ending`` is accepted for a common signature with the other readers: Annex A lists have no
+    collection year (a later workbook replaces an earlier one's rows)."""
     ensure_stage_tables(connection)
     for index, path in enumerate(paths, start=first_index):
         path = Path(path)
         stager = RowStager(connection, f"annex_{index}", ANNEX_TABLES)
         reader = _WorkbookReader(path, stager, pseudonymiser, la)
+        sha256 = ""
         try:
             sha256 = file_sha256(path)
             reader.read()
             reader.finish_children()
         except OSError as error:
             reader.issues.append(Issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
-        if reader.more_issues:
-            reader.issues.append(
-                Issue(path.name, None, None, f"and {reader.more_issues:,} more problems; fix those above first")
-            )
-        if progress is not None:
-            progress(1)
-        if reader.issues:
-            result.issues.extend(reader.issues)
-            stager.drop()
-            continue
-        result.files.extend(stager.finish(path, sha256, None))
+        close_file(result, stager, path, sha256, reader.issues, more_issues=reader.more_issues, year_ending=None,
+                   progress=progress)  # fmt: skip
     return result

@@ -33,7 +33,13 @@ import duckdb
 from oversight.casework.issues import Issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, TableSpec
-from oversight.casework.readers.staging import MAX_ISSUES_PER_FILE, RowStager, ensure_stage_tables, file_sha256
+from oversight.casework.readers.staging import (
+    MAX_ISSUES_PER_FILE,
+    RowStager,
+    close_file,
+    ensure_stage_tables,
+    file_sha256,
+)
 from oversight.casework.reference import la_code
 from oversight.core.safexml import XmlRejected, iter_xml
 
@@ -502,6 +508,7 @@ def read_cin(
         reader = _FileReader(path, stager, pseudonymiser, la, year_ending)
         header_la: list[str | None] = [None]
         reference: list[date | None] = [None]
+        sha256 = ""
         try:
             sha256 = file_sha256(path)
             reader.read(header_la, reference)
@@ -509,10 +516,6 @@ def read_cin(
             reader.issues.append(Issue(path.name, None, None, str(error).removeprefix(f"{path.name}: ")))
         except OSError as error:
             reader.issues.append(Issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
-        if reader.more_issues:
-            reader.issues.append(
-                Issue(path.name, None, None, f"and {reader.more_issues:,} more problems; fix those above first")
-            )
         for name, where in reader.unknown_elements.items():
             result.notices.append(
                 Issue(path.name, None, where, f"{name} is not part of the CIN census as oversight reads it; not loaded")
@@ -524,11 +527,6 @@ def read_cin(
             from oversight.casework.readers.validation import validate_cin
 
             reader.issues.extend(validate_cin(path, census_year))
-        if progress is not None:
-            progress(1)
-        if reader.issues:
-            result.issues.extend(reader.issues)
-            stager.drop()
-            continue
-        result.files.extend(stager.finish(path, sha256, census_year))
+        close_file(result, stager, path, sha256, reader.issues, more_issues=reader.more_issues,
+                   year_ending=census_year, progress=progress)  # fmt: skip
     return result

@@ -10,14 +10,15 @@ a key), and notes the repeats as data-quality issues.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from oversight.casework.readers.ssda903 import SQL_TYPES, Kind, StagedFile, TableSpec
+from oversight.casework.issues import Issue
+from oversight.casework.readers.ssda903 import SQL_TYPES, Kind, ReadResult, StagedFile, TableSpec
 
 BATCH_ROWS = 50_000
 MAX_ISSUES_PER_FILE = 1_000  # past this a file is reported as having "and N more" problems
@@ -151,3 +152,26 @@ class RowStager:
                            typed=typed, las=las)
             )  # fmt: skip
         return staged
+
+
+def close_file(
+    result: ReadResult,
+    stager: RowStager,
+    path: Path,
+    sha256: str,
+    issues: list[Issue],
+    *,
+    more_issues: int,
+    year_ending: int | None,
+    progress: Callable[[int], object] | None,
+) -> None:
+    """End one file's reading: its problems into ``result`` (and its rows dropped), or its staged tables."""
+    if more_issues:
+        issues.append(Issue(path.name, None, None, f"and {more_issues:,} more problems; fix those above first"))
+    if progress is not None:
+        progress(1)
+    if issues:
+        result.issues.extend(issues)
+        stager.drop()
+        return
+    result.files.extend(stager.finish(path, sha256, year_ending))
