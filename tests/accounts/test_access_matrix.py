@@ -29,6 +29,8 @@ SAMPLES: dict[str, str] = {
     "performance:import-template": "/import/template.xlsx",
     "accounts:audit": "/audit/",
     "accounts:audit-export": "/audit/export.csv",
+    "casework:measures": "/casework/measures/",
+    "casework:measure": "/casework/measures/cla_reviews_on_time/",
     "casework:records": "/casework/measures/cla_starts/2011-12/records/",
     "admin:index": "/admin/",
     "admin:auth_user_changelist": "/admin/auth/user/",

@@ -138,6 +138,20 @@ class Casebook:
             },
         )
 
+    def ad1(self, child: str, *, date_int: str, date_match: str | None, foster_care: bool) -> None:
+        self.store.query(
+            "INSERT INTO ad1 (la, child, date_int, date_match, foster_care, load_id, source_row) "
+            "VALUES ($la, $child, $date_int, $date_match, $foster_care, 1, $row)",
+            {
+                "la": self.la,
+                "child": child,
+                "date_int": d(date_int),
+                "date_match": d(date_match) if date_match else None,
+                "foster_care": foster_care,
+                "row": self._next(self.la),
+            },
+        )
+
     def missing(self, child: str, start: str, end: str | None = None, *, kind: str = "M") -> None:
         self.store.query(
             "INSERT INTO missing VALUES ($la, $child, $kind, $start, $end, NULL, 1, $row)",

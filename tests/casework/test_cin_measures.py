@@ -13,8 +13,15 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
-from oversight.casework.engine import measure_card, measure_compute, measure_records, measure_results_record
+from oversight.casework.engine import (
+    measure_card,
+    measure_cards,
+    measure_compute,
+    measure_records,
+    measure_results_record,
+)
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
 from tests.conftest import make_user
@@ -233,3 +240,14 @@ def test_a_cin_figure_drills_through_to_its_records_for_case_level_access(
     assert "1 of 2: 50%" in body
     assert "Section 47 enquiry started 16/12/2022, initial conference 11/01/2023: 15 working days, within 15" in body
     assert "Section 47 enquiry started 16/12/2022, initial conference 12/01/2023: 16 working days, over 15" in body
+
+
+def test_each_cin_measure_has_a_page_generated_from_its_card(client: Client) -> None:
+    cards = [card for card in measure_cards() if card.id.startswith(("cin_", "cp_"))]
+    assert len(cards) == 12
+    for card in cards:
+        response = client.get(f"/casework/measures/{card.id}/")
+        assert response.status_code == 200, card.id
+        body = response.content.decode()
+        for text in [card.definition, card.numerator, *card.exclusions, *card.rules_unverified]:
+            assert escape(text) in body, (card.id, text)

@@ -7,10 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from oversight.casework.engine import measure_card, measure_records, measure_window
 from oversight.casework.issues import CaseworkError
 from oversight.casework.workdays import add_working_days, working_days_between
+from oversight.core.periods import parse_period
+from oversight.core.units import Unit, format_value
 
-from .conftest import Casebook
+from .conftest import LA, Casebook
 
 YEAR = "2011-12"  # 1 April 2011 to 31 March 2012
 
@@ -288,3 +291,79 @@ def test_care_leavers_are_counted_by_their_age_on_their_birthday_in_the_year(
 ) -> None:
     _care_leavers(casebook)
     assert casebook.compute(measure, YEAR) == expected
+
+
+def _adoptions(casebook: Casebook) -> None:
+    """Adoptions around the three years to 31 March 2018 (1 April 2015 to 31 March 2018)."""
+    # Adopted on the first day of the three years: 243 days to the adoptive placement; matched 61 days after
+    # the placement order.
+    casebook.episode("first day", "2014-01-01", "2014-06-01", rne="S", rec="X1")
+    casebook.episode("first day", "2014-06-01", "2014-09-01", rne="L", ls="E1", rec="X1")
+    casebook.episode("first day", "2014-09-01", "2015-04-01", place="A4", ls="E1", rec="E11")
+    casebook.ad1("first day", date_int="2014-05-01", date_match="2014-08-01", foster_care=False)
+    # Adopted on the last day, 62 days after entering care across a leap day; no placement order.
+    casebook.episode("last day", "2015-12-30", "2016-03-01", rne="S", rec="X1")
+    casebook.episode("last day", "2016-03-01", "2018-03-31", place="A5", rec="E12")
+    casebook.ad1("last day", date_int="2016-01-15", date_match="2016-02-01", foster_care=False)
+    # Adopted by the foster carer they moved to on 1 March 2015 (59 days in); placed for adoption with them a
+    # year after entering care; matched before the freeing order.
+    casebook.episode("foster carer", "2015-01-01", "2015-03-01", rne="S", rec="X1")
+    casebook.episode("foster carer", "2015-03-01", "2015-06-01", place="U2", provider="PR2", rec="X1")
+    casebook.episode("foster carer", "2015-06-01", "2016-01-01", rne="L", ls="D1", place="U2", provider="PR2", rec="X1")
+    casebook.episode(
+        "foster carer", "2016-01-01", "2017-01-01", rne="T", ls="D1", place="A3", provider="PR2", rec="E11"
+    )
+    casebook.ad1("foster carer", date_int="2015-04-01", date_match="2015-05-01", foster_care=True)
+    # The first adoptive placement broke down; the wait ends when the second began.
+    casebook.episode("disrupted", "2015-05-01", "2015-06-15", rne="S", rec="X1")
+    casebook.episode("disrupted", "2015-06-15", "2015-07-01", rne="L", ls="E1", rec="X1")
+    casebook.episode("disrupted", "2015-07-01", "2015-09-01", place="A4", ls="E1", rec="X1")
+    casebook.episode("disrupted", "2015-09-01", "2016-01-04", place="U2", ls="E1", rec="X1")
+    casebook.episode("disrupted", "2016-01-04", "2016-10-01", place="A4", ls="E1", rec="E11")
+    casebook.ad1("disrupted", date_int="2015-06-01", date_match="2015-12-01", foster_care=False)
+    # Left out: adopted the day before the three years; adopted from a foster placement; not adopted.
+    casebook.episode("day before", "2014-01-01", "2014-06-01", rne="S", ls="E1", rec="X1")
+    casebook.episode("day before", "2014-06-01", "2015-03-31", place="A4", ls="E1", rec="E11")
+    casebook.ad1("day before", date_int="2014-02-01", date_match="2014-05-01", foster_care=False)
+    casebook.episode("never placed for adoption", "2015-06-01", "2016-06-01", rne="S", ls="E1", rec="E11")
+    casebook.ad1("never placed for adoption", date_int="2015-07-01", date_match="2016-01-01", foster_care=False)
+    casebook.episode("went home", "2015-06-01", "2016-01-01", rne="S", ls="E1", rec="X1")
+    casebook.episode("went home", "2016-01-01", "2016-06-01", place="A4", ls="E1", rec="E13")
+
+
+@pytest.mark.parametrize(
+    ("measure", "expected"),
+    [
+        # 243 + 62 + 365 + 248 = 918 days over 4 children: 229.5, published as 230 (half up).
+        ("adoption_a1", (918, 4, Decimal("229.5000"))),
+        # As A1, but the foster carer's adoption counts 59 days: 612 over 4.
+        ("adoption_a10", (612, 4, Decimal("153.0000"))),
+        # 61 + 0 (matched before the order) + 169; "last day" has no placement order: 230 over 3.
+        ("adoption_a2", (230, 3, Decimal("76.6667"))),
+    ],
+)
+def test_adoption_timeliness_is_a_pooled_three_year_average(
+    casebook: Casebook, measure: str, expected: tuple[int, int, Decimal]
+) -> None:
+    _adoptions(casebook)
+    assert casebook.compute(measure, "2017-18") == expected
+
+
+def test_adoption_records_say_which_dates_decided_the_wait(casebook: Casebook) -> None:
+    _adoptions(casebook)
+    card, period = measure_card("adoption_a10"), parse_period("2017-18")
+    records = {r.child: r for r in measure_records(casebook.store, card, period, la=LA).records}
+    assert records["foster carer"].evidence == (
+        "In care from 01/01/2015; adopted by the foster carers they lived with from 01/03/2015; adopted "
+        "01/01/2017: 59 days"
+    )
+    assert records["foster carer"].days == 59
+    a2 = {r.child: r for r in measure_records(casebook.store, measure_card("adoption_a2"), period, la=LA).records}
+    assert a2["foster carer"].evidence == (
+        "Freeing order from 01/06/2015; matched with the adopters 01/05/2015, before the order; adopted "
+        "01/01/2017: 0 days"
+    )
+    assert measure_window(period, years=3) == (date(2015, 4, 1), date(2018, 3, 31))
+    assert format_value(Decimal("229.5000"), Unit.DAYS, card.decimal_places) == "230 days"
+    with pytest.raises(CaseworkError, match="recorded once a year, at 31 March"):
+        casebook.compute("adoption_a1", "2017-18-Q3")

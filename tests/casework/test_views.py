@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from oversight.accounts.models import AuditEvent
-from oversight.casework.engine import measure_card, measure_compute, measure_results_record
+from oversight.casework.engine import measure_card, measure_cards, measure_compute, measure_results_record
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
+from oversight.performance.models import Indicator, Priority, Scorecard
+from oversight.performance.services import observation_computed
 from tests.conftest import make_user
 
 from .conftest import LA, Casebook
+from .test_measures import _adoptions
 
 RECORDS = "/casework/measures/cla_reviews_on_time/2011-12-Q1/records/"
 
@@ -111,3 +116,80 @@ def test_a_figure_that_cannot_be_drilled_into_says_why(db: None, case_store: Pat
     beyond = client.get("/casework/measures/cla_starts/2041-42/records/")
     assert "run to 31 March 2040" in beyond.content.decode()
     assert _views() == []
+
+
+def test_the_catalogue_page_lists_every_measure_from_its_card(client: Client) -> None:
+    body = client.get("/casework/measures/").content.decode()
+    for card in measure_cards():
+        assert f'<a href="/casework/measures/{card.id}/">{escape(card.title)}</a>' in body
+
+
+def test_a_measure_page_states_everything_its_card_says(client: Client) -> None:
+    card = measure_card("cla_reviews_on_time")
+    response = client.get("/casework/measures/cla_reviews_on_time/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in [
+        card.definition,
+        card.numerator,
+        card.denominator,
+        *card.inclusions,
+        *card.exclusions,
+        *card.rules_unverified,
+        "Working days after the start day up to and including the end day",
+        "Children in the cohort on the last day of the period, judged on what happened during it (or before)",
+        "Higher is better",
+        "Percentage, published to 0 decimal places",
+        "NI 66",
+        "add_working_days(c.period_of_care_start, 20)",
+    ]:
+        assert escape(str(text)) in body, text
+    assert client.get("/casework/measures/ni66/").status_code == 404
+
+
+@pytest.fixture
+def computed_indicator(db: None) -> Indicator:
+    scorecard = Scorecard.objects.create(slug="cla", title="Children looked after")
+    priority = Priority.objects.create(scorecard=scorecard, code="P1", title="Stability")
+    indicator = Indicator.objects.create(
+        code="NI66", priority=priority, title="Reviews on time", unit="percent", polarity="higher"
+    )
+    for period, source in ("2011-12-Q1", "casework measure cla_reviews_on_time v1"), ("2011-12-Q2", "reviews.csv"):
+        observation_computed(
+            indicator=indicator,
+            period=period,
+            value=Decimal(50),
+            numerator=Decimal(1),
+            denominator=Decimal(2),
+            source=source,
+            via="test",
+        )
+    return indicator
+
+
+def test_a_computed_figure_links_to_its_measure_and_for_case_level_access_to_its_records(
+    computed_indicator: Indicator,
+) -> None:
+    measure_link = '<a href="/casework/measures/cla_reviews_on_time/">How it is counted'
+    records_link = f'<a href="{RECORDS}">Records behind it'
+    reader = _client("reader").get("/indicators/NI66/").content.decode()
+    assert reader.count(measure_link) == 1  # the Q2 figure came from elsewhere: no link
+    assert records_link not in reader
+    case_level = _client("reader", "case-level access").get("/indicators/NI66/").content.decode()
+    assert case_level.count(measure_link) == 1
+    assert case_level.count(records_link) == 1
+
+
+def test_an_average_shows_each_record_with_its_days(tmp_path: Path, settings: Any, db: None) -> None:
+    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "adoptions.duckdb"
+    with CaseworkStore(settings.OVERSIGHT_CASEWORK_STORE) as store:
+        store.open(create=True)
+        _adoptions(Casebook(store))
+    body = _client("reader", "case-level access").get("/casework/measures/adoption_a1/2017-18/records/?list=numerator")
+    text = body.content.decode()
+    assert "918 days over 4 records: an average of 230 days." in text
+    assert "Records averaged: records 1 to 4 of 4" in text
+    assert (
+        "<td>248</td><td>In care from 01/05/2015; moved in with the adopters 04/01/2016; adopted 01/10/2016: 248 days"
+        in text
+    )

@@ -33,7 +33,9 @@ RULES: dict[str, Rule] = {
     "performance:import": Capability.EDIT_DATA,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
-    # casework: pseudonymised child-level records only with case-level access
+    # casework: the measure pages for every reader; child-level records only with case-level access
+    "casework:measures": Capability.VIEW,
+    "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,
 }
 # Every page of the admin site needs the administrator role (the admin also checks is_staff itself).

@@ -16,6 +16,9 @@ column             type         meaning
                                 10/09/2011, held 14/09/2011: late" (``uk_date`` in views.sql writes them)
 =================  ===========  ================================================================================
 
+An average measure (unit ``days``, such as the adoption scorecard's A1) adds a sixth column, ``days`` INTEGER:
+the record's days. Its numerator is the days of the records in it, added up; its value their mean.
+
 A record is what the measure counts: a child for a cohort (in the denominator, and in the numerator too if the
 rule is met) or a child counted once, an event for an event count (one row per missing incident). A percentage
 measure may not put a record in its numerator that is not in its denominator.
@@ -31,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
@@ -49,7 +52,7 @@ from oversight.core.units import Unit
 
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
 RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
-UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000})
+UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS})
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
 
@@ -57,6 +60,7 @@ class TimeBasis(StrEnum):
     SNAPSHOT = "snapshot"  # counted on the last day of the period
     EVENTS = "events_in_period"  # events dated in the period
     COHORT_AT_END = "cohort_at_end"  # a cohort on the last day, judged on what happened in the period or before
+    THREE_YEARS = "three_years_to_end"  # events in the three years to the last day, pooled (adoption scorecard)
 
     @property
     def description(self) -> str:
@@ -65,6 +69,10 @@ class TimeBasis(StrEnum):
             TimeBasis.EVENTS: "events dated from the first to the last day of the period, both included",
             TimeBasis.COHORT_AT_END: (
                 "children in the cohort on the last day of the period, judged on what happened during it (or before)"
+            ),
+            TimeBasis.THREE_YEARS: (
+                "events in the three years ending on the last day of the period, pooled: one average over all of "
+                "them, not the average of three yearly figures"
             ),
         }[self]
 
@@ -144,8 +152,8 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         convention = data["working_day_convention"]
         if convention is not None and convention not in {c.value for c in WorkingDayConvention}:
             problems.append(f"'working_day_convention' is '{convention}'")
-        if data["unit"] == Unit.PERCENT and data["denominator"] is None:
-            problems.append("a percentage needs a denominator")
+        if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
+            problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
         if data["id"] != name:
             problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
         unknown = sql_parameters(sql) - PARAMETERS
@@ -235,19 +243,26 @@ def measure_id_from_source(source: str) -> str | None:
     return match.group(1)
 
 
-def measure_window(period: Period, *, to_date: bool = False) -> tuple[date, date]:
-    """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far."""
+def measure_window(period: Period, *, to_date: bool = False, years: int = 1) -> tuple[date, date]:
+    """The days a figure for ``period`` covers: the period, or with ``to_date`` its financial year so far, or
+    the ``years`` (more than one) to its last day."""
+    if years > 1:
+        following = period.end + timedelta(days=1)
+        if (following.month, following.day) == (2, 29):
+            following += timedelta(days=1)  # three years back from 29 February is a year without one
+        return following.replace(year=following.year - years), period.end
     start = period.fiscal_year.start if to_date else period.start
     return start, period.end
 
 
 def measure_value(card: MeasureCard, numerator: int, denominator: int | None) -> Decimal | None:
-    """The figure from its parts: a percentage of the denominator, or the count itself. None when 0 of 0."""
+    """The figure from its parts: a percentage or rate of the denominator, a mean (days over records), or the
+    count itself. None when the denominator is 0."""
     if card.unit is Unit.COUNT:
         return Decimal(numerator)
     if not denominator:
         return None
-    scale = Decimal(100) if card.unit is Unit.PERCENT else Decimal(10_000)
+    scale = {Unit.PERCENT: Decimal(100), Unit.RATE_PER_10000: Decimal(10_000), Unit.DAYS: Decimal(1)}[card.unit]
     return (Decimal(numerator) * scale / Decimal(denominator)).quantize(_STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -260,6 +275,7 @@ class MeasureRecord:
     in_numerator: bool
     in_denominator: bool | None  # None in a count measure
     evidence: str
+    days: int | None = None  # an average measure's days for the record
 
 
 @dataclass(frozen=True)
@@ -275,7 +291,7 @@ def _checked_window(
     store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
 ) -> tuple[date, date, tuple[str, ...]]:
     """The window and the councils to report on, after the checks that stop a wrong figure."""
-    start, end = measure_window(period, to_date=to_date)
+    start, end = measure_window(period, to_date=to_date, years=3 if card.time_basis is TimeBasis.THREE_YEARS else 1)
     if card.year_end_only and (end.month, end.day) != (3, 31):
         raise CaseworkError(
             f"{card.id} is recorded once a year, at 31 March; choose a period that ends on 31 March "
@@ -303,8 +319,9 @@ def _records_query(card: MeasureCard, start: date, end: date, la: str | None) ->
     }
     parameters["la"] = la
     body = card.sql.strip().rstrip(";")
+    days = "days" if card.unit is Unit.DAYS else "CAST(NULL AS INTEGER) AS days"
     sql = (
-        f"SELECT {', '.join(RECORD_COLUMNS)} FROM (\n{body}\n) AS measure_records "
+        f"SELECT {', '.join(RECORD_COLUMNS)}, {days} FROM (\n{body}\n) AS measure_records "
         "WHERE CAST($la AS VARCHAR) IS NULL OR la = CAST($la AS VARCHAR)"
     )
     return sql, parameters
@@ -316,10 +333,15 @@ def measure_compute(
     """Compute a measure for a period, for one council or each council loaded, by counting its records."""
     start, end, _ = _checked_window(store, card, period, la, to_date)
     records, parameters = _records_query(card, start, end, la)
+    numerator = (
+        "coalesce(sum(records.days) FILTER (WHERE records.in_numerator), 0)"
+        if card.unit is Unit.DAYS
+        else "count(records.la) FILTER (WHERE records.in_numerator)"
+    )
     rows = store.query(
         f"WITH records AS ({records})\n"
         "SELECT councils.la,\n"
-        "    count(records.la) FILTER (WHERE records.in_numerator) AS numerator,\n"
+        f"    {numerator} AS numerator,\n"
         "    count(records.la) FILTER (WHERE records.in_denominator) AS denominator,\n"
         "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
         "    count(records.la) FILTER (\n"
@@ -388,7 +410,14 @@ def measure_records(
         total = measure_records(store, card, period, la=la, to_date=to_date, part=part, limit=1).total
     return RecordPage(
         records=[
-            MeasureRecord(str(r[0]), str(r[1]), bool(r[2]), None if r[3] is None else bool(r[3]), str(r[4]))
+            MeasureRecord(
+                str(r[0]),
+                str(r[1]),
+                bool(r[2]),
+                None if r[3] is None else bool(r[3]),
+                str(r[4]),
+                None if r[5] is None else int(r[5]),
+            )
             for r in rows
         ],
         total=total,

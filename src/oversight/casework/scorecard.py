@@ -10,6 +10,7 @@ from django.db import transaction
 
 from oversight.casework.engine import MeasureResult
 from oversight.casework.issues import CaseworkError
+from oversight.core.units import Unit
 from oversight.performance.models import Indicator, Observation
 from oversight.performance.services import observation_computed
 
@@ -37,7 +38,12 @@ def run_description(result: MeasureResult, *, run_id: int, run_at: datetime, run
 
 def result_note(result: MeasureResult, *, run_id: int) -> str:
     card = result.card
-    parts = f"{result.numerator} of {result.denominator}" if result.denominator is not None else f"{result.numerator}"
+    if card.unit is Unit.DAYS:
+        parts = f"{result.numerator} days over {result.denominator}"
+    elif result.denominator is not None:
+        parts = f"{result.numerator} of {result.denominator}"
+    else:
+        parts = f"{result.numerator}"
     return (
         f"Computed by oversight from the SSDA903 returns for {result.la}: {parts} "
         f"({_day(result.window_start)} to {_day(result.window_end)}; {card.label}; run #{run_id})."

@@ -20,7 +20,7 @@ from oversight.casework.engine import (
 from oversight.casework.issues import CaseworkError
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import Period, PeriodError, parse_period
-from oversight.core.units import format_value
+from oversight.core.units import Unit, format_value
 
 RECORDS_PER_PAGE = 50
 
@@ -71,6 +71,8 @@ class RecordsView:
         """The lists a reader can switch between: (part, label, records)."""
         if self.card.denominator is None:
             return [("numerator", "Records counted", self.result.numerator)]
+        if self.card.unit is Unit.DAYS:  # every record is in both; the numerator is their days
+            return [("denominator", "Records averaged", self.result.denominator or 0)]
         return [
             ("denominator", "In the denominator", self.result.denominator or 0),
             ("numerator", "In the numerator", self.result.numerator),
@@ -109,7 +111,8 @@ def records_view(
         period = parse_period(period_code)
     except PeriodError as error:
         raise CaseworkError(str(error)) from None
-    wanted: RecordPart = "numerator" if card.denominator is None or part == "numerator" else "denominator"
+    counted_alone = card.denominator is None or (part == "numerator" and card.unit is not Unit.DAYS)
+    wanted: RecordPart = "numerator" if counted_alone else "denominator"
     with casework_store() as store:
         if la is None:
             latest = store.run_latest(card.id, period.code)

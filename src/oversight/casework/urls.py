@@ -5,5 +5,7 @@ from oversight.casework import views
 
 app_name = "casework"
 urlpatterns = [
+    path("measures/", views.measures, name="measures"),
+    path("measures/<slug:measure>/", views.measure, name="measure"),
     path("measures/<slug:measure>/<period:period>/records/", views.records, name="records"),
 ]

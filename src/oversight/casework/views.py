@@ -1,13 +1,26 @@
-"""Casework pages: the records behind a computed figure (case-level access only)."""
+"""Casework pages: the measure catalogue, generated from the cards, and the records behind a computed figure."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oversight.accounts.forms import client_ip
 from oversight.casework import selectors, services
+from oversight.casework.engine import measure_card, measure_cards
 from oversight.casework.issues import CaseworkError
+
+
+def measures(request: HttpRequest) -> HttpResponse:
+    return render(request, "casework/measures.html", {"cards": measure_cards()})
+
+
+def measure(request: HttpRequest, measure: str) -> HttpResponse:
+    try:
+        card = measure_card(measure)
+    except CaseworkError as error:
+        raise Http404(str(error)) from None
+    return render(request, "casework/measure.html", {"card": card})
 
 
 def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:

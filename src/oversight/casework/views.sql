@@ -159,3 +159,40 @@ CREATE OR REPLACE TEMP MACRO care_leavers(on_day, min_age, max_age) AS TABLE
                 WHERE e.la = o.la AND e.child = o.child AND coalesce(e.ls NOT IN ('V3', 'V4'), true)
             )
         );
+
+-- Children adopted from care from ``from_day`` to ``to_day``: a period of care ending in adoption (REC E11,
+-- E12), with the day they entered care, the day they moved in with the adopters (the first episode of the
+-- unbroken run of adoptive placements, PLACE A3 to A6, that ended in the adoption) and the day they began
+-- living with the carer of that placement (carer_start: a foster carer who adopts is the same carer [R]).
+-- Children adopted from a placement that was not an adoptive one are left out: they were never placed for
+-- adoption before the order.
+CREATE OR REPLACE TEMP MACRO adoptions(from_day, to_day) AS TABLE
+    WITH adopted AS (
+        SELECT la, child, period_of_care, period_of_care_start, dec AS adopted_on
+        FROM episode_spells
+        WHERE dec = period_of_care_end AND rec IN ('E11', 'E12') AND dec BETWEEN from_day AND to_day
+    ),
+
+    care_episodes AS (
+        SELECT e.la, e.child, e.decom, e.carer_start, coalesce(e.place IN ('A3', 'A4', 'A5', 'A6'), false) AS is_adoptive
+        FROM episode_spells AS e
+        JOIN adopted AS a ON a.la = e.la AND a.child = e.child AND a.period_of_care = e.period_of_care
+    ),
+
+    last_other AS (
+        SELECT la, child, max(decom) FILTER (WHERE NOT is_adoptive) AS last_not_adoptive
+        FROM care_episodes
+        GROUP BY la, child
+    ),
+
+    placed AS (
+        SELECT e.la, e.child, min(e.decom) AS placed_on, arg_min(e.carer_start, e.decom) AS carer_start
+        FROM care_episodes AS e
+        JOIN last_other AS o ON o.la = e.la AND o.child = e.child
+        WHERE e.is_adoptive AND (o.last_not_adoptive IS NULL OR e.decom > o.last_not_adoptive)
+        GROUP BY e.la, e.child
+    )
+
+    SELECT a.la, a.child, a.period_of_care, a.period_of_care_start, p.placed_on, p.carer_start, a.adopted_on
+    FROM adopted AS a
+    JOIN placed AS p ON p.la = a.la AND p.child = a.child;

@@ -41,6 +41,7 @@ class Figure:
     small_cohort: bool = False  # below the indicator's minimum cohort: show with a caution, do not rate
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    source: str = ""  # where the figure came from, e.g. "casework measure cla_starts v1"
 
     @property
     def status_label(self) -> str:
@@ -155,6 +156,7 @@ def _figure(indicator: Indicator, observation: Observation | None, period: Perio
         small,
         observation.numerator,
         observation.denominator,
+        observation.source,
     )
 
 
