@@ -139,10 +139,11 @@ def test_a_rejected_load_lists_every_problem_and_writes_nothing(
         "episodes file of the same return, named alike (2017-oc2.csv with 2017-episodes.csv), or give the year "
         "with --year 2017-18",
         "oc2_from_somewhere.csv, row 2, field 'IMMUNISATIONS': '2' is not a yes/no value; use 1 for yes and 0 for no",
-        "return.xlsx: this is a workbook; save each table of the return as a CSV file",
         "staff.csv, row 1: the columns (NAME, GRADE) are not those of an SSDA903 table (header, episodes, reviews, "
         "uasc, oc2, oc3, ad1, placed_for_adoption, previous_permanence, missing, sw_episodes, dolo); check the "
         "file is a CSV export of the 903 return with its header row",
+        # A workbook is read as Ofsted's Annex A.
+        "return.xlsx: cannot be read as an Excel workbook (BadZipFile); save it as .xlsx",
     ]
     assert not store.path.exists()
 

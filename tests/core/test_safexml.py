@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -97,6 +98,28 @@ def test_streaming_yields_each_child_as_it_completes_and_then_clears_it() -> Non
         kept.append(child)
     assert seen == [("DEMO0001", "1A"), ("DEMO0002", "5C")]
     assert all(len(child) == 0 for child in kept)  # cleared once passed, so a large file is not held whole
+
+
+def test_streaming_memory_stays_that_of_one_child_however_many_the_file_holds() -> None:
+    child = (
+        "<Child><ChildIdentifiers><LAchildID>C{n:06d}</LAchildID></ChildIdentifiers><CINdetails>"
+        "<CINreferralDate>2023-01-05</CINreferralDate><ReferralNFA>0</ReferralNFA></CINdetails></Child>"
+    )
+
+    def peak(children: int) -> int:
+        data = "<Message><Children>" + "".join(child.format(n=n) for n in range(children)) + "</Children></Message>"
+        stream = io.BytesIO(data.encode())
+        tracemalloc.start()
+        try:
+            count = sum(1 for _ in iter_xml(stream, source="cin.xml", tags={"Child"}))
+            return tracemalloc.get_traced_memory()[1] if count == children else -1
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(1_000), peak(20_000)
+    # Twenty times the children, not twenty times the memory: finished children are dropped from the tree
+    # (clearing them alone would leave an empty element per child, some 200 bytes each).
+    assert 0 < large < small + 1_000_000
 
 
 def test_streaming_matches_tags_whatever_their_namespace() -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 from oversight.cli import setup
 
+LOADABLE = frozenset({".csv", ".xml", ".xlsx"})  # the files a folder given to `load` contributes
+
 
 def register(commands: Any) -> None:
     casework = commands.add_parser("casework", help="load DfE returns and compute measures from them")
@@ -20,11 +22,16 @@ def register(commands: Any) -> None:
 
     load = subcommands.add_parser(
         "load",
-        help="load SSDA903 CSV tables (files or folders of them) into the casework store",
-        description="Load SSDA903 CSV tables. If any file has a problem nothing is loaded and every problem is listed.",
+        help="load returns (SSDA903 CSV or XML, CIN census XML, Annex A workbooks) into the casework store",
+        description="Load DfE returns, each recognised by its content: SSDA903 CSV tables or XML, CIN census XML "
+        "and Ofsted Annex A workbooks. "
+        "If any file has a problem nothing is loaded and every problem is listed.",
     )
-    load.add_argument("paths", nargs="+", metavar="PATH", help="CSV files, or folders whose CSV files are loaded")
-    load.add_argument("--la", metavar="CODE", help="the council, for files without an LA column")
+    load.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, or folders whose CSV, XML and XLSX files are loaded"
+    )
+    load.add_argument("--la", metavar="CODE", help="the council, for files without an LA column or CIN census header")
+    load.add_argument("--validate", action="store_true", help="also check CIN census files against their year's XSD")
     load.add_argument(
         "--year", metavar="YYYY-YY", help="the collection year of per-year tables (OC2, OC3), e.g. 2017-18"
     )
@@ -82,7 +89,7 @@ def _files(paths: Sequence[str]) -> list[Path]:
     files: list[Path] = []
     for name in paths:
         path = Path(name)
-        files.extend(sorted(path.glob("*.csv")) if path.is_dir() else [path])
+        files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in LOADABLE) if path.is_dir() else [path])
     return files
 
 
@@ -107,13 +114,18 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     files = _files(args.paths)
     if not files:
-        print("Nothing was loaded: no CSV files in the paths given.", file=sys.stderr)
+        print("Nothing was loaded: no CSV, XML or XLSX files in the paths given.", file=sys.stderr)
         return 2
     path = _store_path(args)
     with CaseworkStore(path) as store, _progress(len(files), "Checking", " files") as bar:
         try:
             result = store.load(
-                files, pseudonymiser=pseudonymiser, la=args.la, year_ending=year_ending, progress=bar.update
+                files,
+                pseudonymiser=pseudonymiser,
+                la=args.la,
+                year_ending=year_ending,
+                progress=bar.update,
+                validate=args.validate,
             )
         except CaseworkError as error:
             print(f"Nothing was loaded: {error}.", file=sys.stderr)

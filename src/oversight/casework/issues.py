@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Issue:
-    """A problem with one file, and where known its row (as a spreadsheet numbers it) or XML path, and field."""
+    """A problem with one file, and where known its row (as a spreadsheet numbers it) and field, or for XML the
+    path of the element (``/Message/Children/Child[3]/CINdetails[1]/CINreferralDate``) in ``field``."""
 
     file: str
     row: int | None
@@ -16,6 +17,8 @@ class Issue:
 
     def __str__(self) -> str:
         where = self.file
+        if self.field and self.field.startswith("/"):  # an XML path, which names the field at its end
+            return f"{where}, at {self.field}: {self.message}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.field:

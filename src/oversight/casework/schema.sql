@@ -189,6 +189,326 @@ CREATE TABLE IF NOT EXISTS dolo (
     -- unique key: (la, child, dolo_start), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
+-- CIN census (children in need), from the XML return. Each row keeps where it was in its file: source_row
+-- is the child's position (the n of Child[n]) and source_path the record's XML path. An episode of need is
+-- keyed by its referral date, its assessments, plans and enquiries by the referral and their own start.
+CREATE TABLE IF NOT EXISTS cin_children (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    sex VARCHAR,  -- M, F or U, from GenderCurrent (1, 2, 0/9) or Sex
+    birth_date DATE,
+    expected_birth_date DATE,
+    death_date DATE,
+    ethnicity VARCHAR,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cin_disabilities (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    disability VARCHAR NOT NULL,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, disability), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cin_episodes (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    referral_source VARCHAR,
+    primary_need VARCHAR,
+    closure_date DATE,
+    reason_for_closure VARCHAR,
+    initial_cpc_date DATE,
+    referral_nfa BOOLEAN,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, referral_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cin_assessments (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    internal_review_date DATE,
+    authorisation_date DATE,
+    factors VARCHAR,  -- the factors identified at assessment, space-separated: '2A 2B'
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, referral_date, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cin_plans (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, referral_date, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cin_s47 (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    icpc_target_date DATE,
+    icpc_date DATE,
+    icpc_not_required BOOLEAN,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, referral_date, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cp_plans (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    initial_category VARCHAR,
+    latest_category VARCHAR,
+    previous_plans INTEGER,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, referral_date, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS cp_reviews (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    plan_start_date DATE NOT NULL,
+    review_date DATE NOT NULL,
+    source_path VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, plan_start_date, review_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+-- Ofsted's Annex A lists, one table per list, keyed by the child and the list's date. source_row is the
+-- row of the list's sheet as Excel numbers it. List 11 describes adopters: its child column holds the
+-- adopter's pseudonym. annex_a_children holds the characteristics from the first list that gives them.
+
+CREATE TABLE IF NOT EXISTS annex_a_children (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    sex VARCHAR,
+    ethnicity VARCHAR,
+    birth_date DATE,
+    disability BOOLEAN,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_contacts (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    contact_date DATE NOT NULL,
+    contact_source VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, contact_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_early_help (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    completion_date DATE,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_referrals (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    referral_date DATE NOT NULL,
+    referral_source VARCHAR,
+    referral_nfa BOOLEAN,
+    referrals_last_12_months INTEGER,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, referral_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_assessments (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    child_seen BOOLEAN,
+    authorisation_date DATE,
+    needs_support BOOLEAN,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_s47 (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    icpc_unnecessary BOOLEAN,
+    icpc_date DATE,
+    icpc_resulted_in_plan BOOLEAN,
+    s47_last_12_months INTEGER,
+    icpcs_last_12_months INTEGER,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_cin (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    primary_need VARCHAR,
+    last_seen_date DATE,
+    closure_date DATE,
+    reason_for_closure VARCHAR,
+    case_status VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_cp_plans (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    initial_category VARCHAR,
+    latest_category VARCHAR,
+    last_visit_date DATE,
+    seen_alone BOOLEAN,
+    latest_review_date DATE,
+    end_date DATE,
+    previous_plans INTEGER,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_cla (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    category_of_need VARCHAR,
+    legal_status_start_date DATE,
+    legal_status VARCHAR,
+    latest_review_date DATE,
+    last_visit_date DATE,
+    last_health_assessment_date DATE,
+    last_dental_check_date DATE,
+    placements_last_12_months INTEGER,
+    ceased_date DATE,
+    reason_ceased VARCHAR,
+    placement_start_date DATE,
+    placement_type VARCHAR,
+    placement_provider VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, start_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_care_leavers (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    eligibility VARCHAR,
+    pathway_review_date DATE,
+    in_touch VARCHAR,
+    latest_contact_date DATE,
+    accommodation VARCHAR,
+    suitability VARCHAR,
+    activity VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_adoption (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    entered_care_date DATE NOT NULL,
+    decision_date DATE,
+    placement_order_date DATE,
+    matched_date DATE,
+    placed_date DATE,
+    adoption_order_date DATE,
+    no_longer_date DATE,
+    no_longer_reason VARCHAR,
+    ffa_date DATE,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, entered_care_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS annex_a_adopters (
+    la VARCHAR NOT NULL,
+    child VARCHAR NOT NULL,
+    enquiry_date DATE NOT NULL,
+    stage_1_start_date DATE,
+    stage_1_end_date DATE,
+    stage_2_start_date DATE,
+    stage_2_end_date DATE,
+    application_date DATE,
+    approval_date DATE,
+    matched_date DATE,
+    placed_date DATE,
+    children_placed INTEGER,
+    adoption_order_date DATE,
+    left_date DATE,
+    left_reason VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, enquiry_date), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+-- Reference: the ONS mid-year estimate of children aged 0 to 17 in each council (casework/reference), refreshed
+-- from the package whenever its file changes. For rates per 10,000 children, the year ending 31 March Y uses
+-- the mid-(Y-1) estimate, as DfE does.
+CREATE TABLE IF NOT EXISTS population (
+    la VARCHAR NOT NULL,  -- ONS code
+    mid_year INTEGER NOT NULL,
+    old_la_code VARCHAR,  -- the DfE three-digit number
+    la_name VARCHAR NOT NULL,
+    population_0_17 INTEGER NOT NULL,
+    PRIMARY KEY (la, mid_year)
+);
+
 -- Data-quality issues in accepted files, kept beside the data they describe. origin 'load': found while
 -- reading one file (unknown codes, repeated rows); origin 'check': found across the stored data (episodes
 -- that overlap or end before they start), recomputed after every load.

@@ -8,6 +8,7 @@ temporary tables first (``readers.ssda903``), then written in one transaction.
 from __future__ import annotations
 
 import getpass
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -22,7 +23,12 @@ import duckdb
 from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, Issue
 from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.readers import Format, detect_format
+from oversight.casework.readers.annex_a import read_annex_a
+from oversight.casework.readers.cin import read_cin
 from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedFile, read_ssda903
+from oversight.casework.readers.ssda903_xml import read_ssda903_xml
+from oversight.casework.reference import population_rows, population_text
 
 SCHEMA_VERSION = "2"  # 2: tables without primary keys, the loader keeps keys unique
 # Working days are tabulated for these years; a date outside them has no working-day count.
@@ -37,6 +43,14 @@ QUALITY_RULES = {
     "episode_end_incomplete": "an episode with an end date but no reason it ceased, or the other way round",
     "child_not_in_header": "a child with episodes but no header row (no date of birth)",
     "missing_ends_before_start": "a missing or away incident that ends before it starts",
+    "cin_episode_ends_before_start": "a CIN episode that closes before its referral",
+    "cin_assessment_ends_before_start": "an assessment authorised before it started",
+    "cin_assessment_open_past_timescale": "an assessment still open at the census date, over 45 working days on",
+    "cin_plan_ends_before_start": "a child in need plan that ends before it starts",
+    "cp_plan_ends_before_start": "a child protection plan that ends before it starts",
+    "s47_icpc_before_start": "an initial child protection conference before its section 47 enquiry started",
+    "cp_review_outside_plan": "a child protection review outside the dates of its plan",
+    "cin_date_after_census": "a CIN record dated after the census date of its return",
 }
 
 
@@ -85,6 +99,8 @@ class QualityIssue:
 
     def __str__(self) -> str:
         where = self.file or self.table
+        if self.field and self.field.startswith("/"):  # an XML path: it says where, better than a row
+            return f"{where}, at {self.field}: {self.message}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.field:
@@ -152,7 +168,9 @@ class CaseworkStore:
                 f"reads {SCHEMA_VERSION}"
             )
         self._build_working_days()
+        self._refresh_population()
         con.execute(_sql("views.sql"))
+        con.execute(_sql("cin_views.sql"))
         self._attached = True
 
     def _build_working_days(self) -> None:
@@ -173,6 +191,34 @@ class CaseworkStore:
             },
         )
 
+    def _refresh_population(self) -> None:
+        """Keep the population table equal to the package's ONS estimates (a new release replaces it whole)."""
+        text = population_text()
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        con = self.connection
+        row = con.execute("SELECT value FROM meta WHERE name = 'population_sha256'").fetchone()
+        if row is not None and row[0] == digest:
+            return
+        rows = population_rows()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM population")
+            con.execute(
+                "INSERT INTO population SELECT unnest($la), unnest($year), unnest($old), unnest($name), unnest($count)",
+                {
+                    "la": [r.new_la_code for r in rows],
+                    "year": [r.mid_year for r in rows],
+                    "old": [r.old_la_code for r in rows],
+                    "name": [r.la_name for r in rows],
+                    "count": [r.population for r in rows],
+                },
+            )
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('population_sha256', $digest)", {"digest": digest})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
     # Loading --------------------------------------------------------------------------------------------
 
     def load(
@@ -184,23 +230,45 @@ class CaseworkStore:
         year_ending: int | None = None,
         user: str | None = None,
         progress: Callable[[int], object] | None = None,
+        validate: bool = False,
     ) -> LoadResult:
-        """Load SSDA903 CSV files: all of them, or, if any has a structural problem, none.
+        """Load returns (SSDA903 CSV tables or XML, CIN census XML, Annex A workbooks), told apart by their content:
+        all of them, or,
+        if any has a structural problem, none.
 
         A file already loaded (the same bytes, for the same council) is skipped. A row already held (the same
         council, child and natural key) is replaced by the row from a later return, or by a later load of the
-        same return; an earlier return loaded later does not replace it.
+        same return; an earlier return loaded later does not replace it. With ``validate`` CIN census files must
+        also match their year's XSD.
         """
         paths = list(paths)
         result = LoadResult(files=len(paths))
+        formats = {path: detect_format(path) for path in paths}
         read = read_ssda903(
-            paths,
+            [p for p in paths if formats[p] is Format.SSDA903_CSV],
             pseudonymiser=pseudonymiser,
             la=la,
             year_ending=year_ending,
             connection=self.connection,
             progress=progress,
         )
+        common: dict[str, Any] = {
+            "pseudonymiser": pseudonymiser,
+            "la": la,
+            "year_ending": year_ending,
+            "connection": self.connection,
+            "result": read,
+            "first_index": len(paths),
+            "progress": progress,
+        }
+        read_cin([p for p in paths if formats[p] is Format.CIN_XML], validate=validate, **common)
+        read_ssda903_xml([p for p in paths if formats[p] is Format.SSDA903_XML], **common)
+        read_annex_a([p for p in paths if formats[p] is Format.WORKBOOK], **common)
+        for path in paths:
+            if formats[path] is Format.UNKNOWN_XML:
+                read.issues.append(
+                    Issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
+                )
         try:
             result.issues, result.notices = read.issues, read.notices
             if read.ok:
@@ -223,7 +291,8 @@ class CaseworkStore:
         try:
             for staged in read.files:
                 if self._already_loaded(staged):
-                    result.skipped.append(staged.name)
+                    if staged.name not in result.skipped:
+                        result.skipped.append(staged.name)
                     continue
                 self._write(staged, result, user)
             con.execute(_sql("quality.sql"))
@@ -251,8 +320,9 @@ class CaseworkStore:
         if not staged.las:
             return False
         row = self.connection.execute(
-            "SELECT count(DISTINCT la) FROM loads WHERE sha256 = $sha AND la IN (SELECT unnest($las))",
-            {"sha": staged.sha256, "las": list(staged.las)},
+            "SELECT count(DISTINCT la) FROM loads WHERE sha256 = $sha AND table_name = $table "
+            "AND la IN (SELECT unnest($las))",
+            {"sha": staged.sha256, "table": staged.spec.name, "las": list(staged.las)},
         ).fetchone()
         return row is not None and row[0] == len(staged.las)
 
@@ -294,6 +364,8 @@ class CaseworkStore:
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
         counts.rows += int(totals[0] or 0) if totals else 0
         counts.new += (int(totals[1] or 0) if totals else 0) - (int(held[0]) if held else 0)
+        # Not INSERT … ON CONFLICT: besides needing the key as an index, in DuckDB 2.0 a conflict inside a
+        # transaction can corrupt a string column ("Corrupted uncompressed string segment").
         con.execute(
             f"DELETE FROM {spec.table} held USING {typed} new WHERE new.is_kept AND {same_key} "
             "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
@@ -307,8 +379,8 @@ class CaseworkStore:
         con.execute(
             "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
             f"q.message, ids.load_id, q.source_row FROM stage_quality q JOIN load_ids_{typed} ids USING (la) "
-            "WHERE q.file = $file",
-            {"file": staged.name},
+            "WHERE q.file = $file AND q.table_name = $table",
+            {"file": staged.name, "table": spec.table},
         )
         con.execute(f"DROP TABLE load_ids_{typed}")
 

@@ -37,15 +37,23 @@ def iter_xml(stream: IO[bytes], *, source: str, tags: Iterable[str]) -> Iterator
     """Each element named in ``tags`` as soon as it is complete, for files too large to hold at once.
 
     Tags are matched on their local name, so a namespace in the file does not matter. An element is cleared
-    once the caller moves on, so keep what is needed (``element.findtext(...)``), not the element itself.
+    and taken out of its parent once the caller moves on, so keep what is needed (``element.findtext(...)``),
+    not the element itself: memory stays that of one element, however long the file.
     A fault late in the file is raised after earlier elements were yielded: read the whole file before writing.
     """
     wanted = frozenset(tags)
+    open_elements: list[Element] = []  # the path from the root to the element being read
     try:
-        for _, element in _iterparse(stream, events=("end",), **_FORBID):
+        for event, element in _iterparse(stream, events=("start", "end"), **_FORBID):
+            if event == "start":
+                open_elements.append(element)
+                continue
+            open_elements.pop()
             if element.tag.rpartition("}")[2] in wanted:
                 yield element
                 element.clear()
+                if open_elements:  # drop it from its parent too, so a million children leave no million husks
+                    open_elements[-1].remove(element)
     except (DefusedXmlException, ParseError) as error:
         raise _rejected(error, source) from None
 

@@ -358,6 +358,10 @@ class StagedFile:
     problems: list[CellProblem] = field(default_factory=list)
     typed: str | None = None  # staging table of typed, pseudonymised rows
     las: tuple[str, ...] = ()
+    # For rows read from the XML return: each row's XML path and its CHILD's position in the file (the row
+    # stored as source_row), by ordinality - 1.
+    locations: list[str] | None = None
+    child_numbers: list[int] | None = None
 
     @property
     def name(self) -> str:
@@ -501,12 +505,7 @@ def read_ssda903(
             progress(1)
     _resolve_years(result, year_ending)
     for staged in result.files:
-        if staged.problems:
-            rows = _rows_of(staged.data, {p.ordinality for p in staged.problems})
-            result.issues.extend(
-                Issue(staged.name, rows.get(p.ordinality, p.ordinality + 1), p.field, p.message)
-                for p in staged.problems
-            )
+        result.issues.extend(problem_issues(staged))
     if result.issues:
         result.issues.sort(key=lambda i: (i.file, i.row or 0, i.field or ""))
         return result
@@ -516,15 +515,26 @@ def read_ssda903(
     return result
 
 
+def problem_issues(staged: StagedFile) -> list[Issue]:
+    """The file's cell problems as issues: at their row as a spreadsheet numbers it, or at their XML path."""
+    if not staged.problems:
+        return []
+    if staged.locations is not None:
+        locations = staged.locations
+        return [
+            Issue(staged.name, None, f"{locations[p.ordinality - 1]}/{p.field}", p.message) for p in staged.problems
+        ]
+    rows = _rows_of(staged.data, {p.ordinality for p in staged.problems})
+    return [Issue(staged.name, rows.get(p.ordinality, p.ordinality + 1), p.field, p.message) for p in staged.problems]
+
+
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: ReadResult) -> StagedFile:
     name = path.name
     data = path.read_bytes()
     if not data.strip():
         raise _Rejected(Issue(name, None, None, "the file is empty"))
     if data.lstrip().startswith(b"<"):
-        raise _Rejected(
-            Issue(name, None, None, "this is XML; the XML form of the return cannot be loaded yet: load its CSV tables")
-        )
+        raise _Rejected(Issue(name, None, None, "this is XML, neither a CIN census nor an SSDA903 return"))
     if data.startswith(b"PK\x03\x04"):
         raise _Rejected(Issue(name, None, None, "this is a workbook; save each table of the return as a CSV file"))
     try:
@@ -700,8 +710,12 @@ def _type_rows(
     )
     source = f"{staged.raw} r JOIN pseudonyms p ON p.la = {la_sql} AND p.child_id = {child_sql}"
     row_sql = "r.ordinality + 1"
-    if not _is_one_line_per_row(staged.data, staged.rows):
-        mapping = _rows_of(staged.data)
+    if staged.child_numbers is not None or not _is_one_line_per_row(staged.data, staged.rows):
+        mapping = (
+            dict(enumerate(staged.child_numbers, start=1))
+            if staged.child_numbers is not None
+            else _rows_of(staged.data)
+        )
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE lines_{staged.raw} AS "
             "SELECT unnest($o) AS ordinality, unnest($r) AS file_row",

@@ -1,0 +1,36 @@
+-- Building blocks for the measures over the CIN census (children in need), created as TEMP macros on every
+-- connection beside views.sql. Rules tagged [R] are unverified recollections (see the measure cards).
+
+-- The councils a CIN measure reports on: those with a CIN census loaded, or the one asked for.
+CREATE OR REPLACE TEMP MACRO cin_councils(wanted) AS TABLE
+    SELECT DISTINCT la FROM loads WHERE table_name = 'cin_episodes' AND (wanted IS NULL OR la = wanted);
+
+-- The ONS estimate of children aged 0 to 17 in a council that DfE divides by for a period ending on
+-- ``on_day``: the mid-year estimate of the year before the one whose 31 March ends the period's reporting
+-- year (mid-2024 for 2024-25). Where that estimate is not yet in the package, the latest one before it [R].
+CREATE OR REPLACE TEMP MACRO child_population(council, on_day) AS (
+    SELECT population_0_17 FROM population
+    WHERE la = council AND mid_year <= year(on_day) - CASE WHEN month(on_day) >= 4 THEN 0 ELSE 1 END
+    ORDER BY mid_year DESC
+    LIMIT 1
+);
+
+-- Children in need on a day: episodes of need open that day (referred on or before it, not closed on or
+-- before it), leaving out referrals that ended in no further action [R]. One row per child: where episodes
+-- overlap, the latest referral.
+CREATE OR REPLACE TEMP MACRO children_in_need_on(on_day) AS TABLE
+    SELECT *
+    FROM cin_episodes
+    WHERE referral_date <= on_day
+        AND (closure_date IS NULL OR closure_date > on_day)
+        AND NOT coalesce(referral_nfa, false)
+    QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY referral_date DESC) = 1;
+
+-- Child protection plans open on a day (started on or before it, not ended on or before it: a plan that
+-- ends on the day is over, as a period of care is) [R]: one row per child, the latest-starting plan where
+-- plans overlap.
+CREATE OR REPLACE TEMP MACRO cp_plans_on(on_day) AS TABLE
+    SELECT *
+    FROM cp_plans
+    WHERE start_date <= on_day AND (end_date IS NULL OR end_date > on_day)
+    QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY start_date DESC) = 1;

@@ -1,0 +1,57 @@
+"""Optional validation of CIN census files against the census XSDs (``oversight casework load --validate``).
+
+The XSDs are in ``readers/xsd`` (see SOURCES.md there); the schema follows the file's census year. lxml
+does the validation, with entities, DTDs and network access off; it runs only on files the hardened reader
+has already read (which refuses any DTD). Unlike the reader, it holds the file as a tree while it checks
+it: validate a council's file, not a national extract.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from oversight.casework.issues import Issue
+
+SCHEMA_YEARS = (2022, 2024, 2025, 2026)
+
+
+def schema_year(census_year: int | None) -> int:
+    """The schema that applies to a census year (the year of its 31 March): the latest one not after it."""
+    if census_year is None:
+        return SCHEMA_YEARS[-1]
+    return max((y for y in SCHEMA_YEARS if y <= census_year), default=SCHEMA_YEARS[0])
+
+
+@cache
+def _schema(year: int) -> Any:
+    from lxml import etree
+
+    data = resources.files("oversight.casework.readers").joinpath("xsd", f"CIN_schema_{year}.xsd").read_bytes()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.XMLSchema(etree.fromstring(data, parser))
+
+
+def validate_cin(path: Path, census_year: int | None, *, limit: int = 1_000) -> list[Issue]:
+    """Every way the file departs from its year's schema (up to ``limit``), each with its XML path and line."""
+    from lxml import etree
+
+    year = schema_year(census_year)
+    schema = _schema(year)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as error:
+        return [Issue(path.name, None, None, f"the XML is not well formed: {error}")]
+    if schema.validate(tree):
+        return []
+    issues = []
+    for entry in list(schema.error_log)[:limit]:
+        message = str(entry.message).replace("Element '", "'")
+        issues.append(
+            Issue(path.name, None, entry.path or None, f"does not match the {year} census schema (line {entry.line}): "
+                  f"{message}")
+        )  # fmt: skip
+    return issues

@@ -1,0 +1,233 @@
+"""Loading CIN census XML: streamed, both schema vintages, rejected whole with XML paths, quality kept as data."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.readers import Format, detect_format
+from oversight.casework.readers.validation import schema_year
+from oversight.casework.store import CaseworkStore
+
+from .conftest import CIN
+
+CITY = "E09000001"  # LEA 201 in the samples' headers
+
+
+def census(*children: str, lea: str = "895", reference: str = "2023-03-31") -> str:
+    return (
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>2023</Year>"
+        f"<ReferenceDate>{reference}</ReferenceDate></CollectionDetails><Source><SourceLevel>L</SourceLevel>"
+        f"<LEA>{lea}</LEA></Source></Header><Children>{''.join(children)}</Children></Message>"
+    )
+
+
+def child(child_id: str, details: str, *, sex: str = "<GenderCurrent>1</GenderCurrent>") -> str:
+    return (
+        f"<Child><ChildIdentifiers><LAchildID>{child_id}</LAchildID><UPN>A123456789012</UPN>"
+        f"<PersonBirthDate>2015-05-01</PersonBirthDate>{sex}</ChildIdentifiers>"
+        f"<ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>{details}</Child>"
+    )
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_census_samples_load_with_both_sex_vintages_and_their_faults_kept_as_data(
+    store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    names = ["d2i_CIN_Census_2021.xml", "d2i_CIN_Census_2024.xml", "d2i_CIN2rows.xml", "liia_BAR_cin_2022.xml"]
+    result = store.load([CIN / n for n in names] + [CIN / "d2i_CIN_Census_2026.xml"], pseudonymiser=pseudonymiser)
+    assert result.ok, result.issues
+    assert result.las == (CITY,)
+    assert [str(n) for n in result.notices] == [
+        "d2i_CIN_Census_2026.xml, at /Message/Children/Child[1]/CINdetails[1]/PreProceedingsandFGDM[1]: "
+        "PreProceedingsandFGDM is not part of the CIN census as oversight reads it; not loaded"
+    ]
+    # The 2026 return (census date 31 March 2024, the latest) wins for the example child, and its sex is M
+    # whether written GenderCurrent 1 (2021-2024) or Sex 1/M (2026).
+    assert store.query("SELECT sex, birth_date, return_year FROM cin_children ORDER BY birth_date") == [
+        ("M", date(2015, 3, 27), 2024),
+        ("M", date(2023, 9, 25), 2024),
+    ]
+    assert store.query("SELECT count(*), count(DISTINCT child) FROM cin_episodes") == [(3, 2)]
+    assert result.quality == {
+        "cin_date_after_census": 2,
+        "duplicate_row": 2,
+        "unknown_code": 2,
+        "cin_assessment_ends_before_start": 1,
+        "cin_assessment_open_past_timescale": 1,
+    }
+    issues = [str(i) for i in store.quality_issues()]
+    assert (
+        "d2i_CIN2rows.xml, at /Message/Children/Child[1]/CINdetails[1]/Assessments[1]/AssessmentAuthorisationDate: "
+        "the assessment started 24/01/2023 was still open at the census date 31/03/2024, 298 working days later "
+        "(the timescale is 45)"
+    ) in issues
+    assert (
+        "d2i_CIN2rows.xml, at /Message/Children/Child[1]/CINdetails[1]/ChildProtectionPlans[2]: repeats an earlier "
+        "record (the same child and REFERRAL_DATE, START_DATE); not loaded"
+    ) in issues
+    assert (
+        "d2i_CIN_Census_2026.xml, at /Message/Children/Child[1]/CINdetails[1]/Assessments[1]/"
+        "AssessmentActualStartDate: the assessment is dated 28/04/2028, after the census date 31/03/2024"
+    ) in issues
+    # UPNs are never stored, nor the child's identifier.
+    dump = str(store.query("SELECT * FROM cin_children")) + str(store.query("SELECT * FROM cin_episodes"))
+    assert "A123456789123" not in dump
+    assert "DfEX0000001" not in dump
+
+
+def test_a_council_number_that_is_not_known_rejects_the_file_until_la_is_given(
+    store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    path = CIN / "d2i_fake_CIN_data_332children.xml"
+    rejected = store.load([path], pseudonymiser=pseudonymiser)
+    assert [str(i) for i in rejected.issues] == [
+        "d2i_fake_CIN_data_332children.xml, at /Message/Header/Source/LEA: '975' is not a council number oversight "
+        "knows; give the council's ONS code with --la"
+    ]
+    assert not store.exists
+    result = store.load([path], pseudonymiser=pseudonymiser, la="E06000049")
+    assert result.ok
+    assert {t: load.rows for t, load in result.tables.items()} == {
+        "cin_children": 332,
+        "cin_disabilities": 117,
+        "cin_episodes": 402,
+    }
+    # Booleans written true/false are read.
+    assert store.query("SELECT referral_nfa, count(*) FROM cin_episodes GROUP BY ALL") == [(True, 402)]
+    again = store.load([path], pseudonymiser=pseudonymiser, la="E06000049")
+    assert again.skipped == ["d2i_fake_CIN_data_332children.xml"]
+    assert store.query("SELECT count(*) FROM cin_episodes") == [(402,)]
+
+
+def test_a_file_with_structural_problems_is_rejected_whole_with_every_problem_at_its_xml_path(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    good = write(
+        tmp_path,
+        "good.xml",
+        census(child("A1", "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate><ReferralNFA>0</ReferralNFA>"
+                           "</CINdetails>")),
+    )  # fmt: skip
+    bad = write(
+        tmp_path,
+        "bad.xml",
+        census(
+            child(
+                "B1",
+                "<CINdetails><CINreferralDate>31/02/2022</CINreferralDate><ReferralNFA>perhaps</ReferralNFA>"
+                "<Assessments><AssessmentAuthorisationDate>2022-07-01</AssessmentAuthorisationDate></Assessments>"
+                "</CINdetails>",
+            ),
+            child("", "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate></CINdetails>"),
+            child(
+                "B3",
+                "<CINdetails><ReferralSource>1A</ReferralSource><ChildProtectionPlans><CPPstartDate>2022-08-01"
+                "</CPPstartDate><NumberOfPreviousCPP>two</NumberOfPreviousCPP></ChildProtectionPlans></CINdetails>",
+            ),
+        ),
+    )
+    result = store.load([good, bad], pseudonymiser=pseudonymiser)
+    assert [str(i) for i in result.issues] == [
+        "bad.xml, at /Message/Children/Child[1]/CINdetails[1]/CINreferralDate: '31/02/2022' is not a date; "
+        "write dates as yyyy-mm-dd",
+        "bad.xml, at /Message/Children/Child[1]/CINdetails[1]/ReferralNFA: 'perhaps' is not a yes/no value; "
+        "use 1 or true for yes, 0 or false for no",
+        "bad.xml, at /Message/Children/Child[1]/CINdetails[1]/Assessments[1]/AssessmentActualStartDate: is missing; "
+        "every Assessments needs its AssessmentActualStartDate",
+        "bad.xml, at /Message/Children/Child[2]/ChildIdentifiers/LAchildID: is missing or blank; every child needs "
+        "its LAchildID",
+        "bad.xml, at /Message/Children/Child[3]/CINdetails[1]/CINreferralDate: is missing; every CINdetails needs "
+        "its CINreferralDate",
+        "bad.xml, at /Message/Children/Child[3]/CINdetails[1]/ChildProtectionPlans[1]/NumberOfPreviousCPP: 'two' is "
+        "not a whole number of 0 or more",
+    ]
+    assert not store.exists  # the good file was not loaded either
+
+
+def test_xml_that_is_not_well_formed_or_declares_entities_is_refused(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    laughs = write(
+        tmp_path,
+        "laughs.xml",
+        '<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        + census(child("A1", "<CINdetails><CINreferralDate>&b;</CINreferralDate></CINdetails>")),
+    )
+    broken = write(tmp_path, "broken.xml", census(child("A1", "<CINdetails><CINreferralDate>2022-06-01")))
+    result = store.load([laughs, broken], pseudonymiser=pseudonymiser)
+    messages = [str(i) for i in result.issues]
+    assert messages[0].startswith("laughs.xml: the file declares a DTD or entities")
+    assert messages[1].startswith("broken.xml: the XML is not well formed at line 1")
+    assert not store.exists
+
+
+def test_records_are_keyed_so_a_later_census_replaces_an_episode_it_reports_again(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    open_episode = (
+        "<CINdetails><CINreferralDate>2023-02-01</CINreferralDate><ReferralNFA>false</ReferralNFA>"
+        "<Assessments><AssessmentActualStartDate>2023-02-03</AssessmentActualStartDate></Assessments>"
+        "<Section47><S47ActualStartDate>2023-02-02</S47ActualStartDate><DateOfInitialCPC>2023-02-20"
+        "</DateOfInitialCPC><ICPCnotRequired>false</ICPCnotRequired></Section47></CINdetails>"
+    )
+    closed_episode = (
+        "<CINdetails><CINreferralDate>2023-02-01</CINreferralDate><CINclosureDate>2023-09-01</CINclosureDate>"
+        "<ReasonForClosure>RC9</ReasonForClosure><ReferralNFA>0</ReferralNFA>"
+        "<Assessments><AssessmentActualStartDate>2023-02-03</AssessmentActualStartDate>"
+        "<AssessmentAuthorisationDate>2023-03-30</AssessmentAuthorisationDate><FactorsIdentifiedAtAssessment>"
+        "<AssessmentFactors>2A</AssessmentFactors><AssessmentFactors>3b</AssessmentFactors>"
+        "</FactorsIdentifiedAtAssessment></Assessments></CINdetails>"
+    )
+    first = write(tmp_path, "2023.xml", census(child("C1", open_episode)))
+    second = write(
+        tmp_path, "2024.xml", census(child("C1", closed_episode, sex="<Sex>F</Sex>"), reference="2024-03-31")
+    )
+    assert store.load([second], pseudonymiser=pseudonymiser).ok
+    assert store.load([first], pseudonymiser=pseudonymiser).ok  # an earlier census loaded later changes nothing
+    assert store.query("SELECT closure_date, reason_for_closure, referral_nfa, return_year FROM cin_episodes") == [
+        (date(2023, 9, 1), "RC9", False, 2024)
+    ]
+    assert store.query("SELECT authorisation_date, factors FROM cin_assessments") == [(date(2023, 3, 30), "2A 3B")]
+    assert store.query("SELECT start_date, icpc_date, icpc_not_required FROM cin_s47") == [
+        (date(2023, 2, 2), date(2023, 2, 20), False)
+    ]
+    assert store.query("SELECT sex FROM cin_children") == [("F",)]
+    assert store.las() == ("E06000049",)  # LEA 895 is Cheshire East
+
+
+def test_validation_against_the_census_year_schema_is_optional_and_reports_each_departure(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    assert (schema_year(2021), schema_year(2023), schema_year(2024), schema_year(2025), schema_year(2030)) == (
+        2022,
+        2022,
+        2024,
+        2025,
+        2026,
+    )
+    sample = Path(shutil.copy(CIN / "d2i_CIN2rows.xml", tmp_path / "cin.xml"))
+    assert detect_format(sample) is Format.CIN_XML
+    result = store.load([sample], pseudonymiser=pseudonymiser, validate=True)
+    assert [str(i) for i in result.issues] == [
+        "cin.xml, at /Message/Children/Child/ChildIdentifiers: does not match the 2024 census schema (line 19): "
+        "'ChildIdentifiers': Character content other than whitespace is not allowed because the content type is "
+        "'element-only'.",
+        "cin.xml, at /Message/Children/Child/CINdetails/Section47/ICPCnotRequired: does not match the 2024 census "
+        "schema (line 52): 'ICPCnotRequired': [facet 'enumeration'] The value 'false' is not an element of the set "
+        "{'0', '1'}.",
+    ]
+    valid = write(
+        tmp_path,
+        "valid.xml",
+        census(child("V1", "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate><ReferralSource>1A"
+                           "</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails>")),
+    )  # fmt: skip
+    assert store.load([valid], pseudonymiser=pseudonymiser, validate=True).ok
