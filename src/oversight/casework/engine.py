@@ -353,6 +353,7 @@ def measure_compute(
         "ORDER BY councils.la",
         parameters,
     )
+    inputs = store.inputs_by_council(card.source_tables, la=la)
     results = []
     for council, numerator, denominator, with_denominator, numerator_only in rows:
         if card.denominator is None and with_denominator:
@@ -374,7 +375,7 @@ def measure_compute(
                 numerator=number,
                 denominator=whole,
                 value=measure_value(card, number, whole),
-                inputs=tuple(store.inputs(str(council), card.source_tables)),
+                inputs=tuple(inputs.get(str(council), [])),
             )
         )
     return results

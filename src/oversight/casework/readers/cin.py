@@ -188,6 +188,11 @@ def parse_date(text: str) -> date | None:
     value = text.strip()
     if "T" in value:  # xs:dateTime written where a date is wanted: the day is what counts
         value = value.split("T", 1)[0]
+    if len(value) == 10 and value[4] == value[7] == "-":  # the schema's own form, read without strptime's cost
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             day = datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
