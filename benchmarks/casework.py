@@ -1,12 +1,22 @@
-"""How fast the casework engine loads SSDA903 returns and computes the measure catalogue. Prints figures only.
+"""How fast the casework engine loads the DfE returns and computes the measure catalogue. Prints figures only.
 
-Seeded synthetic returns (``oversight.casework.synthetic``, about 250 children starting care a year per
-council, so some 430 looked after at each 31 March) at two scales: one council-year, and 20 councils with
-five years each, loaded one council at a time as ``oversight casework load`` does, into a fresh DuckDB file.
+Seeded synthetic returns, every child invented (``oversight.casework.synthetic`` for the SSDA903,
+``oversight.casework.synthetic_cin`` for the CIN census), at two scales:
+
+* one council-year: one council's SSDA903 CSV tables and CIN census XML for 2023-24;
+* national: ``BENCH_COUNCILS`` councils (150 unless set) x five years, 2019-20 to 2023-24. The SSDA903 comes
+  as national files with an LA column, one per table and year, as a national extract would; the CIN census
+  as one XML file per council and year, as councils submit it. About 250 children start care and 2,000
+  referrals are made in each council each year, near England's averages.
+
+For each scale it prints rows per second for loading each format, the seconds the whole catalogue takes for
+2023-24 (every measure, every council), and at the end the peak memory of the process. Generating the files
+is timed apart and not counted.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import resource
 import sys
@@ -14,16 +24,20 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TextIO, TypeVar
 
 from oversight.casework.engine import measure_cards, measure_compute
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
-from oversight.casework.store import CaseworkStore
+from oversight.casework.reference import population_rows
+from oversight.casework.store import CaseworkStore, LoadResult
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.core.periods import parse_period
 
 SEED = 20261123
-FIRST_YEAR_ENDING, LAST_YEAR_ENDING = 2017, 2021
+FIRST_YEAR_ENDING, LAST_YEAR_ENDING = 2020, 2024
+PERIOD = "2023-24"
+STARTS_PER_YEAR, REFERRALS_PER_YEAR = 250, 2_000
 T = TypeVar("T")
 
 
@@ -33,75 +47,103 @@ def timed(action: Callable[[], T]) -> tuple[T, float]:
     return result, time.perf_counter() - start
 
 
-def data_rows(paths: list[Path]) -> int:
-    return sum(sum(1 for _ in path.open(encoding="utf-8")) - 1 for path in paths)
+def councils(count: int) -> list[str]:
+    """Real council codes, since a census names its council by its DfE number."""
+    codes = sorted({row.new_la_code for row in population_rows()})
+    if count > len(codes):
+        raise SystemExit(f"BENCH_COUNCILS may be at most {len(codes)}, the councils in the ONS estimates")
+    return codes[:count]
 
 
-def compute_all(store: CaseworkStore, period: str) -> int:
-    return sum(len(measure_compute(store, card, parse_period(period))) for card in measure_cards())
-
-
-def scale(folder: Path, councils: int, years: tuple[int, int], label: str, starts_per_year: int = 250) -> None:
-    pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
-    codes = [f"E06{900000 + n:06d}" for n in range(councils)]
-
-    def generate() -> list[tuple[str, list[Path]]]:
-        return [
-            (
-                code,
-                list(
-                    synthetic_returns(
-                        synthetic_council(
-                            code,
-                            seed=SEED,
-                            first_year_ending=years[0],
-                            last_year_ending=years[1],
-                            starts_per_year=starts_per_year,
-                        ),
-                        folder,
-                    )
-                ),
-            )
-            for code in codes
-        ]
-
-    generated, seconds = timed(generate)
-    rows = sum(data_rows(paths) for _, paths in generated)
-    files = sum(len(paths) for _, paths in generated)
-    print(f"{label}: {councils} council(s) x {years[1] - years[0] + 1} year(s), {rows:,} rows in {files} files")
-    print(f"  generate the returns                       {seconds:8.2f} s")
-    with CaseworkStore(folder / "casework.duckdb") as store:
-        start = time.perf_counter()
-        for code, paths in generated:
-            result = store.load(paths, pseudonymiser=pseudonymiser, la=code)
-            assert result.ok, result.issues[:5]
-        seconds = time.perf_counter() - start
-        print(f"  load (check, pseudonymise, store)          {seconds:8.2f} s   {rows / seconds:10,.0f} rows/s")
-        last = f"{years[1] - 1}-{years[1] % 100:02d}"
-        results, seconds = timed(lambda: compute_all(store, last))
-        measures = len(measure_cards())
-        print(
-            f"  compute the catalogue for {last}            {seconds:8.2f} s   ({measures} measures, {results} results)"
+def ssda903_national(codes: list[str], years: tuple[int, int], folder: Path) -> list[Path]:
+    """Each council's returns, merged into one file per table and year with an LA column."""
+    writers: dict[str, tuple[Any, TextIO]] = {}
+    paths: dict[str, Path] = {}
+    for code in codes:
+        council = synthetic_council(
+            code, seed=SEED, first_year_ending=years[0], last_year_ending=years[1], starts_per_year=STARTS_PER_YEAR
         )
-        quarter_cards = [card for card in measure_cards() if not card.year_end_only]
-        _, seconds = timed(lambda: [measure_compute(store, card, parse_period(f"{last}-Q3")) for card in quarter_cards])
-        print(f"  compute {len(quarter_cards)} quarterly measures for {last}-Q3     {seconds:8.2f} s")
+        for part in synthetic_returns(council, folder / "councils"):
+            with part.open(encoding="utf-8", newline="") as source:
+                reader = csv.reader(source)
+                header = next(reader)
+                if part.name not in writers:
+                    paths[part.name] = folder / "national" / part.name
+                    paths[part.name].parent.mkdir(parents=True, exist_ok=True)
+                    out = paths[part.name].open("w", encoding="utf-8", newline="")
+                    writer = csv.writer(out, lineterminator="\n")
+                    writer.writerow(["LA", *header])
+                    writers[part.name] = (writer, out)
+                writer = writers[part.name][0]
+                writer.writerows([code, *row] for row in reader)
+            part.unlink()
+    for _, out in writers.values():
+        out.close()
+    return sorted(paths.values())
+
+
+def cin_censuses(codes: list[str], years: tuple[int, int], folder: Path) -> list[Path]:
+    paths: list[Path] = []
+    for code in codes:
+        council = synthetic_cin_council(
+            code,
+            seed=SEED,
+            first_year_ending=years[0],
+            last_year_ending=years[1],
+            referrals_per_year=REFERRALS_PER_YEAR,
+        )
+        paths += synthetic_cin_census(council, folder / "cin")
+    return paths
+
+
+def report_load(label: str, result: LoadResult, seconds: float) -> int:
+    assert result.ok, result.issues[:5]
+    rows = sum(table.rows for table in result.tables.values())
+    print(f"  load {label:<38} {seconds:8.2f} s   {rows:>11,} rows   {rows / seconds:10,.0f} rows/s")
+    return rows
+
+
+def catalogue(store: CaseworkStore) -> None:
+    cards = measure_cards()
+    period = parse_period(PERIOD)
+    results, seconds = timed(lambda: sum(len(measure_compute(store, card, period)) for card in cards))
+    print(
+        f"  compute the catalogue for {PERIOD}            {seconds:8.2f} s   ({len(cards)} measures, {results} results)"
+    )
+
+
+def scale(label: str, codes: list[str], years: tuple[int, int], folder: Path) -> float:
+    print(f"{label}: {len(codes)} council(s) x {years[1] - years[0] + 1} year(s)")
+    (ssda903, cin), seconds = timed(
+        lambda: (ssda903_national(codes, years, folder), cin_censuses(codes, years, folder))
+    )
+    print(f"  generate the returns (not counted)          {seconds:8.2f} s   {len(ssda903) + len(cin)} files")
+    pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
+    start = time.perf_counter()
+    with CaseworkStore(folder / "casework.duckdb") as store:
+        result, seconds = timed(lambda: store.load(ssda903, pseudonymiser=pseudonymiser))
+        rows = report_load("SSDA903 CSV", result, seconds)
+        result, seconds = timed(lambda: store.load(cin, pseudonymiser=pseudonymiser))
+        rows += report_load("CIN census XML", result, seconds)
+        catalogue(store)
+    total = time.perf_counter() - start
     size = (folder / "casework.duckdb").stat().st_size / 1024 / 1024
-    print(f"  store size                                 {size:8.1f} MB")
+    print(f"  load and compute, all told                  {total:8.2f} s   {rows:>11,} rows")
+    print(f"  store size                                  {size:8.1f} MB")
+    return total
 
 
 def main() -> int:
+    count = int(os.environ.get("BENCH_COUNCILS", "150"))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    last = (LAST_YEAR_ENDING, LAST_YEAR_ENDING)
-    for label, councils, years, starts in [
-        ("one council-year", 1, last, 250),
-        ("20 councils x 5 years", 20, (FIRST_YEAR_ENDING, LAST_YEAR_ENDING), 250),
-        ("one council-year at 40 times the size (large files)", 1, last, 10_000),
+    for label, codes, years in [
+        ("one council-year", councils(1), (LAST_YEAR_ENDING, LAST_YEAR_ENDING)),
+        ("national", councils(count), (FIRST_YEAR_ENDING, LAST_YEAR_ENDING)),
     ]:
         with tempfile.TemporaryDirectory(prefix="oversight-casework-bench-") as folder:
-            scale(Path(folder), councils, years, label, starts)
+            scale(label, codes, years, Path(folder))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (RSS)                            {peak:8.1f} MB")
+    print(f"peak memory (RSS)                             {peak:8.1f} MB")
     return 0
 
 
