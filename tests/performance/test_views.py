@@ -149,8 +149,20 @@ def test_the_import_template_downloads(client: Client) -> None:
     assert response.content.startswith(b"PK")
 
 
-def test_every_hint_an_edit_form_points_at_is_on_the_page(demo: LoadResult, client: Client, officer: User) -> None:
-    page = client.get("/indicators/CSC-CORE-35WD/2011-12-Q2/edit/").content.decode()
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/indicators/CSC-CORE-35WD/2011-12-Q2/edit/",
+        "/benchmarks/indicators/NEET-16-18/link/",
+        "/plans/cheshire-east-2011/recommendations/8/actions/1/progress/",
+    ],
+)
+def test_every_hint_an_edit_form_points_at_is_on_the_page(
+    demo: LoadResult, client: Client, officer: User, address: str
+) -> None:
+    response = client.get(address)
+    assert response.status_code == 200
+    page = response.content.decode()
     described = {ref for refs in re.findall(r'aria-describedby="([^"]+)"', page) for ref in refs.split()}
     ids = set(re.findall(r'\sid="([^"]+)"', page))
     assert described, "the form's inputs are described by their hints"

@@ -35,9 +35,6 @@ class LinkForm(forms.Form):
         for name in ("measure", "authority", "comparator_group"):
             self.fields[name].error_messages["required"] = f"Choose the {self.fields[name].label.lower()}"  # type: ignore[union-attr]
         self.fields["measure"].error_messages["invalid_choice"] = "Choose a measure from the list"
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
