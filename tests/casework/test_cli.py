@@ -86,6 +86,9 @@ def test_compute_writes_the_engines_figures_as_csv(home: Path, tmp_path: Path) -
     assert (stability["numerator"], stability["denominator"], stability["value"]) == ("249", "1201", "20.7327")
     assert stability["inputs"] == "episodes.csv 38a66aa23848"
     assert rows["cla_count_at_end"]["value"] == "1201"
+    # 1,201 x 10,000 / 75,668 children in Cheshire East (mid-2017, for 2017-18) = 158.719...
+    rate = rows["cla_rate_at_end"]
+    assert (rate["numerator"], rate["denominator"], rate["value"]) == ("1201", "75668", "158.7197")
 
 
 def test_a_dirty_return_is_rejected_with_every_problem_and_nothing_is_written(tmp_path: Path) -> None:

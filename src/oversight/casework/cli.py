@@ -200,6 +200,9 @@ def cmd_compute(args: argparse.Namespace) -> int:
         except CaseworkError as error:
             print(f"{error}", file=sys.stderr)
             return 2
+    for result in results:
+        if result.card.denominator_source is not None and result.value is None:
+            print(f"{result.card.id} for {result.la}: no value: {result.no_value_reason}", file=sys.stderr)
     text = _render(results, args.format)
     if args.output:
         output = Path(args.output)

@@ -27,6 +27,13 @@ The engine does the rest: it keeps one council's records (``$la``, or every coun
 council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records a
 row of zeros (the ``councils()`` macro), and works the value out from the card's unit, in ``Decimal``. The same
 records are what a drill-through shows (``measure_records``).
+
+A rate per 10,000 children is a card with ``denominator_source: population_0_17``: its SQL returns records as a
+count's does (``in_denominator`` NULL), and the engine divides their number by the council's ONS mid-year
+estimate of children aged 0 to 17 for the period's last day (``child_population_estimates`` in cin_views.sql: the
+estimate DfE uses, mid-(Y-1) for the year ending 31 March Y). The result says which estimate it used
+(``denominator_basis``); a council without one gets no value and the reason (``no_value_reason``), never a
+division by zero. The drill-through shows the numerator's records.
 """
 
 from __future__ import annotations
@@ -77,6 +84,22 @@ class TimeBasis(StrEnum):
         }[self]
 
 
+class DenominatorSource(StrEnum):
+    """Where a rate's denominator comes from when it is not counted from the measure's records."""
+
+    POPULATION_0_17 = "population_0_17"  # the council's children aged 0 to 17, from the ONS estimates
+
+    @property
+    def description(self) -> str:
+        return {
+            DenominatorSource.POPULATION_0_17: (
+                "the ONS mid-year estimate of children aged 0 to 17 in the council, as DfE divides by it: for a "
+                "period in the year ending 31 March Y, the mid-(Y-1) estimate (mid-2022 for 2022-23), or the latest "
+                "estimate before it where that is not yet published"
+            ),
+        }[self]
+
+
 @dataclass(frozen=True)
 class MeasureCard:
     """What a measure counts and how, as the cards state it; ``sql`` is the query that counts it."""
@@ -101,10 +124,16 @@ class MeasureCard:
     year_end_only: bool  # the return records it once a year, at 31 March
     rules_unverified: tuple[str, ...]
     sql: str
+    denominator_source: DenominatorSource | None = None  # None: the denominator is counted from the records
 
     @property
     def label(self) -> str:
         return f"{self.id} v{self.version}"
+
+    @property
+    def counts_denominator(self) -> bool:
+        """The denominator is counted from the records (a percentage or a mean), not taken from elsewhere."""
+        return self.denominator is not None and self.denominator_source is None
 
 
 _FIELDS: dict[str, tuple[type, ...]] = {
@@ -128,6 +157,9 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "year_end_only": (bool,),
     "rules_unverified": (list,),
 }
+_OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
+    "denominator_source": (str, type(None)),
+}
 
 
 def sql_parameters(sql: str) -> set[str]:
@@ -139,8 +171,8 @@ def sql_parameters(sql: str) -> set[str]:
 def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> MeasureCard:
     """Check a card's fields and build it; every problem is listed in one CaseworkError."""
     problems = [f"no '{key}'" for key in _FIELDS if key not in data]
-    problems += [f"'{key}' is not a card field" for key in data if key not in _FIELDS]
-    for key, kinds in _FIELDS.items():
+    problems += [f"'{key}' is not a card field" for key in data if key not in _FIELDS and key not in _OPTIONAL_FIELDS]
+    for key, kinds in (_FIELDS | _OPTIONAL_FIELDS).items():
         if key in data and not isinstance(data[key], kinds):
             problems.append(f"'{key}' should be {' or '.join(k.__name__ for k in kinds)}")
     if not problems:
@@ -154,6 +186,13 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
             problems.append(f"'working_day_convention' is '{convention}'")
         if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
             problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
+        source = data.get("denominator_source")
+        if source is not None and source not in {s.value for s in DenominatorSource}:
+            problems.append(
+                f"'denominator_source' is '{source}'; use one of {', '.join(s.value for s in DenominatorSource)}"
+            )
+        elif source is not None and (data["unit"] != Unit.RATE_PER_10000 or data["denominator"] is None):
+            problems.append("a denominator_source needs unit rate_per_10000 and a denominator saying what it is")
         if data["id"] != name:
             problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
         unknown = sql_parameters(sql) - PARAMETERS
@@ -185,6 +224,7 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         year_end_only=data["year_end_only"],
         rules_unverified=tuple(" ".join(str(r).split()) for r in data["rules_unverified"]),
         sql=sql,
+        denominator_source=DenominatorSource(data["denominator_source"]) if data.get("denominator_source") else None,
     )
 
 
@@ -226,6 +266,8 @@ class MeasureResult:
     denominator: int | None
     value: Decimal | None
     inputs: tuple[InputFile, ...]
+    denominator_basis: str | None = None  # where a denominator not counted from records came from, in words
+    no_value_reason: str | None = None  # why there is no value, when there is none
 
     @property
     def source(self) -> str:
@@ -327,10 +369,17 @@ def _records_query(card: MeasureCard, start: date, end: date, la: str | None) ->
     return sql, parameters
 
 
+def population_mid_year(day: date) -> int:
+    """The year of the ONS mid-year estimate DfE divides by for a period ending on ``day``: the year before the
+    31 March that ends its reporting year (2022 for any day of 2022-23). ``child_population_estimates`` agrees."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def measure_compute(
     store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
 ) -> list[MeasureResult]:
-    """Compute a measure for a period, for one council or each council loaded, by counting its records."""
+    """Compute a measure for a period, for one council or each council loaded, by counting its records (and, for a
+    rate of the child population, dividing by the council's ONS estimate)."""
     start, end, _ = _checked_window(store, card, period, la, to_date)
     records, parameters = _records_query(card, start, end, la)
     numerator = (
@@ -346,24 +395,45 @@ def measure_compute(
         "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
         "    count(records.la) FILTER (\n"
         "        WHERE records.in_numerator AND NOT coalesce(records.in_denominator, false)\n"
-        "    ) AS numerator_only\n"
+        "    ) AS numerator_only,\n"
+        "    any_value(population.population_0_17) AS population,\n"
+        "    any_value(population.mid_year) AS mid_year,\n"
+        "    any_value(population.la_name) AS la_name\n"
         "FROM councils(CAST($la AS VARCHAR)) AS councils\n"
         "LEFT JOIN records ON records.la = councils.la\n"
+        "LEFT JOIN child_population_estimates(CAST($population_day AS DATE)) AS population\n"
+        "    ON population.la = councils.la\n"
         "GROUP BY councils.la\n"
         "ORDER BY councils.la",
-        parameters,
+        {**parameters, "population_day": end},
     )
     results = []
-    for council, numerator, denominator, with_denominator, numerator_only in rows:
-        if card.denominator is None and with_denominator:
-            raise CaseworkError(f"measure {card.id} is a count, but its SQL gives records an in_denominator")
-        if card.denominator is not None and numerator_only:
+    for council, numerator, denominator, with_denominator, numerator_only, population, mid_year, name in rows:
+        if not card.counts_denominator and with_denominator:
+            kind = "a count" if card.denominator is None else "a rate of the population, not of its records"
+            raise CaseworkError(f"measure {card.id} is {kind}, but its SQL gives records an in_denominator")
+        if card.counts_denominator and numerator_only:
             raise CaseworkError(
                 f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
                 "but not its denominator"
             )
         number = int(numerator)
-        whole = int(denominator) if card.denominator is not None else None
+        whole: int | None = None
+        basis = reason = None
+        if card.denominator_source is DenominatorSource.POPULATION_0_17:
+            if population is None:
+                reason = (
+                    f"there is no ONS estimate of children aged 0 to 17 for {council} for mid-"
+                    f"{population_mid_year(end)} or earlier, so no rate per 10,000 can be worked out"
+                )
+            else:
+                whole = int(population)
+                basis = f"ONS mid-year estimate of children aged 0-17, mid-{mid_year}, for {name}"
+        elif card.denominator is not None:
+            whole = int(denominator)
+        value = measure_value(card, number, whole)
+        if value is None and reason is None:
+            reason = "nothing in the denominator" if whole == 0 else "no denominator"
         results.append(
             MeasureResult(
                 card=card,
@@ -373,8 +443,10 @@ def measure_compute(
                 window_end=end,
                 numerator=number,
                 denominator=whole,
-                value=measure_value(card, number, whole),
+                value=value,
                 inputs=tuple(store.inputs(str(council), card.source_tables)),
+                denominator_basis=basis,
+                no_value_reason=reason,
             )
         )
     return results

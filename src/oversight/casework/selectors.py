@@ -52,11 +52,14 @@ class RecordsView:
     @property
     def figure(self) -> str:
         value = self.result.value
-        return (
-            "no figure (none in the denominator)"
-            if value is None
-            else format_value(value, self.card.unit, self.card.decimal_places)
-        )
+        if value is None:
+            return f"no figure ({self.result.no_value_reason})"
+        return format_value(value, self.card.unit, self.card.decimal_places)
+
+    @property
+    def denominator(self) -> str:
+        """The denominator as a page writes it: 81,832."""
+        return "" if self.result.denominator is None else f"{self.result.denominator:,}"
 
     @property
     def first(self) -> int:
@@ -69,7 +72,7 @@ class RecordsView:
     @property
     def parts(self) -> list[tuple[RecordPart, str, int]]:
         """The lists a reader can switch between: (part, label, records)."""
-        if self.card.denominator is None:
+        if not self.card.counts_denominator:  # a count, or a rate of a population the records do not hold
             return [("numerator", "Records counted", self.result.numerator)]
         if self.card.unit is Unit.DAYS:  # every record is in both; the numerator is their days
             return [("denominator", "Records averaged", self.result.denominator or 0)]
@@ -111,7 +114,7 @@ def records_view(
         period = parse_period(period_code)
     except PeriodError as error:
         raise CaseworkError(str(error)) from None
-    counted_alone = card.denominator is None or (part == "numerator" and card.unit is not Unit.DAYS)
+    counted_alone = not card.counts_denominator or (part == "numerator" and card.unit is not Unit.DAYS)
     wanted: RecordPart = "numerator" if counted_alone else "denominator"
     with casework_store() as store:
         if la is None:
