@@ -1,10 +1,6 @@
 -- Building blocks for the measures over the CIN census (children in need), created as TEMP macros on every
 -- connection beside views.sql. Rules tagged [R] are unverified recollections (see the measure cards).
 
--- The councils a CIN measure reports on: those with a CIN census loaded, or the one asked for.
-CREATE OR REPLACE TEMP MACRO cin_councils(wanted) AS TABLE
-    SELECT DISTINCT la FROM loads WHERE table_name = 'cin_episodes' AND (wanted IS NULL OR la = wanted);
-
 -- The ONS estimate of children aged 0 to 17 in each council that DfE divides by for a period ending on
 -- ``on_day``: the mid-year estimate of the year before the one whose 31 March ends the period's reporting
 -- year (mid-2024 for 2024-25). Where that estimate is not yet in the package, the latest one before it [R].

@@ -23,10 +23,16 @@ A record is what the measure counts: a child for a cohort (in the denominator, a
 rule is met) or a child counted once, an event for an event count (one row per missing incident). A percentage
 measure may not put a record in its numerator that is not in its denominator.
 
-The engine does the rest: it keeps one council's records (``$la``, or every council loaded), counts them per
-council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records a
-row of zeros (the ``councils()`` macro), and works the value out from the card's unit, in ``Decimal``. The same
-records are what a drill-through shows (``measure_records``).
+The engine does the rest: it keeps one council's records (``$la``, or every council it reports on), counts them
+per council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records
+a row of zeros, and works the value out from the card's unit, in ``Decimal``. The same records are what a
+drill-through shows (``measure_records``).
+
+The councils a measure reports on are those with every return its card's ``source_tables`` come from loaded
+(``RETURNS``: the SSDA903, the CIN census, Annex A; ``measure_councils``): a council with only a CIN census loaded
+gets CIN figures and no SSDA903 ones, and one with only an SSDA903 return gets no CIN figures rather than zeros.
+A return counts as loaded even when the table a measure reads is empty in it (a census with no child protection
+plans gives a count of 0). A period ending after the 31 March to which those returns' loads run is refused.
 
 A rate per 10,000 children is a card with ``denominator_source: population_0_17``: its SQL returns records as a
 count's does (``in_denominator`` NULL), and the engine divides their number by the council's ONS mid-year
@@ -51,6 +57,9 @@ from typing import Any, Literal
 import yaml
 
 from oversight.casework.issues import CaseworkError
+from oversight.casework.readers.annex_a import ANNEX_TABLES
+from oversight.casework.readers.cin import CIN_TABLES
+from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.store import CaseworkStore, InputFile
 from oversight.casework.workdays import WorkingDayConvention
 from oversight.core.periods import Period
@@ -60,6 +69,13 @@ from oversight.core.units import Unit
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
 RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
 UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS})
+# The return that holds each table a card can read (its source_tables): a council is reported on for a measure
+# when every return its tables come from is loaded for it.
+RETURNS: dict[str, str] = {
+    **{spec.name: "SSDA903" for spec in SSDA903_TABLES},
+    **{spec.name: "CIN census" for spec in CIN_TABLES},
+    **{spec.name: "Annex A" for spec in ANNEX_TABLES},
+}
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
 
@@ -131,6 +147,11 @@ class MeasureCard:
         return f"{self.id} v{self.version}"
 
     @property
+    def returns(self) -> tuple[str, ...]:
+        """The returns its source tables come from: ('SSDA903',), ('CIN census',)."""
+        return tuple(sorted({RETURNS[table] for table in self.source_tables}))
+
+    @property
     def counts_denominator(self) -> bool:
         """The denominator is counted from the records (a percentage or a mean), not taken from elsewhere."""
         return self.denominator is not None and self.denominator_source is None
@@ -193,6 +214,9 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
             )
         elif source is not None and (data["unit"] != Unit.RATE_PER_10000 or data["denominator"] is None):
             problems.append("a denominator_source needs unit rate_per_10000 and a denominator saying what it is")
+        unheld = [str(t) for t in data["source_tables"] if t not in RETURNS]
+        if unheld:
+            problems.append(f"'source_tables' names {', '.join(unheld)}, which no return holds")
         if data["id"] != name:
             problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
         unknown = sql_parameters(sql) - PARAMETERS
@@ -329,27 +353,52 @@ class RecordPage:
 RecordPart = Literal["numerator", "denominator"]
 
 
+def measure_councils(store: CaseworkStore, card: MeasureCard) -> dict[str, dict[str, int | None]]:
+    """The councils a measure reports on: those with every return its source tables come from loaded, each with
+    the year (ending 31 March) to which its loads of each of those returns run, or None where no load says."""
+    tables = [table for table, held_in in RETURNS.items() if held_in in card.returns]
+    rows = store.query(
+        "SELECT la, held.return_name, max(year_ending) FROM loads "
+        "JOIN (SELECT unnest($tables) AS table_name, unnest($returns) AS return_name) AS held USING (table_name) "
+        "GROUP BY la, held.return_name ORDER BY la, held.return_name",
+        {"tables": tables, "returns": [RETURNS[t] for t in tables]},
+    )
+    loaded: dict[str, dict[str, int | None]] = {}
+    for la, held_in, latest in rows:
+        loaded.setdefault(str(la), {})[str(held_in)] = None if latest is None else int(latest)
+    return {la: years for la, years in loaded.items() if len(years) == len(card.returns)}
+
+
+def not_loaded_error(card: MeasureCard, la: str) -> CaseworkError:
+    """The error for a council whose returns lack those a measure reads."""
+    return CaseworkError(
+        f"measure {card.id} reads the {' and the '.join(card.returns)} ({', '.join(card.source_tables)}), and none is "
+        f"loaded for {la}"
+    )
+
+
 def _checked_window(
     store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
 ) -> tuple[date, date, tuple[str, ...]]:
-    """The window and the councils to report on, after the checks that stop a wrong figure."""
+    """The window and the councils to report on (none, if ``la`` lacks the measure's returns), after the checks
+    that stop a wrong figure."""
     start, end = measure_window(period, to_date=to_date, years=3 if card.time_basis is TimeBasis.THREE_YEARS else 1)
     if card.year_end_only and (end.month, end.day) != (3, 31):
         raise CaseworkError(
             f"{card.id} is recorded once a year, at 31 March; choose a period that ends on 31 March "
             f"(such as {period.fiscal_year.code}), not {period.code}"
         )
-    las = store.las()
-    if la is not None and la not in las:
+    if la is not None and la not in (las := store.las()):
         raise CaseworkError(f"no returns are loaded for the council '{la}'; loaded: {', '.join(las) or 'none'}")
-    councils = (la,) if la is not None else las
+    covered = measure_councils(store, card)
+    councils = tuple(c for c in covered if la is None or c == la)
     for council in councils:
-        latest = store.year_ending_latest(council)
-        if latest is not None and end > date(latest, 3, 31):
-            raise CaseworkError(
-                f"the returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
-                f"{end:%d %B %Y}: load the return that covers it"
-            )
+        for held_in, latest in covered[council].items():
+            if latest is not None and end > date(latest, 3, 31):
+                raise CaseworkError(
+                    f"the {held_in} returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
+                    f"{end:%d %B %Y}: load the return that covers it"
+                )
     return start, end, councils
 
 
@@ -380,7 +429,9 @@ def measure_compute(
 ) -> list[MeasureResult]:
     """Compute a measure for a period, for one council or each council loaded, by counting its records (and, for a
     rate of the child population, dividing by the council's ONS estimate)."""
-    start, end, _ = _checked_window(store, card, period, la, to_date)
+    start, end, councils = _checked_window(store, card, period, la, to_date)
+    if not councils:
+        return []
     records, parameters = _records_query(card, start, end, la)
     numerator = (
         "coalesce(sum(records.days) FILTER (WHERE records.in_numerator), 0)"
@@ -399,13 +450,13 @@ def measure_compute(
         "    any_value(population.population_0_17) AS population,\n"
         "    any_value(population.mid_year) AS mid_year,\n"
         "    any_value(population.la_name) AS la_name\n"
-        "FROM councils(CAST($la AS VARCHAR)) AS councils\n"
+        "FROM (SELECT unnest($councils) AS la) AS councils\n"
         "LEFT JOIN records ON records.la = councils.la\n"
         "LEFT JOIN child_population_estimates(CAST($population_day AS DATE)) AS population\n"
         "    ON population.la = councils.la\n"
         "GROUP BY councils.la\n"
         "ORDER BY councils.la",
-        {**parameters, "population_day": end},
+        {**parameters, "councils": list(councils), "population_day": end},
     )
     results = []
     for council, numerator, denominator, with_denominator, numerator_only, population, mid_year, name in rows:
@@ -467,7 +518,9 @@ def measure_records(
 
     Numerator records first, then by pseudonym. ``limit`` and ``offset`` take one page; ``total`` counts them all.
     """
-    start, end, _ = _checked_window(store, card, period, la, to_date)
+    start, end, councils = _checked_window(store, card, period, la, to_date)
+    if not councils:
+        raise not_loaded_error(card, la)
     records, parameters = _records_query(card, start, end, la)
     wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
     rows = store.query(

@@ -14,8 +14,10 @@ from oversight.casework.engine import (
     RecordPart,
     measure_card,
     measure_compute,
+    measure_councils,
     measure_records,
     measure_window,
+    not_loaded_error,
 )
 from oversight.casework.issues import CaseworkError
 from oversight.casework.store import CaseworkStore
@@ -124,12 +126,15 @@ def records_view(
                 if to_date is None:
                     to_date = latest[1] != period.start and latest[1] == measure_window(period, to_date=True)[0]
             else:
-                councils = store.las()
+                councils = tuple(measure_councils(store, card))
                 if len(councils) != 1:
                     return CouncilChoice(card, period, councils)
                 la = councils[0]
         to_date = bool(to_date)
-        [result] = measure_compute(store, card, period, la=la, to_date=to_date)
+        results = measure_compute(store, card, period, la=la, to_date=to_date)
+        if not results:
+            raise not_loaded_error(card, la)
+        [result] = results
         total = result.numerator if wanted == "numerator" else (result.denominator or 0)
         pages = max(1, -(-total // RECORDS_PER_PAGE))
         number = min(_page_number(page), pages)

@@ -134,10 +134,6 @@ CREATE OR REPLACE TEMP MACRO looked_after_during(from_day, to_day) AS TABLE
     FROM episode_spells
     WHERE decom <= to_day AND (dec IS NULL OR dec > from_day) AND NOT is_short_break;
 
--- The councils a measure reports on: those with episodes loaded, or the one asked for.
-CREATE OR REPLACE TEMP MACRO councils(wanted) AS TABLE
-    SELECT DISTINCT la FROM loads WHERE table_name = 'episodes' AND (wanted IS NULL OR la = wanted);
-
 -- The OC2 cohort on a day (31 March): children looked after that day who had been looked after continuously
 -- for at least 12 months, with their OC2 record for the year if there is one (has_oc2 false and all flags
 -- NULL if not).
