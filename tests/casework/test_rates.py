@@ -146,6 +146,7 @@ def test_the_rate_pages_say_where_the_denominator_comes_from(
     assert "Looked after on 31/03/2024: in care since 01/05/2023, current episode from 01/05/2023" in body
     assert "In the denominator" not in body
     body = client.get(f"/casework/measures/cla_rate_at_end/2023-24/records/?la={NOWHERE}").content.decode()
-    assert "no figure (there is no ONS estimate of children aged 0 to 17 for E09999999 for mid-2023" in body
+    assert "1 counted: no rate." in body
+    assert "from the records: there is no ONS estimate of children aged 0 to 17 for E09999999 for mid-2023" in body
     body = client.get("/casework/measures/cp_rate_at_end/").content.decode()
     assert escape("the ONS mid-year estimate of children aged 0 to 17 in the council, as DfE divides by it") in body
