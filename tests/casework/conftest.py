@@ -49,19 +49,23 @@ class Casebook:
     store: CaseworkStore
     la: str = LA
     _row: int = 1
-    _councils: set[str] = field(default_factory=set)
+    _loaded: set[tuple[str, str]] = field(default_factory=set)
 
-    def _next(self, la: str) -> int:
-        if la not in self._councils:
-            # A loaded episodes return for the council, reaching far enough for any period under test.
+    def _next(self, la: str, table: str = "episodes") -> int:
+        if (la, table) not in self._loaded:
+            # A load of the table for the council, reaching far enough for any period under test.
             self.store.query(
                 "INSERT INTO loads (file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
-                "VALUES ('casebook.csv', 'casebook', 'episodes', $la, 2040, 0, now(), 'test')",
-                {"la": la},
+                "VALUES ('casebook', 'casebook', $table, $la, 2040, 0, now(), 'test')",
+                {"la": la, "table": table},
             )
-            self._councils.add(la)
+            self._loaded.add((la, table))
         self._row += 1
         return self._row
+
+    def loaded(self, table: str, *, la: str | None = None) -> None:
+        """A load of ``table`` for the council with no rows in it: its return is loaded, with nothing to count."""
+        self._next(la or self.la, table)
 
     def child(self, child: str, dob: str, *, sex: str = "F", la: str | None = None) -> None:
         council = la or self.la
@@ -175,3 +179,65 @@ class Casebook:
 def casebook(store: CaseworkStore) -> Casebook:
     store.open(create=True)
     return Casebook(store)
+
+
+class CinCasebook:
+    """CIN census records written straight into the store, beside a Casebook's council."""
+
+    def __init__(self, book: Casebook) -> None:
+        self.book = book
+
+    def _row(self, table: str, la: str | None = None) -> int:
+        return self.book._next(la or self.book.la, table)
+
+    def referral(
+        self, child: str, referred: str, closed: str | None = None, *, nfa: bool = False, la: str | None = None
+    ) -> None:
+        self.book.store.query(
+            "INSERT INTO cin_episodes (la, child, referral_date, closure_date, referral_nfa, load_id, source_row) "
+            "VALUES ($la, $child, $referred, $closed, $nfa, 1, $row)",
+            {"la": la or self.book.la, "child": child, "referred": d(referred),
+             "closed": d(closed) if closed else None, "nfa": nfa, "row": self._row("cin_episodes", la)},
+        )  # fmt: skip
+
+    def assessment(self, child: str, referred: str, started: str, authorised: str | None) -> None:
+        self.book.store.query(
+            "INSERT INTO cin_assessments (la, child, referral_date, start_date, authorisation_date, load_id, "
+            "source_row) VALUES ($la, $child, $referred, $started, $authorised, 1, $row)",
+            {"la": self.book.la, "child": child, "referred": d(referred), "started": d(started),
+             "authorised": d(authorised) if authorised else None, "row": self._row("cin_assessments")},
+        )  # fmt: skip
+
+    def s47(self, child: str, started: str, conference: str | None) -> None:
+        self.book.store.query(
+            "INSERT INTO cin_s47 (la, child, referral_date, start_date, icpc_date, icpc_not_required, load_id, "
+            "source_row) VALUES ($la, $child, $started, $started, $conference, false, 1, $row)",
+            {"la": self.book.la, "child": child, "started": d(started),
+             "conference": d(conference) if conference else None, "row": self._row("cin_s47")},
+        )  # fmt: skip
+
+    def plan(self, child: str, start: str, end: str | None = None, *, previous: int = 0, la: str | None = None) -> None:
+        self.book.store.query(
+            "INSERT INTO cp_plans (la, child, referral_date, start_date, end_date, previous_plans, load_id, "
+            "source_row) VALUES ($la, $child, $start, $start, $end, $previous, 1, $row)",
+            {"la": la or self.book.la, "child": child, "start": d(start), "end": d(end) if end else None,
+             "previous": previous, "row": self._row("cp_plans", la)},
+        )  # fmt: skip
+
+    def review(self, child: str, plan_start: str, held: str) -> None:
+        self.book.store.query(
+            "INSERT INTO cp_reviews (la, child, plan_start_date, review_date, load_id, source_row) "
+            "VALUES ($la, $child, $start, $held, 1, $row)",
+            {
+                "la": self.book.la,
+                "child": child,
+                "start": d(plan_start),
+                "held": d(held),
+                "row": self._row("cp_reviews"),
+            },
+        )
+
+
+@pytest.fixture
+def cin(casebook: Casebook) -> CinCasebook:
+    return CinCasebook(casebook)

@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.utils.html import escape
 
@@ -26,61 +25,7 @@ from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
 from tests.conftest import make_user
 
-from .conftest import Casebook, d
-
-
-class CinCasebook:
-    """CIN census records written straight into the store, beside a Casebook's council."""
-
-    def __init__(self, book: Casebook) -> None:
-        self.book = book
-
-    def _row(self) -> int:
-        return self.book._next(self.book.la)
-
-    def referral(self, child: str, referred: str, closed: str | None = None, *, nfa: bool = False) -> None:
-        self.book.store.query(
-            "INSERT INTO cin_episodes (la, child, referral_date, closure_date, referral_nfa, load_id, source_row) "
-            "VALUES ($la, $child, $referred, $closed, $nfa, 1, $row)",
-            {"la": self.book.la, "child": child, "referred": d(referred), "closed": d(closed) if closed else None,
-             "nfa": nfa, "row": self._row()},
-        )  # fmt: skip
-
-    def assessment(self, child: str, referred: str, started: str, authorised: str | None) -> None:
-        self.book.store.query(
-            "INSERT INTO cin_assessments (la, child, referral_date, start_date, authorisation_date, load_id, "
-            "source_row) VALUES ($la, $child, $referred, $started, $authorised, 1, $row)",
-            {"la": self.book.la, "child": child, "referred": d(referred), "started": d(started),
-             "authorised": d(authorised) if authorised else None, "row": self._row()},
-        )  # fmt: skip
-
-    def s47(self, child: str, started: str, conference: str | None) -> None:
-        self.book.store.query(
-            "INSERT INTO cin_s47 (la, child, referral_date, start_date, icpc_date, icpc_not_required, load_id, "
-            "source_row) VALUES ($la, $child, $started, $started, $conference, false, 1, $row)",
-            {"la": self.book.la, "child": child, "started": d(started),
-             "conference": d(conference) if conference else None, "row": self._row()},
-        )  # fmt: skip
-
-    def plan(self, child: str, start: str, end: str | None = None, *, previous: int = 0) -> None:
-        self.book.store.query(
-            "INSERT INTO cp_plans (la, child, referral_date, start_date, end_date, previous_plans, load_id, "
-            "source_row) VALUES ($la, $child, $start, $start, $end, $previous, 1, $row)",
-            {"la": self.book.la, "child": child, "start": d(start), "end": d(end) if end else None,
-             "previous": previous, "row": self._row()},
-        )  # fmt: skip
-
-    def review(self, child: str, plan_start: str, held: str) -> None:
-        self.book.store.query(
-            "INSERT INTO cp_reviews (la, child, plan_start_date, review_date, load_id, source_row) "
-            "VALUES ($la, $child, $start, $held, 1, $row)",
-            {"la": self.book.la, "child": child, "start": d(plan_start), "held": d(held), "row": self._row()},
-        )
-
-
-@pytest.fixture
-def cin(casebook: Casebook) -> CinCasebook:
-    return CinCasebook(casebook)
+from .conftest import Casebook, CinCasebook
 
 
 def evidence(book: Casebook, measure: str, period: str) -> dict[str, str]:
@@ -244,7 +189,7 @@ def test_a_cin_figure_drills_through_to_its_records_for_case_level_access(
 
 def test_each_cin_measure_has_a_page_generated_from_its_card(client: Client) -> None:
     cards = [card for card in measure_cards() if card.id.startswith(("cin_", "cp_"))]
-    assert len(cards) == 12
+    assert len(cards) == 14
     for card in cards:
         response = client.get(f"/casework/measures/{card.id}/")
         assert response.status_code == 200, card.id

@@ -31,7 +31,8 @@ def card_markdown(card: MeasureCard) -> str:
         f"`{card.id}` version {card.version}. {card.definition}",
         "",
         f"- **Numerator:** {card.numerator}",
-        f"- **Denominator:** {card.denominator or 'none: the figure is a count'}",
+        f"- **Denominator:** {card.denominator or 'none: the figure is a count'}"
+        + (f" It is {card.denominator_source.description}." if card.denominator_source else ""),
         f"- **Time basis:** {card.time_basis.description}"
         + (" (the return records it once a year: periods must end on 31 March)" if card.year_end_only else ""),
         f"- **Working days:** {working_days}",

@@ -200,6 +200,20 @@ def cmd_compute(args: argparse.Namespace) -> int:
         except CaseworkError as error:
             print(f"{error}", file=sys.stderr)
             return 2
+    figured = {result.card.id for result in results}
+    unfigured: dict[tuple[str, ...], list[str]] = {}
+    for card in cards:
+        if card.id not in figured:
+            unfigured.setdefault(card.returns, []).append(card.id)
+    for returns, ids in unfigured.items():
+        print(
+            f"No figures for {len(ids)} measure(s) that read the {' and the '.join(returns)}, which no council"
+            f"{'' if args.la is None else ' asked for'} has loaded: {', '.join(ids)}",
+            file=sys.stderr,
+        )
+    for result in results:
+        if result.card.denominator_source is not None and result.value is None:
+            print(f"{result.card.id} for {result.la}: no value: {result.no_value_reason}", file=sys.stderr)
     text = _render(results, args.format)
     if args.output:
         output = Path(args.output)

@@ -23,10 +23,23 @@ A record is what the measure counts: a child for a cohort (in the denominator, a
 rule is met) or a child counted once, an event for an event count (one row per missing incident). A percentage
 measure may not put a record in its numerator that is not in its denominator.
 
-The engine does the rest: it keeps one council's records (``$la``, or every council loaded), counts them per
-council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records a
-row of zeros (the ``councils()`` macro), and works the value out from the card's unit, in ``Decimal``. The same
-records are what a drill-through shows (``measure_records``).
+The engine does the rest: it keeps one council's records (``$la``, or every council it reports on), counts them
+per council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator``), gives a council with no records
+a row of zeros, and works the value out from the card's unit, in ``Decimal``. The same records are what a
+drill-through shows (``measure_records``).
+
+The councils a measure reports on are those with every return its card's ``source_tables`` come from loaded
+(``RETURNS``: the SSDA903, the CIN census, Annex A; ``measure_councils``): a council with only a CIN census loaded
+gets CIN figures and no SSDA903 ones, and one with only an SSDA903 return gets no CIN figures rather than zeros.
+A return counts as loaded even when the table a measure reads is empty in it (a census with no child protection
+plans gives a count of 0). A period ending after the 31 March to which those returns' loads run is refused.
+
+A rate per 10,000 children is a card with ``denominator_source: population_0_17``: its SQL returns records as a
+count's does (``in_denominator`` NULL), and the engine divides their number by the council's ONS mid-year
+estimate of children aged 0 to 17 for the period's last day (``child_population_estimates`` in cin_views.sql: the
+estimate DfE uses, mid-(Y-1) for the year ending 31 March Y). The result says which estimate it used
+(``denominator_basis``); a council without one gets no value and the reason (``no_value_reason``), never a
+division by zero. The drill-through shows the numerator's records.
 """
 
 from __future__ import annotations
@@ -44,6 +57,9 @@ from typing import Any, Literal
 import yaml
 
 from oversight.casework.issues import CaseworkError
+from oversight.casework.readers.annex_a import ANNEX_TABLES
+from oversight.casework.readers.cin import CIN_TABLES
+from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.store import CaseworkStore, InputFile
 from oversight.casework.workdays import WorkingDayConvention
 from oversight.core.periods import Period
@@ -53,6 +69,13 @@ from oversight.core.units import Unit
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
 RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
 UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS})
+# The return that holds each table a card can read (its source_tables): a council is reported on for a measure
+# when every return its tables come from is loaded for it.
+RETURNS: dict[str, str] = {
+    **{spec.name: "SSDA903" for spec in SSDA903_TABLES},
+    **{spec.name: "CIN census" for spec in CIN_TABLES},
+    **{spec.name: "Annex A" for spec in ANNEX_TABLES},
+}
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
 
@@ -73,6 +96,22 @@ class TimeBasis(StrEnum):
             TimeBasis.THREE_YEARS: (
                 "events in the three years ending on the last day of the period, pooled: one average over all of "
                 "them, not the average of three yearly figures"
+            ),
+        }[self]
+
+
+class DenominatorSource(StrEnum):
+    """Where a rate's denominator comes from when it is not counted from the measure's records."""
+
+    POPULATION_0_17 = "population_0_17"  # the council's children aged 0 to 17, from the ONS estimates
+
+    @property
+    def description(self) -> str:
+        return {
+            DenominatorSource.POPULATION_0_17: (
+                "the ONS mid-year estimate of children aged 0 to 17 in the council, as DfE divides by it: for a "
+                "period in the year ending 31 March Y, the mid-(Y-1) estimate (mid-2022 for 2022-23), or the latest "
+                "estimate before it where that is not yet published"
             ),
         }[self]
 
@@ -101,10 +140,21 @@ class MeasureCard:
     year_end_only: bool  # the return records it once a year, at 31 March
     rules_unverified: tuple[str, ...]
     sql: str
+    denominator_source: DenominatorSource | None = None  # None: the denominator is counted from the records
 
     @property
     def label(self) -> str:
         return f"{self.id} v{self.version}"
+
+    @property
+    def returns(self) -> tuple[str, ...]:
+        """The returns its source tables come from: ('SSDA903',), ('CIN census',)."""
+        return tuple(sorted({RETURNS[table] for table in self.source_tables}))
+
+    @property
+    def counts_denominator(self) -> bool:
+        """The denominator is counted from the records (a percentage or a mean), not taken from elsewhere."""
+        return self.denominator is not None and self.denominator_source is None
 
 
 _FIELDS: dict[str, tuple[type, ...]] = {
@@ -128,6 +178,9 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "year_end_only": (bool,),
     "rules_unverified": (list,),
 }
+_OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
+    "denominator_source": (str, type(None)),
+}
 
 
 def sql_parameters(sql: str) -> set[str]:
@@ -139,8 +192,8 @@ def sql_parameters(sql: str) -> set[str]:
 def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> MeasureCard:
     """Check a card's fields and build it; every problem is listed in one CaseworkError."""
     problems = [f"no '{key}'" for key in _FIELDS if key not in data]
-    problems += [f"'{key}' is not a card field" for key in data if key not in _FIELDS]
-    for key, kinds in _FIELDS.items():
+    problems += [f"'{key}' is not a card field" for key in data if key not in _FIELDS and key not in _OPTIONAL_FIELDS]
+    for key, kinds in (_FIELDS | _OPTIONAL_FIELDS).items():
         if key in data and not isinstance(data[key], kinds):
             problems.append(f"'{key}' should be {' or '.join(k.__name__ for k in kinds)}")
     if not problems:
@@ -154,6 +207,16 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
             problems.append(f"'working_day_convention' is '{convention}'")
         if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
             problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
+        source = data.get("denominator_source")
+        if source is not None and source not in {s.value for s in DenominatorSource}:
+            problems.append(
+                f"'denominator_source' is '{source}'; use one of {', '.join(s.value for s in DenominatorSource)}"
+            )
+        elif source is not None and (data["unit"] != Unit.RATE_PER_10000 or data["denominator"] is None):
+            problems.append("a denominator_source needs unit rate_per_10000 and a denominator saying what it is")
+        unheld = [str(t) for t in data["source_tables"] if t not in RETURNS]
+        if unheld:
+            problems.append(f"'source_tables' names {', '.join(unheld)}, which no return holds")
         if data["id"] != name:
             problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
         unknown = sql_parameters(sql) - PARAMETERS
@@ -185,6 +248,7 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         year_end_only=data["year_end_only"],
         rules_unverified=tuple(" ".join(str(r).split()) for r in data["rules_unverified"]),
         sql=sql,
+        denominator_source=DenominatorSource(data["denominator_source"]) if data.get("denominator_source") else None,
     )
 
 
@@ -226,6 +290,8 @@ class MeasureResult:
     denominator: int | None
     value: Decimal | None
     inputs: tuple[InputFile, ...]
+    denominator_basis: str | None = None  # where a denominator not counted from records came from, in words
+    no_value_reason: str | None = None  # why there is no value, when there is none
 
     @property
     def source(self) -> str:
@@ -287,27 +353,52 @@ class RecordPage:
 RecordPart = Literal["numerator", "denominator"]
 
 
+def measure_councils(store: CaseworkStore, card: MeasureCard) -> dict[str, dict[str, int | None]]:
+    """The councils a measure reports on: those with every return its source tables come from loaded, each with
+    the year (ending 31 March) to which its loads of each of those returns run, or None where no load says."""
+    tables = [table for table, held_in in RETURNS.items() if held_in in card.returns]
+    rows = store.query(
+        "SELECT la, held.return_name, max(year_ending) FROM loads "
+        "JOIN (SELECT unnest($tables) AS table_name, unnest($returns) AS return_name) AS held USING (table_name) "
+        "GROUP BY la, held.return_name ORDER BY la, held.return_name",
+        {"tables": tables, "returns": [RETURNS[t] for t in tables]},
+    )
+    loaded: dict[str, dict[str, int | None]] = {}
+    for la, held_in, latest in rows:
+        loaded.setdefault(str(la), {})[str(held_in)] = None if latest is None else int(latest)
+    return {la: years for la, years in loaded.items() if len(years) == len(card.returns)}
+
+
+def not_loaded_error(card: MeasureCard, la: str) -> CaseworkError:
+    """The error for a council whose returns lack those a measure reads."""
+    return CaseworkError(
+        f"measure {card.id} reads the {' and the '.join(card.returns)} ({', '.join(card.source_tables)}), and none is "
+        f"loaded for {la}"
+    )
+
+
 def _checked_window(
     store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
 ) -> tuple[date, date, tuple[str, ...]]:
-    """The window and the councils to report on, after the checks that stop a wrong figure."""
+    """The window and the councils to report on (none, if ``la`` lacks the measure's returns), after the checks
+    that stop a wrong figure."""
     start, end = measure_window(period, to_date=to_date, years=3 if card.time_basis is TimeBasis.THREE_YEARS else 1)
     if card.year_end_only and (end.month, end.day) != (3, 31):
         raise CaseworkError(
             f"{card.id} is recorded once a year, at 31 March; choose a period that ends on 31 March "
             f"(such as {period.fiscal_year.code}), not {period.code}"
         )
-    las = store.las()
-    if la is not None and la not in las:
+    if la is not None and la not in (las := store.las()):
         raise CaseworkError(f"no returns are loaded for the council '{la}'; loaded: {', '.join(las) or 'none'}")
-    councils = (la,) if la is not None else las
+    covered = measure_councils(store, card)
+    councils = tuple(c for c in covered if la is None or c == la)
     for council in councils:
-        latest = store.year_ending_latest(council)
-        if latest is not None and end > date(latest, 3, 31):
-            raise CaseworkError(
-                f"the returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
-                f"{end:%d %B %Y}: load the return that covers it"
-            )
+        for held_in, latest in covered[council].items():
+            if latest is not None and end > date(latest, 3, 31):
+                raise CaseworkError(
+                    f"the {held_in} returns loaded for {council} run to 31 March {latest}; {period.code} ends on "
+                    f"{end:%d %B %Y}: load the return that covers it"
+                )
     return start, end, councils
 
 
@@ -327,11 +418,20 @@ def _records_query(card: MeasureCard, start: date, end: date, la: str | None) ->
     return sql, parameters
 
 
+def population_mid_year(day: date) -> int:
+    """The year of the ONS mid-year estimate DfE divides by for a period ending on ``day``: the year before the
+    31 March that ends its reporting year (2022 for any day of 2022-23). ``child_population_estimates`` agrees."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def measure_compute(
     store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
 ) -> list[MeasureResult]:
-    """Compute a measure for a period, for one council or each council loaded, by counting its records."""
-    start, end, _ = _checked_window(store, card, period, la, to_date)
+    """Compute a measure for a period, for one council or each council loaded, by counting its records (and, for a
+    rate of the child population, dividing by the council's ONS estimate)."""
+    start, end, councils = _checked_window(store, card, period, la, to_date)
+    if not councils:
+        return []
     records, parameters = _records_query(card, start, end, la)
     numerator = (
         "coalesce(sum(records.days) FILTER (WHERE records.in_numerator), 0)"
@@ -346,25 +446,46 @@ def measure_compute(
         "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
         "    count(records.la) FILTER (\n"
         "        WHERE records.in_numerator AND NOT coalesce(records.in_denominator, false)\n"
-        "    ) AS numerator_only\n"
-        "FROM councils(CAST($la AS VARCHAR)) AS councils\n"
+        "    ) AS numerator_only,\n"
+        "    any_value(population.population_0_17) AS population,\n"
+        "    any_value(population.mid_year) AS mid_year,\n"
+        "    any_value(population.la_name) AS la_name\n"
+        "FROM (SELECT unnest($councils) AS la) AS councils\n"
         "LEFT JOIN records ON records.la = councils.la\n"
+        "LEFT JOIN child_population_estimates(CAST($population_day AS DATE)) AS population\n"
+        "    ON population.la = councils.la\n"
         "GROUP BY councils.la\n"
         "ORDER BY councils.la",
-        parameters,
+        {**parameters, "councils": list(councils), "population_day": end},
     )
     inputs = store.inputs_by_council(card.source_tables, la=la)
     results = []
-    for council, numerator, denominator, with_denominator, numerator_only in rows:
-        if card.denominator is None and with_denominator:
-            raise CaseworkError(f"measure {card.id} is a count, but its SQL gives records an in_denominator")
-        if card.denominator is not None and numerator_only:
+    for council, numerator, denominator, with_denominator, numerator_only, population, mid_year, name in rows:
+        if not card.counts_denominator and with_denominator:
+            kind = "a count" if card.denominator is None else "a rate of the population, not of its records"
+            raise CaseworkError(f"measure {card.id} is {kind}, but its SQL gives records an in_denominator")
+        if card.counts_denominator and numerator_only:
             raise CaseworkError(
                 f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
                 "but not its denominator"
             )
         number = int(numerator)
-        whole = int(denominator) if card.denominator is not None else None
+        whole: int | None = None
+        basis = reason = None
+        if card.denominator_source is DenominatorSource.POPULATION_0_17:
+            if population is None:
+                reason = (
+                    f"there is no ONS estimate of children aged 0 to 17 for {council} for mid-"
+                    f"{population_mid_year(end)} or earlier, so no rate per 10,000 can be worked out"
+                )
+            else:
+                whole = int(population)
+                basis = f"ONS mid-year estimate of children aged 0-17, mid-{mid_year}, for {name}"
+        elif card.denominator is not None:
+            whole = int(denominator)
+        value = measure_value(card, number, whole)
+        if value is None and reason is None:
+            reason = "nothing in the denominator" if whole == 0 else "no denominator"
         results.append(
             MeasureResult(
                 card=card,
@@ -374,8 +495,10 @@ def measure_compute(
                 window_end=end,
                 numerator=number,
                 denominator=whole,
-                value=measure_value(card, number, whole),
+                value=value,
                 inputs=tuple(inputs.get(str(council), [])),
+                denominator_basis=basis,
+                no_value_reason=reason,
             )
         )
     return results
@@ -396,7 +519,9 @@ def measure_records(
 
     Numerator records first, then by pseudonym. ``limit`` and ``offset`` take one page; ``total`` counts them all.
     """
-    start, end, _ = _checked_window(store, card, period, la, to_date)
+    start, end, councils = _checked_window(store, card, period, la, to_date)
+    if not councils:
+        raise not_loaded_error(card, la)
     records, parameters = _records_query(card, start, end, la)
     wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
     rows = store.query(

@@ -40,6 +40,8 @@ def result_note(result: MeasureResult, *, run_id: int) -> str:
     card = result.card
     if card.unit is Unit.DAYS:
         parts = f"{result.numerator} days over {result.denominator}"
+    elif result.denominator_basis is not None:
+        parts = f"{result.numerator} per {result.denominator:,} children, the {result.denominator_basis}"
     elif result.denominator is not None:
         parts = f"{result.numerator} of {result.denominator}"
     else:

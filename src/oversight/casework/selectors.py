@@ -14,8 +14,10 @@ from oversight.casework.engine import (
     RecordPart,
     measure_card,
     measure_compute,
+    measure_councils,
     measure_records,
     measure_window,
+    not_loaded_error,
 )
 from oversight.casework.issues import CaseworkError
 from oversight.casework.store import CaseworkStore
@@ -52,11 +54,14 @@ class RecordsView:
     @property
     def figure(self) -> str:
         value = self.result.value
-        return (
-            "no figure (none in the denominator)"
-            if value is None
-            else format_value(value, self.card.unit, self.card.decimal_places)
-        )
+        if value is None:
+            return f"no figure ({self.result.no_value_reason})"
+        return format_value(value, self.card.unit, self.card.decimal_places)
+
+    @property
+    def denominator(self) -> str:
+        """The denominator as a page writes it: 81,832."""
+        return "" if self.result.denominator is None else f"{self.result.denominator:,}"
 
     @property
     def first(self) -> int:
@@ -69,7 +74,7 @@ class RecordsView:
     @property
     def parts(self) -> list[tuple[RecordPart, str, int]]:
         """The lists a reader can switch between: (part, label, records)."""
-        if self.card.denominator is None:
+        if not self.card.counts_denominator:  # a count, or a rate of a population the records do not hold
             return [("numerator", "Records counted", self.result.numerator)]
         if self.card.unit is Unit.DAYS:  # every record is in both; the numerator is their days
             return [("denominator", "Records averaged", self.result.denominator or 0)]
@@ -111,7 +116,7 @@ def records_view(
         period = parse_period(period_code)
     except PeriodError as error:
         raise CaseworkError(str(error)) from None
-    counted_alone = card.denominator is None or (part == "numerator" and card.unit is not Unit.DAYS)
+    counted_alone = not card.counts_denominator or (part == "numerator" and card.unit is not Unit.DAYS)
     wanted: RecordPart = "numerator" if counted_alone else "denominator"
     with casework_store() as store:
         if la is None:
@@ -121,12 +126,15 @@ def records_view(
                 if to_date is None:
                     to_date = latest[1] != period.start and latest[1] == measure_window(period, to_date=True)[0]
             else:
-                councils = store.las()
+                councils = tuple(measure_councils(store, card))
                 if len(councils) != 1:
                     return CouncilChoice(card, period, councils)
                 la = councils[0]
         to_date = bool(to_date)
-        [result] = measure_compute(store, card, period, la=la, to_date=to_date)
+        results = measure_compute(store, card, period, la=la, to_date=to_date)
+        if not results:
+            raise not_loaded_error(card, la)
+        [result] = results
         total = result.numerator if wanted == "numerator" else (result.denominator or 0)
         pages = max(1, -(-total // RECORDS_PER_PAGE))
         number = min(_page_number(page), pages)

@@ -448,11 +448,6 @@ class CaseworkStore:
         )
         return [QualityIssue(*row) for row in rows]
 
-    def year_ending_latest(self, la: str) -> int | None:
-        """The latest collection year of the council's episodes loaded (2018 for 2017-18)."""
-        row = self.query("SELECT max(year_ending) FROM loads WHERE la = $la AND table_name = 'episodes'", {"la": la})
-        return int(row[0][0]) if row and row[0][0] is not None else None
-
     def run_latest(self, measure: str, period: str) -> tuple[str, date, date] | None:
         """The council and window of the latest figure computed for a measure and period: (la, start, end)."""
         rows = self.query(

@@ -115,15 +115,24 @@ CREATE OR REPLACE TEMP MACRO looked_after_on(on_day) AS TABLE
     WHERE decom <= on_day AND (dec IS NULL OR dec > on_day) AND NOT is_short_break
     QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY decom DESC) = 1;
 
+-- The records of the children looked after on a day, as the count and the rate per 10,000 at the end of the
+-- period both count them: la, child and the evidence.
+CREATE OR REPLACE TEMP MACRO looked_after_records(on_day) AS TABLE
+    SELECT
+        la,
+        child,
+        concat(
+            'Looked after on ', uk_date(on_day),
+            ': in care since ', uk_date(period_of_care_start),
+            ', current episode from ', uk_date(decom)
+        ) AS evidence
+    FROM looked_after_on(on_day);
+
 -- Children looked after at any time from ``from_day`` to ``to_day``, outside short breaks: one row per child.
 CREATE OR REPLACE TEMP MACRO looked_after_during(from_day, to_day) AS TABLE
     SELECT DISTINCT la, child
     FROM episode_spells
     WHERE decom <= to_day AND (dec IS NULL OR dec > from_day) AND NOT is_short_break;
-
--- The councils a measure reports on: those with episodes loaded, or the one asked for.
-CREATE OR REPLACE TEMP MACRO councils(wanted) AS TABLE
-    SELECT DISTINCT la FROM loads WHERE table_name = 'episodes' AND (wanted IS NULL OR la = wanted);
 
 -- The OC2 cohort on a day (31 March): children looked after that day who had been looked after continuously
 -- for at least 12 months, with their OC2 record for the year if there is one (has_oc2 false and all flags
