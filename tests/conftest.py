@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from hypothesis import settings
 
 from oversight.core.periods import parse_period
 from oversight.demo.loader import demo_load
@@ -14,6 +15,10 @@ from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
 
 DATA = Path(__file__).resolve().parent / "data"
+
+# No per-example time limit: speed is measured in benchmarks/, and a busy machine must not fail a property.
+settings.register_profile("oversight", deadline=None)
+settings.load_profile("oversight")
 
 
 @pytest.fixture
