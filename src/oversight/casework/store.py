@@ -457,12 +457,9 @@ class CaseworkStore:
         )
         return (str(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
 
-    def inputs(self, la: str, tables: Sequence[str]) -> list[InputFile]:
-        """The loaded files whose rows a measure over ``tables`` reads for a council: its lineage."""
-        return self.inputs_by_council(tables, la=la).get(la, [])
-
     def inputs_by_council(self, tables: Sequence[str], *, la: str | None = None) -> dict[str, list[InputFile]]:
-        """``inputs`` for every council at once (or one): a single pass over each table, not one per council."""
+        """The loaded files whose rows a measure over ``tables`` reads, by council (every council, or ``la``): its
+        lineage. One pass over each table, not one per council."""
         unions = " UNION ".join(
             f"SELECT DISTINCT la, load_id FROM {TABLES_BY_NAME[t].table if t in TABLES_BY_NAME else t} "
             "WHERE $la IS NULL OR la = $la"

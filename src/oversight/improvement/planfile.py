@@ -19,7 +19,7 @@ from pathlib import Path
 
 from oversight.core.rag import Rating
 from oversight.core.timescales import TimescaleError, parse_timescale
-from oversight.performance.importer import MAX_ROWS, MAX_XLSX_UNPACKED, FileRejected, Issue, _csv_table
+from oversight.performance.importer import MAX_ROWS, MAX_XLSX_UNPACKED, FileRejected, Issue, csv_table
 
 AREA = "Area for Improvement / Recommendation"
 TIMESCALE = "TIMESCALE"
@@ -84,7 +84,7 @@ def _norm(value: object) -> str:
 
 def _raw_rows(path: Path, data: bytes) -> list[tuple[int, list[object]]]:
     if not data.startswith(b"PK\x03\x04"):
-        _, header, rows, _ = _csv_table(path.name, data)
+        _, header, rows, _ = csv_table(path.name, data)
         return [(1, list(header)), *rows]
     from openpyxl import load_workbook  # imported here: only workbook imports pay for it
 
@@ -119,9 +119,10 @@ def _columns(name: str, row: int, header: list[str]) -> tuple[dict[str, int], li
         cell = header[index]
         lowered = cell.lower()
         progress = _PROGRESS.match(cell)
-        if not cell:
-            pass
-        elif lowered in expected:
+        if not cell:  # an empty heading, a spacer column, holds nothing to read
+            index += 1
+            continue
+        if lowered in expected:
             fixed[expected[lowered]] = index
         elif lowered.startswith("key action"):
             fixed[ACTIONS] = index

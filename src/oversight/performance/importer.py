@@ -87,7 +87,7 @@ def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
         except Exception as error:  # zipfile and openpyxl raise many kinds for a damaged workbook
             raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
     else:
-        raw_tables = [_csv_table(name, data)]
+        raw_tables = [csv_table(name, data)]
     tables = []
     for source, header, rows, sheet_kind in raw_tables:
         table = _type_table(source, header, rows, sheet_kind, issues)
@@ -99,7 +99,7 @@ def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
 RawRows = list[tuple[int, list[object]]]
 
 
-def _csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | None]:
+def csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
