@@ -152,7 +152,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="oversight-casework-bench-") as folder:
             scale(label, codes, years, Path(folder))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (RSS)                             {peak:8.1f} MB")
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest of the worker processes
+    workers = os.cpu_count() or 1
+    print(f"peak memory (RSS)                             {peak:8.1f} MB   (this process)")
+    print(f"  largest worker process flattening XML       {worker:8.1f} MB   (x {workers} workers at most)")
+    print(f"  all processes at most                       {peak + workers * worker:8.1f} MB")
     return 0
 
 

@@ -1,3 +1,4 @@
 from oversight.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a worker process of a load imports it
+    raise SystemExit(main())

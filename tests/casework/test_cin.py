@@ -6,6 +6,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
 from oversight.casework.readers.validation import schema_year
@@ -231,3 +233,125 @@ def test_validation_against_the_census_year_schema_is_optional_and_reports_each_
                            "</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails>")),
     )  # fmt: skip
     assert store.load([valid], pseudonymiser=pseudonymiser, validate=True).ok
+
+
+def _tables(store: CaseworkStore) -> dict[str, list[tuple[object, ...]]]:
+    tables = ("cin_children", "cin_disabilities", "cin_episodes", "cin_assessments", "cin_plans", "cin_s47",
+              "cp_plans", "cp_reviews")  # fmt: skip
+    return {t: store.query(f"SELECT * EXCLUDE (load_id) FROM {t} ORDER BY ALL") for t in tables}
+
+
+def test_files_read_in_small_batches_and_by_worker_processes_give_the_same_rows(
+    tmp_path: Path, pseudonymiser: Pseudonymiser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oversight.casework.readers import cin, cin_flat
+
+    names = ["d2i_CIN_Census_2021.xml", "d2i_CIN2rows.xml", "liia_BAR_cin_2022.xml", "d2i_CIN_Census_2026.xml"]
+    paths = [CIN / n for n in names]
+    one_go = CaseworkStore(tmp_path / "one_go.duckdb")
+    assert one_go.load(paths, pseudonymiser=pseudonymiser).ok
+    # One child a batch: each is handed over while later ones are already parsed.
+    with monkeypatch.context() as patch:
+        patch.setattr(cin_flat, "BATCH_CHILDREN", 1)
+        batched = CaseworkStore(tmp_path / "batched.duckdb")
+        assert batched.load(paths, pseudonymiser=pseudonymiser).ok
+    monkeypatch.setattr(cin, "PARALLEL_BYTES", 0)  # flattened by worker processes, however little XML
+    parallel = CaseworkStore(tmp_path / "parallel.duckdb")
+    result = parallel.load(paths, pseudonymiser=pseudonymiser)
+    assert result.ok, result.issues
+    assert _tables(batched) == _tables(one_go)
+    assert _tables(parallel) == _tables(one_go)
+    assert sum(len(rows) for rows in _tables(one_go).values()) > 20
+
+
+def test_a_census_with_many_children_keeps_every_child_whatever_the_batch(
+    tmp_path: Path, pseudonymiser: Pseudonymiser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oversight.casework.readers import cin_flat
+
+    episode = (
+        "<CINdetails><CINreferralDate>2022-06-{day:02d}</CINreferralDate><ReferralNFA>0</ReferralNFA></CINdetails>"
+    )
+    path = write(tmp_path, "many.xml", census(*(child(f"M{n}", episode.format(day=n % 28 + 1)) for n in range(1, 501))))
+    monkeypatch.setattr(cin_flat, "BATCH_CHILDREN", 7)
+    store = CaseworkStore(tmp_path / "many.duckdb")
+    assert store.load([path], pseudonymiser=pseudonymiser).ok
+    assert store.query("SELECT count(*), count(DISTINCT child), max(source_row) FROM cin_episodes") == [(500, 500, 500)]
+    assert store.query("SELECT source_path FROM cin_episodes WHERE source_row = 500") == [
+        ("/Message/Children/Child[500]/CINdetails[1]",)
+    ]
+
+
+def test_a_census_in_a_namespace_is_read_like_one_without(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    text = census(child("N1", "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate><ReferralNFA>1</ReferralNFA>"
+                              "<Unexpected>x</Unexpected></CINdetails>"))  # fmt: skip
+    path = write(tmp_path, "ns.xml", text.replace("<Message>", '<Message xmlns="urn:example:cin">', 1))
+    result = store.load([path], pseudonymiser=pseudonymiser)
+    assert result.ok, result.issues
+    assert store.query("SELECT referral_date, referral_nfa FROM cin_episodes") == [(date(2022, 6, 1), True)]
+    assert [str(n) for n in result.notices] == [
+        "ns.xml, at /Message/Children/Child[1]/CINdetails[1]/Unexpected[1]: Unexpected is not part of the CIN "
+        "census as oversight reads it; not loaded"
+    ]
+
+
+def test_in_one_load_the_latest_census_wins_whichever_order_the_files_come_in(
+    tmp_path: Path, pseudonymiser: Pseudonymiser
+) -> None:
+    def episode(closure: str) -> str:
+        return (f"<CINdetails><CINreferralDate>2023-02-01</CINreferralDate>{closure}<ReferralNFA>0</ReferralNFA>"
+                "</CINdetails>")  # fmt: skip
+
+    older = write(tmp_path, "2023.xml", census(child("C1", episode(""))))
+    newer = write(tmp_path, "2024.xml", census(child("C1", episode("<CINclosureDate>2023-09-01</CINclosureDate>")),
+                                               reference="2024-03-31"))  # fmt: skip
+    for order in ([older, newer], [newer, older]):
+        store = CaseworkStore(tmp_path / f"{order[0].stem}.duckdb")
+        result = store.load(order, pseudonymiser=pseudonymiser)
+        assert result.tables["cin_episodes"].rows == 2
+        assert result.tables["cin_episodes"].new == 1
+        assert store.query("SELECT closure_date, return_year FROM cin_episodes") == [(date(2023, 9, 1), 2024)]
+        assert store.query("SELECT file_name, rows FROM loads WHERE table_name = 'cin_episodes' ORDER BY ALL") == [
+            ("2023.xml", 1),
+            ("2024.xml", 1),
+        ]
+
+
+def test_dates_are_read_the_same_in_sql_as_in_python(store: CaseworkStore) -> None:
+    from oversight.casework.readers.cin import _MACROS, parse_date
+
+    samples = [
+        "2023-03-31", "2023-3-1", "2023-02-29", "2024-02-29", "2023-02-31", "2023-13-01", "31/03/2023", "1/4/2023",
+        "29/02/2023", "31/03/1899", "31/03/2101", "2023-03-31T10:15:00", "2023-03-31T", "31/03/23", "23-03-31",
+        "20230331", "2023/03/31", "yesterday", "", "T", "2023-03-31 10:15", "０２０２３-03-31", "2023-003-01",
+    ]  # fmt: skip
+    con = store.connection
+    con.execute(_MACROS)
+    sql = dict(con.execute("SELECT v, cin_date(v) FROM unnest($samples) AS t(v)", {"samples": samples}).fetchall())
+    assert sql == {sample: parse_date(sample) for sample in samples}
+    assert sql["2023-3-1"] == date(2023, 3, 1)
+    assert sql["1/4/2023"] == date(2023, 4, 1)
+    assert sql["31/03/1899"] is None
+
+
+def test_a_file_already_loaded_is_skipped_and_the_rest_of_the_load_is_written(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    def episode(closure: str) -> str:
+        return (f"<CINdetails><CINreferralDate>2023-02-01</CINreferralDate>{closure}<ReferralNFA>0</ReferralNFA>"
+                "</CINdetails>")  # fmt: skip
+
+    older = write(tmp_path, "2023.xml", census(child("C1", episode("")), child("C2", episode(""))))
+    newer = write(tmp_path, "2024.xml", census(child("C1", episode("<CINclosureDate>2023-09-01</CINclosureDate>")),
+                                               reference="2024-03-31"))  # fmt: skip
+    assert store.load([older], pseudonymiser=pseudonymiser).ok
+    result = store.load([older, newer], pseudonymiser=pseudonymiser)
+    assert result.skipped == ["2023.xml"]
+    assert result.tables["cin_episodes"].rows == 1
+    assert result.tables["cin_episodes"].new == 0
+    assert store.query("SELECT closure_date, return_year FROM cin_episodes ORDER BY ALL") == [
+        (date(2023, 9, 1), 2024),
+        (None, 2023),
+    ]

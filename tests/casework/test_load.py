@@ -10,9 +10,9 @@ import pytest
 
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.ssda903 import TABLES, file_group, recognise, year_ending_of
-from oversight.casework.store import CaseworkStore
+from oversight.casework.store import QUALITY_RULES, CaseworkStore, quality_checks
 
-from .conftest import D2I, DIRTY, LA, LONGITUDINAL, TEST_KEY
+from .conftest import CIN, D2I, DIRTY, LA, LONGITUDINAL, TEST_KEY
 
 EPISODES_HEADER = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
 HEADER_HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB"
@@ -358,3 +358,26 @@ def test_a_store_refuses_a_load_made_with_another_key(tmp_path: Path, store: Cas
     assert len(other.issues) == 1
     assert "was loaded with a different pseudonymisation key" in str(other.issues[0])
     assert rows(store, "SELECT count(*) FROM children") == [(1,)]
+
+
+def test_each_quality_check_is_known_by_its_rule_and_the_tables_it_reads() -> None:
+    checks = quality_checks()
+    assert len(checks) == 14
+    assert {check.rule for check in checks} <= set(QUALITY_RULES)
+    by_rule = {check.rule: check.reads for check in checks}
+    assert by_rule["episode_before_birth"] == {"episodes", "children"}
+    assert by_rule["cp_review_outside_plan"] == {"cp_reviews", "cp_plans"}
+    assert by_rule["cin_date_after_census"] == {"cin_episodes", "cin_assessments", "cin_s47", "cp_plans"}
+
+
+def test_a_load_rechecks_what_it_wrote_and_leaves_the_other_returns_findings_as_they_were(
+    store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    assert store.load(sorted(D2I.glob("*.csv")), pseudonymiser=pseudonymiser, la=LA, year_ending=2018).ok
+    before = store.query("SELECT rule, count(*) FROM data_quality WHERE origin = 'check' GROUP BY ALL ORDER BY ALL")
+    assert ("episode_end_incomplete", 1413) in before
+    census = store.load([CIN / "d2i_CIN2rows.xml"], pseudonymiser=pseudonymiser, la=LA)
+    assert census.ok
+    after = store.query("SELECT rule, count(*) FROM data_quality WHERE origin = 'check' GROUP BY ALL ORDER BY ALL")
+    assert [row for row in after if not row[0].startswith(("cin_", "cp_", "s47_"))] == before
+    assert ("cin_assessment_open_past_timescale", 1) in after

@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 
-from oversight.core.safexml import XmlRejected, iter_xml, parse_xml
+from oversight.core.safexml import XmlRejected, iter_elements, iter_xml, parse_xml
 
 DTD_MESSAGE = "the file declares a DTD or entities, which oversight does not accept: remove the <!DOCTYPE …> section"
 
@@ -77,7 +77,20 @@ def _streamed(data: bytes) -> list[str | None]:
     return [child.findtext("LAchildID") for child in iter_xml(io.BytesIO(data), source="return.xml", tags={"Child"})]
 
 
-both_parsers = pytest.mark.parametrize("parse", [_whole, _streamed], ids=["parse_xml", "iter_xml"])
+def _in_c(data: bytes, folder: Path) -> list[str | None]:
+    path = folder / "return.xml"
+    path.write_bytes(data)
+    return [child.findtext("{*}LAchildID") for child in iter_elements(path, source="return.xml", tags={"Child"})]
+
+
+@pytest.fixture(params=["parse_xml", "iter_xml", "iter_elements"])
+def parse(request: pytest.FixtureRequest, tmp_path: Path) -> Parse:
+    if request.param == "iter_elements":
+        return lambda data: _in_c(data, tmp_path)
+    return _whole if request.param == "parse_xml" else _streamed
+
+
+both_parsers = pytest.mark.usefixtures("parse")
 
 
 def test_a_cin_census_file_parses_to_its_elements() -> None:
@@ -179,7 +192,7 @@ def test_an_external_parameter_entity_is_rejected(parse: Parse) -> None:
         parse(data)
 
 
-@both_parsers
+@pytest.mark.parametrize("parse", [_whole, _streamed], ids=["parse_xml", "iter_xml"])
 def test_a_malformed_file_is_rejected_with_its_line_and_column(parse: Parse) -> None:
     data = b"<Message>\n  <Child>\n    <LAchildID>A1</LAchildID>\n  </Chld>\n</Message>\n"
     with pytest.raises(XmlRejected) as rejected:
@@ -187,11 +200,40 @@ def test_a_malformed_file_is_rejected_with_its_line_and_column(parse: Parse) -> 
     assert str(rejected.value) == "return.xml: the XML is not well formed at line 4, column 5: mismatched tag"
 
 
-@both_parsers
+@pytest.mark.parametrize("parse", [_whole, _streamed], ids=["parse_xml", "iter_xml"])
 def test_an_undeclared_entity_is_a_well_formedness_fault(parse: Parse) -> None:
     with pytest.raises(XmlRejected) as rejected:
         parse(b"<Message>\n<Child>&nbsp;</Child></Message>")
     assert str(rejected.value) == "return.xml: the XML is not well formed at line 2, column 8: undefined entity"
+
+
+def test_libxml2_names_the_line_and_column_of_a_fault_in_its_own_words(tmp_path: Path) -> None:
+    cases = {
+        b"<Message>\n  <Child>\n    <LAchildID>A1</LAchildID>\n  </Chld>\n</Message>\n": (
+            "line 4, column 10: Opening and ending tag mismatch: Child line 2 and Chld"
+        ),
+        b"<Message>\n<Child>&nbsp;</Child></Message>": "line 2, column 14: Entity 'nbsp' not defined",
+        b"": "line 1, column 1: no element found",
+    }
+    for data, where in cases.items():
+        with pytest.raises(XmlRejected) as rejected:
+            _in_c(data, tmp_path)
+        assert str(rejected.value) == f"return.xml: the XML is not well formed at {where}"
+
+
+def test_elements_built_in_c_stay_in_their_tree_until_the_caller_drops_them(tmp_path: Path) -> None:
+    path = tmp_path / "cin.xml"
+    path.write_bytes(CIN_CENSUS)
+    seen = []
+    for child in iter_elements(path, source="cin.xml", tags=["Child", "Header"]):
+        seen.append((child.tag, child.findtext("ChildIdentifiers/LAchildID")))
+        if child.tag == "Child":
+            parent = child.getparent()
+            assert parent.tag == "Children"
+            # Events come a chunk behind the parser: the second child is already in the tree while the first
+            # is handed over, so a reader drops what it has read, up to this element, and no more.
+            del parent[: parent.index(child) + 1]
+    assert seen == [("Header", None), ("Child", "DEMO0001"), ("Child", "DEMO0002")]
 
 
 def test_an_empty_file_is_rejected_plainly() -> None:

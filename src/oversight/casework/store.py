@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +28,7 @@ from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
 from oversight.casework.readers.annex_a import read_annex_a
 from oversight.casework.readers.cin import read_cin
-from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedFile, read_ssda903
+from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedBatch, StagedFile, read_ssda903
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
 
@@ -56,6 +58,34 @@ QUALITY_RULES = {
 
 def _sql(name: str) -> str:
     return resources.files("oversight.casework").joinpath(name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    """One check of ``quality.sql``: its rule, the stored tables it reads, and its statement."""
+
+    rule: str
+    reads: frozenset[str]
+    sql: str
+
+
+@cache
+def quality_checks() -> tuple[QualityCheck, ...]:
+    """The checks of ``quality.sql``, each an ``INSERT INTO data_quality SELECT 'check', la, table, child, 'rule'``.
+
+    A load reruns only the checks that read a table it wrote: at national scale a census load need not
+    recheck every looked-after child's episodes.
+    """
+    checks = []
+    for statement in _sql("quality.sql").split(";"):
+        if "INSERT INTO data_quality" not in statement:
+            continue
+        rule = re.search(r"SELECT 'check',\s*[^,]+,\s*[^,]+,\s*[^,]+,\s*'([a-z0-9_]+)'", statement)
+        reads = frozenset(re.findall(r"\b(?:FROM|JOIN)\s+([a-z0-9_]+)\b", statement)) - {"data_quality"}
+        if rule is None or not reads:
+            raise CaseworkError(f"quality.sql: cannot tell the rule or the tables of: {statement.strip()[:80]}")
+        checks.append(QualityCheck(rule.group(1), reads, statement))
+    return tuple(checks)
 
 
 def current_user() -> str:
@@ -285,17 +315,23 @@ class CaseworkStore:
         except CaseworkError as error:
             result.issues.append(Issue(self.path.name, None, None, str(error)))
             return
-        result.las = tuple(sorted({la for staged in read.files for la in staged.las}))
+        las = [la for staged in read.files for la in staged.las] + [la for batch in read.batches for la in batch.las]
+        result.las = tuple(sorted(set(las)))
         con = self.connection
         con.execute("BEGIN TRANSACTION")
         try:
+            written = set()
             for staged in read.files:
                 if self._already_loaded(staged):
                     if staged.name not in result.skipped:
                         result.skipped.append(staged.name)
                     continue
                 self._write(staged, result, user)
-            con.execute(_sql("quality.sql"))
+                written.add(staged.spec.table)
+            for batch in read.batches:
+                if self._write_batch(batch, result, user):
+                    written.add(batch.spec.table)
+            self._recheck_quality(written)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -383,6 +419,85 @@ class CaseworkStore:
             {"file": staged.name, "table": spec.table},
         )
         con.execute(f"DROP TABLE load_ids_{typed}")
+
+    def _recheck_quality(self, tables: set[str]) -> None:
+        """Rerun the data-quality checks that read any of ``tables``, replacing what they found before."""
+        for check in quality_checks():
+            if check.reads & tables:
+                self.connection.execute(
+                    "DELETE FROM data_quality WHERE origin = 'check' AND rule = $rule", {"rule": check.rule}
+                )
+                self.connection.execute(check.sql)
+
+    def _write_batch(self, batch: StagedBatch, result: LoadResult, user: str) -> bool:
+        """Write one table's rows from several files at once, as ``_write`` would one file after another; whether
+        any file was written.
+
+        A file already loaded for its council is skipped. Of the rows with one key, the kept row of the latest
+        return wins (of the same return, the file given later), and replaces a held row as ``_write`` does.
+        """
+        con, spec, typed = self.connection, batch.spec, batch.typed
+        columns = ["la", "child", *(c.stored_name for c in spec.stored), "return_year", "load_id", "source_row"]
+        key = ["la", "child", *spec.key]
+        same_key = " AND ".join(f"held.{c} = new.{c}" for c in key)
+        skipped = con.execute(
+            f"SELECT DISTINCT f.file_index, f.file_name FROM {batch.files} f JOIN loads l ON l.sha256 = f.sha256 "
+            "AND l.la = f.la AND l.table_name = $table ORDER BY f.file_index",
+            {"table": spec.name},
+        ).fetchall()
+        for _, name in skipped:
+            if name not in result.skipped:
+                result.skipped.append(name)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE batch_ids AS SELECT *, CAST(nextval('load_ids') AS INTEGER) AS load_id "
+            f"FROM (SELECT t.file_index, t.la, any_value(f.file_name) AS file_name, any_value(f.sha256) AS sha256, "
+            "any_value(f.year_ending) AS year_ending, count(*) AS rows, count(*) FILTER (WHERE t.is_kept) AS kept "
+            f"FROM {typed} t JOIN {batch.files} f USING (file_index) WHERE t.file_index NOT IN "
+            "(SELECT unnest($skipped)) GROUP BY t.file_index, t.la ORDER BY t.file_index, t.la)",
+            {"skipped": [index for index, _ in skipped]},
+        )
+        con.execute(
+            "INSERT INTO loads (load_id, file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
+            "SELECT load_id, file_name, sha256, $table, la, year_ending, rows, $at, $by FROM batch_ids "
+            "ORDER BY load_id",
+            {"table": spec.name, "at": datetime.now(UTC), "by": user},
+        )
+        rows = f"SELECT t.*, ids.load_id FROM {typed} t JOIN batch_ids ids USING (file_index, la)"
+        if skipped:  # the latest row may be in a file already loaded: take the latest of the files written
+            partition = ", ".join(f"t.{c}" for c in key)
+            rows += (
+                f" WHERE t.is_kept QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY "
+                "coalesce(t.return_year, -1) DESC, t.file_index DESC) = 1"
+            )
+        else:
+            rows += " WHERE t.is_latest"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE batch_rows AS {rows}")
+        totals = con.execute("SELECT sum(rows) FROM batch_ids").fetchone()
+        new = con.execute(
+            f"SELECT count(*) FROM batch_rows new WHERE NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
+        ).fetchone()
+        counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
+        counts.rows += int(totals[0] or 0) if totals else 0
+        counts.new += int(new[0]) if new else 0
+        con.execute(
+            f"DELETE FROM {spec.table} held USING batch_rows new WHERE {same_key} "
+            "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
+        )
+        selected = ", ".join(f"new.{c}" for c in columns)
+        con.execute(
+            f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM batch_rows new "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
+        )
+        con.execute(
+            "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
+            f"q.message, ids.load_id, q.source_row FROM {batch.quality} q JOIN batch_ids ids USING (file_index, la) "
+            "WHERE q.table_name = $table",
+            {"table": spec.table},
+        )
+        written = con.execute("SELECT count(*) FROM batch_ids").fetchone()
+        con.execute("DROP TABLE batch_ids")
+        con.execute("DROP TABLE batch_rows")
+        return bool(written and written[0])
 
     def run_record(
         self,
@@ -482,6 +597,9 @@ def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:
         for table in (staged.raw, staged.typed, f"lines_{staged.raw}"):
             if table:
                 con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
+    for batch in read.batches:
+        for table in (batch.typed, batch.files, batch.quality):
+            con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
     con.execute("DROP TABLE IF EXISTS temp.main.pseudonyms")
 
 

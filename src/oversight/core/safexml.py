@@ -2,12 +2,18 @@
 
 A DTD is refused outright: a statutory return has no use for one, and refusing it stops billion-laughs,
 quadratic blow-up, external entities (XXE) and external DTDs before anything is expanded or fetched.
+
+Two parsers: ``parse_xml`` and ``iter_xml`` (defusedxml over the standard library's expat) hand each element
+to Python, and ``iter_elements`` (lxml over libxml2) builds elements in C, for readers that then work on
+them in C too (the CIN census reader's XSLT). The same refusals hold for both.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, cast
+from pathlib import Path
+from typing import IO, Any, cast
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import ErrorString
 
@@ -56,6 +62,44 @@ def iter_xml(stream: IO[bytes], *, source: str, tags: Iterable[str]) -> Iterator
                     open_elements[-1].remove(element)
     except (DefusedXmlException, ParseError) as error:
         raise _rejected(error, source) from None
+
+
+def iter_elements(path: Path, *, source: str, tags: Iterable[str]) -> Iterator[Any]:
+    """Each lxml element named in ``tags`` (local names, any namespace) as soon as it is complete.
+
+    The element stays in its tree: the caller removes what it has finished with (``del parent[:]``), which
+    keeps memory to what it holds. The file is first read up to its root element, and refused if it has a
+    DTD: a DTD can only come before the root, so the parse proper meets none, no entity can be declared and
+    nothing is fetched (``no_network``, ``load_dtd`` off; libxml2's own limits stay on, ``huge_tree`` off).
+    """
+    from lxml import etree
+
+    wanted = [f"{{*}}{tag}" for tag in tags]
+    try:
+        with path.open("rb") as stream:  # the prologue only: the first event comes at the root's start
+            for _, root in etree.iterparse(stream, events=("start",), resolve_entities=False, no_network=True,
+                                           load_dtd=False, huge_tree=False):  # fmt: skip
+                _refuse_dtd(root, source)
+                break
+        first = True
+        for _, element in etree.iterparse(str(path), events=("end",), tag=wanted, no_network=True, load_dtd=False,
+                                          huge_tree=False):  # fmt: skip
+            if first:
+                _refuse_dtd(element, source)
+                first = False
+            yield element
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        reason = re.sub(r", line \d+, column \d+$", "", str(error.msg))
+        raise XmlRejected(
+            f"{source}: the XML is not well formed at line {max(line, 1)}, column {max(column, 1)}: {reason}"
+        ) from None
+
+
+def _refuse_dtd(element: Any, source: str) -> None:
+    docinfo = element.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise _rejected(DefusedXmlException(), source)
 
 
 def _rejected(error: Exception, source: str) -> XmlRejected:

@@ -3,13 +3,18 @@
 The census is one XML file per council and year: ``Message/Header`` (the council's number and the census
 date), then one ``Child`` per child with its identifiers, characteristics and ``CINdetails`` (one per episode
 of need: the referral, its assessments, CIN plans, section 47 enquiries and child protection plans with their
-reviews). Files are read element by element (``oversight.core.safexml.iter_xml``: no DTD, no entities, each
-``Child`` dropped once read), so a national file never sits in memory as a tree.
+reviews). Each file is streamed through libxml2 (``oversight.core.safexml.iter_elements``: no DTD, no
+entities, nothing fetched) and an XSLT that writes its records as tab-separated lines
+(``readers.cin_flat``), a batch of children at a time, so a national file never sits in memory as a tree;
+on a machine with several cores, files are flattened in parallel. DuckDB then reads every file's lines at
+once and does the checking, typing and pseudonymising in SQL, and the store writes each table once for the
+whole load.
 
 The schemas of 2021–2026 differ in small ways, all read here: sex is ``GenderCurrent`` 1/2/0/9 to 2023-24
 and ``Sex`` M/F/U from 2024-25 (stored as M/F/U either way); the 2024 schema adds referral source 5D and
 reason for closure RC9; yes/no fields may be written 0/1 or true/false. Dates are ISO (``2023-03-31``);
-``31/03/2023`` is read too.
+``31/03/2023`` is read too. Values are read with XML whitespace normalised (leading and trailing spaces
+and line breaks dropped, runs of spaces inside made one).
 
 As with the CSV reader, **structural problems reject the load** (the XML is not well formed or declares a
 DTD, there is no ``Message``, a child has no ``LAchildID``, a date, yes/no or number cannot be read, a
@@ -21,27 +26,24 @@ in ``quality.sql``). UPNs, former UPNs and any names are never read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import Element
 
 import duckdb
 
 from oversight.casework.issues import Issue
 from oversight.casework.pseudonym import Pseudonymiser
-from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, TableSpec
-from oversight.casework.readers.staging import (
-    MAX_ISSUES_PER_FILE,
-    RowStager,
-    close_file,
-    ensure_stage_tables,
-    file_sha256,
-)
+from oversight.casework.readers.cin_flat import WIDTH, FlatCensus, flatten_census
+from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, StagedBatch, TableSpec
+from oversight.casework.readers.staging import MAX_ISSUES_PER_FILE, sql_type
 from oversight.casework.reference import la_code
-from oversight.core.safexml import XmlRejected, iter_xml
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -61,9 +63,8 @@ ASSESSMENT_FACTORS = _codes(
     "1A 1B 1C 2A 2B 2C 3A 3B 3C 4A 4B 4C 5A 5B 5C 6A 6B 6C 7A 8B 8C 8D 8E 8F 9A 10A 11A 12A 13A 14A 15A 16A 17A "
     "18A 18B 18C 19A 19B 19C 20 21 22A 23A 24A"
 )
-SEX_CODES = {"1": "M", "2": "F", "0": "U", "9": "U", "M": "M", "F": "F", "U": "U"}
-_TRUE, _FALSE = ("1", "true", "yes", "y"), ("0", "false", "no", "n")
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_UK_DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 
 _PATH = Column("SOURCE_PATH", Kind.TEXT)  # where the record is in its file: /Message/Children/Child[3]/CINdetails[1]
 
@@ -145,18 +146,6 @@ CIN_TABLES: tuple[TableSpec, ...] = (
     CP_REVIEWS,
 )
 
-# Elements read, by parent; anything else under a child is noted once per file as not loaded.
-_KNOWN = {
-    "ChildIdentifiers": _codes(
-        "LAchildID UPN FormerUPN UPNunknown PersonBirthDate ExpectedPersonBirthDate GenderCurrent Sex PersonDeathDate"
-    ),
-    "ChildCharacteristics": _codes("Ethnicity Disabilities"),
-    "CINdetails": _codes(
-        "CINdetailsID CINreferralDate ReferralSource PrimaryNeedCode CINclosureDate ReasonForClosure DateOfInitialCPC "
-        "Assessments CINPlanDates Section47 ReferralNFA ChildProtectionPlans"
-    ),
-}
-
 
 def is_cin_census(head: bytes) -> bool:
     """Whether the start of a file looks like a CIN census: a ``Message`` with CIN elements."""
@@ -164,326 +153,216 @@ def is_cin_census(head: bytes) -> bool:
     return "<Message" in text and ("<CINdetails" in text or "<Collection>CIN" in text or "<LAchildID" in text)
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _text(element: Element | None) -> str | None:
-    if element is None or element.text is None:
-        return None
-    text = element.text.strip()
-    return text or None
-
-
-def _children(element: Element) -> Iterator[tuple[str, Element, str]]:
-    """Each child element with its local name and its path step (``Assessments[2]``)."""
-    seen: dict[str, int] = {}
-    for child in element:
-        name = _local(child.tag)
-        seen[name] = seen.get(name, 0) + 1
-        yield name, child, f"{name}[{seen[name]}]"
-
-
 def parse_date(text: str) -> date | None:
-    value = text.strip()
-    if "T" in value:  # xs:dateTime written where a date is wanted: the day is what counts
-        value = value.split("T", 1)[0]
-    if len(value) == 10 and value[4] == value[7] == "-":  # the schema's own form, read without strptime's cost
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    for fmt in _DATE_FORMATS:
-        try:
-            day = datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
-        except ValueError:
-            continue
-        if fmt == "%Y-%m-%d" or 1900 <= day.year <= 2100:  # a two-digit year is unreadable, not ancient
-            return day
+    """A census date: ``2023-03-31`` (the schema's), the day of an ``xs:dateTime``, or ``31/03/2023``.
+
+    The SQL macro ``cin_date`` reads values the same way (tested against this).
+    """
+    value = text.strip().split("T", 1)[0]
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date, no time zone
+        if _UK_DATE.fullmatch(value):
+            day = datetime.strptime(value, "%d/%m/%Y").date()  # noqa: DTZ007
+            return day if 1900 <= day.year <= 2100 else None  # a mistyped year is unreadable, not ancient
+    except ValueError:
+        return None
     return None
 
 
-def parse_flag(text: str) -> bool | None:
-    value = text.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    return None
+# In SQL, over the flattened census (``readers.cin_flat``) -------------------------------------------------
+
+PARALLEL_BYTES = 16 << 20  # from this much XML in a load, files are flattened by worker processes
+_MACROS = r"""
+CREATE OR REPLACE TEMP MACRO cin_plain_date(v) AS (
+    CASE
+        WHEN length(v) = 10 AND v[5] = '-' AND v[8] = '-' THEN TRY_CAST(v AS DATE)
+        WHEN regexp_full_match(v, '[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}') THEN TRY_CAST(try_strptime(v, '%Y-%m-%d') AS DATE)
+        WHEN regexp_full_match(v, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}')
+            AND year(try_strptime(v, '%d/%m/%Y')) BETWEEN 1900 AND 2100
+            THEN TRY_CAST(try_strptime(v, '%d/%m/%Y') AS DATE)
+    END
+);
+CREATE OR REPLACE TEMP MACRO cin_date(v) AS (
+    CASE
+        WHEN length(v) = 10 AND v[5] = '-' AND v[8] = '-' THEN TRY_CAST(v AS DATE)
+        ELSE cin_plain_date(split_part(v, 'T', 1))
+    END
+);
+CREATE OR REPLACE TEMP MACRO cin_flag(v) AS (
+    CASE WHEN lower(v) IN ('1', 'true', 'yes', 'y') THEN true WHEN lower(v) IN ('0', 'false', 'no', 'n') THEN false END
+);
+CREATE OR REPLACE TEMP MACRO cin_sex(v) AS (
+    CASE upper(v) WHEN '1' THEN 'M' WHEN '2' THEN 'F' WHEN '0' THEN 'U' WHEN '9' THEN 'U'
+        WHEN 'M' THEN 'M' WHEN 'F' THEN 'F' WHEN 'U' THEN 'U' END
+);
+"""
+# Where each record is, as SQL over a line of cin_lines (n: the child; v2: the episode; v3: the part).
+_CHILD = "'/Message/Children/Child[' || n || ']'"
+_EPISODE = f"{_CHILD} || '/CINdetails[' || v2 || ']'"
+_PART = {
+    "A": f"{_EPISODE} || '/Assessments[' || v3 || ']'",
+    "P": f"{_EPISODE} || '/CINPlanDates[' || v3 || ']'",
+    "S": f"{_EPISODE} || '/Section47[' || v3 || ']'",
+    "K": f"{_EPISODE} || '/ChildProtectionPlans[' || v3 || ']'",
+}
+_WHERE = {
+    "C": f"{_CHILD} || '/ChildIdentifiers[1]'",
+    "E": _EPISODE,
+    **_PART,
+    "R": f"{_PART['K']} || '/Reviews[1]/' || v4",
+    "D": f"{_CHILD} || '/ChildCharacteristics[1]/Disabilities[1]/' || v2",
+}
+_RANK = {"C": 0, "E": 1, "A": 2, "P": 3, "S": 4, "K": 5, "R": 5}  # problems are listed in this order per episode
 
 
-@dataclass
-class _FileReader:
-    """Reads one CIN census file into a RowStager, collecting problems; one instance per file."""
+@dataclass(frozen=True)
+class _Check:
+    """A value that must be readable: its record letter, cell, element, kind, and whether it must be there."""
 
-    path: Path
-    stager: RowStager
-    pseudonymiser: Pseudonymiser
-    la: str | None
-    year_ending: int | None
-    issues: list[Issue] = field(default_factory=list)
-    notices: list[Issue] = field(default_factory=list)
-    more_issues: int = 0
-    unknown_elements: dict[str, str] = field(default_factory=dict)  # element name → first path
-    children: int = 0
+    letter: str
+    cell: str
+    tag: str
+    kind: Kind
+    required: bool = False
+    parent: str = ""
 
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def problem(self, path: str, message: str) -> None:
-        if len(self.issues) < MAX_ISSUES_PER_FILE:
-            self.issues.append(Issue(self.name, None, path, message))
-        else:
-            self.more_issues += 1
-
-    # Values ---------------------------------------------------------------------------------------------
-
-    def day(self, parent: Element, tag: str, path: str, *, required: bool = False) -> date | None:
-        text = _text(parent.find(tag))
-        if text is None:
-            if required:
-                self.problem(f"{path}/{tag}", f"is missing; every {_local(parent.tag)} needs its {tag}")
-            return None
-        day = parse_date(text)
-        if day is None:
-            self.problem(f"{path}/{tag}", f"'{text}' is not a date; write dates as yyyy-mm-dd")
-        return day
-
-    def flag(self, parent: Element, tag: str, path: str) -> bool | None:
-        text = _text(parent.find(tag))
-        if text is None:
-            return None
-        value = parse_flag(text)
-        if value is None:
-            self.problem(f"{path}/{tag}", f"'{text}' is not a yes/no value; use 1 or true for yes, 0 or false for no")
-        return value
-
-    def integer(self, parent: Element, tag: str, path: str) -> int | None:
-        text = _text(parent.find(tag))
-        if text is None:
-            return None
-        if not text.isdigit():
-            self.problem(f"{path}/{tag}", f"'{text}' is not a whole number of 0 or more")
-            return None
-        return int(text)
-
-    def code(
-        self, parent: Element, tag: str, path: str, codes: frozenset[str], *, la: str, table: str, child: str, row: int
-    ) -> str | None:
-        text = _text(parent.find(tag))
-        if text is None:
-            return None
-        value = text.upper()
-        if value not in codes:
-            self.stager.note(
-                la, table, child, "unknown_code", f"{path}/{tag}", text,
-                f"{tag} '{text}' is not a code of the CIN census (see the census guide's code list)", row,
-            )  # fmt: skip
-        return value
-
-    # Reading --------------------------------------------------------------------------------------------
-
-    def read(self, header_la: list[str | None], reference: list[date | None]) -> None:
-        with self.path.open("rb") as stream:
-            first = True
-            for element in iter_xml(stream, source=self.name, tags={"Header", "Child", "Message"}):
-                tag = _local(element.tag)
-                if tag == "Header":
-                    header_la[0] = _text(element.find("Source/LEA"))
-                    reference[0] = self._reference_date(element)
-                elif tag == "Child":
-                    if first:
-                        first = False
-                        self._resolve_council(header_la[0])
-                    self.children += 1
-                    self._child(element, self.children, reference[0])
-                elif tag == "Message" and self.children == 0 and not self.issues:
-                    self.problem("/Message/Children", "has no Child; a CIN census lists at least one child")
-
-    def _reference_date(self, header: Element) -> date | None:
-        text = _text(header.find("CollectionDetails/ReferenceDate"))
-        day = parse_date(text) if text else None
-        if text and day is None:
-            self.problem(
-                "/Message/Header/CollectionDetails/ReferenceDate", f"'{text}' is not a date; write it as yyyy-mm-dd"
-            )
-        return day
-
-    def _resolve_council(self, lea: str | None) -> None:
-        if self.la is not None:
-            return
-        if lea is None:
-            self.problem(
-                "/Message/Header/Source/LEA", "is missing, so the council is not known; give its code with --la"
-            )
-            self.la = ""
-            return
-        code = la_code(lea)
-        if code is None:
-            self.problem(
-                "/Message/Header/Source/LEA",
-                f"'{lea}' is not a council number oversight knows; give the council's ONS code with --la",
-            )
-            self.la = ""
-            return
-        self.la = code
-
-    def _child(self, element: Element, number: int, reference: date | None) -> None:
-        path = f"/Message/Children/Child[{number}]"
-        la = self.la or ""
-        year = self.year_ending or (reference.year + (1 if reference.month >= 4 else 0) if reference else None)
-        identifiers = element.find("ChildIdentifiers")
-        child_id = _text(identifiers.find("LAchildID")) if identifiers is not None else None
-        if child_id is None:
-            self.problem(f"{path}/ChildIdentifiers/LAchildID", "is missing or blank; every child needs its LAchildID")
-            return
-        child = self.pseudonymiser.child(la, child_id)
-        stage, add = self.stager, self.stager.add
-        ids_path = f"{path}/ChildIdentifiers[1]"
-        assert identifiers is not None
-        self._note_unknown(identifiers, ids_path, "ChildIdentifiers")
-        sex_text = _text(identifiers.find("Sex")) or _text(identifiers.find("GenderCurrent"))
-        sex = SEX_CODES.get(sex_text.upper()) if sex_text else None
-        if sex_text and sex is None:
-            tag = "Sex" if identifiers.find("Sex") is not None else "GenderCurrent"
-            stage.note(
-                la, CIN_CHILDREN.table, child, "unknown_code", f"{ids_path}/{tag}", sex_text,
-                f"{tag} '{sex_text}' is not a code of the CIN census (1, 2, 0, 9 to 2023-24; M, F, U from 2024-25)",
-                number,
-            )  # fmt: skip
-        birth = self.day(identifiers, "PersonBirthDate", ids_path)
-        expected = self.day(identifiers, "ExpectedPersonBirthDate", ids_path)
-        death = self.day(identifiers, "PersonDeathDate", ids_path)
-        characteristics = element.find("ChildCharacteristics")
-        ethnicity = None
-        if characteristics is not None:
-            char_path = f"{path}/ChildCharacteristics[1]"
-            self._note_unknown(characteristics, char_path, "ChildCharacteristics")
-            ethnicity = self.code(
-                characteristics, "Ethnicity", char_path, ETHNICITIES, la=la, table="cin_children", child=child,
-                row=number,
-            )  # fmt: skip
-            disabilities = characteristics.find("Disabilities")
-            if disabilities is not None:
-                for _, item, step in _children(disabilities):
-                    value = _text(item)
-                    if value is None:
-                        continue
-                    item_path = f"{char_path}/Disabilities[1]/{step}"
-                    if value.upper() not in DISABILITIES:
-                        stage.note(la, CIN_DISABILITIES.table, child, "unknown_code", item_path, value,
-                                   f"Disability '{value}' is not a code of the CIN census", number)  # fmt: skip
-                    add(CIN_DISABILITIES, (la, child, value.upper(), item_path, year, number))
-        add(CIN_CHILDREN, (la, child, sex, birth, expected, death, ethnicity, path, year, number))
-        for name, details, step in _children(element):
-            if name == "CINdetails":
-                self._details(details, f"{path}/{step}", la=la, child=child, year=year, row=number)
-            elif name not in ("ChildIdentifiers", "ChildCharacteristics"):
-                self.unknown_elements.setdefault(name, f"{path}/{step}")
-
-    def _note_unknown(self, element: Element, path: str, kind: str) -> None:
-        for name, _, step in _children(element):
-            if name not in _KNOWN[kind]:
-                self.unknown_elements.setdefault(name, f"{path}/{step}")
-
-    def _details(self, details: Element, path: str, *, la: str, child: str, year: int | None, row: int) -> None:
-        add = self.stager.add
-        self._note_unknown(details, path, "CINdetails")
-        referral = self.day(details, "CINreferralDate", path, required=True)
-        codes: dict[str, Any] = {"la": la, "child": child, "row": row}
-        add(
-            CIN_EPISODES,
-            (
-                la,
-                child,
-                referral,
-                self.code(details, "ReferralSource", path, REFERRAL_SOURCES, table="cin_episodes", **codes),
-                self.code(details, "PrimaryNeedCode", path, PRIMARY_NEEDS, table="cin_episodes", **codes),
-                self.day(details, "CINclosureDate", path),
-                self.code(details, "ReasonForClosure", path, CLOSURE_REASONS, table="cin_episodes", **codes),
-                self.day(details, "DateOfInitialCPC", path),
-                self.flag(details, "ReferralNFA", path),
-                path,
-                year,
-                row,
-            ),
+    def sql(self) -> str:
+        value, where = self.cell, _WHERE[self.letter]
+        bad = {
+            Kind.DATE: f"cin_date({value}) IS NULL",
+            Kind.FLAG: f"cin_flag({value}) IS NULL",
+            Kind.INTEGER: f"NOT regexp_full_match({value}, '[0-9]+') OR TRY_CAST({value} AS INTEGER) IS NULL",
+        }[self.kind]
+        message = {
+            Kind.DATE: "is not a date; write dates as yyyy-mm-dd",
+            Kind.FLAG: "is not a yes/no value; use 1 or true for yes, 0 or false for no",
+            Kind.INTEGER: "is not a whole number of 0 or more",
+        }[self.kind]
+        missing = f"'is missing; every {self.parent} needs its {self.tag}'" if self.required else "NULL"
+        episode = "0" if self.letter == "C" else "CAST(v2 AS INTEGER)"
+        part = "CAST(v3 AS INTEGER)" if self.letter in "APSKR" else "0"
+        order = "v4" if self.letter == "R" else f"'{self.cell}'"
+        return (
+            f"SELECT file_index, n, {episode} AS episode, {_RANK[self.letter]} AS rank, {part} AS part, "
+            f"{order} AS field, {where} || '/{self.tag}' AS path, "
+            f"CASE WHEN {value} IS NULL THEN {missing} ELSE '''' || {value} || ''' {message}' END AS message "
+            f"FROM cin_lines WHERE kind = '{self.letter}' AND ({value} IS NULL AND {self.required} "
+            f"OR {value} IS NOT NULL AND ({bad}))"
         )
-        for name, part, step in _children(details):
-            where = f"{path}/{step}"
-            if name == "Assessments":
-                factors = [
-                    value.upper()
-                    for factor in part.iterfind("FactorsIdentifiedAtAssessment/AssessmentFactors")
-                    if (value := _text(factor)) is not None
-                ]
-                for factor in factors:
-                    if factor not in ASSESSMENT_FACTORS:
-                        message = f"AssessmentFactors '{factor}' is not a code of the CIN census"
-                        self.stager.note(la, "cin_assessments", child, "unknown_code",
-                                         f"{where}/FactorsIdentifiedAtAssessment", factor, message, row)  # fmt: skip
-                add(
-                    CIN_ASSESSMENTS,
-                    (
-                        la,
-                        child,
-                        referral,
-                        self.day(part, "AssessmentActualStartDate", where, required=True),
-                        self.day(part, "AssessmentInternalReviewDate", where),
-                        self.day(part, "AssessmentAuthorisationDate", where),
-                        " ".join(factors) or None,
-                        where,
-                        year,
-                        row,
-                    ),
-                )
-            elif name == "CINPlanDates":
-                start = self.day(part, "CINPlanStartDate", where, required=True)
-                add(CIN_PLANS, (la, child, referral, start, self.day(part, "CINPlanEndDate", where), where, year, row))
-            elif name == "Section47":
-                add(
-                    CIN_S47,
-                    (
-                        la,
-                        child,
-                        referral,
-                        self.day(part, "S47ActualStartDate", where, required=True),
-                        self.day(part, "InitialCPCtarget", where),
-                        self.day(part, "DateOfInitialCPC", where),
-                        self.flag(part, "ICPCnotRequired", where),
-                        where,
-                        year,
-                        row,
-                    ),
-                )
-            elif name == "ChildProtectionPlans":
-                start = self.day(part, "CPPstartDate", where, required=True)
-                add(
-                    CP_PLANS,
-                    (
-                        la,
-                        child,
-                        referral,
-                        start,
-                        self.day(part, "CPPendDate", where),
-                        self.code(part, "InitialCategoryOfAbuse", where, ABUSE_CATEGORIES, table="cp_plans", **codes),
-                        self.code(part, "LatestCategoryOfAbuse", where, ABUSE_CATEGORIES, table="cp_plans", **codes),
-                        self.integer(part, "NumberOfPreviousCPP", where),
-                        where,
-                        year,
-                        row,
-                    ),
-                )
-                reviews = part.find("Reviews")
-                if reviews is not None:
-                    for _, review, review_step in _children(reviews):
-                        review_path = f"{where}/Reviews[1]/{review_step}"
-                        text = _text(review)
-                        day = parse_date(text) if text else None
-                        if text is None or day is None:
-                            self.problem(review_path, f"'{text or ''}' is not a date; write dates as yyyy-mm-dd")
-                            continue
-                        add(CP_REVIEWS, (la, child, start, day, review_path, year, row))
+
+
+_CHECKS = (
+    _Check("C", "v5", "PersonBirthDate", Kind.DATE),
+    _Check("C", "v6", "ExpectedPersonBirthDate", Kind.DATE),
+    _Check("C", "v7", "PersonDeathDate", Kind.DATE),
+    _Check("E", "v3", "CINreferralDate", Kind.DATE, required=True, parent="CINdetails"),
+    _Check("E", "v6", "CINclosureDate", Kind.DATE),
+    _Check("E", "v8", "DateOfInitialCPC", Kind.DATE),
+    _Check("E", "v9", "ReferralNFA", Kind.FLAG),
+    _Check("A", "v4", "AssessmentActualStartDate", Kind.DATE, required=True, parent="Assessments"),
+    _Check("A", "v5", "AssessmentInternalReviewDate", Kind.DATE),
+    _Check("A", "v6", "AssessmentAuthorisationDate", Kind.DATE),
+    _Check("P", "v4", "CINPlanStartDate", Kind.DATE, required=True, parent="CINPlanDates"),
+    _Check("P", "v5", "CINPlanEndDate", Kind.DATE),
+    _Check("S", "v4", "S47ActualStartDate", Kind.DATE, required=True, parent="Section47"),
+    _Check("S", "v5", "InitialCPCtarget", Kind.DATE),
+    _Check("S", "v6", "DateOfInitialCPC", Kind.DATE),
+    _Check("S", "v7", "ICPCnotRequired", Kind.FLAG),
+    _Check("K", "v4", "CPPstartDate", Kind.DATE, required=True, parent="ChildProtectionPlans"),
+    _Check("K", "v5", "CPPendDate", Kind.DATE),
+    _Check("K", "v8", "NumberOfPreviousCPP", Kind.INTEGER),
+)
+_PROBLEMS = " UNION ALL ".join(
+    [check.sql() for check in _CHECKS]
+    + [
+        # a review is a date and nothing else; a blank one is as wrong as an unreadable one
+        f"SELECT file_index, n, CAST(v2 AS INTEGER), 5, CAST(v3 AS INTEGER), v4, {_WHERE['R']}, "
+        "'''' || coalesce(v5, '') || ''' is not a date; write dates as yyyy-mm-dd' FROM cin_lines "
+        "WHERE kind = 'R' AND cin_date(v5) IS NULL",
+        f"SELECT file_index, n, 0, 0, 0, 'v2', {_CHILD} || '/ChildIdentifiers/LAchildID', "
+        "'is missing or blank; every child needs its LAchildID' FROM cin_lines WHERE kind = 'C' AND v2 IS NULL",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """A coded value: unknown codes are kept, and noted as data quality."""
+
+    letter: str
+    cell: str
+    tag: str
+    codes: frozenset[str]
+    table: str
+
+    def sql(self) -> str:
+        where = _CHILD + " || '/ChildCharacteristics[1]'" if self.letter == "C" else _WHERE[self.letter]
+        message = (
+            f"'{self.tag} ''' || {self.cell} || ''' is not a code of the CIN census "
+            "(see the census guide''s code list)'"
+        )
+        return (
+            f"SELECT file_index, n, '{self.table}' AS table_name, {where} || '/{self.tag}' AS path, "
+            f"{self.cell} AS value, "
+            f"{message} AS message FROM cin_lines "
+            f"WHERE kind = '{self.letter}' AND {self.cell} IS NOT NULL "
+            f"AND NOT list_contains({_sql_list(self.codes)}, upper({self.cell}))"
+        )
+
+
+_CODES = (
+    _Codes("C", "v8", "Ethnicity", ETHNICITIES, CIN_CHILDREN.table),
+    _Codes("E", "v4", "ReferralSource", REFERRAL_SOURCES, CIN_EPISODES.table),
+    _Codes("E", "v5", "PrimaryNeedCode", PRIMARY_NEEDS, CIN_EPISODES.table),
+    _Codes("E", "v7", "ReasonForClosure", CLOSURE_REASONS, CIN_EPISODES.table),
+    _Codes("K", "v6", "InitialCategoryOfAbuse", ABUSE_CATEGORIES, CP_PLANS.table),
+    _Codes("K", "v7", "LatestCategoryOfAbuse", ABUSE_CATEGORIES, CP_PLANS.table),
+)
+
+
+def _sql_list(codes: frozenset[str]) -> str:
+    return "[" + ", ".join(f"'{code}'" for code in sorted(codes)) + "]"
+
+
+_NOTES = " UNION ALL ".join(
+    [codes.sql() for codes in _CODES]
+    + [
+        f"SELECT file_index, n, '{CIN_CHILDREN.table}', {_WHERE['C']} || CASE WHEN v3 IS NOT NULL THEN '/Sex' "
+        "ELSE '/GenderCurrent' END, coalesce(v3, v4), CASE WHEN v3 IS NOT NULL THEN 'Sex' ELSE 'GenderCurrent' END "
+        "|| ' ''' || coalesce(v3, v4) || ''' is not a code of the CIN census (1, 2, 0, 9 to 2023-24; M, F, U from "
+        "2024-25)' FROM cin_lines WHERE kind = 'C' AND coalesce(v3, v4) IS NOT NULL "
+        "AND cin_sex(coalesce(v3, v4)) IS NULL",
+        f"SELECT file_index, n, '{CIN_DISABILITIES.table}', {_WHERE['D']}, v3, 'Disability ''' || v3 || ''' is not a "
+        f"code of the CIN census' FROM cin_lines WHERE kind = 'D' AND v3 IS NOT NULL AND NOT list_contains("
+        f"{_sql_list(DISABILITIES)}, upper(v3))",
+        f"SELECT file_index, n, '{CIN_ASSESSMENTS.table}', {_PART['A']} || '/FactorsIdentifiedAtAssessment', factor, "
+        "'AssessmentFactors ''' || factor || ''' is not a code of the CIN census' FROM (SELECT *, "
+        "unnest(string_split(upper(v7), ' ')) AS factor FROM cin_lines WHERE kind = 'A' AND v7 IS NOT NULL) "
+        f"WHERE NOT list_contains({_sql_list(ASSESSMENT_FACTORS)}, factor)",
+    ]
+)
+
+# Each table: the kind of line its rows come from, what else a row needs, and its stored columns in order as
+# SQL over the line ``l`` (with ``r.referral_date`` of its episode, ``p.plan_start`` of its plan).
+_REFERRAL = "JOIN cin_referrals r USING (file_index, n, episode)"
+_PLAN = "JOIN cin_plan_starts p USING (file_index, n, episode, part)"
+_TABLES: tuple[tuple[TableSpec, str, str, tuple[str, ...]], ...] = (
+    (CIN_CHILDREN, "C", "", ("cin_sex(coalesce(l.v3, l.v4))", "cin_date(l.v5)", "cin_date(l.v6)", "cin_date(l.v7)",
+                             "upper(l.v8)", "l.source_path")),
+    (CIN_DISABILITIES, "D", "", ("upper(l.v3)", "l.source_path")),
+    (CIN_EPISODES, "E", "", ("cin_date(l.v3)", "upper(l.v4)", "upper(l.v5)", "cin_date(l.v6)", "upper(l.v7)",
+                             "cin_date(l.v8)", "cin_flag(l.v9)", "l.source_path")),
+    (CIN_ASSESSMENTS, "A", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "cin_date(l.v6)",
+                                       "upper(l.v7)", "l.source_path")),
+    (CIN_PLANS, "P", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "l.source_path")),
+    (CIN_S47, "S", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "cin_date(l.v6)",
+                               "cin_flag(l.v7)", "l.source_path")),
+    (CP_PLANS, "K", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "upper(l.v6)", "upper(l.v7)",
+                                "TRY_CAST(l.v8 AS INTEGER)", "l.source_path")),
+    (CP_REVIEWS, "R", _PLAN, ("p.plan_start", "cin_date(l.v5)", "l.source_path")),
+)  # fmt: skip
+_SOURCE_PATH = {"C": _CHILD, "D": _WHERE["D"], "R": _WHERE["R"], "E": _EPISODE, **_PART}
 
 
 def read_cin(
@@ -498,40 +377,207 @@ def read_cin(
     progress: Callable[[int], object] | None = None,
     validate: bool = False,
 ) -> ReadResult:
-    """Read and check CIN census XML files into staging tables of ``connection``.
+    """Read and check CIN census XML files into staging tables of ``connection``, all the files together.
 
     ``la`` is the council when the header's LEA should not be used (or is missing); ``year_ending`` the
     census year when the header has no reference date. Problems go into ``result.issues`` (every one, up to
-    a thousand a file); when there are any, no typed rows are built for that file. With ``validate`` a file
-    must also match its census year's XSD (``readers.validation``).
+    a thousand a file); when there are any, no typed rows are built. With ``validate`` a file must also match
+    its census year's XSD (``readers.validation``). Files are flattened by worker processes when there is
+    enough XML to repay starting them.
     """
     result = result if result is not None else ReadResult(connection)
-    ensure_stage_tables(connection)
-    for index, path in enumerate(paths, start=first_index):
-        path = Path(path)
-        stager = RowStager(connection, f"cin_{index}", CIN_TABLES)
-        reader = _FileReader(path, stager, pseudonymiser, la, year_ending)
-        header_la: list[str | None] = [None]
-        reference: list[date | None] = [None]
-        sha256 = ""
-        try:
-            sha256 = file_sha256(path)
-            reader.read(header_la, reference)
-        except XmlRejected as error:
-            reader.issues.append(Issue(path.name, None, None, str(error).removeprefix(f"{path.name}: ")))
-        except OSError as error:
-            reader.issues.append(Issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
-        for name, where in reader.unknown_elements.items():
-            result.notices.append(
-                Issue(path.name, None, where, f"{name} is not part of the CIN census as oversight reads it; not loaded")
-            )
-        census_year = year_ending or (
-            reference[0].year + (1 if reference[0].month >= 4 else 0) if reference[0] is not None else None
-        )
-        if validate and not reader.issues:
-            from oversight.casework.readers.validation import validate_cin
+    paths = [Path(p) for p in paths]
+    if not paths:
+        return result
+    with tempfile.TemporaryDirectory(prefix="oversight-cin-") as folder:
+        flats = _flatten(paths, Path(folder), first_index, progress)
+        files = [_CensusFile.of(flat, la, year_ending) for flat in flats]
+        readable = [f for f in files if f.flat.error is None]
+        if readable:
+            _stage_lines(connection, readable)
+            _add_row_problems(connection, readable)
+        for file in files:
+            result.notices.extend(file.notices)
+            if validate and not file.issues:
+                from oversight.casework.readers.validation import validate_cin
 
-            reader.issues.extend(validate_cin(path, census_year))
-        close_file(result, stager, path, sha256, reader.issues, more_issues=reader.more_issues,
-                   year_ending=census_year, progress=progress)  # fmt: skip
+                file.issues.extend(validate_cin(file.flat.path, file.year_ending))
+            result.issues.extend(file.issues)
+        if readable and not any(file.issues for file in files):
+            result.batches.extend(_stage_tables(connection, pseudonymiser))
+        connection.execute("DROP TABLE IF EXISTS temp.main.cin_lines")
     return result
+
+
+def _flatten(
+    paths: list[Path], folder: Path, first_index: int, progress: Callable[[int], object] | None
+) -> list[FlatCensus]:
+    indexes = list(range(first_index, first_index + len(paths)))
+    size = sum(path.stat().st_size for path in paths if path.is_file())
+    workers = min(os.cpu_count() or 1, len(paths))
+    flats: list[FlatCensus] = []
+    if workers > 1 and size >= PARALLEL_BYTES:
+        # spawned, not forked: this process runs DuckDB's threads, which a fork would copy mid-flight
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for flat in pool.map(flatten_census, indexes, paths, [folder] * len(paths)):
+                flats.append(flat)
+                if progress is not None:
+                    progress(1)
+        return flats
+    for index, path in zip(indexes, paths, strict=True):
+        flats.append(flatten_census(index, path, folder))
+        if progress is not None:
+            progress(1)
+    return flats
+
+
+@dataclass
+class _CensusFile:
+    """One census file on its way in: its flattening, its council and year, and what is wrong with it."""
+
+    flat: FlatCensus
+    la: str
+    year_ending: int | None
+    issues: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.flat.path.name
+
+    def problem(self, path: str | None, message: str) -> None:
+        self.issues.append(Issue(self.name, None, path, message))
+
+    @classmethod
+    def of(cls, flat: FlatCensus, la: str | None, year_ending: int | None) -> _CensusFile:
+        reference = parse_date(flat.reference_date) if flat.reference_date else None
+        census_year = year_ending or (reference.year + (1 if reference.month >= 4 else 0) if reference else None)
+        file = cls(flat, la or "", census_year)
+        if flat.error is not None:
+            file.problem(None, flat.error)
+            return file
+        if flat.reference_date and reference is None:
+            file.problem("/Message/Header/CollectionDetails/ReferenceDate",
+                         f"'{flat.reference_date}' is not a date; write it as yyyy-mm-dd")  # fmt: skip
+        if la is None and flat.children:
+            if flat.lea is None:
+                file.problem("/Message/Header/Source/LEA",
+                             "is missing, so the council is not known; give its code with --la")  # fmt: skip
+            elif (code := la_code(flat.lea)) is None:
+                file.problem(
+                    "/Message/Header/Source/LEA",
+                    f"'{flat.lea}' is not a council number oversight knows; give the council's ONS code with --la",
+                )
+            else:
+                file.la = code
+        return file
+
+
+def _stage_lines(con: duckdb.DuckDBPyConnection, files: list[_CensusFile]) -> None:
+    """Every readable file's lines in one temporary table, ``cin_lines``, and the files in ``cin_files``."""
+    con.execute(_MACROS)
+    cells = {"kind": "VARCHAR", "n": "INTEGER", **{f"v{i}": "VARCHAR" for i in range(2, WIDTH)}}
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cin_lines AS SELECT CAST(regexp_extract(filename, '([0-9]+)[.]tsv$', 1) AS "
+        "INTEGER) AS file_index, * EXCLUDE (filename) FROM read_csv($lines, delim = '\t', quote = '', escape = '', "
+        "header = false, auto_detect = false, null_padding = true, filename = true, columns = $cells)",
+        {"lines": [str(f.flat.lines) for f in files], "cells": cells},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cin_files (file_index INTEGER, file_name VARCHAR, sha256 VARCHAR, "
+        "la VARCHAR, year_ending INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO cin_files VALUES (?, ?, ?, ?, ?)",
+        [(f.flat.index, f.name, f.flat.sha256, f.la, f.year_ending) for f in files],
+    )
+
+
+def _add_row_problems(con: duckdb.DuckDBPyConnection, files: list[_CensusFile]) -> None:
+    """Each file's unreadable values (up to a thousand), and the elements it has that are not read."""
+    by_index = {f.flat.index: f for f in files}
+    rows = con.execute(
+        "SELECT file_index, path, message, total FROM (SELECT *, row_number() OVER (PARTITION BY file_index "
+        "ORDER BY n, episode, rank, part, field) AS number, count(*) OVER (PARTITION BY file_index) AS total "
+        f"FROM ({_PROBLEMS})) WHERE number <= {MAX_ISSUES_PER_FILE} ORDER BY file_index, number"
+    ).fetchall()
+    for index, path, message, total in rows:
+        file = by_index[index]
+        file.problem(path, message)
+        if len(file.issues) == MAX_ISSUES_PER_FILE and total > MAX_ISSUES_PER_FILE:
+            file.problem(None, f"and {total - MAX_ISSUES_PER_FILE:,} more problems; fix those above first")
+    for file in files:
+        if file.flat.children == 0 and not file.issues:
+            file.problem("/Message/Children", "has no Child; a CIN census lists at least one child")
+    unknown = con.execute(
+        f"SELECT file_index, v2, arg_min({_CHILD} || '/' || v3, n) FROM cin_lines WHERE kind = 'U' "
+        "GROUP BY file_index, v2 ORDER BY file_index, min(n), v2"
+    ).fetchall()
+    for index, name, where in unknown:
+        file = by_index[index]
+        file.notices.append(
+            Issue(file.name, None, where, f"{name} is not part of the CIN census as oversight reads it; not loaded")
+        )
+
+
+def _stage_tables(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) -> list[StagedBatch]:
+    """The typed, pseudonymised rows of every table, each row marked kept or a repeat within its file."""
+    child, parameters = pseudonymiser.sql("f.la", "l.v2")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE cin_ids AS SELECT l.file_index, l.n, f.la, {child} AS child, "
+        "f.year_ending AS return_year FROM cin_lines l JOIN cin_files f USING (file_index) WHERE l.kind = 'C'",
+        parameters,
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cin_referrals AS SELECT file_index, n, CAST(v2 AS INTEGER) AS episode, "
+        "cin_date(v3) AS referral_date FROM cin_lines WHERE kind = 'E'"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cin_plan_starts AS SELECT file_index, n, CAST(v2 AS INTEGER) AS episode, "
+        "CAST(v3 AS INTEGER) AS part, cin_date(v4) AS plan_start FROM cin_lines WHERE kind = 'K'"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cin_quality (file_index INTEGER, la VARCHAR, table_name VARCHAR, "
+        "child VARCHAR, rule VARCHAR, field VARCHAR, value VARCHAR, message VARCHAR, source_row INTEGER)"
+    )
+    con.execute(
+        "INSERT INTO cin_quality SELECT q.file_index, i.la, q.table_name, i.child, 'unknown_code', q.path, "
+        f"q.value, q.message, q.n FROM ({_NOTES}) q JOIN cin_ids i USING (file_index, n)"
+    )
+    batches = []
+    for spec, letter, joins, columns in _TABLES:
+        typed = f"typed_cin_{spec.name}"
+        names = [c.stored_name for c in spec.stored]
+        selects = ", ".join(
+            f"CAST({sql} AS {sql_type(spec, name)}) AS {name}" for sql, name in zip(columns, names, strict=True)
+        )
+        key = ", ".join(["la", "child", *spec.key])
+        blank = " AND l.v3 IS NOT NULL" if letter == "D" else ""  # a blank disability is no disability
+        # One ordering answers both questions: the first row is the one the load keeps (the latest return;
+        # of one return, the file given last), and a row is a repeat within its file when the row before it
+        # comes from the same file.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT * EXCLUDE (previous_file), "
+            "coalesce(previous_file <> file_index, true) AS is_kept FROM (SELECT *, row_number() OVER rows = 1 "
+            "AS is_latest, lag(file_index) OVER rows AS previous_file FROM (SELECT l.file_index, i.la, i.child, "
+            f"{selects}, i.return_year, l.n AS source_row, l.source_path AS ordinal FROM (SELECT *, "
+            f"{_SOURCE_PATH[letter]} AS source_path, TRY_CAST(v2 AS INTEGER) AS episode, TRY_CAST(v3 AS INTEGER) "
+            f"AS part FROM cin_lines WHERE kind = '{letter}') l JOIN cin_ids i USING (file_index, n) {joins} "
+            f"WHERE true{blank}) WINDOW rows AS (PARTITION BY {key} ORDER BY coalesce(return_year, -1) DESC, "
+            "file_index DESC, source_row, ordinal))"
+        )
+        keys = [c.name for c in spec.columns if c.key]
+        what = f"the same child and {', '.join(keys)}" if keys else "the same child"
+        con.execute(
+            f"INSERT INTO cin_quality SELECT file_index, la, '{spec.table}', child, 'duplicate_row', source_path, "
+            f"NULL, 'repeats an earlier record ({what}); not loaded', source_row FROM {typed} WHERE NOT is_kept"
+        )
+        las = tuple(str(r[0]) for r in con.execute(f"SELECT DISTINCT la FROM {typed} ORDER BY la").fetchall())
+        if las:
+            batches.append(StagedBatch(spec, typed, "cin_files", "cin_quality", las))
+        else:
+            con.execute(f"DROP TABLE {typed}")
+    for table in ("cin_ids", "cin_referrals", "cin_plan_starts"):
+        con.execute(f"DROP TABLE temp.main.{table}")
+    return batches

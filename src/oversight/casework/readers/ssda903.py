@@ -380,10 +380,28 @@ class StagedFile:
         return f"r.{_q(self.header[column])}"
 
 
+@dataclass(frozen=True)
+class StagedBatch:
+    """One table's typed rows from several files, written together (by the CIN census reader).
+
+    ``typed`` holds file_index, la, child, the stored columns, return_year, source_row, is_kept (the first of
+    rows repeating a key within a file) and is_latest (of the rows with a key, the one from the latest return,
+    or of one return the file given last); ``files`` file_index, file_name, sha256, la and year_ending;
+    ``quality`` the data-quality notes of the files, with their file_index.
+    """
+
+    spec: TableSpec
+    typed: str
+    files: str
+    quality: str
+    las: tuple[str, ...]
+
+
 @dataclass
 class ReadResult:
     connection: duckdb.DuckDBPyConnection
     files: list[StagedFile] = field(default_factory=list)
+    batches: list[StagedBatch] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     notices: list[Issue] = field(default_factory=list)  # worth saying, not worth rejecting the load for
 

@@ -25,11 +25,8 @@ MAX_ISSUES_PER_FILE = 1_000  # past this a file is reported as having "and N mor
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def sql_type(spec: TableSpec, name: str) -> str:
