@@ -241,11 +241,10 @@ class _Check:
         }[self.kind]
         missing = f"'is missing; every {self.parent} needs its {self.tag}'" if self.required else "NULL"
         episode = "0" if self.letter == "C" else "CAST(v2 AS INTEGER)"
-        part = "CAST(v3 AS INTEGER)" if self.letter in "APSKR" else "0"
-        order = "v4" if self.letter == "R" else f"'{self.cell}'"
+        part = "CAST(v3 AS INTEGER)" if self.letter in "APSK" else "0"
         return (
             f"SELECT file_index, n, {episode} AS episode, {_RANK[self.letter]} AS rank, {part} AS part, "
-            f"{order} AS field, {where} || '/{self.tag}' AS path, "
+            f"'{self.cell}' AS field, {where} || '/{self.tag}' AS path, "
             f"CASE WHEN {value} IS NULL THEN {missing} ELSE '''' || {value} || ''' {message}' END AS message "
             f"FROM cin_lines WHERE kind = '{self.letter}' AND ({value} IS NULL AND {self.required} "
             f"OR {value} IS NOT NULL AND ({bad}))"
