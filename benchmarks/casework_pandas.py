@@ -662,7 +662,9 @@ def main() -> int:
         root = Path(folder)
         with CaseworkStore(root / "casework.duckdb") as store:
             for code in bench_councils(councils):
-                council = synthetic_council(code, seed=SEED, first_year_ending=first, last_year_ending=last)
+                council = synthetic_council(
+                    code, seed=SEED, first_year_ending=first, last_year_ending=last, adoptions=True
+                )
                 cin = synthetic_cin_council(code, seed=SEED, first_year_ending=first, last_year_ending=last)
                 paths = [*synthetic_returns(council, root / code), *synthetic_cin_census(cin, root / "cin")]
                 result = store.load(paths, pseudonymiser=pseudonymiser, la=code)

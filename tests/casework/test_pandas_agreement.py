@@ -34,7 +34,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> CaseworkStore:
     store = CaseworkStore(folder / "casework.duckdb")
     store.open(create=True)
     for seed, code in zip((7, 11), COUNCILS, strict=True):
-        council = synthetic_council(code, seed=seed, first_year_ending=2017, last_year_ending=2020, starts_per_year=120)
+        council = synthetic_council(
+            code, seed=seed, first_year_ending=2017, last_year_ending=2020, starts_per_year=120, adoptions=True
+        )
         cin = synthetic_cin_council(
             code, seed=seed, first_year_ending=2017, last_year_ending=2020, referrals_per_year=150
         )
@@ -110,3 +112,27 @@ def test_every_measure_agrees_on_the_real_format_returns(real_format_store: Case
     assert engine["care_leavers_eet_17_18"][LA][1], "care leavers aged 17-18 are in these returns"
     assert engine["adoption_a1"][LA] == (869, 2), "two children adopted in the three years, 869 days' wait in all"
     assert engine["cin_referrals"][LA][0] > 0, "the census has referrals in the year"
+
+
+@pytest.fixture(scope="module")
+def census_samples_store(tmp_path_factory: pytest.TempPathFactory) -> CaseworkStore:
+    """DfE's example child in the CIN census samples (council 201, the City of London), in every vintage of the
+    XML, with the samples' deliberate faults: repeated plans, dates after the census, an assessment authorised
+    before it started."""
+    store = CaseworkStore(tmp_path_factory.mktemp("pandas-agreement-cin") / "casework.duckdb")
+    store.open(create=True)
+    pseudonymiser = Pseudonymiser(TEST_KEY)
+    for path in sorted(set(CIN.glob("*.xml")) - {CIN / "d2i_fake_CIN_data_332children.xml"}):
+        result = store.load([path], pseudonymiser=pseudonymiser)
+        assert result.ok, result.issues[:3]
+    return store
+
+
+@pytest.mark.parametrize("period", ["2021-22", "2022-23", "2023-24"])
+def test_the_cin_measures_agree_on_the_census_samples(census_samples_store: CaseworkStore, period: str) -> None:
+    names = [measure.__name__ for measure in GROUPS["CIN/CP"]] + ["cin_rate_at_end", "cp_rate_at_end"]
+    engine, frames = both(census_samples_store, period, names)
+    for name in names:
+        assert frames[name] == engine[name], name
+        assert set(engine[name]) == {"E09000001"}, name
+    assert sum(numerator for figures in engine.values() for numerator, _ in figures.values()) > 0
