@@ -150,7 +150,7 @@ def episode_spells(episodes: pd.DataFrame) -> pd.DataFrame:
     for spell, starts in (("period_of_care", "starts_period_of_care"), ("placement", "starts_placement")):
         e[spell] = e.groupby(KEY, sort=False)[starts].cumsum()
         e[f"{spell}_start"] = e.groupby([*KEY, spell])["decom"].transform("min")
-        e[f"{spell}_end"] = e.groupby([*KEY, spell])["dec"].transform(lambda dec: dec.iloc[-1])
+        e[f"{spell}_end"] = e.groupby([*KEY, spell])["dec"].transform("last", skipna=False)
     e["carer"] = e.groupby(KEY, sort=False)["starts_carer"].cumsum()
     e["placement_is_short_break"] = e.groupby([*KEY, "placement"])["is_short_break"].transform("all")
     return e
