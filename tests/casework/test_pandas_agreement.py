@@ -8,8 +8,11 @@ measure and council by council; so are the real-format fixtures.
 
 from __future__ import annotations
 
+import random
+from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from benchmarks.casework_pandas import GROUPS, MEASURES, Figures, Returns, engine_catalogue, pandas_catalogue
 
@@ -18,6 +21,7 @@ from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.store import CaseworkStore
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
+from oversight.casework.workdays import bank_holidays
 from oversight.core.periods import parse_period
 
 from .conftest import CIN, LA, LONGITUDINAL, TEST_KEY
@@ -136,3 +140,157 @@ def test_the_cin_measures_agree_on_the_census_samples(census_samples_store: Case
         assert frames[name] == engine[name], name
         assert set(engine[name]) == {"E09000001"}, name
     assert sum(numerator for figures in engine.values() for numerator, _ in figures.values()) > 0
+
+
+EDGE_DAYS = (
+    date(2023, 3, 31),
+    date(2023, 4, 1),
+    date(2024, 2, 29),
+    date(2024, 3, 31),
+    date(2024, 4, 1),
+    date(2023, 12, 25),
+)
+SPANS = (14, 15, 20, 21, 45, 63, 64, 65, 91, 92, 182, 183, 729, 730, 731)  # days either side of the rules' limits
+
+
+class EdgeRecords:
+    """Seeded records written straight into the store's tables, crowded onto the days where rules turn: year and
+    quarter ends, 29 February, bank holidays, spans a day either side of each limit, events on the day they
+    started or before it, overlapping episodes and blank codes and flags."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.rows: dict[str, list[dict[str, object]]] = {}
+        self.holidays = [day for year in (2022, 2023, 2024) for day in bank_holidays(year)]
+
+    def day(self) -> date:
+        draw = self.rng.random()
+        if draw < 0.3:
+            return self.rng.choice(EDGE_DAYS) + timedelta(days=self.rng.randint(-3, 3))
+        if draw < 0.4:
+            return self.rng.choice(self.holidays) + timedelta(days=self.rng.randint(-2, 2))
+        return date(2020, 1, 1) + timedelta(days=self.rng.randrange(5 * 365))
+
+    def after(self, day: date, *, soon: bool = False) -> date:
+        draw = self.rng.random()
+        if draw < 0.1:
+            return day
+        if draw < 0.15:
+            return day - timedelta(days=self.rng.randint(1, 10))  # before it started: a data-quality fault
+        if draw < 0.3:
+            return day + timedelta(days=self.rng.choice(SPANS))
+        return day + timedelta(days=self.rng.randint(1, 60 if soon else 900))
+
+    def maybe(self, value: date, chance: float) -> date | None:
+        return value if self.rng.random() < chance else None
+
+    def add(self, table: str, **row: object) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+    def child(self, la: str, child: str) -> None:
+        rng = self.rng
+        self.add("children", la=la, child=child, dob=self.day() - timedelta(days=rng.randint(0, 20 * 365)))
+        start, seen = self.day(), set()
+        for _ in range(rng.randint(0, 5)):
+            seen.add(start)
+            ended = self.maybe(self.after(start), 0.8)
+            self.add(
+                "episodes", la=la, child=child, decom=start, rne=rng.choice("SLPTBU"),
+                ls=rng.choice(["C2", "E1", "D1", "V3", "V4", "J2", None]),
+                place=rng.choice(["U1", "U3", "A3", "A4", "A5", "A6", "T0", "T1", "K2", "R1", None]),
+                place_provider=rng.choice(["PR1", "PR2", None]), dec=ended, urn=rng.choice(["1", "2", None]),
+                rec=rng.choice(["E11", "E12", "E4A", "X1", "E13"]) if ended else None,
+            )  # fmt: skip
+            if ended is None:
+                break
+            start = ended if rng.random() < 0.8 else ended + timedelta(days=rng.randint(-5, 40))
+            if start in seen:
+                break
+        for _ in range(rng.randint(0, 4)):
+            self.add("reviews", la=la, child=child, review=self.day())
+        if rng.random() < 0.3:
+            self.add(
+                "ad1", la=la, child=child, date_int=self.day(), date_match=self.maybe(self.day(), 0.9),
+                foster_care=rng.choice([True, False, None]),
+            )  # fmt: skip
+        for _ in range(rng.randint(0, 2)):
+            went = self.day()
+            self.add(
+                "missing", la=la, child=child, missing=rng.choice("MA"), mis_start=went,
+                mis_end=self.maybe(self.after(went, soon=True), 0.8),
+            )  # fmt: skip
+        for year in (2023, 2024):
+            if rng.random() < 0.4:
+                self.add(
+                    "oc2", la=la, child=child, year_ending=year, health_check=rng.choice([True, False, None]),
+                    immunisations=rng.choice([True, False]), teeth_check=rng.choice([True, False, None]),
+                )  # fmt: skip
+            if rng.random() < 0.2:
+                self.add(
+                    "oc3", la=la, child=child, year_ending=year, in_touch=rng.choice(["YES", "DIED", "RHOM", None]),
+                    activ=rng.choice(["F1", "G4", None]), accom=rng.choice(["B1", "B2", "G", "H", "R1", None]),
+                )  # fmt: skip
+        self.needs(la, child)
+
+    def needs(self, la: str, child: str) -> None:
+        rng = self.rng
+        for referred in sorted({self.day() for _ in range(rng.randint(0, 4))}):
+            self.add(
+                "cin_episodes", la=la, child=child, referral_date=referred,
+                closure_date=self.maybe(self.after(referred), 0.7), referral_nfa=rng.choice([True, False, False, None]),
+            )  # fmt: skip
+            for _ in range(rng.randint(0, 2)):
+                started = self.after(referred, soon=True)
+                self.add(
+                    "cin_assessments", la=la, child=child, referral_date=referred, start_date=started,
+                    authorisation_date=self.maybe(self.after(started, soon=True), 0.85),
+                )  # fmt: skip
+            if rng.random() < 0.5:
+                started = self.after(referred, soon=True)
+                self.add(
+                    "cin_s47", la=la, child=child, referral_date=referred, start_date=started,
+                    icpc_date=self.maybe(self.after(started, soon=True), 0.8), icpc_not_required=False,
+                )  # fmt: skip
+            if rng.random() < 0.5:
+                started = self.after(referred, soon=True)
+                self.add(
+                    "cp_plans", la=la, child=child, referral_date=referred, start_date=started,
+                    end_date=self.maybe(self.after(started), 0.6), previous_plans=rng.choice([0, 0, 1, None]),
+                )  # fmt: skip
+                held = started
+                for _ in range(rng.randint(0, 5)):
+                    held = self.after(held)
+                    self.add("cp_reviews", la=la, child=child, plan_start_date=started, review_date=held)
+
+    def write(self, store: CaseworkStore, councils: tuple[str, ...]) -> None:
+        for table, rows in self.rows.items():
+            frame = pd.DataFrame(rows).assign(load_id=1, source_row=range(1, len(rows) + 1))
+            store.connection.register("edge_rows", frame)
+            store.connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM edge_rows")
+            store.connection.unregister("edge_rows")
+            for la in councils:  # a load of every table for each council, reaching past any period under test
+                store.query(
+                    "INSERT INTO loads (file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
+                    "VALUES ('edge records', 'edge', $table, $la, 2040, 0, now(), 'test')",
+                    {"table": table, "la": la},
+                )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_measure_agrees_on_records_crowded_onto_the_edges_of_its_rules(tmp_path: Path, seed: int) -> None:
+    edge_store = CaseworkStore(tmp_path / "casework.duckdb")
+    edge_store.open(create=True)
+    records = EdgeRecords(seed)
+    for la in COUNCILS:
+        for n in range(300):
+            records.child(la, f"{la[-3:]}-{n}")
+    records.write(edge_store, COUNCILS)
+    for period, names in (("2023-24", sorted(MEASURES)), ("2023-24-Q3", ANY_PERIOD), ("2022-23-Q4", ANY_PERIOD)):
+        engine, frames = both(edge_store, period, names)
+        for name in names:
+            assert frames[name] == engine[name], (period, name)
+            assert set(engine[name]) == set(COUNCILS), name
+        if period == "2023-24":  # every rule had records to judge in both councils
+            for name in ("adoption_a1", "cin_icpc_15_days", "cin_assessments_45_days", "cp_reviews_on_time"):
+                assert all(denominator for _, denominator in engine[name].values()), name
+    edge_store.close()
