@@ -1,5 +1,6 @@
 """The synthetic generator: the same seed gives the same files, and the engine counts what it generated."""
 
+from datetime import date
 from pathlib import Path
 
 from oversight.casework.engine import measure_card, measure_compute
@@ -43,3 +44,34 @@ def test_the_engine_counts_the_children_the_generator_put_in_care(
         }
         assert computed == council.truth(year)
         assert computed["cla_count_at_end"] > 50
+
+
+def test_with_adoptions_young_leavers_are_adopted_and_the_scorecard_counts_them(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    council = synthetic_council(
+        CODE, seed=5, first_year_ending=2017, last_year_ending=2019, starts_per_year=80, adoptions=True
+    )
+    paths = list(synthetic_returns(council, tmp_path))
+    assert sorted({path.name.split("-", 1)[1] for path in paths}) == [
+        "ad1.csv", "episodes.csv", "header.csv", "missing.csv", "oc2.csv", "reviews.csv"
+    ]  # fmt: skip
+    result = store.load(paths, pseudonymiser=pseudonymiser, la=CODE)
+    assert result.ok, result.issues
+    assert result.quality == {}
+    adopted = [
+        c
+        for c in council.children
+        if c.episodes[-1].rec in ("E11", "E12")
+        and c.episodes[-1].place in ("A3", "A4", "A5", "A6")
+        and c.left is not None
+        and date(2016, 4, 1) <= c.left <= date(2019, 3, 31)
+    ]
+    [a1] = measure_compute(store, measure_card("adoption_a1"), parse_period("2018-19"))
+    assert a1.denominator == len(adopted) > 10
+    [a10] = measure_compute(store, measure_card("adoption_a10"), parse_period("2018-19"))
+    by_foster_carers = [c for c in adopted if c.adoption is not None and c.adoption.by_foster_carers]
+    assert by_foster_carers
+    assert a10.numerator < a1.numerator  # their wait ends when they began living with their foster carers
+    [a2] = measure_compute(store, measure_card("adoption_a2"), parse_period("2018-19"))
+    assert a2.denominator == sum(c.adoption is not None for c in adopted)

@@ -4,7 +4,10 @@ For benchmarks and tests at scale; every child is invented. The same seed gives 
 byte. Each child's history is drawn first (entry, placements, legal status changes, reviews, missing
 incidents, leaving care), then cut into one return per year: the episodes open at some time in the year
 (open ones without an end date), that year's reviews and missing incidents, the header rows of the
-children in the return and an OC2 row for each child looked after for 12 months at 31 March.
+children in the return and an OC2 row for each child looked after for 12 months at 31 March. With
+``adoptions``, many young children leaving care are adopted instead: a placement or freeing order, then
+placement with adopters (now and then their own foster carers, now and then after an adoptive placement
+that broke down), an adoption order and an AD1 row in the return of the year they were adopted.
 ``SyntheticCouncil.truth`` keeps the counts the generator knows, to check the engine against.
 """
 
@@ -22,6 +25,7 @@ ETHNIC_CODES = ("WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "AIND", "APKN", "BCRB", 
 PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6", "K2", "R1", "H5", "P1", "S1", "Z1")
 LEGAL_STATUSES = ("C1", "C2", "V2", "E1", "J2")
 CEASED = ("E4A", "E4B", "E11", "E41", "E45", "E13", "E8", "E3")
+FOSTER_PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6")
 
 
 def _format(day: date | None) -> str:
@@ -40,6 +44,16 @@ class _Episode:
     rec: str | None = None
 
 
+@dataclass(frozen=True)
+class _Adoption:
+    """A child's AD1 record: when the decision to place was made, the match, and who adopted."""
+
+    decided: date
+    matched: date
+    by_foster_carers: bool
+    adopters: int
+
+
 @dataclass
 class _Child:
     child_id: str
@@ -51,6 +65,7 @@ class _Child:
     missing: list[tuple[str, date, date | None]] = field(default_factory=list)
     health: tuple[int, int, int] = (1, 1, 1)
     short_breaks: bool = False
+    adoption: _Adoption | None = None  # the AD1 record, for a child adopted (None for some adopted children too)
 
     @property
     def entered(self) -> date:
@@ -70,6 +85,7 @@ class SyntheticCouncil:
     children: list[_Child]
     first_year_ending: int
     last_year_ending: int
+    adoptions: bool = False  # the returns have AD1 tables
 
     def truth(self, year_ending: int) -> dict[str, int]:
         """What the generator knows about a collection year: children looked after at 31 March, starts, ceases.
@@ -86,9 +102,19 @@ class SyntheticCouncil:
 
 
 def synthetic_council(
-    code: str, *, seed: int, first_year_ending: int, last_year_ending: int, starts_per_year: int = 250
+    code: str,
+    *,
+    seed: int,
+    first_year_ending: int,
+    last_year_ending: int,
+    starts_per_year: int = 250,
+    adoptions: bool = False,
 ) -> SyntheticCouncil:
-    """One council's children, entering care from five years before the first return to the last one's end."""
+    """One council's children, entering care from five years before the first return to the last one's end.
+
+    With ``adoptions``, a quarter of the children under 10 who leave care after three months or more are adopted
+    (drawn from a stream of their own, so the rest of each child's history is the same either way).
+    """
     rng = random.Random(f"{seed}:{code}")
     begin, finish = date(first_year_ending - 6, 4, 1), date(last_year_ending, 3, 31)
     days = (finish - begin).days
@@ -97,7 +123,66 @@ def synthetic_council(
         _draw_child(rng, f"{code[-3:]}{n:06d}", begin + timedelta(days=rng.randrange(days)), finish)
         for n in range(count)
     ]
-    return SyntheticCouncil(code, children, first_year_ending, last_year_ending)
+    if adoptions:
+        adopting = random.Random(f"adoption:{seed}:{code}")
+        for child in children:
+            if _may_be_adopted(child) and adopting.random() < 0.25:
+                _adopt(adopting, child)
+    return SyntheticCouncil(code, children, first_year_ending, last_year_ending, adoptions)
+
+
+def _may_be_adopted(child: _Child) -> bool:
+    left = child.left
+    return (
+        left is not None
+        and not child.short_breaks
+        and (left - child.entered).days >= 90
+        and (left - child.dob).days < 10 * 365
+    )
+
+
+def _adopt(rng: random.Random, child: _Child) -> None:
+    """Rewrite the last stretch of a leaver's care as an adoption, leaving on the same day: a placement order
+    (or now and then a freeing order), then placement with adopters until the adoption order."""
+    left = child.left
+    assert left is not None
+    span = (left - child.entered).days
+    ordered = child.entered + timedelta(days=max(1, int(span * rng.uniform(0.2, 0.5))))
+    placed = ordered + timedelta(days=max(1, int((left - ordered).days * rng.uniform(0.3, 0.7))))
+    if placed >= left:
+        return
+    kept = [e for e in child.episodes if e.decom < ordered]
+    before = kept[-1]
+    before.dec, before.rec = ordered, "X1"
+    status = "D1" if rng.random() < 0.1 else "E1"
+    episodes = [*kept, _Episode(ordered, "L", status, before.place, before.provider, before.urn, placed, "X1")]
+    by_foster_carers = before.place in FOSTER_PLACEMENTS and rng.random() < 0.4
+    if by_foster_carers:  # the foster carers adopt: a change of placement with the same carer
+        episodes.append(_Episode(placed, "T", status, rng.choice(("A3", "A5")), before.provider, before.urn))
+    else:
+        if (left - placed).days >= 30 and rng.random() < 0.15:  # a placement with adopters that broke down
+            broke = placed + timedelta(days=rng.randrange(5, (left - placed).days // 3 + 6))
+            again = broke + timedelta(days=rng.randrange(5, (left - broke).days // 2 + 6))
+            if again < left:
+                episodes.append(_Episode(placed, "P", status, "A4", "PR7", _urn(rng), broke, "X1"))
+                episodes.append(
+                    _Episode(broke, "P", status, rng.choice(FOSTER_PLACEMENTS), "PR2", _urn(rng), again, "X1")
+                )
+                placed = again
+        episodes.append(_Episode(placed, "P", status, rng.choice(("A4", "A6")), "PR8", _urn(rng)))
+    episodes[-1].dec, episodes[-1].rec = left, "E11" if rng.random() < 0.9 else "E12"
+    child.episodes = episodes
+    if rng.random() < 0.9:  # now and then the AD1 record is missing
+        child.adoption = _Adoption(
+            decided=max(child.entered, ordered - timedelta(days=rng.randrange(10, 120))),
+            matched=placed - timedelta(days=rng.randrange(7, 150)),  # sometimes before the order: 0 days
+            by_foster_carers=by_foster_carers,
+            adopters=rng.choice((1, 2, 2)),
+        )
+
+
+def _urn(rng: random.Random) -> str:
+    return str(rng.randrange(10**6, 10**7))
 
 
 def _draw_child(rng: random.Random, child_id: str, entered: date, horizon: date) -> _Child:
@@ -177,12 +262,13 @@ HEADERS = {
         "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
     ],
     "missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
+    "ad1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
 }  # fmt: skip
 
 
 def _return_rows(council: SyntheticCouncil, year_ending: int) -> dict[str, list[list[str]]]:
     start, end = date(year_ending - 1, 4, 1), date(year_ending, 3, 31)
-    tables: dict[str, list[list[str]]] = {name: [] for name in HEADERS}
+    tables: dict[str, list[list[str]]] = {name: [] for name in HEADERS if name != "ad1" or council.adoptions}
     for child in council.children:
         episodes = [e for e in child.episodes if e.decom <= end and (e.dec is None or e.dec >= start)]
         if not episodes:
@@ -208,6 +294,15 @@ def _return_rows(council: SyntheticCouncil, year_ending: int) -> dict[str, list[
             tables["oc2"].append(
                 [child.child_id, dob, "", "SDQ1", "0", str(health), str(jabs), str(teeth), "", "0", "", ""]
             )
+        adoption, left = child.adoption, child.left
+        if council.adoptions and adoption is not None and left is not None and start <= left <= end:
+            tables["ad1"].append(
+                [
+                    child.child_id, dob, _format(adoption.decided), _format(adoption.matched),
+                    str(int(adoption.by_foster_carers)), str(adoption.adopters),
+                    "MF" if adoption.adopters == 2 else "F1", "L0" if adoption.adopters == 2 else "L4",
+                ]
+            )  # fmt: skip
     return tables
 
 
