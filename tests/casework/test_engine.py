@@ -24,7 +24,7 @@ from oversight.casework.engine import (
 )
 from oversight.casework.issues import CaseworkError
 from oversight.casework.pseudonym import Pseudonymiser
-from oversight.casework.scorecard import casework_observations_record, run_description
+from oversight.casework.scorecard import casework_observations_record, result_note, run_description
 from oversight.casework.store import CaseworkStore, InputFile
 from oversight.core.periods import parse_period
 from oversight.core.units import Unit
@@ -219,6 +219,8 @@ def test_computed_figures_are_recorded_on_the_scorecard_with_their_lineage(indic
         "(1 April 2017 to 31 March 2018; cla_long_term_stability v1; run #1)."
     )
     assert stability.status == Observation.Status.PROVISIONAL
+    referrals = result_note(_result("cin_referrals", numerator=240, denominator=None), run_id=4)
+    assert referrals.startswith("Computed by oversight from the CIN census returns for E06000049: 240 (")
     count = Observation.objects.get(indicator__code="CLA-COUNT")
     assert (count.value, count.denominator) == (Decimal(380), None)
     change = Change.objects.filter(indicator__code="NI63", field="value").get()

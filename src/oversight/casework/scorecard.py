@@ -47,7 +47,7 @@ def result_note(result: MeasureResult, *, run_id: int) -> str:
     else:
         parts = f"{result.numerator}"
     return (
-        f"Computed by oversight from the SSDA903 returns for {result.la}: {parts} "
+        f"Computed by oversight from the {' and '.join(card.returns)} returns for {result.la}: {parts} "
         f"({_day(result.window_start)} to {_day(result.window_end)}; {card.label}; run #{run_id})."
     )
 
