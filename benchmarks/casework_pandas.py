@@ -585,6 +585,14 @@ def cp_rate_at_end(r: Returns, start: date, end: date) -> Figures:
     return _rate_figures(r, cp_plans_on(r, end), end, CIN_CENSUS)
 
 
+def cin_referrals_rate(r: Returns, start: date, end: date) -> Figures:
+    return _rate_figures(r, _dated_in(r.tables["cin_episodes"], "referral_date", start, end), end, CIN_CENSUS)
+
+
+def cin_s47_rate(r: Returns, start: date, end: date) -> Figures:
+    return _rate_figures(r, _dated_in(r.tables["cin_s47"], "start_date", start, end), end, CIN_CENSUS)
+
+
 Measure = Callable[[Returns, date, date], Figures]
 GROUPS: dict[str, tuple[Measure, ...]] = {
     "looked-after": (
@@ -619,7 +627,7 @@ GROUPS: dict[str, tuple[Measure, ...]] = {
         cp_reviews_on_time,
     ),
     "adoption": (adoption_a1, adoption_a2, adoption_a10),
-    "rates": (cla_rate_at_end, cin_rate_at_end, cp_rate_at_end),
+    "rates": (cla_rate_at_end, cin_rate_at_end, cp_rate_at_end, cin_referrals_rate, cin_s47_rate),
 }
 MEASURES: dict[str, Measure] = {function.__name__: function for group in GROUPS.values() for function in group}
 

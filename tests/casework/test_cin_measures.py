@@ -189,7 +189,7 @@ def test_a_cin_figure_drills_through_to_its_records_for_case_level_access(
 
 def test_each_cin_measure_has_a_page_generated_from_its_card(client: Client) -> None:
     cards = [card for card in measure_cards() if card.id.startswith(("cin_", "cp_"))]
-    assert len(cards) == 14
+    assert len(cards) == 16
     for card in cards:
         response = client.get(f"/casework/measures/{card.id}/")
         assert response.status_code == 200, card.id

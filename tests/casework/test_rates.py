@@ -75,6 +75,32 @@ def test_cin_and_cp_rates_count_the_same_records_as_the_counts(casebook: Caseboo
             assert counted == per_10000, (rate, la)
 
 
+def test_referrals_and_section_47_enquiries_per_10000_count_every_event_in_the_period(
+    casebook: Casebook, cin: CinCasebook
+) -> None:
+    cin.referral("TWICE", "2023-04-01")
+    cin.referral("TWICE", "2024-03-31", nfa=True)  # the last day counts, and so does no further action
+    cin.referral("BEFORE", "2023-03-31")  # the day before the year
+    cin.referral("SCILLY", "2023-10-10", la=SCILLY)
+    cin.s47("TWICE", "2023-04-03", "2023-04-20")
+    cin.s47("TWICE", "2024-01-08", None)
+    cin.s47("AFTER", "2024-04-01", None)
+    # 2 x 10,000 / 81,832 = 0.24440...; 1 x 10,000 / 357 = 28.01120...
+    assert _results(casebook, "cin_referrals_rate", "2023-24") == [
+        (LA, 2, 81832, Decimal("0.2444")),
+        (SCILLY, 1, 357, Decimal("28.0112")),
+    ]
+    assert _results(casebook, "cin_s47_rate", "2023-24") == [(LA, 2, 81832, Decimal("0.2444")), (SCILLY, 0, 357, 0)]
+    # The first quarter of 2024-25 divides by mid-2024 (Cheshire East's estimate for it is in the list too).
+    assert _results(casebook, "cin_s47_rate", "2024-25-Q1")[0][:2] == (LA, 1)
+    for count, rate in (("cin_referrals", "cin_referrals_rate"), ("cin_s47_enquiries", "cin_s47_rate")):
+        counted, per_10000 = (
+            measure_records(casebook.store, measure_card(m), parse_period("2023-24"), la=LA).records
+            for m in (count, rate)
+        )
+        assert counted == per_10000, rate
+
+
 def test_a_council_without_an_estimate_gets_no_rate_and_a_reason(casebook: Casebook) -> None:
     casebook.episode("somewhere", "2023-05-01")
     casebook.episode("nowhere", "2023-05-01", la=NOWHERE)

@@ -60,3 +60,33 @@ CREATE OR REPLACE TEMP MACRO cp_plans_records(on_day) AS TABLE
             CASE WHEN latest_category IS NOT NULL THEN ' (' || latest_category || ')' ELSE '' END
         ) AS evidence
     FROM cp_plans_on(on_day);
+
+-- Referrals received in a period, one record per referral (a child referred twice counts twice; referrals
+-- ending in no further action count), as the count and the rate per 10,000 both count them.
+CREATE OR REPLACE TEMP MACRO referral_records(period_start, period_end) AS TABLE
+    SELECT
+        la,
+        child,
+        concat(
+            'Referred ', uk_date(referral_date),
+            CASE WHEN referral_nfa THEN ', no further action' ELSE '' END
+        ) AS evidence
+    FROM cin_episodes
+    WHERE referral_date BETWEEN period_start AND period_end;
+
+-- Section 47 enquiries started in a period, one record per enquiry, as the count and the rate per 10,000 both
+-- count them.
+CREATE OR REPLACE TEMP MACRO s47_records(period_start, period_end) AS TABLE
+    SELECT
+        la,
+        child,
+        concat(
+            'Section 47 enquiry started ', uk_date(start_date),
+            CASE
+                WHEN icpc_date IS NOT NULL THEN '; initial conference ' || uk_date(icpc_date)
+                WHEN icpc_not_required THEN '; no conference needed'
+                ELSE ''
+            END
+        ) AS evidence
+    FROM cin_s47
+    WHERE start_date BETWEEN period_start AND period_end;
