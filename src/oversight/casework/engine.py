@@ -363,8 +363,9 @@ def measure_councils(store: CaseworkStore, card: MeasureCard) -> dict[str, dict[
             if held_in not in card.returns:
                 continue
             years = loaded.setdefault(la, {})
-            known = years.get(held_in)
-            years[held_in] = latest if known is None else known if latest is None else max(known, latest)
+            known = years.setdefault(held_in, None)
+            if latest is not None and (known is None or latest > known):
+                years[held_in] = latest
     return {la: dict(sorted(years.items())) for la, years in loaded.items() if len(years) == len(card.returns)}
 
 

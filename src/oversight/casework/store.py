@@ -132,7 +132,7 @@ class CaseworkStore:
     def __init__(self, path: Path, *, read_only: bool = False, share: bool = True) -> None:
         self.path = Path(path)
         self.read_only = read_only  # for readers such as the web app: many processes may read at once
-        self.share = share  # build the shared derived tables once (shared_tables); False: every query derives them
+        self.share = share  # build shared tables and read summaries once (shared_tables); False: every query does
         self.connection = duckdb.connect()
         self._attached = False
         self._loads_written = 0  # loads this object has written: part of the state, so a load is always seen
@@ -543,7 +543,7 @@ class CaseworkStore:
         rebuilds them. They live in the in-memory workspace and end with it, never in the store file. Outside,
         the views derive everything from the stored tables, as every query did before.
         """
-        if self._scope is not None:  # already inside: the state was checked on the way in
+        if self._scope is not None or not self.share:  # inside already (the state was checked), or not sharing
             yield
             return
         self._scope = state = self.state()
@@ -553,7 +553,7 @@ class CaseworkStore:
         pointed: list[str] = []
         try:
             for name, (rule, reads) in SHARED_TABLES.items():
-                if not self.share or not set(reads) <= set(tables):
+                if not set(reads) <= set(tables):
                     continue
                 if name not in self._built or self._built[name] not in (None, la):
                     self.connection.execute(
