@@ -528,7 +528,7 @@ class CaseworkStore:
         records itself in ``loads``; rows added or removed by hand change a count."""
         counts = " UNION ALL ".join(
             f"SELECT '{table}', count(*) FROM {table}" for table in ("loads", *RETURN_TABLES)
-        )  # count(*) of a whole table is answered from its metadata, without a scan
+        )  # a whole table's count(*) is quick: from its metadata, or a scan of no columns where rows were deleted
         rows = sorted(self.query(f"{counts} UNION ALL SELECT '', coalesce(max(load_id), 0) FROM loads"))
         return (self._loads_written, *(int(count) for _, count in rows))
 
