@@ -356,17 +356,17 @@ RecordPart = Literal["numerator", "denominator"]
 def measure_councils(store: CaseworkStore, card: MeasureCard) -> dict[str, dict[str, int | None]]:
     """The councils a measure reports on: those with every return its source tables come from loaded, each with
     the year (ending 31 March) to which its loads of each of those returns run, or None where no load says."""
-    tables = [table for table, held_in in RETURNS.items() if held_in in card.returns]
-    rows = store.query(
-        "SELECT la, held.return_name, max(year_ending) FROM loads "
-        "JOIN (SELECT unnest($tables) AS table_name, unnest($returns) AS return_name) AS held USING (table_name) "
-        "GROUP BY la, held.return_name ORDER BY la, held.return_name",
-        {"tables": tables, "returns": [RETURNS[t] for t in tables]},
-    )
     loaded: dict[str, dict[str, int | None]] = {}
-    for la, held_in, latest in rows:
-        loaded.setdefault(str(la), {})[str(held_in)] = None if latest is None else int(latest)
-    return {la: years for la, years in loaded.items() if len(years) == len(card.returns)}
+    for la, tables in store.loaded_years().items():
+        for table, latest in tables.items():
+            held_in = RETURNS.get(table)
+            if held_in not in card.returns:
+                continue
+            years = loaded.setdefault(la, {})
+            known = years.setdefault(held_in, None)
+            if latest is not None and (known is None or latest > known):
+                years[held_in] = latest
+    return {la: dict(sorted(years.items())) for la, years in loaded.items() if len(years) == len(card.returns)}
 
 
 def not_loaded_error(card: MeasureCard, la: str) -> CaseworkError:
@@ -428,7 +428,17 @@ def measure_compute(
     store: CaseworkStore, card: MeasureCard, period: Period, *, la: str | None = None, to_date: bool = False
 ) -> list[MeasureResult]:
     """Compute a measure for a period, for one council or each council loaded, by counting its records (and, for a
-    rate of the child population, dividing by the council's ONS estimate)."""
+    rate of the child population, dividing by the council's ONS estimate).
+
+    The shared derived tables it reads (``episode_spells``) are built once and kept while the store is unchanged,
+    so computing every measure in turn derives them once (``CaseworkStore.shared_tables``)."""
+    with store.shared_tables(card.source_tables, la=la):
+        return _computed(store, card, period, la, to_date)
+
+
+def _computed(
+    store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
+) -> list[MeasureResult]:
     start, end, councils = _checked_window(store, card, period, la, to_date)
     if not councils:
         return []
@@ -519,18 +529,19 @@ def measure_records(
 
     Numerator records first, then by pseudonym. ``limit`` and ``offset`` take one page; ``total`` counts them all.
     """
-    start, end, councils = _checked_window(store, card, period, la, to_date)
-    if not councils:
-        raise not_loaded_error(card, la)
-    records, parameters = _records_query(card, start, end, la)
-    wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
-    rows = store.query(
-        f"WITH records AS ({records})\n"
-        f"SELECT *, count(*) OVER () AS total FROM records WHERE coalesce({wanted}, false)\n"
-        "ORDER BY in_numerator DESC, child, evidence\n"
-        "LIMIT $limit OFFSET $offset",
-        {**parameters, "limit": limit, "offset": offset},
-    )
+    with store.shared_tables(card.source_tables, la=la):
+        start, end, councils = _checked_window(store, card, period, la, to_date)
+        if not councils:
+            raise not_loaded_error(card, la)
+        records, parameters = _records_query(card, start, end, la)
+        wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
+        rows = store.query(
+            f"WITH records AS ({records})\n"
+            f"SELECT *, count(*) OVER () AS total FROM records WHERE coalesce({wanted}, false)\n"
+            "ORDER BY in_numerator DESC, child, evidence\n"
+            "LIMIT $limit OFFSET $offset",
+            {**parameters, "limit": limit, "offset": offset},
+        )
     total = int(rows[0][-1]) if rows else 0
     if not rows and offset:
         total = measure_records(store, card, period, la=la, to_date=to_date, part=part, limit=1).total

@@ -10,7 +10,8 @@ from __future__ import annotations
 import getpass
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -18,7 +19,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 
@@ -26,15 +27,32 @@ from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, Issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
-from oversight.casework.readers.annex_a import read_annex_a
-from oversight.casework.readers.cin import read_cin
-from oversight.casework.readers.ssda903 import TABLES_BY_NAME, ReadResult, StagedBatch, StagedFile, read_ssda903
+from oversight.casework.readers.annex_a import ANNEX_TABLES, read_annex_a
+from oversight.casework.readers.cin import CIN_TABLES, read_cin
+from oversight.casework.readers.ssda903 import (
+    TABLES,
+    TABLES_BY_NAME,
+    ReadResult,
+    StagedBatch,
+    StagedFile,
+    read_ssda903,
+)
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
 
 SCHEMA_VERSION = "2"  # 2: tables without primary keys, the loader keeps keys unique
 # Working days are tabulated for these years; a date outside them has no working-day count.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
+
+# The derived tables several measures read, built once for the store as it stands rather than once a measure: the
+# view the measures read, the view in views.sql that holds its rule, and the stored tables the rule reads.
+SHARED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "episode_spells": ("episode_spells_rule", ("episodes",)),
+}
+# The stored tables a return's rows go to: their row counts are part of the store's state (CaseworkStore.state).
+RETURN_TABLES = tuple(sorted({spec.table for spec in (*TABLES, *CIN_TABLES, *ANNEX_TABLES)}))
+
+T = TypeVar("T")
 
 QUALITY_RULES = {
     "unknown_code": "a code that is not in the return's code list",
@@ -148,11 +166,17 @@ class InputFile:
 class CaseworkStore:
     """The DuckDB file of case-level records. Use as a context manager, or call ``close``."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, share: bool = True) -> None:
         self.path = Path(path)
         self.read_only = read_only  # for readers such as the web app: many processes may read at once
+        self.share = share  # build shared tables and read summaries once (shared_tables); False: every query does
         self.connection = duckdb.connect()
         self._attached = False
+        self._loads_written = 0  # loads this object has written: part of the state, so a load is always seen
+        self._scope: tuple[int, ...] | None = None  # the state checked on entering shared_tables, while inside
+        self._memo_state: tuple[int, ...] | None = None  # the state the memo and the built tables belong to
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._built: dict[str, str | None] = {}  # shared table -> the council it holds, or None for every council
 
     def __enter__(self) -> CaseworkStore:
         return self
@@ -318,6 +342,7 @@ class CaseworkStore:
         las = [la for staged in read.files for la in staged.las] + [la for batch in read.batches for la in batch.las]
         result.las = tuple(sorted(set(las)))
         con = self.connection
+        self._loads_written += 1
         con.execute("BEGIN TRANSACTION")
         try:
             written = set()
@@ -543,7 +568,23 @@ class CaseworkStore:
         return self.connection.execute(sql, parameters or {}).fetchall()
 
     def las(self) -> tuple[str, ...]:
-        return tuple(str(row[0]) for row in self.query("SELECT DISTINCT la FROM loads ORDER BY la"))
+        return self._remembered(
+            ("las",), lambda: tuple(str(row[0]) for row in self.query("SELECT DISTINCT la FROM loads ORDER BY la"))
+        )
+
+    def loaded_years(self) -> dict[str, dict[str, int | None]]:
+        """For each council, the tables loaded for it (as ``loads`` names them: 'header', 'cin_episodes') and the
+        year (ending 31 March) to which those loads run, or None where no load says."""
+
+        def read() -> dict[str, dict[str, int | None]]:
+            found: dict[str, dict[str, int | None]] = {}
+            for la, table, latest in self.query(
+                "SELECT la, table_name, max(year_ending) FROM loads GROUP BY la, table_name ORDER BY la, table_name"
+            ):
+                found.setdefault(str(la), {})[str(table)] = None if latest is None else int(latest)
+            return found
+
+        return self._remembered(("loaded_years",), read)
 
     def quality_counts(self, las: Sequence[str] | None = None) -> dict[str, int]:
         """Data-quality issues by rule, most frequent first, for the given councils (default: all)."""
@@ -574,21 +615,98 @@ class CaseworkStore:
 
     def inputs_by_council(self, tables: Sequence[str], *, la: str | None = None) -> dict[str, list[InputFile]]:
         """The loaded files whose rows a measure over ``tables`` reads, by council (every council, or ``la``): its
-        lineage. One pass over each table, not one per council."""
-        unions = " UNION ".join(
-            f"SELECT DISTINCT la, load_id FROM {TABLES_BY_NAME[t].table if t in TABLES_BY_NAME else t} "
-            "WHERE $la IS NULL OR la = $la"
-            for t in tables
-        )
-        rows = self.query(
-            f"SELECT used.la, loads.load_id, loads.file_name, loads.sha256 FROM ({unions}) AS used "
-            "JOIN loads USING (load_id) ORDER BY used.la, loads.file_name, loads.load_id",
-            {"la": la},
-        )
-        found: dict[str, list[InputFile]] = {}
-        for council, load_id, name, sha in rows:
-            found.setdefault(str(council), []).append(InputFile(int(load_id), str(name), str(sha)))
-        return found
+        lineage. One pass over each table, not one per council; inside ``shared_tables`` each table is read once
+        for as long as the store is unchanged."""
+        used: dict[str, set[InputFile]] = {}
+        for table in tables:
+            for council, files in self._table_inputs(table, la).items():
+                used.setdefault(council, set()).update(files)
+        return {
+            council: sorted(files, key=lambda f: (f.file_name, f.load_id)) for council, files in sorted(used.items())
+        }
+
+    def _table_inputs(self, table: str, la: str | None) -> dict[str, tuple[InputFile, ...]]:
+        """The loaded files with rows in one table (named as a card names it), by council."""
+
+        def read() -> dict[str, tuple[InputFile, ...]]:
+            stored = TABLES_BY_NAME[table].table if table in TABLES_BY_NAME else table
+            rows = self.query(
+                f"SELECT used.la, loads.load_id, loads.file_name, loads.sha256 FROM (SELECT DISTINCT la, load_id "
+                f"FROM {stored} WHERE $la IS NULL OR la = $la) AS used JOIN loads USING (load_id) ORDER BY used.la",
+                {"la": la},
+            )
+            found: dict[str, list[InputFile]] = {}
+            for council, load_id, name, sha in rows:
+                found.setdefault(str(council), []).append(InputFile(int(load_id), str(name), str(sha)))
+            return {council: tuple(files) for council, files in found.items()}
+
+        return self._remembered(("inputs", table, la), read)
+
+    # Sharing work between measures ------------------------------------------------------------------------
+
+    def state(self) -> tuple[int, ...]:
+        """A mark that changes whenever the store's rows change: the loads written through this object, the
+        loads recorded (how many, the latest), and the rows in each table a return is loaded into. Every load
+        records itself in ``loads``; rows added or removed by hand change a count."""
+        counts = " UNION ALL ".join(
+            f"SELECT '{table}', count(*) FROM {table}" for table in ("loads", *RETURN_TABLES)
+        )  # a whole table's count(*) is quick: from its metadata, or a scan of no columns where rows were deleted
+        rows = sorted(self.query(f"{counts} UNION ALL SELECT '', coalesce(max(load_id), 0) FROM loads"))
+        return (self._loads_written, *(int(count) for _, count in rows))
+
+    @contextmanager
+    def shared_tables(self, tables: Sequence[str] = (), *, la: str | None = None) -> Iterator[None]:
+        """Inside, the shared derived tables (SHARED_TABLES) that a measure over ``tables`` may read are TEMP tables
+        built for the store as it stands, for every council or ``la`` alone, and the summaries the engine asks
+        for (councils, loaded years, lineage) are each read once.
+
+        Both last as long as the store is unchanged (``state``), so a run of many measures builds the shared
+        tables and reads the summaries once; a changed store, or a run for councils they were not built for,
+        rebuilds them. They live in the in-memory workspace and end with it, never in the store file. Outside,
+        the views derive everything from the stored tables, as every query did before.
+        """
+        if self._scope is not None or not self.share:  # inside already (the state was checked), or not sharing
+            yield
+            return
+        self._scope = state = self.state()
+        if state != self._memo_state:
+            self._forget()
+            self._memo_state = state
+        pointed: list[str] = []
+        try:
+            for name, (rule, reads) in SHARED_TABLES.items():
+                if not set(reads) <= set(tables):
+                    continue
+                if name not in self._built or self._built[name] not in (None, la):
+                    self.connection.execute(
+                        f"CREATE OR REPLACE TEMP TABLE shared_{name} AS SELECT * FROM {rule} "
+                        "WHERE CAST($la AS VARCHAR) IS NULL OR la = CAST($la AS VARCHAR)",
+                        {"la": la},
+                    )
+                    self._built[name] = la
+                self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM shared_{name}")
+                pointed.append(name)
+            yield
+        finally:
+            for name in pointed:
+                self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {SHARED_TABLES[name][0]}")
+            self._scope = None
+
+    def _forget(self) -> None:
+        """Drop the shared tables and the remembered summaries: the store has changed since they were made."""
+        for name in self._built:
+            self.connection.execute(f"DROP TABLE IF EXISTS temp.main.shared_{name}")
+        self._built.clear()
+        self._memo.clear()
+        self._memo_state = None
+
+    def _remembered(self, key: tuple[Any, ...], read: Callable[[], T]) -> T:
+        """``read()``, once for as long as the store is unchanged when inside ``shared_tables``; else every time."""
+        if self._scope is None:
+            return read()
+        if key not in self._memo:
+            self._memo[key] = read()
+        return cast(T, self._memo[key])
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:

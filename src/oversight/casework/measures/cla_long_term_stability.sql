@@ -14,7 +14,11 @@ carer_spells AS (
         carer,
         min(decom) AS carer_start,
         lag(min(decom)) OVER (PARTITION BY la, child, period_of_care ORDER BY carer) AS previous_carer_start
-    FROM episode_spells
+    FROM episode_spells AS s
+    WHERE EXISTS (  -- only the periods of care the cohort is in are judged
+        SELECT 1 FROM current_episode AS e
+        WHERE e.la = s.la AND e.child = s.child AND e.period_of_care = s.period_of_care
+    )
     GROUP BY la, child, period_of_care, carer
 ),
 

@@ -1,0 +1,163 @@
+"""Shared derived tables: a run of many measures builds the episode spells and reads the store's summaries once,
+gives the figures each measure gives on its own, sees every later load, and leaves nothing in the store file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from oversight.casework.engine import MeasureResult, measure_card, measure_cards, measure_compute, measure_records
+from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.store import SHARED_TABLES, CaseworkStore
+from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
+from oversight.core.periods import parse_period
+
+from .conftest import TEST_KEY, Casebook
+
+COUNCILS = ("E06000049", "E09000028")
+PERIOD = parse_period("2023-24")
+# Measures whose records come from the spells (placements, carers, periods of care) or the working days.
+DRILLED = (
+    "cla_three_plus_placements",
+    "cla_long_term_stability",
+    "cla_reviews_on_time",
+    "oc2_health_assessments",
+    "cla_ceases",
+)
+
+
+def load(store: CaseworkStore, folder: Path, code: str, *, cin: bool = True) -> None:
+    pseudonymiser = Pseudonymiser(TEST_KEY)
+    council = synthetic_council(code, seed=5, first_year_ending=2022, last_year_ending=2024, starts_per_year=60)
+    result = store.load(list(synthetic_returns(council, folder / "903")), pseudonymiser=pseudonymiser, la=code)
+    assert result.ok, result.issues[:3]
+    if cin:
+        census = synthetic_cin_council(
+            code, seed=5, first_year_ending=2023, last_year_ending=2024, referrals_per_year=60
+        )
+        result = store.load(list(synthetic_cin_census(census, folder / "cin")), pseudonymiser=pseudonymiser)
+        assert result.ok, result.issues[:3]
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("shared")
+    with CaseworkStore(folder / "casework.duckdb") as store:
+        for code in COUNCILS:
+            load(store, folder, code)
+    return folder / "casework.duckdb"
+
+
+def figures(results: list[MeasureResult]) -> list[tuple[Any, ...]]:
+    return [
+        (r.card.id, r.la, r.numerator, r.denominator, r.value, r.inputs, r.denominator_basis, r.no_value_reason)
+        for r in results
+    ]
+
+
+def test_a_catalogue_run_gives_the_figures_of_each_measure_computed_alone(loaded: Path) -> None:
+    with CaseworkStore(loaded, read_only=True) as store:
+        together = [figures(measure_compute(store, card, PERIOD)) for card in measure_cards()]
+    alone = []
+    for card in measure_cards():
+        with CaseworkStore(loaded, read_only=True, share=False) as store:
+            alone.append(figures(measure_compute(store, card, PERIOD)))
+    assert together == alone
+    by_measure = {rows[0][0]: rows for rows in together if rows}
+    assert len(by_measure) == len(measure_cards())  # every measure has figures for both councils
+    for measure in ("cla_count_at_end", "cla_three_plus_placements", "cla_reviews_on_time", "cin_count_at_end"):
+        assert [row[1] for row in by_measure[measure]] == list(COUNCILS)
+        assert all(row[2] > 0 for row in by_measure[measure]), measure
+
+
+def test_one_council_after_another_and_then_all_agree_with_the_views_derived_each_time(loaded: Path) -> None:
+    order: list[str | None] = [COUNCILS[0], COUNCILS[1], None, COUNCILS[0]]
+    with CaseworkStore(loaded, read_only=True) as shared:
+        reused = [figures(measure_compute(shared, measure_card(m), PERIOD, la=la)) for la in order for m in DRILLED]
+    with CaseworkStore(loaded, read_only=True, share=False) as derived:
+        each = [figures(measure_compute(derived, measure_card(m), PERIOD, la=la)) for la in order for m in DRILLED]
+    assert reused == each
+    assert [len(rows) for rows in reused] == [1] * 10 + [2] * 5 + [1] * 5
+
+
+def test_the_drill_through_after_a_catalogue_run_shows_the_records_it_shows_alone(loaded: Path) -> None:
+    with CaseworkStore(loaded, read_only=True) as store:
+        for card in measure_cards():
+            measure_compute(store, card, PERIOD)
+        after_run = [measure_records(store, measure_card(m), PERIOD, la=COUNCILS[1]) for m in DRILLED]
+    with CaseworkStore(loaded, read_only=True, share=False) as store:
+        alone = [measure_records(store, measure_card(m), PERIOD, la=COUNCILS[1]) for m in DRILLED]
+    assert after_run == alone
+    assert all(page.total > 0 and len(page.records) == page.total for page in after_run)
+
+
+def test_a_load_after_a_run_is_seen_by_the_next_run(tmp_path: Path) -> None:
+    card = measure_card("cla_three_plus_placements")
+    with CaseworkStore(tmp_path / "casework.duckdb") as store:
+        load(store, tmp_path / "first", COUNCILS[0], cin=False)
+        first = measure_compute(store, card, PERIOD)
+        load(store, tmp_path / "second", COUNCILS[1], cin=False)
+        second = measure_compute(store, card, PERIOD)
+        records = measure_records(store, card, PERIOD, la=COUNCILS[1])
+    with CaseworkStore(tmp_path / "casework.duckdb", read_only=True, share=False) as store:
+        assert figures(second) == figures(measure_compute(store, card, PERIOD))
+        assert records == measure_records(store, card, PERIOD, la=COUNCILS[1])
+    assert [r.la for r in first] == [COUNCILS[0]]
+    assert [r.la for r in second] == list(COUNCILS)
+    assert figures(second)[0] == figures(first)[0]
+    assert second[1].denominator
+    assert records.total == second[1].denominator
+
+
+def test_rows_added_by_hand_are_seen_by_the_next_run(casebook: Casebook) -> None:
+    casebook.episode("first", "2011-05-01", rne="S")
+    assert casebook.compute("cla_count_at_end", "2011-12") == (1, None, 1)
+    assert casebook.compute("cla_three_plus_placements", "2011-12")[:2] == (0, 1)
+    casebook.episode("second", "2011-05-01", "2011-07-01", rne="S", rec="X1")
+    casebook.episode("second", "2011-07-01", "2011-09-01", rne="P", place="U2", rec="X1")
+    casebook.episode("second", "2011-09-01", rne="P", place="U3")
+    assert casebook.compute("cla_count_at_end", "2011-12") == (2, None, 2)
+    assert casebook.compute("cla_three_plus_placements", "2011-12")[:2] == (1, 2)
+
+
+def test_shared_tables_live_in_the_workspace_and_never_in_the_store(loaded: Path, tmp_path: Path) -> None:
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(loaded, path)
+    stored = "SELECT table_name FROM duckdb_tables() WHERE database_name = 'store' ORDER BY table_name"
+    with CaseworkStore(path) as store:
+        before = store.query(stored)
+        measure_compute(store, measure_card("cla_count_at_end"), PERIOD)
+        assert store.query(stored) == before
+        assert store.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'temp'") == [
+            ("shared_episode_spells",),
+            ("working_days",),
+        ]
+        # Outside a computation the view derives the spells from the episodes again.
+        [(view,)] = store.query("SELECT sql FROM duckdb_views() WHERE view_name = 'episode_spells'")
+        assert "episode_spells_rule" in view
+        assert store.query("SELECT count(*) FROM episode_spells") == store.query("SELECT count(*) FROM episodes")
+    with CaseworkStore(path, read_only=True) as store:
+        assert store.query(stored) == before
+        assert all(not name.startswith("shared_") for (name,) in before)
+
+
+def test_every_measure_reading_the_spells_lists_the_tables_they_are_built_from() -> None:
+    # The macros of views.sql that read a shared view, directly or through another macro.
+    text = (Path(__file__).resolve().parents[2] / "src" / "oversight" / "casework" / "views.sql").read_text()
+    bodies = dict(re.findall(r"CREATE OR REPLACE TEMP (?:MACRO|VIEW) (\w+)(.*?);\n", text, flags=re.S))
+    for shared, (_, reads) in SHARED_TABLES.items():
+        readers = {shared}
+        while True:
+            grown = readers | {name for name, body in bodies.items() if readers & set(re.findall(r"\w+", body))}
+            if grown == readers:
+                break
+            readers = grown
+        assert {"looked_after_on", "oc2_cohort", "adoptions"} <= readers
+        for card in measure_cards():
+            if readers & set(re.findall(r"\w+", card.sql)):
+                assert set(reads) <= set(card.source_tables), card.id
