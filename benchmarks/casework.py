@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from oversight.casework.engine import measure_cards, measure_compute
+from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.reference import population_rows
 from oversight.casework.store import CaseworkStore, LoadResult, TableLoad
@@ -152,7 +152,7 @@ def report_load(label: str, result: LoadResult, seconds: float) -> int:
 def catalogue(store: CaseworkStore) -> None:
     cards = measure_cards()
     period = parse_period(PERIOD)
-    results, seconds = timed(lambda: sum(len(measure_compute(store, card, period)) for card in cards))
+    results, seconds = timed(lambda: sum(len(found) for _, found in catalogue_compute(store, cards, period)))
     print(
         f"  compute the catalogue for {PERIOD}            {seconds:8.2f} s   ({len(cards)} measures, {results} results)"
     )

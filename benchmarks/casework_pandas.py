@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oversight.casework.engine import measure_cards, measure_compute
+from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
@@ -640,10 +640,8 @@ def pandas_catalogue(returns: Returns, start: date, end: date, names: list[str] 
 
 def engine_catalogue(store: CaseworkStore, period: str, names: list[str]) -> dict[str, Figures]:
     cards = {card.id: card for card in measure_cards()}
-    return {
-        name: {r.la: (r.numerator, r.denominator) for r in measure_compute(store, cards[name], parse_period(period))}
-        for name in names
-    }
+    computed = catalogue_compute(store, [cards[name] for name in names], parse_period(period))
+    return {card.id: {r.la: (r.numerator, r.denominator) for r in results} for card, results in computed}
 
 
 # The benchmark -----------------------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from oversight.casework.engine import MeasureResult, measure_card, measure_cards, measure_compute, measure_records
+from oversight.casework.engine import (
+    MeasureResult,
+    catalogue_compute,
+    measure_card,
+    measure_cards,
+    measure_compute,
+    measure_records,
+)
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.store import SHARED_TABLES, CaseworkStore
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
@@ -68,6 +75,9 @@ def test_a_catalogue_run_gives_the_figures_of_each_measure_computed_alone(loaded
         with CaseworkStore(loaded, read_only=True, share=False) as store:
             alone.append(figures(measure_compute(store, card, PERIOD)))
     assert together == alone
+    with CaseworkStore(loaded, read_only=True) as store:
+        run = [(card.id, figures(results)) for card, results in catalogue_compute(store, measure_cards(), PERIOD)]
+    assert run == [(card.id, rows) for card, rows in zip(measure_cards(), alone, strict=True)]
     by_measure = {rows[0][0]: rows for rows in together if rows}
     assert len(by_measure) == len(measure_cards())  # every measure has figures for both councils
     for measure in ("cla_count_at_end", "cla_three_plus_placements", "cla_reviews_on_time", "cin_count_at_end"):

@@ -172,7 +172,7 @@ def _indicator_map(items: Sequence[str] | None) -> dict[str, str]:
 
 def cmd_compute(args: argparse.Namespace) -> int:
     setup()
-    from oversight.casework.engine import measure_card, measure_cards, measure_compute, measure_results_record
+    from oversight.casework.engine import catalogue_compute, measure_card, measure_cards, measure_results_record
     from oversight.casework.issues import CaseworkError
     from oversight.casework.store import CaseworkStore, current_user
     from oversight.core.periods import PeriodError, parse_period
@@ -193,8 +193,8 @@ def cmd_compute(args: argparse.Namespace) -> int:
     with CaseworkStore(_store_path(args)) as store:
         try:
             with _progress(len(cards), "Computing", " measures") as bar:
-                for card in cards:
-                    results.extend(measure_compute(store, card, period, la=args.la, to_date=args.to_date))
+                for _, computed in catalogue_compute(store, cards, period, la=args.la, to_date=args.to_date):
+                    results.extend(computed)
                     bar.update(1)
             run_ids = measure_results_record(store, results, run_at=run_at, run_by=run_by)
         except CaseworkError as error:

@@ -45,7 +45,7 @@ division by zero. The drill-through shows the numerator's records.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -434,6 +434,17 @@ def measure_compute(
     so computing every measure in turn derives them once (``CaseworkStore.shared_tables``)."""
     with store.shared_tables(card.source_tables, la=la):
         return _computed(store, card, period, la, to_date)
+
+
+def catalogue_compute(
+    store: CaseworkStore, cards: Iterable[MeasureCard], period: Period, *, la: str | None = None, to_date: bool = False
+) -> Iterator[tuple[MeasureCard, list[MeasureResult]]]:
+    """Each card with its results, in turn, as ``measure_compute`` gives them: the store's state is checked and
+    the shared tables any of them read are built once for the whole run, not once a measure."""
+    cards = list(cards)
+    with store.shared_tables(sorted({table for card in cards for table in card.source_tables}), la=la):
+        for card in cards:
+            yield card, _computed(store, card, period, la, to_date)
 
 
 def _computed(
