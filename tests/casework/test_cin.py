@@ -355,3 +355,14 @@ def test_a_file_already_loaded_is_skipped_and_the_rest_of_the_load_is_written(
         (date(2023, 9, 1), 2024),
         (None, 2023),
     ]
+
+
+def test_a_census_without_children_is_rejected_even_beside_a_good_one(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    empty = write(tmp_path, "empty.xml", census())
+    result = store.load([empty, CIN / "d2i_CIN2rows.xml"], pseudonymiser=pseudonymiser)
+    assert [str(i) for i in result.issues] == [
+        "empty.xml, at /Message/Children: has no Child; a CIN census lists at least one child"
+    ]
+    assert not store.exists
