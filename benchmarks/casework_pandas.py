@@ -167,23 +167,19 @@ def looked_after_on(spells: pd.DataFrame, day: date) -> pd.DataFrame:
 def _figures(r: Returns, frame: pd.DataFrame, flag: str | None, held_in: str = SSDA903) -> Figures:
     """Numerator and denominator per council with the return loaded; ``flag`` None means a count (no
     denominator)."""
-    figures: Figures = {}
-    for council in r.councils[held_in]:
-        rows = frame[frame["la"] == council]
-        if flag is None:
-            figures[council] = (len(rows), None)
-        else:
-            figures[council] = (int(rows[flag].sum()), len(rows))
-    return figures
+    groups = frame.groupby("la")
+    counts = groups.size()
+    if flag is None:
+        return {council: (int(counts.get(council, 0)), None) for council in r.councils[held_in]}
+    flagged = groups[flag].sum()
+    return {council: (int(flagged.get(council, 0)), int(counts.get(council, 0))) for council in r.councils[held_in]}
 
 
 def _mean_figures(r: Returns, frame: pd.DataFrame) -> Figures:
     """An average's parts per council: the records' days added up, and the number of records."""
-    figures: Figures = {}
-    for council in r.councils[SSDA903]:
-        rows = frame[frame["la"] == council]
-        figures[council] = (int(rows["days"].sum()), len(rows))
-    return figures
+    groups = frame.groupby("la")
+    days, counts = groups["days"].sum(), groups.size()
+    return {council: (int(days.get(council, 0)), int(counts.get(council, 0))) for council in r.councils[SSDA903]}
 
 
 def _rate_figures(r: Returns, frame: pd.DataFrame, end: date, held_in: str) -> Figures:
