@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -16,7 +17,9 @@ def setup() -> None:
     django.setup()
 
 
-def _migrate() -> None:
+def ready() -> None:
+    """Configure Django and bring the database up to date: what every command that uses it does first."""
+    setup()
     from django.core.management import call_command
 
     from oversight.settings.base import HOME
@@ -25,9 +28,18 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def report_rejected(issues: Sequence[object], *, done: str = "imported", limit: int | None = None) -> int:
+    """Say that nothing was ``done`` and list the problems (the first ``limit`` of them); the exit status, 1."""
+    print(f"Nothing was {done}: {len(issues)} problem(s) to fix first.", file=sys.stderr)
+    for issue in issues if limit is None else issues[:limit]:
+        print(f"  {issue}", file=sys.stderr)
+    if limit is not None and len(issues) > limit:
+        print(f"  … and {len(issues) - limit} more.", file=sys.stderr)
+    return 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    setup()
-    _migrate()
+    ready()
     from oversight.demo.loader import demo_load
 
     result = demo_load(progress=True)
@@ -75,8 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    setup()
-    _migrate()
+    ready()
     from tqdm import tqdm
 
     from oversight.performance.services import import_files
@@ -85,10 +96,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with tqdm(total=None, unit=" rows", desc="Importing", disable=not sys.stderr.isatty()) as bar:
         result = import_files(paths, progress=bar.update)
     if not result.ok:
-        print(f"Nothing was imported: {len(result.issues)} problem(s) to fix first.", file=sys.stderr)
-        for issue in result.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 1
+        return report_rejected(result.issues)
     print(
         f"Imported {result.rows} rows from {result.files} file(s): "
         f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged."
@@ -97,8 +105,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    setup()
-    _migrate()
+    ready()
     from oversight.core.periods import PeriodError, parse_period
     from oversight.performance.models import Scorecard
     from oversight.performance.selectors import scorecard_view

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oversight.cli import setup
+from oversight.cli import ready, report_rejected
 
 
 def register(commands: Any) -> None:
@@ -45,15 +45,8 @@ def register(commands: Any) -> None:
     compare.set_defaults(func=cmd_compare)
 
 
-def _ready() -> None:
-    setup()
-    from oversight.cli import _migrate
-
-    _migrate()
-
-
 def cmd_reference(args: argparse.Namespace) -> int:
-    _ready()
+    ready()
     from oversight.benchmarks.reference import reference_load
 
     result = reference_load()
@@ -69,7 +62,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_group(args: argparse.Namespace) -> int:
-    _ready()
+    ready()
     from oversight.benchmarks.reference import reference_ensure
     from oversight.benchmarks.selectors import authority_by_code
     from oversight.benchmarks.services import comparator_group_save
@@ -97,7 +90,7 @@ def cmd_group(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    _ready()
+    ready()
     from tqdm import tqdm
 
     from oversight.benchmarks.services import comparators_refresh_all, published_import
@@ -110,12 +103,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with tqdm(unit=" rows", desc="Reading", disable=not sys.stderr.isatty()) as bar:
         result = published_import(paths, user_name="command line", progress=bar.update)
     if not result.ok:
-        print(f"Nothing was imported: {len(result.issues)} problem(s) to fix first.", file=sys.stderr)
-        for issue in result.issues[:200]:
-            print(f"  {issue}", file=sys.stderr)
-        if len(result.issues) > 200:
-            print(f"  … and {len(result.issues) - 200} more.", file=sys.stderr)
-        return 1
+        return report_rejected(result.issues, limit=200)
     for note in result.notes:
         print(note)
     refreshed = comparators_refresh_all()
@@ -129,7 +117,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    _ready()
+    ready()
     from oversight.benchmarks import selectors
     from oversight.benchmarks.views import comparison_csv
     from oversight.performance.models import Indicator

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from oversight.cli import setup
+from oversight.cli import report_rejected, setup
 
 LOADABLE = frozenset({".csv", ".xml", ".xlsx"})  # the files a folder given to `load` contributes
 
@@ -138,10 +138,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     for notice in result.notices:
         print(f"Note: {notice}", file=sys.stderr)
     if not result.ok:
-        print(f"Nothing was loaded: {len(result.issues)} problem(s) to fix first.", file=sys.stderr)
-        for issue in result.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 1
+        return report_rejected(result.issues, done="loaded")
     councils = ", ".join(result.las) or "no council"
     print(f"Loaded {result.files - len(result.skipped)} file(s) for {councils} into {path}.")
     for table in sorted(result.tables.values(), key=lambda t: t.table):

@@ -7,16 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
-def _setup() -> None:
-    from oversight.cli import _migrate, setup
-
-    setup()
-    _migrate()
+from oversight.cli import ready, report_rejected
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    _setup()
+    ready()
     from tqdm import tqdm
 
     from oversight.improvement.models import Source
@@ -31,10 +26,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = plan_import(Path(args.path), plan_slug=args.plan, source=source, title=args.title or "")
         bar.update(1)
     if not result.ok:
-        print(f"Nothing was imported: {len(result.issues)} problem(s) to fix first.", file=sys.stderr)
-        for issue in result.issues:
-            print(f"  {issue}", file=sys.stderr)
-        return 1
+        return report_rejected(result.issues)
     print(
         f"Imported {result.recommendations} recommendations and {result.checkpoints} progress entries "
         f"into the plan '{args.plan}'."
@@ -43,7 +35,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    _setup()
+    ready()
     from oversight.improvement.loader import improvement_load
     from oversight.improvement.models import Inspection, Plan
 
@@ -58,7 +50,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    _setup()
+    ready()
     from oversight.improvement.exports import render
     from oversight.improvement.models import Plan
 
