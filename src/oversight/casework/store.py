@@ -497,7 +497,7 @@ class CaseworkStore:
         else:
             rows += " WHERE t.is_latest"
         con.execute(f"CREATE OR REPLACE TEMP TABLE batch_rows AS {rows}")
-        totals = con.execute("SELECT sum(rows) FROM batch_ids").fetchone()
+        totals = con.execute("SELECT sum(rows), count(*) FROM batch_ids").fetchone()
         new = con.execute(
             f"SELECT count(*) FROM batch_rows new WHERE NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
         ).fetchone()
@@ -519,10 +519,9 @@ class CaseworkStore:
             "WHERE q.table_name = $table",
             {"table": spec.table},
         )
-        written = con.execute("SELECT count(*) FROM batch_ids").fetchone()
         con.execute("DROP TABLE batch_ids")
         con.execute("DROP TABLE batch_rows")
-        return bool(written and written[0])
+        return bool(totals and totals[1])  # whether any file was written
 
     def run_record(
         self,

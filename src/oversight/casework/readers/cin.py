@@ -30,8 +30,9 @@ import multiprocessing
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -414,20 +415,18 @@ def _flatten(
     indexes = list(range(first_index, first_index + len(paths)))
     size = sum(path.stat().st_size for path in paths if path.is_file())
     workers = min(os.cpu_count() or 1, len(paths))
-    flats: list[FlatCensus] = []
-    if workers > 1 and size >= PARALLEL_BYTES:
-        # spawned, not forked: this process runs DuckDB's threads, which a fork would copy mid-flight
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for flat in pool.map(flatten_census, indexes, paths, [folder] * len(paths)):
-                flats.append(flat)
-                if progress is not None:
-                    progress(1)
-        return flats
-    for index, path in zip(indexes, paths, strict=True):
-        flats.append(flatten_census(index, path, folder))
-        if progress is not None:
-            progress(1)
+    with ExitStack() as stack:
+        flattened: Iterator[FlatCensus] = map(flatten_census, indexes, paths, [folder] * len(paths))
+        if workers > 1 and size >= PARALLEL_BYTES:
+            # spawned, not forked: this process runs DuckDB's threads, which a fork would copy mid-flight
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+            flattened = pool.map(flatten_census, indexes, paths, [folder] * len(paths))
+        flats = []
+        for flat in flattened:
+            flats.append(flat)
+            if progress is not None:
+                progress(1)
     return flats
 
 
