@@ -250,8 +250,9 @@ def test_files_read_in_small_batches_and_by_worker_processes_give_the_same_rows(
     paths = [CIN / n for n in names]
     one_go = CaseworkStore(tmp_path / "one_go.duckdb")
     assert one_go.load(paths, pseudonymiser=pseudonymiser).ok
-    # One child a batch: each is handed over while later ones are already parsed.
+    # Streamed, one child a batch: each is handed over while later ones are already parsed.
     with monkeypatch.context() as patch:
+        patch.setattr(cin_flat, "WHOLE_BYTES", 0)
         patch.setattr(cin_flat, "BATCH_CHILDREN", 1)
         batched = CaseworkStore(tmp_path / "batched.duckdb")
         assert batched.load(paths, pseudonymiser=pseudonymiser).ok
@@ -273,13 +274,20 @@ def test_a_census_with_many_children_keeps_every_child_whatever_the_batch(
         "<CINdetails><CINreferralDate>2022-06-{day:02d}</CINreferralDate><ReferralNFA>0</ReferralNFA></CINdetails>"
     )
     path = write(tmp_path, "many.xml", census(*(child(f"M{n}", episode.format(day=n % 28 + 1)) for n in range(1, 501))))
+    whole = CaseworkStore(tmp_path / "whole.duckdb")
+    assert whole.load([path], pseudonymiser=pseudonymiser).ok
+    monkeypatch.setattr(cin_flat, "WHOLE_BYTES", 0)
     monkeypatch.setattr(cin_flat, "BATCH_CHILDREN", 7)
-    store = CaseworkStore(tmp_path / "many.duckdb")
-    assert store.load([path], pseudonymiser=pseudonymiser).ok
-    assert store.query("SELECT count(*), count(DISTINCT child), max(source_row) FROM cin_episodes") == [(500, 500, 500)]
-    assert store.query("SELECT source_path FROM cin_episodes WHERE source_row = 500") == [
-        ("/Message/Children/Child[500]/CINdetails[1]",)
-    ]
+    streamed = CaseworkStore(tmp_path / "streamed.duckdb")
+    assert streamed.load([path], pseudonymiser=pseudonymiser).ok
+    for store in (whole, streamed):
+        assert store.query("SELECT count(*), count(DISTINCT child), max(source_row) FROM cin_episodes") == [
+            (500, 500, 500)
+        ]
+        assert store.query("SELECT source_path FROM cin_episodes WHERE source_row = 500") == [
+            ("/Message/Children/Child[500]/CINdetails[1]",)
+        ]
+    assert _tables(whole) == _tables(streamed)
 
 
 def test_a_census_in_a_namespace_is_read_like_one_without(

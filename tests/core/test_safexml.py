@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 
-from oversight.core.safexml import XmlRejected, iter_elements, iter_xml, parse_xml
+from oversight.core.safexml import XmlRejected, iter_elements, iter_xml, parse_file, parse_xml
 
 DTD_MESSAGE = "the file declares a DTD or entities, which oversight does not accept: remove the <!DOCTYPE …> section"
 
@@ -83,10 +83,18 @@ def _in_c(data: bytes, folder: Path) -> list[str | None]:
     return [child.findtext("{*}LAchildID") for child in iter_elements(path, source="return.xml", tags={"Child"})]
 
 
-@pytest.fixture(params=["parse_xml", "iter_xml", "iter_elements"])
+def _whole_in_c(data: bytes, folder: Path) -> list[str | None]:
+    path = folder / "return.xml"
+    path.write_bytes(data)
+    return [child.findtext("{*}LAchildID") for child in parse_file(path, source="return.xml").iter("{*}Child")]
+
+
+@pytest.fixture(params=["parse_xml", "iter_xml", "iter_elements", "parse_file"])
 def parse(request: pytest.FixtureRequest, tmp_path: Path) -> Parse:
     if request.param == "iter_elements":
         return lambda data: _in_c(data, tmp_path)
+    if request.param == "parse_file":
+        return lambda data: _whole_in_c(data, tmp_path)
     return _whole if request.param == "parse_xml" else _streamed
 
 
@@ -216,9 +224,10 @@ def test_libxml2_names_the_line_and_column_of_a_fault_in_its_own_words(tmp_path:
         b"": "line 1, column 1: no element found",
     }
     for data, where in cases.items():
-        with pytest.raises(XmlRejected) as rejected:
-            _in_c(data, tmp_path)
-        assert str(rejected.value) == f"return.xml: the XML is not well formed at {where}"
+        for read in (_in_c, _whole_in_c):
+            with pytest.raises(XmlRejected) as rejected:
+                read(data, tmp_path)
+            assert str(rejected.value) == f"return.xml: the XML is not well formed at {where}"
 
 
 def test_elements_built_in_c_stay_in_their_tree_until_the_caller_drops_them(tmp_path: Path) -> None:

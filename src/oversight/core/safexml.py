@@ -4,14 +4,16 @@ A DTD is refused outright: a statutory return has no use for one, and refusing i
 quadratic blow-up, external entities (XXE) and external DTDs before anything is expanded or fetched.
 
 Two parsers: ``parse_xml`` and ``iter_xml`` (defusedxml over the standard library's expat) hand each element
-to Python, and ``iter_elements`` (lxml over libxml2) builds elements in C, for readers that then work on
-them in C too (the CIN census reader's XSLT). The same refusals hold for both.
+to Python, and ``iter_elements`` and ``parse_file`` (lxml over libxml2) build elements in C, streamed or a
+whole file at once, for readers that then work on them in C too (the CIN census reader's XSLT). The same
+refusals hold for all of them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 from xml.etree.ElementTree import Element, ParseError
@@ -75,19 +77,47 @@ def iter_elements(path: Path, *, source: str, tags: Iterable[str]) -> Iterator[A
     from lxml import etree
 
     wanted = [f"{{*}}{tag}" for tag in tags]
-    try:
-        with path.open("rb") as stream:  # the prologue only: the first event comes at the root's start
-            for _, root in etree.iterparse(stream, events=("start",), resolve_entities=False, no_network=True,
-                                           load_dtd=False, huge_tree=False):  # fmt: skip
-                _refuse_dtd(root, source)
-                break
+    with _lxml_errors(source):
+        _check_prologue(path, source)
         first = True
-        for _, element in etree.iterparse(str(path), events=("end",), tag=wanted, no_network=True, load_dtd=False,
-                                          huge_tree=False):  # fmt: skip
+        for _, element in etree.iterparse(str(path), events=("end",), tag=wanted, **_LXML):
             if first:
                 _refuse_dtd(element, source)
                 first = False
             yield element
+
+
+def parse_file(path: Path, *, source: str) -> Any:
+    """The whole file as an lxml tree's root element, with the refusals of ``iter_elements``: for files small
+    enough to hold at once, which libxml2 then reads without handing Python each element."""
+    from lxml import etree
+
+    with _lxml_errors(source):
+        _check_prologue(path, source)
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, **_LXML)).getroot()
+        _refuse_dtd(root, source)
+        return root
+
+
+_LXML = {"no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+def _check_prologue(path: Path, source: str) -> None:
+    """Read the file up to its root element's start, and refuse it if it has a DTD."""
+    from lxml import etree
+
+    with path.open("rb") as stream:  # the first event comes at the root's start
+        for _, root in etree.iterparse(stream, events=("start",), resolve_entities=False, **_LXML):
+            _refuse_dtd(root, source)
+            break
+
+
+@contextmanager
+def _lxml_errors(source: str) -> Iterator[None]:
+    from lxml import etree
+
+    try:
+        yield
     except etree.XMLSyntaxError as error:
         line, column = error.position
         reason = re.sub(r", line \d+, column \d+$", "", str(error.msg))

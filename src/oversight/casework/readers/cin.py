@@ -3,9 +3,9 @@
 The census is one XML file per council and year: ``Message/Header`` (the council's number and the census
 date), then one ``Child`` per child with its identifiers, characteristics and ``CINdetails`` (one per episode
 of need: the referral, its assessments, CIN plans, section 47 enquiries and child protection plans with their
-reviews). Each file is streamed through libxml2 (``oversight.core.safexml.iter_elements``: no DTD, no
-entities, nothing fetched) and an XSLT that writes its records as tab-separated lines
-(``readers.cin_flat``), a batch of children at a time, so a national file never sits in memory as a tree;
+reviews). Each file is read by libxml2 (``oversight.core.safexml``: no DTD, no entities, nothing fetched)
+and an XSLT that writes its records as tab-separated lines (``readers.cin_flat``): a council's file at once,
+a larger one streamed a batch of children at a time, so a national file never sits in memory as a tree;
 on a machine with several cores, files are flattened in parallel. DuckDB then reads every file's lines at
 once and does the checking, typing and pseudonymising in SQL, and the store writes each table once for the
 whole load.
@@ -217,6 +217,9 @@ _WHERE = {
 _RANK = {"C": 0, "E": 1, "A": 2, "P": 3, "S": 4, "K": 5, "R": 5}  # problems are listed in this order per episode
 
 
+_TYPED_PREFIX = {Kind.DATE: "d", Kind.FLAG: "f", Kind.INTEGER: "i"}
+
+
 @dataclass(frozen=True)
 class _Check:
     """A value that must be readable: its record letter, cell, element, kind, and whether it must be there."""
@@ -228,27 +231,27 @@ class _Check:
     required: bool = False
     parent: str = ""
 
+    @property
+    def typed(self) -> str:
+        """The column of ``cin_lines`` with the cell's typed value (``d5`` for ``v5`` read as a date)."""
+        return f"{_TYPED_PREFIX[self.kind]}{self.cell[1:]}"
+
     def sql(self) -> str:
         value, where = self.cell, _WHERE[self.letter]
-        bad = {
-            Kind.DATE: f"cin_date({value}) IS NULL",
-            Kind.FLAG: f"cin_flag({value}) IS NULL",
-            Kind.INTEGER: f"NOT regexp_full_match({value}, '[0-9]+') OR TRY_CAST({value} AS INTEGER) IS NULL",
-        }[self.kind]
         message = {
             Kind.DATE: "is not a date; write dates as yyyy-mm-dd",
             Kind.FLAG: "is not a yes/no value; use 1 or true for yes, 0 or false for no",
             Kind.INTEGER: "is not a whole number of 0 or more",
         }[self.kind]
         missing = f"'is missing; every {self.parent} needs its {self.tag}'" if self.required else "NULL"
-        episode = "0" if self.letter == "C" else "CAST(v2 AS INTEGER)"
-        part = "CAST(v3 AS INTEGER)" if self.letter in "APSK" else "0"
+        episode = "0" if self.letter == "C" else "episode"
+        part = "part" if self.letter in "APSK" else "0"
         return (
             f"SELECT file_index, n, {episode} AS episode, {_RANK[self.letter]} AS rank, {part} AS part, "
             f"'{self.cell}' AS field, {where} || '/{self.tag}' AS path, "
             f"CASE WHEN {value} IS NULL THEN {missing} ELSE '''' || {value} || ''' {message}' END AS message "
             f"FROM cin_lines WHERE kind = '{self.letter}' AND ({value} IS NULL AND {self.required} "
-            f"OR {value} IS NOT NULL AND ({bad}))"
+            f"OR {value} IS NOT NULL AND {self.typed} IS NULL)"
         )
 
 
@@ -273,17 +276,42 @@ _CHECKS = (
     _Check("K", "v5", "CPPendDate", Kind.DATE),
     _Check("K", "v8", "NumberOfPreviousCPP", Kind.INTEGER),
 )
+_REVIEW = _Check("R", "v5", "", Kind.DATE)  # typed as a check is, though checked apart (below)
 _PROBLEMS = " UNION ALL ".join(
     [check.sql() for check in _CHECKS]
     + [
         # a review is a date and nothing else; a blank one is as wrong as an unreadable one
-        f"SELECT file_index, n, CAST(v2 AS INTEGER), 5, CAST(v3 AS INTEGER), v4, {_WHERE['R']}, "
+        f"SELECT file_index, n, episode, 5, part, v4, {_WHERE['R']}, "
         "'''' || coalesce(v5, '') || ''' is not a date; write dates as yyyy-mm-dd' FROM cin_lines "
-        "WHERE kind = 'R' AND cin_date(v5) IS NULL",
+        f"WHERE kind = 'R' AND {_REVIEW.typed} IS NULL",
         f"SELECT file_index, n, 0, 0, 0, 'v2', {_CHILD} || '/ChildIdentifiers/LAchildID', "
         "'is missing or blank; every child needs its LAchildID' FROM cin_lines WHERE kind = 'C' AND v2 IS NULL",
     ]
 )
+_TYPING = {
+    Kind.DATE: "cin_date({0})",
+    Kind.FLAG: "cin_flag({0})",
+    Kind.INTEGER: "CASE WHEN regexp_full_match({0}, '[0-9]+') THEN TRY_CAST({0} AS INTEGER) END",
+}
+
+
+def _typed_cells() -> str:
+    """The typed columns of ``cin_lines``, each cell typed once for both the checks and the stored rows: ``d5``
+    is ``v5`` read as a date on the kinds of line whose ``v5`` is a date; ``episode`` and ``part`` are the
+    numbers in ``v2`` and ``v3`` on the lines that have them."""
+    typed: dict[str, tuple[Kind, list[str]]] = {}
+    for check in (*_CHECKS, _REVIEW):
+        typed.setdefault(check.typed, (check.kind, []))[1].append(f"'{check.letter}'")
+    return ", ".join(
+        [
+            "CASE WHEN kind IN ('E', 'A', 'P', 'S', 'K', 'R') THEN TRY_CAST(v2 AS INTEGER) END AS episode",
+            "CASE WHEN kind IN ('A', 'P', 'S', 'K', 'R') THEN TRY_CAST(v3 AS INTEGER) END AS part",
+        ]
+        + [
+            f"CASE WHEN kind IN ({', '.join(letters)}) THEN {_TYPING[kind].format('v' + name[1:])} END AS {name}"
+            for name, (kind, letters) in typed.items()
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -348,19 +376,16 @@ _NOTES = " UNION ALL ".join(
 _REFERRAL = "JOIN cin_referrals r USING (file_index, n, episode)"
 _PLAN = "JOIN cin_plan_starts p USING (file_index, n, episode, part)"
 _TABLES: tuple[tuple[TableSpec, str, str, tuple[str, ...]], ...] = (
-    (CIN_CHILDREN, "C", "", ("cin_sex(coalesce(l.v3, l.v4))", "cin_date(l.v5)", "cin_date(l.v6)", "cin_date(l.v7)",
-                             "upper(l.v8)", "l.source_path")),
+    (CIN_CHILDREN, "C", "", ("cin_sex(coalesce(l.v3, l.v4))", "l.d5", "l.d6", "l.d7", "upper(l.v8)", "l.source_path")),
     (CIN_DISABILITIES, "D", "", ("upper(l.v3)", "l.source_path")),
-    (CIN_EPISODES, "E", "", ("cin_date(l.v3)", "upper(l.v4)", "upper(l.v5)", "cin_date(l.v6)", "upper(l.v7)",
-                             "cin_date(l.v8)", "cin_flag(l.v9)", "l.source_path")),
-    (CIN_ASSESSMENTS, "A", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "cin_date(l.v6)",
-                                       "upper(l.v7)", "l.source_path")),
-    (CIN_PLANS, "P", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "l.source_path")),
-    (CIN_S47, "S", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "cin_date(l.v6)",
-                               "cin_flag(l.v7)", "l.source_path")),
-    (CP_PLANS, "K", _REFERRAL, ("r.referral_date", "cin_date(l.v4)", "cin_date(l.v5)", "upper(l.v6)", "upper(l.v7)",
-                                "TRY_CAST(l.v8 AS INTEGER)", "l.source_path")),
-    (CP_REVIEWS, "R", _PLAN, ("p.plan_start", "cin_date(l.v5)", "l.source_path")),
+    (CIN_EPISODES, "E", "", ("l.d3", "upper(l.v4)", "upper(l.v5)", "l.d6", "upper(l.v7)", "l.d8", "l.f9",
+                             "l.source_path")),
+    (CIN_ASSESSMENTS, "A", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.d6", "upper(l.v7)", "l.source_path")),
+    (CIN_PLANS, "P", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.source_path")),
+    (CIN_S47, "S", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.d6", "l.f7", "l.source_path")),
+    (CP_PLANS, "K", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "upper(l.v6)", "upper(l.v7)", "l.i8",
+                                "l.source_path")),
+    (CP_REVIEWS, "R", _PLAN, ("p.plan_start", "l.d5", "l.source_path")),
 )  # fmt: skip
 _SOURCE_PATH = {"C": _CHILD, "D": _WHERE["D"], "R": _WHERE["R"], "E": _EPISODE, **_PART}
 
@@ -473,13 +498,14 @@ class _CensusFile:
 
 
 def _stage_lines(con: duckdb.DuckDBPyConnection, files: list[_CensusFile]) -> None:
-    """Every readable file's lines in one temporary table, ``cin_lines``, and the files in ``cin_files``."""
+    """Every readable file's lines in one temporary table, ``cin_lines``, with their cells typed
+    (``_typed_cells``), and the files in ``cin_files``."""
     con.execute(_MACROS)
     cells = {"kind": "VARCHAR", "n": "INTEGER", **{f"v{i}": "VARCHAR" for i in range(2, WIDTH)}}
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE cin_lines AS SELECT CAST(regexp_extract(filename, '([0-9]+)[.]tsv$', 1) AS "
-        "INTEGER) AS file_index, * EXCLUDE (filename) FROM read_csv($lines, delim = '\t', quote = '', escape = '', "
-        "header = false, auto_detect = false, null_padding = true, filename = true, columns = $cells)",
+        "CREATE OR REPLACE TEMP TABLE cin_lines AS SELECT CAST(parse_filename(filename, true) AS INTEGER) "
+        f"AS file_index, * EXCLUDE (filename), {_typed_cells()} FROM read_csv($lines, delim = '\t', quote = '', "
+        "escape = '', header = false, auto_detect = false, null_padding = true, filename = true, columns = $cells)",
         {"lines": [str(f.flat.lines) for f in files], "cells": cells},
     )
     con.execute(
@@ -528,12 +554,12 @@ def _stage_tables(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) 
         parameters,
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE cin_referrals AS SELECT file_index, n, CAST(v2 AS INTEGER) AS episode, "
-        "cin_date(v3) AS referral_date FROM cin_lines WHERE kind = 'E'"
+        "CREATE OR REPLACE TEMP TABLE cin_referrals AS SELECT file_index, n, episode, d3 AS referral_date "
+        "FROM cin_lines WHERE kind = 'E'"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE cin_plan_starts AS SELECT file_index, n, CAST(v2 AS INTEGER) AS episode, "
-        "CAST(v3 AS INTEGER) AS part, cin_date(v4) AS plan_start FROM cin_lines WHERE kind = 'K'"
+        "CREATE OR REPLACE TEMP TABLE cin_plan_starts AS SELECT file_index, n, episode, part, d4 AS plan_start "
+        "FROM cin_lines WHERE kind = 'K'"
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cin_quality (file_index INTEGER, la VARCHAR, table_name VARCHAR, "
@@ -552,19 +578,25 @@ def _stage_tables(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) 
         )
         key = ", ".join(["la", "child", *spec.key])
         blank = " AND l.v3 IS NOT NULL" if letter == "D" else ""  # a blank disability is no disability
-        # One ordering answers both questions: the first row is the one the load keeps (the latest return;
-        # of one return, the file given last), and a row is a repeat within its file when the row before it
-        # comes from the same file.
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT * EXCLUDE (previous_file), "
-            "coalesce(previous_file <> file_index, true) AS is_kept FROM (SELECT *, row_number() OVER rows = 1 "
-            "AS is_latest, lag(file_index) OVER rows AS previous_file FROM (SELECT l.file_index, i.la, i.child, "
-            f"{selects}, i.return_year, l.n AS source_row, l.source_path AS ordinal FROM (SELECT *, "
-            f"{_SOURCE_PATH[letter]} AS source_path, TRY_CAST(v2 AS INTEGER) AS episode, TRY_CAST(v3 AS INTEGER) "
-            f"AS part FROM cin_lines WHERE kind = '{letter}') l JOIN cin_ids i USING (file_index, n) {joins} "
-            f"WHERE true{blank}) WINDOW rows AS (PARTITION BY {key} ORDER BY coalesce(return_year, -1) DESC, "
-            "file_index DESC, source_row, ordinal))"
+            f"CREATE OR REPLACE TEMP TABLE cin_rows AS SELECT l.file_index, i.la, i.child, {selects}, i.return_year, "
+            f"l.n AS source_row, l.source_path AS ordinal FROM (SELECT *, {_SOURCE_PATH[letter]} AS source_path "
+            f"FROM cin_lines WHERE kind = '{letter}') l JOIN cin_ids i USING (file_index, n) {joins} WHERE true{blank}"
         )
+        # Most keys come once: such a row is the one kept. Where a key comes more than once, one ordering
+        # answers both questions: the first row is the one the load keeps (the latest return; of one return,
+        # the file given last), and a row is a repeat within its file when the row before it comes from the
+        # same file.
+        same = " AND ".join(f"r.{column} IS NOT DISTINCT FROM d.{column}" for column in ["la", "child", *spec.key])
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {typed} AS WITH repeated AS (SELECT {key} FROM cin_rows GROUP BY ALL "
+            f"HAVING count(*) > 1) SELECT r.*, true AS is_latest, true AS is_kept FROM cin_rows r ANTI JOIN repeated "
+            f"d ON {same} UNION ALL SELECT * EXCLUDE (previous_file), coalesce(previous_file <> file_index, true) "
+            "AS is_kept FROM (SELECT r.*, row_number() OVER rows = 1 AS is_latest, lag(file_index) OVER rows AS "
+            f"previous_file FROM cin_rows r SEMI JOIN repeated d ON {same} WINDOW rows AS (PARTITION BY {key} "
+            "ORDER BY coalesce(return_year, -1) DESC, file_index DESC, source_row, ordinal))"
+        )
+        con.execute("DROP TABLE cin_rows")
         keys = [c.name for c in spec.columns if c.key]
         what = f"the same child and {', '.join(keys)}" if keys else "the same child"
         con.execute(

@@ -1,10 +1,12 @@
 """A CIN census file flattened to tab-separated lines, in C: libxml2 reads it, an XSLT writes the lines.
 
 Reading a national census element by element in Python runs at some ten thousand records a second; here
-Python touches only each ``Child`` element (to hand finished children to the stylesheet in batches and
-then drop them), so memory stays that of one batch and the file is read at the speed of libxml2 and
-libxslt. The lines are checked, typed and pseudonymised afterwards in DuckDB (``readers.cin``); nothing
-here judges a value. This module imports no database or web code, so it runs in worker processes too.
+Python touches no element of a council's file (up to ``WHOLE_BYTES``, parsed at once and handed to the
+stylesheet whole), and only each ``Child`` of a larger one, which is streamed: finished children go to the
+stylesheet in batches and are then dropped, so memory stays that of one batch, however large the file.
+Either way the file is read at the speed of libxml2 and libxslt. The lines are checked, typed and
+pseudonymised afterwards in DuckDB (``readers.cin``); nothing here judges a value. This module imports no
+database or web code, so it runs in worker processes too.
 
 Each line starts with a record letter and the child's position in the file, then the record's values, each
 with XML whitespace normalised (which also keeps tabs and line breaks out of values):
@@ -30,11 +32,12 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from oversight.core.safexml import XmlRejected, iter_elements
+from oversight.core.safexml import XmlRejected, iter_elements, parse_file
 
-BATCH_CHILDREN = 2_000  # children handed to the stylesheet at a time
+WHOLE_BYTES = 8 << 20  # a file up to this size is parsed at once; a larger one is streamed
+BATCH_CHILDREN = 2_000  # children handed to the stylesheet at a time when streaming
 
 # The values each record letter carries after its position numbers, by element name.
 VALUES = {
@@ -166,46 +169,81 @@ def flatten_census(index: int, path: Path, folder: Path) -> FlatCensus:
     try:
         with path.open("rb") as stream:
             sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+        whole = path.stat().st_size <= WHOLE_BYTES
     except OSError as error:
         return FlatCensus(index, path, lines, error=f"cannot be read: {error.strerror or error}")
+    try:
+        with lines.open("wb") as out:
+            lea, reference, children = (_write_whole if whole else _write_streamed)(path, out)
+    except XmlRejected as error:
+        return FlatCensus(index, path, lines, sha256, error=str(error).removeprefix(f"{path.name}: "))
+    return FlatCensus(index, path, lines, sha256, lea, reference, children)
+
+
+Facts = tuple[str | None, str | None, int]  # a file's LEA, reference date and number of children
+
+
+def _write_whole(path: Path, out: BinaryIO) -> Facts:
+    """The file parsed at once, and every child handed to the stylesheet in one go."""
+    root = parse_file(path, source=path.name)
+    if _local(root.tag) == "Child":
+        raise XmlRejected(f"{path.name}: the Child elements must be inside Message/Children")
+    headers = list(root.iter("{*}Header"))
+    lea, reference = _header(headers[-1]) if headers else (None, None)
+    counts: dict[Any, int] = {}  # each element holding children, with how many, in the order they come
+    for child in root.iter("{*}Child"):
+        parent = child.getparent()
+        counts[parent] = counts.get(parent, 0) + 1
+    children = 0
+    for parent, count in counts.items():
+        out.write(bytes(_transform(_namespace(parent.tag))(parent, offset=str(children), count=str(count))))
+        children += count
+    return lea, reference, children
+
+
+def _write_streamed(path: Path, out: BinaryIO) -> Facts:
+    """The file streamed, a batch of children handed to the stylesheet at a time and then dropped."""
     lea = reference = None
     children = written = 0
     parent: Any = None
     last: Any = None  # the latest child read
-    try:
-        with lines.open("wb") as out:
 
-            def flush() -> None:
-                """Write the children read since the last flush, then drop them from the tree.
+    def flush() -> None:
+        """Write the children read since the last flush, then drop them from the tree.
 
-                Events come a chunk of the file behind the parser, so the parent may already hold children
-                whose events are still to come: only those up to the latest one read are written and dropped.
-                """
-                nonlocal written
-                if children > written:
-                    count = str(children - written)
-                    out.write(bytes(_transform(_namespace(parent.tag))(parent, offset=str(written), count=count)))
-                    del parent[: parent.index(last) + 1]
-                    written = children
+        Events come a chunk of the file behind the parser, so the parent may already hold children whose
+        events are still to come: only those up to the latest one read are written and dropped.
+        """
+        nonlocal written
+        if children > written:
+            count = str(children - written)
+            out.write(bytes(_transform(_namespace(parent.tag))(parent, offset=str(written), count=count)))
+            del parent[: parent.index(last) + 1]
+            written = children
 
-            for element in iter_elements(path, source=path.name, tags=("Header", "Child")):
-                if element.tag.endswith("Header"):
-                    lea = _text(element, "{*}Source/{*}LEA")
-                    reference = _text(element, "{*}CollectionDetails/{*}ReferenceDate")
-                    continue
-                if element.getparent() is None:
-                    raise XmlRejected(f"{path.name}: the Child elements must be inside Message/Children")
-                if element.getparent() is not parent:
-                    flush()
-                    parent = element.getparent()
-                children += 1
-                last = element
-                if children - written >= BATCH_CHILDREN:
-                    flush()
+    for element in iter_elements(path, source=path.name, tags=("Header", "Child")):
+        if element.tag.endswith("Header"):
+            lea, reference = _header(element)
+            continue
+        if element.getparent() is None:
+            raise XmlRejected(f"{path.name}: the Child elements must be inside Message/Children")
+        if element.getparent() is not parent:
             flush()
-    except XmlRejected as error:
-        return FlatCensus(index, path, lines, sha256, error=str(error).removeprefix(f"{path.name}: "))
-    return FlatCensus(index, path, lines, sha256, lea, reference, children)
+            parent = element.getparent()
+        children += 1
+        last = element
+        if children - written >= BATCH_CHILDREN:
+            flush()
+    flush()
+    return lea, reference, children
+
+
+def _header(element: Any) -> tuple[str | None, str | None]:
+    return _text(element, "{*}Source/{*}LEA"), _text(element, "{*}CollectionDetails/{*}ReferenceDate")
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
 
 
 def _text(element: Any, path: str) -> str | None:
