@@ -63,6 +63,13 @@ EDUCATION_EMPLOYMENT_TRAINING = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4",
 Figures = dict[str, tuple[int, int | None]]  # council -> (numerator, denominator)
 
 
+def _frame(store: CaseworkStore, table: str) -> pd.DataFrame:
+    """A table as pandas reads it, pseudonyms as text: pandas has no 128-bit integer for a UUID."""
+    columns = [c[0] for c in store.connection.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    text = " REPLACE (CAST(child AS VARCHAR) AS child)" if "child" in columns else ""
+    return store.connection.execute(f"SELECT *{text} FROM {table}").df()
+
+
 @dataclass
 class Returns:
     """The stored tables as DataFrames, with the councils each return is loaded for."""
@@ -73,7 +80,7 @@ class Returns:
 
     @classmethod
     def from_store(cls, store: CaseworkStore) -> Returns:
-        tables = {name: store.connection.execute(f"SELECT * FROM {name}").df() for name in TABLES}
+        tables = {name: _frame(store, name) for name in TABLES}
         councils = {
             held_in: sorted(
                 str(row[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,21 @@ LA = "E06000049"
 
 def d(text: str) -> date:
     return date.fromisoformat(text)
+
+
+_NAMES: dict[str, str] = {}  # a hand-built child's pseudonym (hex) -> its name
+
+
+def pseudonym(name: str) -> uuid.UUID:
+    """The pseudonym of a hand-built child, made from its name (a UUID, as a loaded child's is)."""
+    child = uuid.uuid5(uuid.NAMESPACE_URL, f"oversight-test-child:{name}")
+    _NAMES[child.hex] = name
+    return child
+
+
+def named(child: str) -> str:
+    """The name of the hand-built child with this pseudonym, as a measure's records show it."""
+    return _NAMES.get(child, child)
 
 
 @pytest.fixture
@@ -71,7 +87,7 @@ class Casebook:
         council = la or self.la
         self.store.query(
             "INSERT INTO children VALUES ($la, $child, $sex, $dob, 'WBRI', NULL, 1, $row)",
-            {"la": council, "child": child, "sex": sex, "dob": d(dob), "row": self._next(council)},
+            {"la": council, "child": pseudonym(child), "sex": sex, "dob": d(dob), "row": self._next(council)},
         )
 
     def episode(
@@ -94,7 +110,7 @@ class Casebook:
             "$urn, NULL, 1, $row)",
             {
                 "la": council,
-                "child": child,
+                "child": pseudonym(child),
                 "decom": d(decom),
                 "rne": rne,
                 "ls": ls,
@@ -110,7 +126,7 @@ class Casebook:
     def review(self, child: str, review: str) -> None:
         self.store.query(
             "INSERT INTO reviews VALUES ($la, $child, $review, 'PN1', NULL, 1, $row)",
-            {"la": self.la, "child": child, "review": d(review), "row": self._next(self.la)},
+            {"la": self.la, "child": pseudonym(child), "review": d(review), "row": self._next(self.la)},
         )
 
     def oc2(self, child: str, year_ending: int, *, health_check: bool, teeth: bool = False, jabs: bool = False) -> None:
@@ -119,7 +135,7 @@ class Casebook:
             "VALUES ($la, $child, $year, $health, $teeth, $jabs, 1, $row)",
             {
                 "la": self.la,
-                "child": child,
+                "child": pseudonym(child),
                 "year": year_ending,
                 "health": health_check,
                 "teeth": teeth,
@@ -133,7 +149,7 @@ class Casebook:
             "INSERT INTO oc3 VALUES ($la, $child, $year, $in_touch, $activ, $accom, NULL, 1, $row)",
             {
                 "la": self.la,
-                "child": child,
+                "child": pseudonym(child),
                 "year": year_ending,
                 "in_touch": in_touch,
                 "activ": activ,
@@ -148,7 +164,7 @@ class Casebook:
             "VALUES ($la, $child, $date_int, $date_match, $foster_care, 1, $row)",
             {
                 "la": self.la,
-                "child": child,
+                "child": pseudonym(child),
                 "date_int": d(date_int),
                 "date_match": d(date_match) if date_match else None,
                 "foster_care": foster_care,
@@ -161,7 +177,7 @@ class Casebook:
             "INSERT INTO missing VALUES ($la, $child, $kind, $start, $end, NULL, 1, $row)",
             {
                 "la": self.la,
-                "child": child,
+                "child": pseudonym(child),
                 "kind": kind,
                 "start": d(start),
                 "end": d(end) if end else None,
@@ -196,7 +212,7 @@ class CinCasebook:
         self.book.store.query(
             "INSERT INTO cin_episodes (la, child, referral_date, closure_date, referral_nfa, load_id, source_row) "
             "VALUES ($la, $child, $referred, $closed, $nfa, 1, $row)",
-            {"la": la or self.book.la, "child": child, "referred": d(referred),
+            {"la": la or self.book.la, "child": pseudonym(child), "referred": d(referred),
              "closed": d(closed) if closed else None, "nfa": nfa, "row": self._row("cin_episodes", la)},
         )  # fmt: skip
 
@@ -204,7 +220,7 @@ class CinCasebook:
         self.book.store.query(
             "INSERT INTO cin_assessments (la, child, referral_date, start_date, authorisation_date, load_id, "
             "source_row) VALUES ($la, $child, $referred, $started, $authorised, 1, $row)",
-            {"la": self.book.la, "child": child, "referred": d(referred), "started": d(started),
+            {"la": self.book.la, "child": pseudonym(child), "referred": d(referred), "started": d(started),
              "authorised": d(authorised) if authorised else None, "row": self._row("cin_assessments")},
         )  # fmt: skip
 
@@ -212,7 +228,7 @@ class CinCasebook:
         self.book.store.query(
             "INSERT INTO cin_s47 (la, child, referral_date, start_date, icpc_date, icpc_not_required, load_id, "
             "source_row) VALUES ($la, $child, $started, $started, $conference, false, 1, $row)",
-            {"la": self.book.la, "child": child, "started": d(started),
+            {"la": self.book.la, "child": pseudonym(child), "started": d(started),
              "conference": d(conference) if conference else None, "row": self._row("cin_s47")},
         )  # fmt: skip
 
@@ -220,7 +236,7 @@ class CinCasebook:
         self.book.store.query(
             "INSERT INTO cp_plans (la, child, referral_date, start_date, end_date, previous_plans, load_id, "
             "source_row) VALUES ($la, $child, $start, $start, $end, $previous, 1, $row)",
-            {"la": la or self.book.la, "child": child, "start": d(start), "end": d(end) if end else None,
+            {"la": la or self.book.la, "child": pseudonym(child), "start": d(start), "end": d(end) if end else None,
              "previous": previous, "row": self._row("cp_plans", la)},
         )  # fmt: skip
 
@@ -230,7 +246,7 @@ class CinCasebook:
             "VALUES ($la, $child, $start, $held, 1, $row)",
             {
                 "la": self.book.la,
-                "child": child,
+                "child": pseudonym(child),
                 "start": d(plan_start),
                 "held": d(held),
                 "row": self._row("cp_reviews"),

@@ -25,12 +25,12 @@ from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
 from tests.conftest import make_user
 
-from .conftest import Casebook, CinCasebook
+from .conftest import Casebook, CinCasebook, named
 
 
 def evidence(book: Casebook, measure: str, period: str) -> dict[str, str]:
     page = measure_records(book.store, measure_card(measure), parse_period(period), la=book.la)
-    return {record.child: record.evidence for record in page.records}
+    return {named(record.child): record.evidence for record in page.records}
 
 
 def test_referrals_count_each_referral_from_1_april_to_31_march(casebook: Casebook, cin: CinCasebook) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +31,7 @@ from oversight.core.periods import parse_period
 from oversight.core.units import Unit
 from oversight.performance.models import Change, Indicator, Observation, Priority, Scorecard
 
-from .conftest import D2I, LA, Casebook
+from .conftest import D2I, LA, Casebook, named
 
 CARD_FOLDER = Path(__file__).resolve().parents[2] / "src" / "oversight" / "casework" / "measures"
 
@@ -260,7 +261,7 @@ def test_every_measure_returns_its_records_in_the_convention(casebook: Casebook)
         days = [("days", "BIGINT")] if card.unit is Unit.DAYS else []
         assert [(column, kind) for column, kind, *_ in described] == [
             ("la", "VARCHAR"),
-            ("child", "VARCHAR"),
+            ("child", "UUID"),
             ("in_numerator", "BOOLEAN"),
             ("in_denominator", "BOOLEAN"),
             ("evidence", "VARCHAR"),
@@ -277,14 +278,14 @@ def test_the_records_behind_a_figure_say_which_dates_decided_them(casebook: Case
     card, period = measure_card("cla_reviews_on_time"), parse_period("2011-12-Q1")
     page = measure_records(casebook.store, card, period, la=LA)
     assert page.total == 2
-    assert page.records == [
+    assert [replace(r, child=named(r.child)) for r in page.records] == [
         MeasureRecord(LA, "on time", True, True, "Review 1 due 05/05/2011, held 05/05/2011: on time"),
         MeasureRecord(LA, "a day late", False, True, "Review 1 due 05/05/2011, held 06/05/2011: late"),
     ]
     [result] = measure_compute(casebook.store, card, period, la=LA)
     assert (result.numerator, result.denominator) == (1, 2)
     numerator = measure_records(casebook.store, card, period, la=LA, part="numerator")
-    assert [(r.child, r.in_numerator) for r in numerator.records] == [("on time", True)]
+    assert [(named(r.child), r.in_numerator) for r in numerator.records] == [("on time", True)]
 
 
 def test_record_pages_count_every_record_and_missing_incidents_are_one_record_each(casebook: Casebook) -> None:

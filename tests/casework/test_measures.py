@@ -13,7 +13,7 @@ from oversight.casework.workdays import add_working_days, working_days_between
 from oversight.core.periods import parse_period
 from oversight.core.units import Unit, format_value
 
-from .conftest import LA, Casebook
+from .conftest import LA, Casebook, named
 
 YEAR = "2011-12"  # 1 April 2011 to 31 March 2012
 
@@ -352,13 +352,14 @@ def test_adoption_timeliness_is_a_pooled_three_year_average(
 def test_adoption_records_say_which_dates_decided_the_wait(casebook: Casebook) -> None:
     _adoptions(casebook)
     card, period = measure_card("adoption_a10"), parse_period("2017-18")
-    records = {r.child: r for r in measure_records(casebook.store, card, period, la=LA).records}
+    records = {named(r.child): r for r in measure_records(casebook.store, card, period, la=LA).records}
     assert records["foster carer"].evidence == (
         "In care from 01/01/2015; adopted by the foster carers they lived with from 01/03/2015; adopted "
         "01/01/2017: 59 days"
     )
     assert records["foster carer"].days == 59
-    a2 = {r.child: r for r in measure_records(casebook.store, measure_card("adoption_a2"), period, la=LA).records}
+    a2_card = measure_card("adoption_a2")
+    a2 = {named(r.child): r for r in measure_records(casebook.store, a2_card, period, la=LA).records}
     assert a2["foster carer"].evidence == (
         "Freeing order from 01/06/2015; matched with the adopters 01/05/2015, before the order; adopted "
         "01/01/2017: 0 days"

@@ -9,6 +9,7 @@ measure and council by council; so are the real-format fixtures.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -187,8 +188,9 @@ class EdgeRecords:
     def add(self, table: str, **row: object) -> None:
         self.rows.setdefault(table, []).append(row)
 
-    def child(self, la: str, child: str) -> None:
+    def child(self, la: str, name: str) -> None:
         rng = self.rng
+        child = str(uuid.uuid5(uuid.NAMESPACE_URL, f"oversight-edge-child:{name}"))  # a pseudonym, as loaded
         self.add("children", la=la, child=child, dob=self.day() - timedelta(days=rng.randint(0, 20 * 365)))
         start, seen = self.day(), set()
         for _ in range(rng.randint(0, 5)):

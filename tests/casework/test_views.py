@@ -104,7 +104,7 @@ def test_records_come_fifty_to_a_page(db: None, case_store: Path) -> None:
     assert "Page 1 of 2." in first
     second = client.get(starts + f"?la={LA}&list=numerator&page=2").content.decode()
     assert "records 51 to 62 of 62" in second
-    assert second.count("Started to be looked after 20/06/2011") == 12
+    assert second.count("Started to be looked after ") == 12
     assert [event.after["records_shown"] for event in _views()] == [12, 50]
 
 

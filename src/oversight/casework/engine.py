@@ -7,7 +7,7 @@ The convention every measure follows: its SQL takes the window's first and last 
 column             type         meaning
 =================  ===========  ================================================================================
 ``la``             VARCHAR      the council
-``child``          VARCHAR      the child's pseudonym
+``child``          UUID         the child's pseudonym
 ``in_numerator``   BOOLEAN      the record counts in the numerator
 ``in_denominator`` BOOLEAN      the record counts in the denominator; always NULL in a count measure (a card
                                 with no denominator), whose every row is a record counted (``in_numerator``
@@ -560,7 +560,7 @@ def measure_records(
         records=[
             MeasureRecord(
                 str(r[0]),
-                str(r[1]),
+                r[1].hex,
                 bool(r[2]),
                 None if r[3] is None else bool(r[3]),
                 str(r[4]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import uuid
 from dataclasses import dataclass
 
 KEY_SETTING = "OVERSIGHT_PSEUDONYM_KEY"
@@ -41,10 +42,15 @@ class Pseudonymiser:
                 'e.g. from: python -c "import secrets; print(secrets.token_urlsafe(32))"'
             )
 
-    def child(self, la: str, child_id: str) -> str:
-        """The pseudonym of a child: 64 hex characters, HMAC-SHA256 of the LA and the child's identifier."""
+    def child(self, la: str, child_id: str) -> uuid.UUID:
+        """The pseudonym of a child: the first 128 bits of HMAC-SHA256 of the LA and the child's identifier.
+
+        Held as a UUID (DuckDB's 128-bit identifier type), which the database compares and joins as a number,
+        several times faster than the 64 hex characters of the whole hash; 128 bits leave the chance that two
+        of a hundred million children share a pseudonym below one in ten billion billion.
+        """
         message = f"{la.strip(BLANKS)}{_SEPARATOR}{child_id.strip(BLANKS)}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+        return uuid.UUID(bytes=hmac.new(self.key, message, hashlib.sha256).digest()[:16])
 
     def sql(self, la_sql: str, child_id_sql: str) -> tuple[str, dict[str, bytes]]:
         """The same pseudonym as ``child``, as a DuckDB expression over two VARCHAR expressions.
@@ -57,7 +63,8 @@ class Pseudonymiser:
         key = key.ljust(_BLOCK, b"\0")
         blanks = "".join(f"chr({ord(c)})" for c in BLANKS).replace(")chr", ") || chr")
         message = f"encode(trim({la_sql}, {blanks}) || chr({ord(_SEPARATOR)}) || trim({child_id_sql}, {blanks}))"
-        expression = f"sha256($pseudonym_opad || unhex(sha256($pseudonym_ipad || {message})))"
+        digest = f"sha256($pseudonym_opad || unhex(sha256($pseudonym_ipad || {message})))"
+        expression = f"CAST(left({digest}, 32) AS UUID)"
         return expression, {
             "pseudonym_ipad": bytes(b ^ 0x36 for b in key),
             "pseudonym_opad": bytes(b ^ 0x5C for b in key),

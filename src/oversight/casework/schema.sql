@@ -1,7 +1,7 @@
 -- The canonical case-level store (DuckDB). One table per table of the SSDA903 return, plus lineage.
 --
--- Every child is a pseudonym (HMAC-SHA256 of LA and child id, see casework/pseudonym.py): no child
--- identifier, UPN, name or postcode is ever stored. Every row says which load wrote it (load_id) and
+-- Every child is a pseudonym (a UUID: 128 bits of HMAC-SHA256 of LA and child id, see casework/pseudonym.py):
+-- no child identifier, UPN, name or postcode is ever stored. Every row says which load wrote it (load_id) and
 -- where it was in its file (source_row, the row as a spreadsheet numbers it), and the collection year of
 -- the return it came from (return_year, the year of its 31 March; NULL when it cannot be told). A row
 -- reported again in a later return replaces the earlier one; an earlier return loaded later does not.
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS loads (
 
 CREATE TABLE IF NOT EXISTS children (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     sex VARCHAR,
     dob DATE,
     ethnic VARCHAR,
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS children (
 
 CREATE TABLE IF NOT EXISTS episodes (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     decom DATE NOT NULL,
     rne VARCHAR,
     ls VARCHAR,
@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS episodes (
 
 CREATE TABLE IF NOT EXISTS reviews (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     review DATE NOT NULL,
     review_code VARCHAR,
     return_year INTEGER,
@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS reviews (
 
 CREATE TABLE IF NOT EXISTS uasc (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     duc DATE,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
@@ -83,7 +83,7 @@ CREATE TABLE IF NOT EXISTS uasc (
 
 CREATE TABLE IF NOT EXISTS oc2 (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     year_ending INTEGER NOT NULL,
     sdq_score INTEGER,
     sdq_reason VARCHAR,
@@ -103,7 +103,7 @@ CREATE TABLE IF NOT EXISTS oc2 (
 
 CREATE TABLE IF NOT EXISTS oc3 (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     year_ending INTEGER NOT NULL,
     in_touch VARCHAR,
     activ VARCHAR,
@@ -116,7 +116,7 @@ CREATE TABLE IF NOT EXISTS oc3 (
 
 CREATE TABLE IF NOT EXISTS ad1 (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     date_int DATE,
     date_match DATE,
     foster_care BOOLEAN,
@@ -131,7 +131,7 @@ CREATE TABLE IF NOT EXISTS ad1 (
 
 CREATE TABLE IF NOT EXISTS placed_for_adoption (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     date_placed DATE NOT NULL,
     date_placed_ceased DATE,
     reason_placed_ceased VARCHAR,
@@ -143,7 +143,7 @@ CREATE TABLE IF NOT EXISTS placed_for_adoption (
 
 CREATE TABLE IF NOT EXISTS previous_permanence (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     prev_perm VARCHAR,
     la_perm VARCHAR,
     date_perm VARCHAR,  -- the return allows an unknown day or month: zz/06/2010
@@ -155,7 +155,7 @@ CREATE TABLE IF NOT EXISTS previous_permanence (
 
 CREATE TABLE IF NOT EXISTS missing (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     missing VARCHAR NOT NULL,  -- M missing, A away from placement without authorisation
     mis_start DATE NOT NULL,
     mis_end DATE,
@@ -167,7 +167,7 @@ CREATE TABLE IF NOT EXISTS missing (
 
 CREATE TABLE IF NOT EXISTS sw_episodes (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     sw_id VARCHAR NOT NULL,
     sw_decom DATE NOT NULL,
     sw_dec DATE,
@@ -180,7 +180,7 @@ CREATE TABLE IF NOT EXISTS sw_episodes (
 
 CREATE TABLE IF NOT EXISTS dolo (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     dolo_start DATE NOT NULL,
     dolo_end DATE,
     return_year INTEGER,
@@ -194,7 +194,7 @@ CREATE TABLE IF NOT EXISTS dolo (
 -- keyed by its referral date, its assessments, plans and enquiries by the referral and their own start.
 CREATE TABLE IF NOT EXISTS cin_children (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     sex VARCHAR,  -- M, F or U, from GenderCurrent (1, 2, 0/9) or Sex
     birth_date DATE,
     expected_birth_date DATE,
@@ -209,7 +209,7 @@ CREATE TABLE IF NOT EXISTS cin_children (
 
 CREATE TABLE IF NOT EXISTS cin_disabilities (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     disability VARCHAR NOT NULL,
     source_path VARCHAR,
     return_year INTEGER,
@@ -220,7 +220,7 @@ CREATE TABLE IF NOT EXISTS cin_disabilities (
 
 CREATE TABLE IF NOT EXISTS cin_episodes (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     referral_date DATE NOT NULL,
     referral_source VARCHAR,
     primary_need VARCHAR,
@@ -237,7 +237,7 @@ CREATE TABLE IF NOT EXISTS cin_episodes (
 
 CREATE TABLE IF NOT EXISTS cin_assessments (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     referral_date DATE NOT NULL,
     start_date DATE NOT NULL,
     internal_review_date DATE,
@@ -252,7 +252,7 @@ CREATE TABLE IF NOT EXISTS cin_assessments (
 
 CREATE TABLE IF NOT EXISTS cin_plans (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     referral_date DATE NOT NULL,
     start_date DATE NOT NULL,
     end_date DATE,
@@ -265,7 +265,7 @@ CREATE TABLE IF NOT EXISTS cin_plans (
 
 CREATE TABLE IF NOT EXISTS cin_s47 (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     referral_date DATE NOT NULL,
     start_date DATE NOT NULL,
     icpc_target_date DATE,
@@ -280,7 +280,7 @@ CREATE TABLE IF NOT EXISTS cin_s47 (
 
 CREATE TABLE IF NOT EXISTS cp_plans (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     referral_date DATE NOT NULL,
     start_date DATE NOT NULL,
     end_date DATE,
@@ -296,7 +296,7 @@ CREATE TABLE IF NOT EXISTS cp_plans (
 
 CREATE TABLE IF NOT EXISTS cp_reviews (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     plan_start_date DATE NOT NULL,
     review_date DATE NOT NULL,
     source_path VARCHAR,
@@ -312,7 +312,7 @@ CREATE TABLE IF NOT EXISTS cp_reviews (
 
 CREATE TABLE IF NOT EXISTS annex_a_children (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     sex VARCHAR,
     ethnicity VARCHAR,
     birth_date DATE,
@@ -325,7 +325,7 @@ CREATE TABLE IF NOT EXISTS annex_a_children (
 
 CREATE TABLE IF NOT EXISTS annex_a_contacts (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     contact_date DATE NOT NULL,
     contact_source VARCHAR,
     return_year INTEGER,
@@ -336,7 +336,7 @@ CREATE TABLE IF NOT EXISTS annex_a_contacts (
 
 CREATE TABLE IF NOT EXISTS annex_a_early_help (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     start_date DATE NOT NULL,
     completion_date DATE,
     return_year INTEGER,
@@ -347,7 +347,7 @@ CREATE TABLE IF NOT EXISTS annex_a_early_help (
 
 CREATE TABLE IF NOT EXISTS annex_a_referrals (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     referral_date DATE NOT NULL,
     referral_source VARCHAR,
     referral_nfa BOOLEAN,
@@ -360,7 +360,7 @@ CREATE TABLE IF NOT EXISTS annex_a_referrals (
 
 CREATE TABLE IF NOT EXISTS annex_a_assessments (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     start_date DATE NOT NULL,
     child_seen BOOLEAN,
     authorisation_date DATE,
@@ -373,7 +373,7 @@ CREATE TABLE IF NOT EXISTS annex_a_assessments (
 
 CREATE TABLE IF NOT EXISTS annex_a_s47 (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     start_date DATE NOT NULL,
     icpc_unnecessary BOOLEAN,
     icpc_date DATE,
@@ -388,7 +388,7 @@ CREATE TABLE IF NOT EXISTS annex_a_s47 (
 
 CREATE TABLE IF NOT EXISTS annex_a_cin (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     start_date DATE NOT NULL,
     primary_need VARCHAR,
     last_seen_date DATE,
@@ -403,7 +403,7 @@ CREATE TABLE IF NOT EXISTS annex_a_cin (
 
 CREATE TABLE IF NOT EXISTS annex_a_cp_plans (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     start_date DATE NOT NULL,
     initial_category VARCHAR,
     latest_category VARCHAR,
@@ -420,7 +420,7 @@ CREATE TABLE IF NOT EXISTS annex_a_cp_plans (
 
 CREATE TABLE IF NOT EXISTS annex_a_cla (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     start_date DATE NOT NULL,
     category_of_need VARCHAR,
     legal_status_start_date DATE,
@@ -443,7 +443,7 @@ CREATE TABLE IF NOT EXISTS annex_a_cla (
 
 CREATE TABLE IF NOT EXISTS annex_a_care_leavers (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     eligibility VARCHAR,
     pathway_review_date DATE,
     in_touch VARCHAR,
@@ -459,7 +459,7 @@ CREATE TABLE IF NOT EXISTS annex_a_care_leavers (
 
 CREATE TABLE IF NOT EXISTS annex_a_adoption (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     entered_care_date DATE NOT NULL,
     decision_date DATE,
     placement_order_date DATE,
@@ -477,7 +477,7 @@ CREATE TABLE IF NOT EXISTS annex_a_adoption (
 
 CREATE TABLE IF NOT EXISTS annex_a_adopters (
     la VARCHAR NOT NULL,
-    child VARCHAR NOT NULL,
+    child UUID NOT NULL,
     enquiry_date DATE NOT NULL,
     stage_1_start_date DATE,
     stage_1_end_date DATE,
@@ -516,7 +516,7 @@ CREATE TABLE IF NOT EXISTS data_quality (
     origin VARCHAR NOT NULL,
     la VARCHAR NOT NULL,
     table_name VARCHAR NOT NULL,
-    child VARCHAR,
+    child UUID,
     rule VARCHAR NOT NULL,
     field VARCHAR,
     value VARCHAR,

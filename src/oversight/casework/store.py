@@ -40,7 +40,7 @@ from oversight.casework.readers.ssda903 import (
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
 
-SCHEMA_VERSION = "2"  # 2: tables without primary keys, the loader keeps keys unique
+SCHEMA_VERSION = "3"  # 2: tables without primary keys, the loader keeps keys unique; 3: children as UUIDs
 # Working days are tabulated for these years; a date outside them has no working-day count.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
 
@@ -219,7 +219,7 @@ class CaseworkStore:
         elif stored is None or stored[0] != SCHEMA_VERSION:
             raise CaseworkError(
                 f"{self.path} has schema version {stored[0] if stored else 'none'}; this version of oversight "
-                f"reads {SCHEMA_VERSION}"
+                f"reads {SCHEMA_VERSION}: move the file aside and load the returns again"
             )
         self._build_working_days()
         self._refresh_population()

@@ -25,6 +25,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import duckdb
 import yaml
@@ -311,7 +312,7 @@ class _WorkbookReader:
     notices: list[Issue] = field(default_factory=list)
     more_issues: int = 0
     lists: list[int] = field(default_factory=list)
-    children: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    children: dict[tuple[str, UUID], list[Any]] = field(default_factory=dict)
     blank_keys: list[tuple[str, int, int, str, int]] = field(default_factory=list)  # sheet, row, column, heading, list
 
     def problem(self, row: int | None, where: str, message: str) -> None:
@@ -438,7 +439,7 @@ class _WorkbookReader:
                 if known[index] is None:
                     known[index] = value
 
-    def _value(self, f: Field, value: object, row: int, sheet: str, la: str, table: str, child: str) -> Any:
+    def _value(self, f: Field, value: object, row: int, sheet: str, la: str, table: str, child: UUID) -> Any:
         where = f"{sheet}: {f.heading}"
         match f.kind:
             case Kind.DATE:

@@ -563,7 +563,7 @@ def _stage_tables(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) 
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cin_quality (file_index INTEGER, la VARCHAR, table_name VARCHAR, "
-        "child VARCHAR, rule VARCHAR, field VARCHAR, value VARCHAR, message VARCHAR, source_row INTEGER)"
+        "child UUID, rule VARCHAR, field VARCHAR, value VARCHAR, message VARCHAR, source_row INTEGER)"
     )
     con.execute(
         "INSERT INTO cin_quality SELECT q.file_index, i.la, q.table_name, i.child, 'unknown_code', q.path, "

@@ -502,9 +502,9 @@ def read_ssda903(
     """
     result = ReadResult(connection if connection is not None else duckdb.connect())
     con = result.connection
-    con.execute("CREATE OR REPLACE TEMP TABLE pseudonyms (la VARCHAR, child_id VARCHAR, child VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE pseudonyms (la VARCHAR, child_id VARCHAR, child UUID)")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE stage_quality (file VARCHAR, la VARCHAR, table_name VARCHAR, child VARCHAR, "
+        "CREATE OR REPLACE TEMP TABLE stage_quality (file VARCHAR, la VARCHAR, table_name VARCHAR, child UUID, "
         "rule VARCHAR, field VARCHAR, value VARCHAR, message VARCHAR, source_row INTEGER)"
     )
     for index, path in enumerate(paths):

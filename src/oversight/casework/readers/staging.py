@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import duckdb
 
@@ -38,7 +39,7 @@ def sql_type(spec: TableSpec, name: str) -> str:
 
 def ensure_stage_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS stage_quality (file VARCHAR, la VARCHAR, table_name VARCHAR, child VARCHAR, "
+        "CREATE TEMP TABLE IF NOT EXISTS stage_quality (file VARCHAR, la VARCHAR, table_name VARCHAR, child UUID, "
         "rule VARCHAR, field VARCHAR, value VARCHAR, message VARCHAR, source_row INTEGER)"
     )
 
@@ -58,7 +59,7 @@ class RowStager:
         for spec in self.specs:
             columns = ", ".join(f"{c.stored_name} {sql_type(spec, c.stored_name)}" for c in spec.stored)
             self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {self.raw(spec)} (la VARCHAR, child VARCHAR, {columns}, "
+                f"CREATE OR REPLACE TEMP TABLE {self.raw(spec)} (la VARCHAR, child UUID, {columns}, "
                 "return_year INTEGER, source_row INTEGER)"
             )
             self.buffers[spec.name] = []
@@ -75,7 +76,7 @@ class RowStager:
         if len(buffer) >= BATCH_ROWS:
             self._flush(spec)
 
-    def note(self, la: str, table: str, child: str | None, rule: str, path: str, value: str | None, message: str,
+    def note(self, la: str, table: str, child: UUID | None, rule: str, path: str, value: str | None, message: str,
              row: int) -> None:  # fmt: skip
         self.quality.append((la, table, child, rule, path, value, message, row))
 
