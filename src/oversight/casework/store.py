@@ -409,7 +409,7 @@ class CaseworkStore:
         )
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE load_ids_{typed} AS SELECT *, CAST(nextval('load_ids') AS INTEGER) "
-            f"AS load_id FROM (SELECT la, count(*) AS rows, count(*) FILTER (WHERE is_kept) AS kept, "
+            f"AS load_id FROM (SELECT la, count(*) AS rows, "
             f"coalesce({year_sql}, $year) AS year_ending FROM {typed} GROUP BY la ORDER BY la)",
             {"year": staged.year_ending},
         )
@@ -418,25 +418,22 @@ class CaseworkStore:
             f"SELECT load_id, $file, $sha, $table, la, year_ending, rows, $at, $by FROM load_ids_{typed} ORDER BY la",
             {"file": staged.name, "sha": staged.sha256, "table": spec.name, "at": datetime.now(UTC), "by": user},
         )
-        held = con.execute(
-            f"SELECT count(*) FROM {spec.table} held JOIN {typed} new ON {same_key} WHERE new.is_kept"
-        ).fetchone()
-        totals = con.execute(f"SELECT sum(rows), sum(kept) FROM load_ids_{typed}").fetchone()
+        totals = con.execute(f"SELECT sum(rows) FROM load_ids_{typed}").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
         counts.rows += int(totals[0] or 0) if totals else 0
-        counts.new += (int(totals[1] or 0) if totals else 0) - (int(held[0]) if held else 0)
         # Not INSERT … ON CONFLICT: besides needing the key as an index, in DuckDB 2.0 a conflict inside a
         # transaction can corrupt a string column ("Corrupted uncompressed string segment").
-        con.execute(
+        replaced = con.execute(
             f"DELETE FROM {spec.table} held USING {typed} new WHERE new.is_kept AND {same_key} "
             "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
-        )
+        ).fetchone()
         selected = ", ".join("ids.load_id" if c == "load_id" else f"new.{c}" for c in columns)
-        con.execute(
+        added = con.execute(
             f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} new "
             f"JOIN load_ids_{typed} ids USING (la) WHERE new.is_kept "
             f"AND NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
-        )
+        ).fetchone()
+        counts.new += _new_rows(added, replaced)
         con.execute(
             "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
             f"q.message, ids.load_id, q.source_row FROM stage_quality q JOIN load_ids_{typed} ids USING (la) "
@@ -476,7 +473,7 @@ class CaseworkStore:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE batch_ids AS SELECT *, CAST(nextval('load_ids') AS INTEGER) AS load_id "
             f"FROM (SELECT t.file_index, t.la, any_value(f.file_name) AS file_name, any_value(f.sha256) AS sha256, "
-            "any_value(f.year_ending) AS year_ending, count(*) AS rows, count(*) FILTER (WHERE t.is_kept) AS kept "
+            "any_value(f.year_ending) AS year_ending, count(*) AS rows "
             f"FROM {typed} t JOIN {batch.files} f USING (file_index) WHERE t.file_index NOT IN "
             "(SELECT unnest($skipped)) GROUP BY t.file_index, t.la ORDER BY t.file_index, t.la)",
             {"skipped": [index for index, _ in skipped]},
@@ -498,21 +495,18 @@ class CaseworkStore:
             rows += " WHERE t.is_latest"
         con.execute(f"CREATE OR REPLACE TEMP TABLE batch_rows AS {rows}")
         totals = con.execute("SELECT sum(rows), count(*) FROM batch_ids").fetchone()
-        new = con.execute(
-            f"SELECT count(*) FROM batch_rows new WHERE NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
-        ).fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
         counts.rows += int(totals[0] or 0) if totals else 0
-        counts.new += int(new[0]) if new else 0
-        con.execute(
+        replaced = con.execute(
             f"DELETE FROM {spec.table} held USING batch_rows new WHERE {same_key} "
             "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
-        )
+        ).fetchone()
         selected = ", ".join(f"new.{c}" for c in columns)
-        con.execute(
+        added = con.execute(
             f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM batch_rows new "
             f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
-        )
+        ).fetchone()
+        counts.new += _new_rows(added, replaced)
         con.execute(
             "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
             f"q.message, ids.load_id, q.source_row FROM {batch.quality} q JOIN batch_ids ids USING (file_index, la) "
@@ -706,6 +700,12 @@ class CaseworkStore:
         if key not in self._memo:
             self._memo[key] = read()
         return cast(T, self._memo[key])
+
+
+def _new_rows(added: tuple[Any, ...] | None, replaced: tuple[Any, ...] | None) -> int:
+    """Rows whose key the store did not hold: of the rows added, those that replaced none. A written row either
+    replaced the held row with its key (deleted first, one for one: keys are unique on both sides) or had none."""
+    return (int(added[0]) if added else 0) - (int(replaced[0]) if replaced else 0)
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:

@@ -42,6 +42,7 @@ import duckdb
 from oversight.casework.issues import Issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.cin_flat import WIDTH, FlatCensus, flatten_census
+from oversight.casework.readers.repeats import marked
 from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, StagedBatch, TableSpec
 from oversight.casework.readers.staging import MAX_ISSUES_PER_FILE, sql_type
 from oversight.casework.reference import la_code
@@ -387,6 +388,14 @@ _TABLES: tuple[tuple[TableSpec, str, str, tuple[str, ...]], ...] = (
                                 "l.source_path")),
     (CP_REVIEWS, "R", _PLAN, ("p.plan_start", "l.d5", "l.source_path")),
 )  # fmt: skip
+# One ordering of a key's rows answers both questions: the first row is the one the load keeps (the latest
+# return; of one return, the file given last), and a row is a repeat within its file when the row before it
+# comes from the same file.
+_LATEST_FIRST = "coalesce(return_year, -1) DESC, file_index DESC, source_row, ordinal"
+_MARKS = {
+    "is_latest": "row_number() OVER rows = 1",
+    "is_kept": "coalesce(lag(file_index) OVER rows <> file_index, true)",
+}
 _SOURCE_PATH = {"C": _CHILD, "D": _WHERE["D"], "R": _WHERE["R"], "E": _EPISODE, **_PART}
 
 
@@ -576,26 +585,14 @@ def _stage_tables(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) 
         selects = ", ".join(
             f"CAST({sql} AS {sql_type(spec, name)}) AS {name}" for sql, name in zip(columns, names, strict=True)
         )
-        key = ", ".join(["la", "child", *spec.key])
         blank = " AND l.v3 IS NOT NULL" if letter == "D" else ""  # a blank disability is no disability
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE cin_rows AS SELECT l.file_index, i.la, i.child, {selects}, i.return_year, "
             f"l.n AS source_row, l.source_path AS ordinal FROM (SELECT *, {_SOURCE_PATH[letter]} AS source_path "
             f"FROM cin_lines WHERE kind = '{letter}') l JOIN cin_ids i USING (file_index, n) {joins} WHERE true{blank}"
         )
-        # Most keys come once: such a row is the one kept. Where a key comes more than once, one ordering
-        # answers both questions: the first row is the one the load keeps (the latest return; of one return,
-        # the file given last), and a row is a repeat within its file when the row before it comes from the
-        # same file.
-        same = " AND ".join(f"r.{column} IS NOT DISTINCT FROM d.{column}" for column in ["la", "child", *spec.key])
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {typed} AS WITH repeated AS (SELECT {key} FROM cin_rows GROUP BY ALL "
-            f"HAVING count(*) > 1) SELECT r.*, true AS is_latest, true AS is_kept FROM cin_rows r ANTI JOIN repeated "
-            f"d ON {same} UNION ALL SELECT * EXCLUDE (previous_file), coalesce(previous_file <> file_index, true) "
-            "AS is_kept FROM (SELECT r.*, row_number() OVER rows = 1 AS is_latest, lag(file_index) OVER rows AS "
-            f"previous_file FROM cin_rows r SEMI JOIN repeated d ON {same} WINDOW rows AS (PARTITION BY {key} "
-            "ORDER BY coalesce(return_year, -1) DESC, file_index DESC, source_row, ordinal))"
-        )
+        key = ["la", "child", *spec.key]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {marked('cin_rows', key, _LATEST_FIRST, _MARKS)}")
         con.execute("DROP TABLE cin_rows")
         keys = [c.name for c in spec.columns if c.key]
         what = f"the same child and {', '.join(keys)}" if keys else "the same child"

@@ -31,6 +31,7 @@ import duckdb
 
 from oversight.casework.issues import Issue
 from oversight.casework.pseudonym import Pseudonymiser
+from oversight.casework.readers.repeats import marked, repeated_rows
 
 
 class Kind(StrEnum):
@@ -569,7 +570,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
     if "\x00" in text:
         raise _Rejected(Issue(name, None, None, "this is not a text CSV file"))
     header: dict[str, str] = {}
-    for cell in next(csv.reader(io.StringIO(text.splitlines()[0])), []):
+    for cell in next(csv.reader(io.StringIO(text)), []):  # the header: the first record, read alone
         upper = cell.strip().upper()
         if upper in header:
             raise _Rejected(Issue(name, 1, cell.strip(), "this column appears twice in the header row"))
@@ -755,13 +756,12 @@ def _type_rows(
             selects.append(f"CAST(NULL AS {SQL_TYPES[column.kind]}) AS {column.stored_name}")
     selects += [f"CAST({year_sql} AS INTEGER) AS return_year", f"CAST({row_sql} AS INTEGER) AS source_row"]
     typed = f"typed_{staged.raw}"
-    key = ", ".join(["la", "child", *staged.spec.key])
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rows_{typed} AS SELECT {', '.join(selects)} FROM {source}")
     # Where a file repeats a row (same child and key), the latest year's row is kept, then the first.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT *, row_number() OVER (PARTITION BY {key} "
-        f"ORDER BY return_year DESC NULLS LAST, source_row) = 1 AS is_kept FROM (SELECT {', '.join(selects)} "
-        f"FROM {source})"
-    )
+    kept = marked(f"rows_{typed}", ["la", "child", *staged.spec.key], "return_year DESC NULLS LAST, source_row",
+                  {"is_kept": "row_number() OVER rows = 1"})  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {kept}")
+    con.execute(f"DROP TABLE rows_{typed}")
     staged.typed = typed
     staged.las = tuple(sorted(str(row[0]) for row in con.execute(f"SELECT DISTINCT la FROM {typed}").fetchall()))
     _note_quality(con, staged, source, la_sql, row_sql)
@@ -770,6 +770,7 @@ def _type_rows(
 def _note_quality(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: str, la_sql: str, row_sql: str) -> None:
     """Data-quality issues of one file (unknown codes, repeated rows), noted beside rows that are still loaded."""
     spec, typed = staged.spec, staged.typed
+    assert typed is not None, "typed rows are built before their quality is noted"
     for column in spec.stored:
         if not column.codes or column.name not in staged.header:
             continue
@@ -784,12 +785,13 @@ def _note_quality(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: st
             f"INSERT INTO stage_quality SELECT {_s(staged.name)}, {la_sql}, {_s(spec.table)}, p.child, "
             f"'unknown_code', {_s(column.name)}, trim({cell}), {message}, {row_sql} FROM {source} WHERE {bad}"
         )
-    key = ", ".join(["la", "child", *spec.key])
+    key = ["la", "child", *spec.key]
     keys = [c.name for c in spec.columns if c.key]
     what = f"the same child and {' and '.join(keys)}" if keys else "the same child"
     con.execute(
         f"INSERT INTO stage_quality SELECT {_s(staged.name)}, la, {_s(spec.table)}, child, 'duplicate_row', NULL, "
         f"NULL, 'repeats row ' || first_row || {_s(f' ({what}, in the same return); not loaded')}, source_row "
-        f"FROM (SELECT *, first_value(source_row) OVER (PARTITION BY {key}, return_year ORDER BY source_row) "
-        f"AS first_row FROM {typed}) WHERE NOT is_kept AND source_row <> first_row"
+        f"FROM (SELECT *, first_value(source_row) OVER (PARTITION BY {', '.join(key)}, return_year ORDER BY "
+        f"source_row) AS first_row FROM {repeated_rows(typed, key, where='NOT is_kept')}) "
+        "WHERE NOT is_kept AND source_row <> first_row"
     )

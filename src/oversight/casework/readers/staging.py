@@ -19,6 +19,7 @@ from uuid import UUID
 import duckdb
 
 from oversight.casework.issues import Issue
+from oversight.casework.readers.repeats import marked
 from oversight.casework.readers.ssda903 import SQL_TYPES, Kind, ReadResult, StagedFile, TableSpec
 
 BATCH_ROWS = 50_000
@@ -130,11 +131,8 @@ class RowStager:
                 self.con.execute(f"DROP TABLE IF EXISTS temp.main.{self.raw(spec)}")
                 continue
             raw, typed = self.raw(spec), f"typed_{self.raw(spec)}"
-            key = ", ".join(["la", "child", *spec.key])
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT *, row_number() OVER (PARTITION BY {key} "
-                f"ORDER BY source_row) = 1 AS is_kept FROM {raw}"
-            )
+            kept = marked(raw, ["la", "child", *spec.key], "source_row", {"is_kept": "row_number() OVER rows = 1"})
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {kept}")
             self.con.execute(f"DROP TABLE {raw}")
             keys = [c.name for c in spec.columns if c.key]
             what = f"the same child and {', '.join(keys)}" if keys else "the same child"
