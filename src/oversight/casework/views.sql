@@ -38,27 +38,38 @@ CREATE OR REPLACE TEMP MACRO add_working_days(from_day, n) AS
 --   carer spell (NI 63, "the same carer"): as a placement spell, but a change of placement with the same
 --     carer (RNE T, U) does not start one
 CREATE OR REPLACE TEMP VIEW episode_spells_rule AS
-WITH ordered AS (
+WITH keyed AS (
     SELECT
         e.*,
-        row_number() OVER w AS episode_number,
-        lag(e.dec) OVER w AS previous_dec,
         coalesce(e.place IN ('T0', 'T1', 'T2', 'T3', 'T4'), false) AS is_temporary,
         coalesce(e.ls IN ('V3', 'V4'), false) AS is_short_break,
         concat_ws('|', coalesce(e.place, ''), coalesce(e.place_provider, ''), coalesce(e.urn, '')) AS placement_key
     FROM episodes e
-    WINDOW w AS (PARTITION BY e.la, e.child ORDER BY e.decom)
+),
+
+-- Everything that looks at the episode before, in one pass over each child's episodes in order.
+ordered AS (
+    SELECT
+        * EXCLUDE (is_temporary, is_short_break, placement_key),
+        row_number() OVER w AS episode_number,
+        lag(dec) OVER w AS previous_dec,
+        is_temporary,
+        is_short_break,
+        placement_key,
+        coalesce(lag(is_temporary) OVER w, false) AS follows_temporary,
+        last_value(CASE WHEN NOT is_temporary THEN placement_key END IGNORE NULLS)
+            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS placement_before_temporary
+    FROM keyed
+    WINDOW w AS (PARTITION BY la, child ORDER BY decom)
 ),
 
 marked AS (
     SELECT
-        *,
+        * EXCLUDE (follows_temporary, placement_before_temporary),
         episode_number = 1 OR previous_dec < decom AS starts_period_of_care,
-        coalesce(lag(is_temporary) OVER w, false) AS follows_temporary,
-        last_value(CASE WHEN NOT is_temporary THEN placement_key END IGNORE NULLS)
-            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS placement_before_temporary
+        follows_temporary,
+        placement_before_temporary
     FROM ordered
-    WINDOW w AS (PARTITION BY la, child ORDER BY decom)
 ),
 
 flagged AS (
