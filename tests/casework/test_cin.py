@@ -374,3 +374,20 @@ def test_a_census_without_children_is_rejected_even_beside_a_good_one(
         "empty.xml, at /Message/Children: has no Child; a CIN census lists at least one child"
     ]
     assert not store.exists
+
+
+def test_each_stored_record_says_where_it_was_in_its_file(tmp_path: Path, pseudonymiser: Pseudonymiser) -> None:
+    from oversight.casework.readers.cin import _STORED_PATH, CIN_TABLES
+
+    store = CaseworkStore(tmp_path / "paths.duckdb")
+    assert store.load([CIN / "d2i_CIN_Census_2021.xml"], pseudonymiser=pseudonymiser).ok
+    letters = dict(zip((spec.table for spec in CIN_TABLES), "CDEAPSKR", strict=True))
+    for table, letter in letters.items():
+        # the store's generated source_path and the loader's own rule for it agree on every row
+        differ = f"SELECT count(*) FROM {table} WHERE source_path IS DISTINCT FROM {_STORED_PATH[letter]}"
+        assert store.query(differ) == [(0,)], table
+    paths = {t: store.query(f"SELECT min(source_path) FROM {t}")[0][0] for t in ("cin_assessments", "cp_reviews")}
+    assert paths == {
+        "cin_assessments": "/Message/Children/Child[1]/CINdetails[1]/Assessments[1]",
+        "cp_reviews": "/Message/Children/Child[1]/CINdetails[1]/ChildProtectionPlans[1]/Reviews[1]/CPPreviewDate[1]",
+    }

@@ -190,8 +190,10 @@ CREATE TABLE IF NOT EXISTS dolo (
 );
 
 -- CIN census (children in need), from the XML return. Each row keeps where it was in its file: source_row
--- is the child's position (the n of Child[n]) and source_path the record's XML path. An episode of need is
--- keyed by its referral date, its assessments, plans and enquiries by the referral and their own start.
+-- is the child's position (the n of Child[n]), source_episode, source_part and source_step the rest of the
+-- way (CINdetails[e], Assessments[a], CPPreviewDate[2]), and source_path writes out the record's XML path
+-- from them. An episode of need is keyed by its referral date, its assessments, plans and enquiries by the
+-- referral and their own start.
 CREATE TABLE IF NOT EXISTS cin_children (
     la VARCHAR NOT NULL,
     child UUID NOT NULL,
@@ -200,7 +202,9 @@ CREATE TABLE IF NOT EXISTS cin_children (
     expected_birth_date DATE,
     death_date DATE,
     ethnicity VARCHAR,
-    source_path VARCHAR,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']'
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -211,7 +215,11 @@ CREATE TABLE IF NOT EXISTS cin_disabilities (
     la VARCHAR NOT NULL,
     child UUID NOT NULL,
     disability VARCHAR NOT NULL,
-    source_path VARCHAR,
+    source_step VARCHAR,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/ChildCharacteristics[1]/Disabilities[1]/'
+        || source_step
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -228,7 +236,10 @@ CREATE TABLE IF NOT EXISTS cin_episodes (
     reason_for_closure VARCHAR,
     initial_cpc_date DATE,
     referral_nfa BOOLEAN,
-    source_path VARCHAR,
+    source_episode INTEGER,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/CINdetails[' || source_episode || ']'
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -243,7 +254,12 @@ CREATE TABLE IF NOT EXISTS cin_assessments (
     internal_review_date DATE,
     authorisation_date DATE,
     factors VARCHAR,  -- the factors identified at assessment, space-separated: '2A 2B'
-    source_path VARCHAR,
+    source_episode INTEGER,
+    source_part INTEGER,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/CINdetails[' || source_episode || ']/Assessments['
+        || source_part || ']'
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -256,7 +272,12 @@ CREATE TABLE IF NOT EXISTS cin_plans (
     referral_date DATE NOT NULL,
     start_date DATE NOT NULL,
     end_date DATE,
-    source_path VARCHAR,
+    source_episode INTEGER,
+    source_part INTEGER,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/CINdetails[' || source_episode || ']/CINPlanDates['
+        || source_part || ']'
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -271,7 +292,12 @@ CREATE TABLE IF NOT EXISTS cin_s47 (
     icpc_target_date DATE,
     icpc_date DATE,
     icpc_not_required BOOLEAN,
-    source_path VARCHAR,
+    source_episode INTEGER,
+    source_part INTEGER,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/CINdetails[' || source_episode || ']/Section47['
+        || source_part || ']'
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -287,7 +313,12 @@ CREATE TABLE IF NOT EXISTS cp_plans (
     initial_category VARCHAR,
     latest_category VARCHAR,
     previous_plans INTEGER,
-    source_path VARCHAR,
+    source_episode INTEGER,
+    source_part INTEGER,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/CINdetails[' || source_episode
+        || ']/ChildProtectionPlans[' || source_part || ']'
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL
@@ -299,7 +330,13 @@ CREATE TABLE IF NOT EXISTS cp_reviews (
     child UUID NOT NULL,
     plan_start_date DATE NOT NULL,
     review_date DATE NOT NULL,
-    source_path VARCHAR,
+    source_episode INTEGER,
+    source_part INTEGER,
+    source_step VARCHAR,
+    source_path VARCHAR GENERATED ALWAYS AS (
+        '/Message/Children/Child[' || source_row || ']/CINdetails[' || source_episode
+        || ']/ChildProtectionPlans[' || source_part || ']/Reviews[1]/' || source_step
+    ) VIRTUAL,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL

@@ -40,7 +40,7 @@ from oversight.casework.readers.ssda903 import (
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
 
-SCHEMA_VERSION = "3"  # 2: tables without primary keys, the loader keeps keys unique; 3: children as UUIDs
+SCHEMA_VERSION = "3"  # 2: tables without primary keys; 3: children as UUIDs, census positions as numbers
 # Working days are tabulated for these years; a date outside them has no working-day count.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
 

@@ -68,26 +68,54 @@ ASSESSMENT_FACTORS = _codes(
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _UK_DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 
-_PATH = Column("SOURCE_PATH", Kind.TEXT)  # where the record is in its file: /Message/Children/Child[3]/CINdetails[1]
+# Where a record is in its file: the child's position is source_row (the n of Child[n]); these say the rest
+# (CINdetails[e], Assessments[a] and so on, and the last step of a disability or review: CPPreviewDate[2]).
+# The store writes the path out from them (source_path, a generated column); the loader keeps the numbers.
+_EPISODE_AT = Column("SOURCE_EPISODE", Kind.INTEGER)
+_PART_AT = Column("SOURCE_PART", Kind.INTEGER)
+_STEP_AT = Column("SOURCE_STEP", Kind.TEXT)
+_POSITIONS: dict[str, tuple[tuple[Column, str], ...]] = {  # each kind of line's, with its SQL over the line
+    "C": (),
+    "D": ((_STEP_AT, "l.v2"),),
+    "E": ((_EPISODE_AT, "l.episode"),),
+    **{letter: ((_EPISODE_AT, "l.episode"), (_PART_AT, "l.part")) for letter in "APSK"},
+    "R": ((_EPISODE_AT, "l.episode"), (_PART_AT, "l.part"), (_STEP_AT, "l.v4")),
+}
+_PART_ELEMENTS = {"A": "Assessments", "P": "CINPlanDates", "S": "Section47", "K": "ChildProtectionPlans"}
 
 
-def _spec(name: str, title: str, *columns: Column) -> TableSpec:
-    return TableSpec(name, name, title, (Column("CHILD", Kind.CHILD, needed=True), *columns, _PATH))
+def _path(letter: str, child: str, episode: str, part: str, step: str) -> str:
+    """Where a record of the kind is in its file, as SQL over its numbers: /Message/Children/Child[3]/CINdetails[1]."""
+    path = f"'/Message/Children/Child[' || {child} || ']'"
+    if letter == "D":
+        return f"{path} || '/ChildCharacteristics[1]/Disabilities[1]/' || {step}"
+    if letter != "C":
+        path += f" || '/CINdetails[' || {episode} || ']'"
+    if letter in _PART_ELEMENTS or letter == "R":
+        path += f" || '/{_PART_ELEMENTS.get(letter, _PART_ELEMENTS['K'])}[' || {part} || ']'"
+    return f"{path} || '/Reviews[1]/' || {step}" if letter == "R" else path
+
+
+def _spec(name: str, title: str, letter: str, *columns: Column) -> TableSpec:
+    positions = (column for column, _ in _POSITIONS[letter])
+    return TableSpec(name, name, title, (Column("CHILD", Kind.CHILD, needed=True), *columns, *positions))
 
 
 CIN_CHILDREN = _spec(
     "cin_children",
     "CIN census: children",
+    "C",
     Column("SEX", Kind.SEX),
     Column("BIRTH_DATE", Kind.DATE),
     Column("EXPECTED_BIRTH_DATE", Kind.DATE),
     Column("DEATH_DATE", Kind.DATE),
     Column("ETHNICITY", Kind.CODE),
 )
-CIN_DISABILITIES = _spec("cin_disabilities", "CIN census: disabilities", Column("DISABILITY", Kind.CODE, key=True))
+CIN_DISABILITIES = _spec("cin_disabilities", "CIN census: disabilities", "D", Column("DISABILITY", Kind.CODE, key=True))
 CIN_EPISODES = _spec(
     "cin_episodes",
     "CIN census: episodes of need (referrals)",
+    "E",
     Column("REFERRAL_DATE", Kind.DATE, key=True),
     Column("REFERRAL_SOURCE", Kind.CODE),
     Column("PRIMARY_NEED", Kind.CODE),
@@ -99,6 +127,7 @@ CIN_EPISODES = _spec(
 CIN_ASSESSMENTS = _spec(
     "cin_assessments",
     "CIN census: assessments",
+    "A",
     Column("REFERRAL_DATE", Kind.DATE, key=True),
     Column("START_DATE", Kind.DATE, key=True),
     Column("INTERNAL_REVIEW_DATE", Kind.DATE),
@@ -108,6 +137,7 @@ CIN_ASSESSMENTS = _spec(
 CIN_PLANS = _spec(
     "cin_plans",
     "CIN census: child in need plans",
+    "P",
     Column("REFERRAL_DATE", Kind.DATE, key=True),
     Column("START_DATE", Kind.DATE, key=True),
     Column("END_DATE", Kind.DATE),
@@ -115,6 +145,7 @@ CIN_PLANS = _spec(
 CIN_S47 = _spec(
     "cin_s47",
     "CIN census: section 47 enquiries",
+    "S",
     Column("REFERRAL_DATE", Kind.DATE, key=True),
     Column("START_DATE", Kind.DATE, key=True),
     Column("ICPC_TARGET_DATE", Kind.DATE),
@@ -124,6 +155,7 @@ CIN_S47 = _spec(
 CP_PLANS = _spec(
     "cp_plans",
     "CIN census: child protection plans",
+    "K",
     Column("REFERRAL_DATE", Kind.DATE, key=True),
     Column("START_DATE", Kind.DATE, key=True),
     Column("END_DATE", Kind.DATE),
@@ -134,6 +166,7 @@ CP_PLANS = _spec(
 CP_REVIEWS = _spec(
     "cp_reviews",
     "CIN census: child protection reviews",
+    "R",
     Column("PLAN_START_DATE", Kind.DATE, key=True),
     Column("REVIEW_DATE", Kind.DATE, key=True),
 )
@@ -199,21 +232,20 @@ CREATE OR REPLACE TEMP MACRO cin_sex(v) AS (
         WHEN 'M' THEN 'M' WHEN 'F' THEN 'F' WHEN 'U' THEN 'U' END
 );
 """
-# Where each record is, as SQL over a line of cin_lines (n: the child; v2: the episode; v3: the part).
-_CHILD = "'/Message/Children/Child[' || n || ']'"
-_EPISODE = f"{_CHILD} || '/CINdetails[' || v2 || ']'"
-_PART = {
-    "A": f"{_EPISODE} || '/Assessments[' || v3 || ']'",
-    "P": f"{_EPISODE} || '/CINPlanDates[' || v3 || ']'",
-    "S": f"{_EPISODE} || '/Section47[' || v3 || ']'",
-    "K": f"{_EPISODE} || '/ChildProtectionPlans[' || v3 || ']'",
-}
+# Where each record is, as SQL over a line of cin_lines (n: the child; v2: the episode; v3: the part; the
+# step of a review in v4, of a disability in v2), and over a stored row.
+_CHILD = _path("C", "n", "v2", "v3", "")
+_EPISODE = _path("E", "n", "v2", "v3", "")
+_PART = {letter: _path(letter, "n", "v2", "v3", "") for letter in _PART_ELEMENTS}
 _WHERE = {
     "C": f"{_CHILD} || '/ChildIdentifiers[1]'",
     "E": _EPISODE,
     **_PART,
-    "R": f"{_PART['K']} || '/Reviews[1]/' || v4",
-    "D": f"{_CHILD} || '/ChildCharacteristics[1]/Disabilities[1]/' || v2",
+    "R": _path("R", "n", "v2", "v3", "v4"),
+    "D": _path("D", "n", "", "", "v2"),
+}
+_STORED_PATH = {
+    letter: _path(letter, "source_row", "source_episode", "source_part", "source_step") for letter in "CDEAPSKR"
 }
 _RANK = {"C": 0, "E": 1, "A": 2, "P": 3, "S": 4, "K": 5, "R": 5}  # problems are listed in this order per episode
 
@@ -377,26 +409,23 @@ _NOTES = " UNION ALL ".join(
 _REFERRAL = "JOIN cin_referrals r USING (file_index, n, episode)"
 _PLAN = "JOIN cin_plan_starts p USING (file_index, n, episode, part)"
 _TABLES: tuple[tuple[TableSpec, str, str, tuple[str, ...]], ...] = (
-    (CIN_CHILDREN, "C", "", ("cin_sex(coalesce(l.v3, l.v4))", "l.d5", "l.d6", "l.d7", "upper(l.v8)", "l.source_path")),
-    (CIN_DISABILITIES, "D", "", ("upper(l.v3)", "l.source_path")),
-    (CIN_EPISODES, "E", "", ("l.d3", "upper(l.v4)", "upper(l.v5)", "l.d6", "upper(l.v7)", "l.d8", "l.f9",
-                             "l.source_path")),
-    (CIN_ASSESSMENTS, "A", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.d6", "upper(l.v7)", "l.source_path")),
-    (CIN_PLANS, "P", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.source_path")),
-    (CIN_S47, "S", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.d6", "l.f7", "l.source_path")),
-    (CP_PLANS, "K", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "upper(l.v6)", "upper(l.v7)", "l.i8",
-                                "l.source_path")),
-    (CP_REVIEWS, "R", _PLAN, ("p.plan_start", "l.d5", "l.source_path")),
+    (CIN_CHILDREN, "C", "", ("cin_sex(coalesce(l.v3, l.v4))", "l.d5", "l.d6", "l.d7", "upper(l.v8)")),
+    (CIN_DISABILITIES, "D", "", ("upper(l.v3)",)),
+    (CIN_EPISODES, "E", "", ("l.d3", "upper(l.v4)", "upper(l.v5)", "l.d6", "upper(l.v7)", "l.d8", "l.f9")),
+    (CIN_ASSESSMENTS, "A", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.d6", "upper(l.v7)")),
+    (CIN_PLANS, "P", _REFERRAL, ("r.referral_date", "l.d4", "l.d5")),
+    (CIN_S47, "S", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "l.d6", "l.f7")),
+    (CP_PLANS, "K", _REFERRAL, ("r.referral_date", "l.d4", "l.d5", "upper(l.v6)", "upper(l.v7)", "l.i8")),
+    (CP_REVIEWS, "R", _PLAN, ("p.plan_start", "l.d5")),
 )  # fmt: skip
 # One ordering of a key's rows answers both questions: the first row is the one the load keeps (the latest
 # return; of one return, the file given last), and a row is a repeat within its file when the row before it
 # comes from the same file.
-_LATEST_FIRST = "coalesce(return_year, -1) DESC, file_index DESC, source_row, ordinal"
+_LATEST_FIRST = "coalesce(return_year, -1) DESC, file_index DESC, source_row"
 _MARKS = {
     "is_latest": "row_number() OVER rows = 1",
     "is_kept": "coalesce(lag(file_index) OVER rows <> file_index, true)",
 }
-_SOURCE_PATH = {"C": _CHILD, "D": _WHERE["D"], "R": _WHERE["R"], "E": _EPISODE, **_PART}
 
 
 def read_cin(
@@ -582,23 +611,26 @@ def _stage_tables(con: duckdb.DuckDBPyConnection, pseudonymiser: Pseudonymiser) 
     for spec, letter, joins, columns in _TABLES:
         typed = f"typed_cin_{spec.name}"
         names = [c.stored_name for c in spec.stored]
+        sqls = [*columns, *(sql for _, sql in _POSITIONS[letter])]
         selects = ", ".join(
-            f"CAST({sql} AS {sql_type(spec, name)}) AS {name}" for sql, name in zip(columns, names, strict=True)
+            f"CAST({sql} AS {sql_type(spec, name)}) AS {name}" for sql, name in zip(sqls, names, strict=True)
         )
         blank = " AND l.v3 IS NOT NULL" if letter == "D" else ""  # a blank disability is no disability
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE cin_rows AS SELECT l.file_index, i.la, i.child, {selects}, i.return_year, "
-            f"l.n AS source_row, l.source_path AS ordinal FROM (SELECT *, {_SOURCE_PATH[letter]} AS source_path "
-            f"FROM cin_lines WHERE kind = '{letter}') l JOIN cin_ids i USING (file_index, n) {joins} WHERE true{blank}"
+            f"l.n AS source_row FROM (SELECT * FROM cin_lines WHERE kind = '{letter}') l JOIN cin_ids i "
+            f"USING (file_index, n) {joins} WHERE true{blank}"
         )
         key = ["la", "child", *spec.key]
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {marked('cin_rows', key, _LATEST_FIRST, _MARKS)}")
+        order = ", ".join([_LATEST_FIRST, *(column.stored_name for column, _ in _POSITIONS[letter])])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {marked('cin_rows', key, order, _MARKS)}")
         con.execute("DROP TABLE cin_rows")
         keys = [c.name for c in spec.columns if c.key]
         what = f"the same child and {', '.join(keys)}" if keys else "the same child"
         con.execute(
-            f"INSERT INTO cin_quality SELECT file_index, la, '{spec.table}', child, 'duplicate_row', source_path, "
-            f"NULL, 'repeats an earlier record ({what}); not loaded', source_row FROM {typed} WHERE NOT is_kept"
+            f"INSERT INTO cin_quality SELECT file_index, la, '{spec.table}', child, 'duplicate_row', "
+            f"{_STORED_PATH[letter]}, NULL, 'repeats an earlier record ({what}); not loaded', source_row "
+            f"FROM {typed} WHERE NOT is_kept"
         )
         las = tuple(str(r[0]) for r in con.execute(f"SELECT DISTINCT la FROM {typed} ORDER BY la").fetchall())
         if las:
