@@ -388,19 +388,13 @@ class CaseworkStore:
         return row is not None and row[0] == len(staged.las)
 
     def _write(self, staged: StagedFile, result: LoadResult, user: str) -> None:
-        """Write one checked file: a ``loads`` row per council in it, then its rows, a whole file at a time.
-
-        The tables have no primary key (indexes make bulk loads many times slower), so the natural key is kept
-        unique here: a held row that the file's row may replace is deleted first, and a file's row is added
-        only where no row with its key remains. A row replaces a held one when its return is the same or later
-        (a later load of the same return counts as newer).
-        """
+        """Write one checked file: a ``loads`` row per council in it, then its rows (``_replace``), a whole file at
+        a time."""
         con, spec, typed = self.connection, staged.spec, staged.typed
         assert typed is not None
         columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *(c.stored_name for c in spec.stored)]
         columns += ["return_year", "load_id", "source_row"]
         key = ["la", "child", *spec.key]
-        same_key = " AND ".join(f"held.{c} = new.{c}" for c in key)
         # For episodes the collection year is that of the latest start in the file (all start by its 31 March).
         year_sql = (
             "CAST(year(max(decom)) + CASE WHEN month(max(decom)) >= 4 THEN 1 ELSE 0 END AS INTEGER)"
@@ -421,19 +415,13 @@ class CaseworkStore:
         totals = con.execute(f"SELECT sum(rows) FROM load_ids_{typed}").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
         counts.rows += int(totals[0] or 0) if totals else 0
-        # Not INSERT … ON CONFLICT: besides needing the key as an index, in DuckDB 2.0 a conflict inside a
-        # transaction can corrupt a string column ("Corrupted uncompressed string segment").
-        replaced = con.execute(
-            f"DELETE FROM {spec.table} held USING {typed} new WHERE new.is_kept AND {same_key} "
-            "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
-        ).fetchone()
         selected = ", ".join("ids.load_id" if c == "load_id" else f"new.{c}" for c in columns)
-        added = con.execute(
-            f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM {typed} new "
-            f"JOIN load_ids_{typed} ids USING (la) WHERE new.is_kept "
-            f"AND NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
-        ).fetchone()
-        counts.new += _new_rows(added, replaced)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE file_rows AS SELECT {selected} FROM {typed} new "
+            f"JOIN load_ids_{typed} ids USING (la) WHERE new.is_kept"
+        )
+        counts.new += self._replace(spec.table, key, "file_rows", columns)
+        con.execute("DROP TABLE file_rows")
         con.execute(
             "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
             f"q.message, ids.load_id, q.source_row FROM stage_quality q JOIN load_ids_{typed} ids USING (la) "
@@ -441,6 +429,32 @@ class CaseworkStore:
             {"file": staged.name, "table": spec.table},
         )
         con.execute(f"DROP TABLE load_ids_{typed}")
+
+    def _replace(self, table: str, key: Sequence[str], rows: str, columns: Sequence[str]) -> int:
+        """Write the rows of the temporary table ``rows`` (one per key) into ``table``; how many were new to it.
+
+        The tables have no primary key (indexes make bulk loads many times slower), so the key is kept unique
+        here. A row replaces the held row with its key when its return is the same or later (a later load of
+        the same return counts as newer), and is left out when the held row comes from a later return. One
+        join of the rows with the held ones finds both; the held rows replaced are deleted by their row ids.
+        Not INSERT … ON CONFLICT: besides needing the key as an index, in DuckDB 2.0 a conflict inside a
+        transaction can corrupt a string column ("Corrupted uncompressed string segment").
+        """
+        con = self.connection
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE rows_met AS SELECT held.rowid AS held_row, coalesce(new.return_year, -1) "
+            f">= coalesce(held.return_year, -1) AS replaces, {', '.join(f'new.{c}' for c in key)} FROM {table} held "
+            f"JOIN {rows} new ON {' AND '.join(f'held.{c} = new.{c}' for c in key)}"
+        )
+        replaced = con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT held_row FROM rows_met WHERE replaces)")
+        deleted = replaced.fetchone()
+        added = con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(f'new.{c}' for c in columns)} "
+            f"FROM {rows} new ANTI JOIN (SELECT * FROM rows_met WHERE NOT replaces) newer "
+            f"ON {' AND '.join(f'newer.{c} = new.{c}' for c in key)}"
+        ).fetchone()
+        con.execute("DROP TABLE rows_met")
+        return _new_rows(added, deleted)
 
     def _recheck_quality(self, tables: set[str]) -> None:
         """Rerun the data-quality checks that read any of ``tables``, replacing what they found before."""
@@ -461,7 +475,6 @@ class CaseworkStore:
         con, spec, typed = self.connection, batch.spec, batch.typed
         columns = ["la", "child", *(c.stored_name for c in spec.stored), "return_year", "load_id", "source_row"]
         key = ["la", "child", *spec.key]
-        same_key = " AND ".join(f"held.{c} = new.{c}" for c in key)
         skipped = con.execute(
             f"SELECT DISTINCT f.file_index, f.file_name FROM {batch.files} f JOIN loads l ON l.sha256 = f.sha256 "
             "AND l.la = f.la AND l.table_name = $table ORDER BY f.file_index",
@@ -497,16 +510,7 @@ class CaseworkStore:
         totals = con.execute("SELECT sum(rows), count(*) FROM batch_ids").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
         counts.rows += int(totals[0] or 0) if totals else 0
-        replaced = con.execute(
-            f"DELETE FROM {spec.table} held USING batch_rows new WHERE {same_key} "
-            "AND coalesce(new.return_year, -1) >= coalesce(held.return_year, -1)"
-        ).fetchone()
-        selected = ", ".join(f"new.{c}" for c in columns)
-        added = con.execute(
-            f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT {selected} FROM batch_rows new "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {spec.table} held WHERE {same_key})"
-        ).fetchone()
-        counts.new += _new_rows(added, replaced)
+        counts.new += self._replace(spec.table, key, "batch_rows", columns)
         con.execute(
             "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
             f"q.message, ids.load_id, q.source_row FROM {batch.quality} q JOIN batch_ids ids USING (file_index, la) "
