@@ -7,7 +7,7 @@ from pathlib import Path
 from oversight.accounts.roles import Role
 from oversight.accounts.services import user_roles
 from oversight.casework.engine import measure_card, measure_compute
-from oversight.casework.store import CaseworkStore
+from oversight.casework.store import SCHEMA_VERSION, CaseworkStore
 from oversight.core.periods import parse_period
 from oversight.demo.casework import DEMO_INDICATORS, DEMO_LA, demo_casework_load
 from oversight.demo.loader import demo_accounts
@@ -40,3 +40,15 @@ def test_the_demo_officer_has_case_level_access(db: None, tmp_path: Path) -> Non
     demo_accounts(tmp_path)
     assert user_roles(User.objects.get(username="officer")) == {Role.PERFORMANCE_OFFICER, Role.CASE_ACCESS}
     assert user_roles(User.objects.get(username="councillor")) == {Role.READER}
+
+
+def test_a_demo_store_made_by_an_earlier_version_is_made_again(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "casework.duckdb"
+    with CaseworkStore(path) as store:
+        store.open(create=True)
+        store.query("UPDATE meta SET value = '2' WHERE name = 'schema_version'")
+    demo = demo_casework_load(path)
+    assert demo.observations == 2 * len(DEMO_INDICATORS)
+    with CaseworkStore(path) as store:
+        assert store.query("SELECT value FROM meta WHERE name = 'schema_version'") == [(SCHEMA_VERSION,)]
+        assert store.query("SELECT count(*) > 0 FROM children") == [(True,)]

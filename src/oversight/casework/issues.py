@@ -28,3 +28,7 @@ class Issue:
 
 class CaseworkError(Exception):
     """A request the casework engine cannot carry out; the message says what to do instead."""
+
+
+class OutdatedStoreError(CaseworkError):
+    """The store was made by another version of oversight, whose tables this one does not read."""

@@ -24,7 +24,7 @@ from typing import Any, TypeVar, cast
 import duckdb
 
 from oversight.casework import workdays
-from oversight.casework.issues import CaseworkError, Issue
+from oversight.casework.issues import CaseworkError, Issue, OutdatedStoreError
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
 from oversight.casework.readers.annex_a import ANNEX_TABLES, read_annex_a
@@ -217,7 +217,7 @@ class CaseworkStore:
         if stored is None and not self.read_only:
             con.execute("INSERT INTO meta VALUES ('schema_version', $v)", {"v": SCHEMA_VERSION})
         elif stored is None or stored[0] != SCHEMA_VERSION:
-            raise CaseworkError(
+            raise OutdatedStoreError(
                 f"{self.path} has schema version {stored[0] if stored else 'none'}; this version of oversight "
                 f"reads {SCHEMA_VERSION}: move the file aside and load the returns again"
             )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from oversight.casework.engine import measure_card, measure_compute, measure_results_record
-from oversight.casework.issues import CaseworkError
+from oversight.casework.issues import CaseworkError, OutdatedStoreError
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.scorecard import casework_observations_record
 from oversight.casework.store import CaseworkStore
@@ -58,6 +58,7 @@ def demo_casework_load(store_path: Path, *, run_by: str = "demo") -> CaseworkDem
         raise CaseworkError("; ".join(str(issue) for issue in imported.issues))
     council = synthetic_council(DEMO_LA, seed=2011, first_year_ending=2011, last_year_ending=2012, starts_per_year=40)
     pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
+    _replace_if_outdated(store_path)
     recorded = 0
     with tempfile.TemporaryDirectory() as folder, CaseworkStore(store_path) as store:
         files = list(synthetic_returns(council, Path(folder)))
@@ -79,6 +80,18 @@ def demo_casework_load(store_path: Path, *, run_by: str = "demo") -> CaseworkDem
                 casework_observations_record(results, DEMO_INDICATORS, run_ids=run_ids, run_at=run_at, run_by=run_by)
             )
     return CaseworkDemo(store_path, len(council.children), recorded)
+
+
+def _replace_if_outdated(store_path: Path) -> None:
+    """The demo's store holds nothing but what the demo generates: one made by an earlier version is made again."""
+    if not store_path.exists():
+        return
+    try:
+        with CaseworkStore(store_path, read_only=True) as store:
+            store.open()
+    except OutdatedStoreError:
+        store_path.unlink()
+        store_path.with_name(store_path.name + ".wal").unlink(missing_ok=True)
 
 
 def _recorded() -> bool:
