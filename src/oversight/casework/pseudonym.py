@@ -46,7 +46,7 @@ class Pseudonymiser:
         """The pseudonym of a child: the first 128 bits of HMAC-SHA256 of the LA and the child's identifier.
 
         Held as a UUID (DuckDB's 128-bit identifier type), which the database compares and joins as a number,
-        several times faster than the 64 hex characters of the whole hash; 128 bits leave the chance that two
+        about twice as fast as the 64 hex characters of the whole hash; 128 bits leave the chance that two
         of a hundred million children share a pseudonym below one in ten billion billion.
         """
         message = f"{la.strip(BLANKS)}{_SEPARATOR}{child_id.strip(BLANKS)}".encode()
