@@ -363,6 +363,8 @@ class StagedFile:
     # stored as source_row), by ordinality - 1.
     locations: list[str] | None = None
     child_numbers: list[int] | None = None
+    # The cells typed as the file was read (dates, numbers, yes/no): column name -> SQL for the typed value
+    values: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -379,6 +381,11 @@ class StagedFile:
     def cell(self, column: str) -> str:
         """The raw cell of ``column`` in the staging table aliased ``r``."""
         return f"r.{_q(self.header[column])}"
+
+    def value(self, column: Column) -> str:
+        """The column's stored value, in the staging table aliased ``r``: typed once, as the file was read,
+        where it was (``values``), so that the checks and the typed rows share the work."""
+        return self.values.get(column.name) or typed_expression(column, self.cell(column.name))
 
 
 @dataclass(frozen=True)
@@ -591,16 +598,21 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
             )
         )
     raw, rejects = f"raw_{index}", f"rejects_{index}"
+    # Dates, numbers and yes/no values typed once, as the file is read: the checks and the typed rows read them.
+    typed = {c.name: c for c in spec.columns if c.name in header and c.kind in _UNREADABLE}
+    aliases = {name: _q(f"{name} (typed)") for name in typed}
+    typing = "".join(f", {typed_expression(c, 'r.' + _q(header[n]))} AS {aliases[n]}" for n, c in typed.items())
+    values = {name: f"r.{alias}" for name, alias in aliases.items()}
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv($path, columns = $columns, header = true, "
-            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', store_rejects = true, "
-            f"rejects_table = '{rejects}', rejects_scan = 'scan_{index}') WITH ORDINALITY",
+            f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT *{typing} FROM (SELECT * FROM read_csv($path, "
+            "columns = $columns, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            f"store_rejects = true, rejects_table = '{rejects}', rejects_scan = 'scan_{index}') WITH ORDINALITY) r",
             {"path": str(path), "columns": {original: "VARCHAR" for original in header.values()}},
         )
     except duckdb.Error as error:
         raise _Rejected(Issue(name, None, None, f"the CSV cannot be read: {error}")) from None
-    staged = StagedFile(path, hashlib.sha256(data).hexdigest(), spec, raw, header, data)
+    staged = StagedFile(path, hashlib.sha256(data).hexdigest(), spec, raw, header, data, values=values)
     staged.group = file_group(name, spec)
     count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
     staged.rows = int(count[0]) if count else 0
@@ -634,7 +646,7 @@ def _check_cells(con: duckdb.DuckDBPyConnection, staged: StagedFile, la: str | N
             check(f"{_text(cell)} IS NULL", column.name, _s("is blank; every row needs one"))
         if column.kind in _UNREADABLE:
             check(
-                f"{_text(cell)} IS NOT NULL AND {typed_expression(column, cell)} IS NULL",
+                f"{_text(cell)} IS NOT NULL AND {staged.value(column)} IS NULL",
                 column.name,
                 f"{_quoted_value(cell)} || {_s(' ' + _UNREADABLE[column.kind])}",
             )
@@ -661,7 +673,8 @@ def _check_cells(con: duckdb.DuckDBPyConnection, staged: StagedFile, la: str | N
             staged.problems.append(CellProblem(int(ordinality), str(field_name), str(message)))
         staged.problems.sort(key=lambda p: (p.ordinality, p.field))
     if staged.spec.name == "episodes":
-        latest = con.execute(f"SELECT max({_date(staged.cell('DECOM'))}) FROM {staged.raw} r").fetchone()
+        decom = next(column for column in staged.spec.columns if column.name == "DECOM")
+        latest = con.execute(f"SELECT max({staged.value(decom)}) FROM {staged.raw} r").fetchone()
         if latest and latest[0] is not None:
             # A return runs from 1 April to 31 March, and every episode in it starts by its 31 March.
             staged.year_ending = latest[0].year + (1 if latest[0].month >= 4 else 0)
@@ -751,7 +764,7 @@ def _type_rows(
         selects.append(f"CAST({staged.year_ending} AS INTEGER) AS year_ending")
     for column in staged.spec.stored:
         if column.name in staged.header:
-            selects.append(f"{typed_expression(column, staged.cell(column.name))} AS {column.stored_name}")
+            selects.append(f"{staged.value(column)} AS {column.stored_name}")
         else:
             selects.append(f"CAST(NULL AS {SQL_TYPES[column.kind]}) AS {column.stored_name}")
     selects += [f"CAST({year_sql} AS INTEGER) AS return_year", f"CAST({row_sql} AS INTEGER) AS source_row"]
@@ -775,7 +788,7 @@ def _note_quality(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: st
         if not column.codes or column.name not in staged.header:
             continue
         cell = staged.cell(column.name)
-        value = typed_expression(column, cell)
+        value = staged.value(column)
         if column.kind is Kind.SEX:
             bad, known = f"{_text(cell)} IS NOT NULL AND {value} IS NULL", "1, 2, M, F or U"
         else:
