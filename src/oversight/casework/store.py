@@ -446,15 +446,18 @@ class CaseworkStore:
             f">= coalesce(held.return_year, -1) AS replaces, {', '.join(f'new.{c}' for c in key)} FROM {table} held "
             f"JOIN {rows} new ON {' AND '.join(f'held.{c} = new.{c}' for c in key)}"
         )
-        replaced = con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT held_row FROM rows_met WHERE replaces)")
-        deleted = replaced.fetchone()
+        replaced = con.execute(
+            f"DELETE FROM {table} WHERE rowid IN (SELECT held_row FROM rows_met WHERE replaces)"
+        ).fetchone()
         added = con.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(f'new.{c}' for c in columns)} "
             f"FROM {rows} new ANTI JOIN (SELECT * FROM rows_met WHERE NOT replaces) newer "
             f"ON {' AND '.join(f'newer.{c} = new.{c}' for c in key)}"
         ).fetchone()
         con.execute("DROP TABLE rows_met")
-        return _new_rows(added, deleted)
+        # A row added either replaced the held row with its key (deleted first, one for one: keys are unique on
+        # both sides) or is new to the store.
+        return (int(added[0]) if added else 0) - (int(replaced[0]) if replaced else 0)
 
     def _recheck_quality(self, tables: set[str]) -> None:
         """Rerun the data-quality checks that read any of ``tables``, replacing what they found before."""
@@ -704,12 +707,6 @@ class CaseworkStore:
         if key not in self._memo:
             self._memo[key] = read()
         return cast(T, self._memo[key])
-
-
-def _new_rows(added: tuple[Any, ...] | None, replaced: tuple[Any, ...] | None) -> int:
-    """Rows whose key the store did not hold: of the rows added, those that replaced none. A written row either
-    replaced the held row with its key (deleted first, one for one: keys are unique on both sides) or had none."""
-    return (int(added[0]) if added else 0) - (int(replaced[0]) if replaced else 0)
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:

@@ -404,6 +404,8 @@ _NOTES = " UNION ALL ".join(
     ]
 )
 
+_TYPED_CELLS = _typed_cells()
+
 # Each table: the kind of line its rows come from, what else a row needs, and its stored columns in order as
 # SQL over the line ``l`` (with ``r.referral_date`` of its episode, ``p.plan_start`` of its plan).
 _REFERRAL = "JOIN cin_referrals r USING (file_index, n, episode)"
@@ -542,7 +544,7 @@ def _stage_lines(con: duckdb.DuckDBPyConnection, files: list[_CensusFile]) -> No
     cells = {"kind": "VARCHAR", "n": "INTEGER", **{f"v{i}": "VARCHAR" for i in range(2, WIDTH)}}
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cin_lines AS SELECT CAST(parse_filename(filename, true) AS INTEGER) "
-        f"AS file_index, * EXCLUDE (filename), {_typed_cells()} FROM read_csv($lines, delim = '\t', quote = '', "
+        f"AS file_index, * EXCLUDE (filename), {_TYPED_CELLS} FROM read_csv($lines, delim = '\t', quote = '', "
         "escape = '', header = false, auto_detect = false, null_padding = true, filename = true, columns = $cells)",
         {"lines": [str(f.flat.lines) for f in files], "cells": cells},
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+KEEP_FIRST = {"is_kept": "row_number() OVER rows = 1"}  # the mark that keeps each key's first row
+
 
 def _same(key: Sequence[str]) -> str:
     return " AND ".join(f"r.{column} IS NOT DISTINCT FROM d.{column}" for column in key)
@@ -20,8 +22,8 @@ def marked(table: str, key: Sequence[str], order: str, marks: Mapping[str, str])
     has the row's ``key``, else the mark's SQL over the window ``rows`` (the key's rows in ``order``). So a
     mark must be true of a row that is alone in its window, as "the first row" and "the first of its file" are.
 
-    ``marked("t", ["la", "child"], "source_row", {"is_kept": "row_number() OVER rows = 1"})`` keeps the first
-    row of each child. The rows come in no particular order.
+    ``marked("t", ["la", "child"], "source_row", KEEP_FIRST)`` keeps the first row of each child. The rows
+    come in no particular order.
     """
     columns = ", ".join(key)
     once = ", ".join(f"true AS {name}" for name in marks)

@@ -31,7 +31,7 @@ import duckdb
 
 from oversight.casework.issues import Issue
 from oversight.casework.pseudonym import Pseudonymiser
-from oversight.casework.readers.repeats import marked, repeated_rows
+from oversight.casework.readers.repeats import KEEP_FIRST, marked, repeated_rows
 
 
 class Kind(StrEnum):
@@ -772,7 +772,7 @@ def _type_rows(
     con.execute(f"CREATE OR REPLACE TEMP TABLE rows_{typed} AS SELECT {', '.join(selects)} FROM {source}")
     # Where a file repeats a row (same child and key), the latest year's row is kept, then the first.
     kept = marked(f"rows_{typed}", ["la", "child", *staged.spec.key], "return_year DESC NULLS LAST, source_row",
-                  {"is_kept": "row_number() OVER rows = 1"})  # fmt: skip
+                  KEEP_FIRST)  # fmt: skip
     con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {kept}")
     con.execute(f"DROP TABLE rows_{typed}")
     staged.typed = typed

@@ -19,7 +19,7 @@ from uuid import UUID
 import duckdb
 
 from oversight.casework.issues import Issue
-from oversight.casework.readers.repeats import marked
+from oversight.casework.readers.repeats import KEEP_FIRST, marked
 from oversight.casework.readers.ssda903 import SQL_TYPES, Kind, ReadResult, StagedFile, TableSpec
 
 BATCH_ROWS = 50_000
@@ -131,7 +131,7 @@ class RowStager:
                 self.con.execute(f"DROP TABLE IF EXISTS temp.main.{self.raw(spec)}")
                 continue
             raw, typed = self.raw(spec), f"typed_{self.raw(spec)}"
-            kept = marked(raw, ["la", "child", *spec.key], "source_row", {"is_kept": "row_number() OVER rows = 1"})
+            kept = marked(raw, ["la", "child", *spec.key], "source_row", KEEP_FIRST)
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {typed} AS {kept}")
             self.con.execute(f"DROP TABLE {raw}")
             keys = [c.name for c in spec.columns if c.key]
