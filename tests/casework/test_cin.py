@@ -256,12 +256,20 @@ def test_files_read_in_small_batches_and_by_worker_processes_give_the_same_rows(
         patch.setattr(cin_flat, "BATCH_CHILDREN", 1)
         batched = CaseworkStore(tmp_path / "batched.duckdb")
         assert batched.load(paths, pseudonymiser=pseudonymiser).ok
+    with monkeypatch.context() as patch:
+        patch.setattr(cin, "CHUNK_BYTES", 1)  # each file staged and written on its own, in one transaction
+        chunked = CaseworkStore(tmp_path / "chunked.duckdb")
+        assert chunked.load(paths, pseudonymiser=pseudonymiser).ok
     monkeypatch.setattr(cin, "PARALLEL_BYTES", 0)  # flattened by worker processes, however little XML
+    monkeypatch.setattr(cin, "CHUNK_BYTES", 1)
     parallel = CaseworkStore(tmp_path / "parallel.duckdb")
     result = parallel.load(paths, pseudonymiser=pseudonymiser)
     assert result.ok, result.issues
     assert _tables(batched) == _tables(one_go)
+    assert _tables(chunked) == _tables(one_go)
     assert _tables(parallel) == _tables(one_go)
+    loads = "SELECT file_name, table_name, la, year_ending, rows FROM loads ORDER BY ALL"
+    assert chunked.query(loads) == parallel.query(loads) == one_go.query(loads)
     assert sum(len(rows) for rows in _tables(one_go).values()) > 20
 
 
@@ -305,9 +313,14 @@ def test_a_census_in_a_namespace_is_read_like_one_without(
     ]
 
 
+@pytest.mark.parametrize("chunk_bytes", [256 << 20, 1], ids=["one chunk", "a chunk a file"])
 def test_in_one_load_the_latest_census_wins_whichever_order_the_files_come_in(
-    tmp_path: Path, pseudonymiser: Pseudonymiser
+    tmp_path: Path, pseudonymiser: Pseudonymiser, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int
 ) -> None:
+    from oversight.casework.readers import cin
+
+    monkeypatch.setattr(cin, "CHUNK_BYTES", chunk_bytes)
+
     def episode(closure: str) -> str:
         return (f"<CINdetails><CINreferralDate>2023-02-01</CINreferralDate>{closure}<ReferralNFA>0</ReferralNFA>"
                 "</CINdetails>")  # fmt: skip
@@ -391,3 +404,42 @@ def test_each_stored_record_says_where_it_was_in_its_file(tmp_path: Path, pseudo
         "cin_assessments": "/Message/Children/Child[1]/CINdetails[1]/Assessments[1]",
         "cp_reviews": "/Message/Children/Child[1]/CINdetails[1]/ChildProtectionPlans[1]/Reviews[1]/CPPreviewDate[1]",
     }
+
+
+def test_a_problem_in_a_later_chunk_undoes_what_the_load_had_written(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oversight.casework.readers import cin
+
+    monkeypatch.setattr(cin, "CHUNK_BYTES", 1)  # each file is staged and written before the next is read
+    referral = "<CINdetails><CINreferralDate>2022-06-01</CINreferralDate><ReferralNFA>0</ReferralNFA></CINdetails>"
+    first = write(tmp_path, "first.xml", census(child("A1", referral), lea="201"))
+    good = write(tmp_path, "good.xml", census(child("G1", referral)))
+    bad = write(tmp_path, "bad.xml", census(child("B1", referral.replace("2022-06-01", "2022-06-31"))))
+    problem = [
+        "bad.xml, at /Message/Children/Child[1]/CINdetails[1]/CINreferralDate: '2022-06-31' is not a date; "
+        "write dates as yyyy-mm-dd"
+    ]
+    # Into a new store: the good file was written, then undone, and the store is not left behind.
+    result = store.load([good, CIN / "d2i_CIN2rows.xml", bad], pseudonymiser=pseudonymiser)
+    assert [str(i) for i in result.issues] == problem
+    assert not store.exists
+    assert not Path(f"{store.path}.wal").exists()
+    # Into a store that holds a load already: it holds that load and nothing else afterwards.
+    assert store.load([first], pseudonymiser=pseudonymiser).ok
+    tables = {"loads": "load_id, file_name, la, table_name, rows", "cin_episodes": "*", "data_quality": "*"}
+    held = {t: store.query(f"SELECT {columns} FROM {t} ORDER BY ALL") for t, columns in tables.items()}
+    result = store.load([good, CIN / "d2i_CIN2rows.xml", bad], pseudonymiser=pseudonymiser)
+    assert [str(i) for i in result.issues] == problem
+    assert {t: store.query(f"SELECT {columns} FROM {t} ORDER BY ALL") for t, columns in tables.items()} == held
+    assert [row[1:4] for row in held["loads"]] == [
+        ("first.xml", CITY, "cin_children"),
+        ("first.xml", CITY, "cin_episodes"),
+    ]
+    assert store.query("SELECT la, count(*) FROM cin_episodes GROUP BY la") == [(CITY, 1)]
+    # and the next load is written as usual
+    assert store.load([good], pseudonymiser=pseudonymiser).ok
+    assert store.query("SELECT la, count(*) FROM cin_episodes GROUP BY la ORDER BY la") == [
+        ("E06000049", 1),
+        (CITY, 1),
+    ]

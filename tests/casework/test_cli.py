@@ -18,8 +18,8 @@ from oversight.core.periods import parse_period
 from .conftest import D2I, LA, TEST_KEY
 
 
-def _run(home: Path, *args: str, key: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OVERSIGHT_HOME": str(home)}
+def _run(home: Path, *args: str, key: bool = True, **settings: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OVERSIGHT_HOME": str(home), **settings}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.pop("OVERSIGHT_PSEUDONYM_KEY", None)
     if key:
@@ -122,6 +122,19 @@ def test_without_a_pseudonymisation_key_nothing_is_loaded(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "no pseudonymisation key: set OVERSIGHT_PSEUDONYM_KEY" in result.stderr
     assert not (tmp_path / "casework.duckdb").exists()
+
+
+def test_a_memory_setting_that_is_not_an_amount_is_explained(tmp_path: Path) -> None:
+    result = _run(tmp_path, "load", str(D2I / "header.csv"), "--la", LA, OVERSIGHT_CASEWORK_MEMORY="plenty")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "oversight casework load: OVERSIGHT_CASEWORK_MEMORY is 'plenty', which is not an amount of memory; write it "
+        "as 2GB or 500MB."
+    ]
+    assert not (tmp_path / "casework.duckdb").exists()
+    result = _run(tmp_path, "load", str(D2I / "header.csv"), "--la", LA, OVERSIGHT_CASEWORK_MEMORY="500MB")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Loaded 1 file(s) for {LA}")
 
 
 def test_computed_measures_are_recorded_on_the_scorecard(home: Path) -> None:

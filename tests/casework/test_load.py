@@ -397,3 +397,21 @@ def test_a_store_made_by_an_earlier_version_is_refused_with_what_to_do(tmp_path:
         f"{path} has schema version 2; this version of oversight reads {SCHEMA_VERSION}: move the file aside and "
         "load the returns again"
     )
+
+
+def test_duckdb_works_within_a_bounded_memory_and_spills_beside_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def settings(store: CaseworkStore) -> list[tuple[object, ...]]:
+        return store.connection.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchall()
+
+    monkeypatch.delenv("OVERSIGHT_CASEWORK_MEMORY", raising=False)
+    path = tmp_path / "casework.duckdb"
+    assert settings(CaseworkStore(path)) == [("1.8 GiB", f"{path}.tmp")]  # 2GB, as DuckDB counts it
+    monkeypatch.setenv("OVERSIGHT_CASEWORK_MEMORY", "500MB")
+    assert settings(CaseworkStore(path)) == [("476.8 MiB", f"{path}.tmp")]
+    monkeypatch.setenv("OVERSIGHT_CASEWORK_MEMORY", "half")
+    with pytest.raises(CaseworkError, match="OVERSIGHT_CASEWORK_MEMORY is 'half', which is not an amount of memory"):
+        CaseworkStore(path)

@@ -6,7 +6,7 @@ import argparse
 import csv
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ def register(commands: Any) -> None:
         action="store_true",
         help="pseudonymise with the published development key (synthetic data only) when no key is set",
     )
-    load.set_defaults(func=cmd_load)
+    load.set_defaults(func=_settled(cmd_load))
 
     compute = subcommands.add_parser("compute", help="compute measures for a period, and record them on the scorecard")
     compute.add_argument("--period", required=True, help="e.g. 2011-12, 2011-12-Q1, AY2011-12, R12-2011-M06")
@@ -57,16 +57,31 @@ def register(commands: Any) -> None:
         help="record each measure's result as the scorecard indicator's value for the period",
     )
     _add_database(compute)
-    compute.set_defaults(func=cmd_compute)
+    compute.set_defaults(func=_settled(cmd_compute))
 
     quality = subcommands.add_parser("quality", help="the data-quality report: problems kept with the loaded data")
     quality.add_argument("--la", metavar="CODE")
     quality.add_argument("--details", action="store_true", help="list every issue with its file and row")
     _add_database(quality)
-    quality.set_defaults(func=cmd_quality)
+    quality.set_defaults(func=_settled(cmd_quality))
 
     measures = subcommands.add_parser("measures", help="list the measure catalogue")
     measures.set_defaults(func=cmd_measures)
+
+
+def _settled(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``command``, saying what to fix when a setting it reads (such as OVERSIGHT_CASEWORK_MEMORY) is wrong."""
+
+    def run(args: argparse.Namespace) -> int:
+        from oversight.casework.issues import CaseworkError
+
+        try:
+            return command(args)
+        except CaseworkError as error:
+            print(f"oversight casework {args.casework_command}: {error}.", file=sys.stderr)
+            return 2
+
+    return run
 
 
 def _add_database(parser: argparse.ArgumentParser) -> None:

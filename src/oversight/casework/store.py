@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from oversight.casework.issues import CaseworkError, Issue, OutdatedStoreError
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
 from oversight.casework.readers.annex_a import ANNEX_TABLES, read_annex_a
-from oversight.casework.readers.cin import CIN_TABLES, read_cin
+from oversight.casework.readers.cin import CIN_TABLES, CensusReader
 from oversight.casework.readers.ssda903 import (
     TABLES,
     TABLES_BY_NAME,
@@ -40,6 +41,7 @@ from oversight.casework.readers.ssda903 import (
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
 
+MEMORY_LIMIT = "2GB"  # DuckDB's working memory unless OVERSIGHT_CASEWORK_MEMORY says otherwise (as "4GB")
 SCHEMA_VERSION = "3"  # 2: tables without primary keys; 3: children as UUIDs, census positions as numbers
 # Working days are tabulated for these years; a date outside them has no working-day count.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
@@ -170,7 +172,15 @@ class CaseworkStore:
         self.path = Path(path)
         self.read_only = read_only  # for readers such as the web app: many processes may read at once
         self.share = share  # build shared tables and read summaries once (shared_tables); False: every query does
-        self.connection = duckdb.connect()
+        # DuckDB's working memory is bounded (beyond it, it spills to ``<store>.tmp``): by default it would take
+        # most of the machine's, beside the web app and its database.
+        memory = os.environ.get("OVERSIGHT_CASEWORK_MEMORY") or MEMORY_LIMIT
+        try:
+            self.connection = duckdb.connect(config={"memory_limit": memory, "temp_directory": f"{self.path}.tmp"})
+        except duckdb.Error:
+            raise CaseworkError(
+                f"OVERSIGHT_CASEWORK_MEMORY is '{memory}', which is not an amount of memory; write it as 2GB or 500MB"
+            ) from None
         self._attached = False
         self._loads_written = 0  # loads this object has written: part of the state, so a load is always seen
         self._scope: tuple[int, ...] | None = None  # the state checked on entering shared_tables, while inside
@@ -226,6 +236,15 @@ class CaseworkStore:
         con.execute(_sql("views.sql"))
         con.execute(_sql("cin_views.sql"))
         self._attached = True
+
+    def detach(self) -> None:
+        """Let go of the store file, keeping this object usable: the next ``open`` attaches it again."""
+        if not self._attached:
+            return
+        self._forget()
+        self.connection.execute("USE memory")
+        self.connection.execute("DETACH store")
+        self._attached = False
 
     def _build_working_days(self) -> None:
         holidays = [
@@ -298,70 +317,45 @@ class CaseworkStore:
         paths = list(paths)
         result = LoadResult(files=len(paths))
         formats = {path: detect_format(path) for path in paths}
-        read = read_ssda903(
-            [p for p in paths if formats[p] is Format.SSDA903_CSV],
-            pseudonymiser=pseudonymiser,
-            la=la,
-            year_ending=year_ending,
-            connection=self.connection,
-            progress=progress,
-        )
-        common: dict[str, Any] = {
-            "pseudonymiser": pseudonymiser,
-            "la": la,
-            "year_ending": year_ending,
-            "connection": self.connection,
-            "result": read,
-            "first_index": len(paths),
-            "progress": progress,
-        }
-        read_cin([p for p in paths if formats[p] is Format.CIN_XML], validate=validate, **common)
-        read_ssda903_xml([p for p in paths if formats[p] is Format.SSDA903_XML], **common)
-        read_annex_a([p for p in paths if formats[p] is Format.WORKBOOK], **common)
-        for path in paths:
-            if formats[path] is Format.UNKNOWN_XML:
-                read.issues.append(
-                    Issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
-                )
-        try:
-            result.issues, result.notices = read.issues, read.notices
-            if read.ok:
-                self._write_all(read, result, pseudonymiser, user or current_user())
-        finally:
-            _drop_staging(self.connection, read)
+        census = [p for p in paths if formats[p] is Format.CIN_XML]
+        # The census is flattened in the background from here, while the other returns are read.
+        with CensusReader(census, first_index=len(paths), progress=progress) as cin:
+            read = read_ssda903(
+                [p for p in paths if formats[p] is Format.SSDA903_CSV],
+                pseudonymiser=pseudonymiser,
+                la=la,
+                year_ending=year_ending,
+                connection=self.connection,
+                progress=progress,
+            )
+            common: dict[str, Any] = {
+                "pseudonymiser": pseudonymiser,
+                "la": la,
+                "year_ending": year_ending,
+                "connection": self.connection,
+                "result": read,
+            }
+            others = {"first_index": len(paths), "progress": progress, **common}
+            read_ssda903_xml([p for p in paths if formats[p] is Format.SSDA903_XML], **others)
+            read_annex_a([p for p in paths if formats[p] is Format.WORKBOOK], **others)
+            for path in paths:
+                if formats[path] is Format.UNKNOWN_XML:
+                    read.issues.append(
+                        Issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
+                    )
+            write = _Writing(self, read, result, pseudonymiser, user or current_user())
+            try:
+                write.staged()
+                for _ in cin.read(validate=validate, **common):
+                    write.staged()
+                write.finish()
+            except BaseException:
+                write.abandon()
+                raise
+            finally:
+                _drop_staging(self.connection, read)
+        result.issues, result.notices = read.issues, read.notices
         return result
-
-    def _write_all(self, read: ReadResult, result: LoadResult, pseudonymiser: Pseudonymiser, user: str) -> None:
-        """Write every checked file in one transaction, then rerun the data-quality checks."""
-        self.open(create=True)
-        try:
-            self._check_key(pseudonymiser)
-        except CaseworkError as error:
-            result.issues.append(Issue(self.path.name, None, None, str(error)))
-            return
-        las = [la for staged in read.files for la in staged.las] + [la for batch in read.batches for la in batch.las]
-        result.las = tuple(sorted(set(las)))
-        con = self.connection
-        self._loads_written += 1
-        con.execute("BEGIN TRANSACTION")
-        try:
-            written = set()
-            for staged in read.files:
-                if self._already_loaded(staged):
-                    if staged.name not in result.skipped:
-                        result.skipped.append(staged.name)
-                    continue
-                self._write(staged, result, user)
-                written.add(staged.spec.table)
-            for batch in read.batches:
-                if self._write_batch(batch, result, user):
-                    written.add(batch.spec.table)
-            self._recheck_quality(written)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        result.quality = self.quality_counts(result.las)
 
     def _check_key(self, pseudonymiser: Pseudonymiser) -> None:
         """Remember the key's fingerprint on first load; refuse a load made with another key."""
@@ -707,6 +701,79 @@ class CaseworkStore:
         if key not in self._memo:
             self._memo[key] = read()
         return cast(T, self._memo[key])
+
+
+class _Writing:
+    """One load's writes, in one transaction: what is staged is written as soon as it is read, while there are
+    no problems, and committed only once every file has been read without one. The store is opened (and
+    created) by the first write; a store this load created is removed again if the load is abandoned."""
+
+    def __init__(
+        self, store: CaseworkStore, read: ReadResult, result: LoadResult, pseudonymiser: Pseudonymiser, user: str
+    ) -> None:
+        self.store, self.read, self.result, self.pseudonymiser, self.user = store, read, result, pseudonymiser, user
+        self.begun = self.created = False
+        self.tables: set[str] = set()  # tables written to
+        self.las: set[str] = set()
+
+    def staged(self) -> None:
+        """Write what is staged, if nothing read so far has a problem, then drop it."""
+        read, store = self.read, self.store
+        if read.ok and (read.files or read.batches) and (self.begun or self._begin()):
+            self.las.update(la for staged in read.files for la in staged.las)
+            self.las.update(la for batch in read.batches for la in batch.las)
+            for staged in read.files:
+                if store._already_loaded(staged):
+                    if staged.name not in self.result.skipped:
+                        self.result.skipped.append(staged.name)
+                    continue
+                store._write(staged, self.result, self.user)
+                self.tables.add(staged.spec.table)
+            for batch in read.batches:
+                if store._write_batch(batch, self.result, self.user):
+                    self.tables.add(batch.spec.table)
+        _drop_staging(store.connection, read)
+        read.files.clear()
+        read.batches.clear()
+
+    def _begin(self) -> bool:
+        store = self.store
+        self.created = not store.exists
+        store.open(create=True)
+        store.connection.execute("BEGIN TRANSACTION")
+        self.begun = True
+        try:
+            store._check_key(self.pseudonymiser)
+        except CaseworkError as error:
+            self.read.issues.append(Issue(store.path.name, None, None, str(error)))
+            return False
+        store._loads_written += 1
+        return True
+
+    def finish(self) -> None:
+        """Commit, with the data-quality checks rerun, if every file was read without a problem; else undo."""
+        if not self.begun:
+            return
+        if not self.read.ok:
+            self.abandon()
+            return
+        store = self.store
+        store._recheck_quality(self.tables)
+        store.connection.execute("COMMIT")
+        self.begun = False
+        self.result.las = tuple(sorted(self.las))
+        self.result.quality = store.quality_counts(self.result.las)
+
+    def abandon(self) -> None:
+        if not self.begun:
+            return
+        store = self.store
+        store.connection.execute("ROLLBACK")
+        self.begun = False
+        if self.created:
+            store.detach()
+            for path in (store.path, store.path.with_name(store.path.name + ".wal")):
+                path.unlink(missing_ok=True)
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:

@@ -208,6 +208,7 @@ def parse_date(text: str) -> date | None:
 # In SQL, over the flattened census (``readers.cin_flat``) -------------------------------------------------
 
 PARALLEL_BYTES = 16 << 20  # from this much XML in a load, files are flattened by worker processes
+CHUNK_BYTES = 256 << 20  # XML staged and written at a time, while the next is flattened; a file is never split
 _MACROS = r"""
 CREATE OR REPLACE TEMP MACRO cin_plain_date(v) AS (
     CASE
@@ -430,69 +431,93 @@ _MARKS = {
 }
 
 
-def read_cin(
-    paths: Iterable[Path],
-    *,
-    pseudonymiser: Pseudonymiser,
-    la: str | None = None,
-    year_ending: int | None = None,
-    connection: duckdb.DuckDBPyConnection,
-    result: ReadResult | None = None,
-    first_index: int = 0,
-    progress: Callable[[int], object] | None = None,
-    validate: bool = False,
-) -> ReadResult:
-    """Read and check CIN census XML files into staging tables of ``connection``, all the files together.
+class CensusReader:
+    """CIN census XML files read a chunk at a time (``CHUNK_BYTES`` of XML), the next chunk flattened by worker
+    processes while this one is checked and staged, and written by the caller.
 
-    ``la`` is the council when the header's LEA should not be used (or is missing); ``year_ending`` the
-    census year when the header has no reference date. Problems go into ``result.issues`` (every one, up to
-    a thousand a file); when there are any, no typed rows are built. With ``validate`` a file must also match
-    its census year's XSD (``readers.validation``). Files are flattened by worker processes when there is
-    enough XML to repay starting them.
+    Flattening starts on entering the ``with`` block, before ``read`` is called, so a load can read its other
+    returns meanwhile. Workers are used when there is enough XML to repay starting them (``PARALLEL_BYTES``)
+    and the machine has more than one core.
     """
-    result = result if result is not None else ReadResult(connection)
-    paths = [Path(p) for p in paths]
-    if not paths:
-        return result
-    with tempfile.TemporaryDirectory(prefix="oversight-cin-") as folder:
-        flats = _flatten(paths, Path(folder), first_index, progress)
-        files = [_CensusFile.of(flat, la, year_ending) for flat in flats]
-        readable = [f for f in files if f.flat.error is None]
-        if readable:
-            _stage_lines(connection, readable)
-            _add_row_problems(connection, readable)
-        for file in files:
-            result.notices.extend(file.notices)
-            if validate and not file.issues:
-                from oversight.casework.readers.validation import validate_cin
 
-                file.issues.extend(validate_cin(file.flat.path, file.year_ending))
-            result.issues.extend(file.issues)
-        if readable and not any(file.issues for file in files):
-            result.batches.extend(_stage_tables(connection, pseudonymiser))
-        connection.execute("DROP TABLE IF EXISTS temp.main.cin_lines")
-    return result
+    def __init__(self, paths: Iterable[Path], *, first_index: int = 0, progress: Callable[[int], object] | None = None):
+        self.paths = [Path(p) for p in paths]
+        self.first_index = first_index
+        self.progress = progress
+        self._stack = ExitStack()
+        self._flats: Iterator[FlatCensus] = iter(())
 
-
-def _flatten(
-    paths: list[Path], folder: Path, first_index: int, progress: Callable[[int], object] | None
-) -> list[FlatCensus]:
-    indexes = list(range(first_index, first_index + len(paths)))
-    size = sum(path.stat().st_size for path in paths if path.is_file())
-    workers = min(os.cpu_count() or 1, len(paths))
-    with ExitStack() as stack:
-        flattened: Iterator[FlatCensus] = map(flatten_census, indexes, paths, [folder] * len(paths))
+    def __enter__(self) -> CensusReader:
+        if not self.paths:
+            return self
+        folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="oversight-cin-")))
+        count = len(self.paths)
+        indexes = range(self.first_index, self.first_index + count)
+        size = sum(path.stat().st_size for path in self.paths if path.is_file())
+        workers = min(os.cpu_count() or 1, count)
+        self._flats = map(flatten_census, indexes, self.paths, [folder] * count)
         if workers > 1 and size >= PARALLEL_BYTES:
             # spawned, not forked: this process runs DuckDB's threads, which a fork would copy mid-flight
             context = multiprocessing.get_context("spawn")
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
-            flattened = pool.map(flatten_census, indexes, paths, [folder] * len(paths))
-        flats = []
-        for flat in flattened:
-            flats.append(flat)
-            if progress is not None:
-                progress(1)
-    return flats
+            # Niced: what they flatten ahead waits for this process, which should have the cores when it has work.
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=os.nice, initargs=(19,))
+            self._stack.callback(pool.shutdown, cancel_futures=True)  # after an error, drop the files not begun
+            self._flats = pool.map(flatten_census, indexes, self.paths, [folder] * count)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _chunks(self) -> Iterator[list[FlatCensus]]:
+        chunk: list[FlatCensus] = []
+        size = 0
+        for flat in self._flats:
+            chunk.append(flat)
+            size += flat.path.stat().st_size if flat.error is None else 0
+            if self.progress is not None:
+                self.progress(1)
+            if size >= CHUNK_BYTES:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def read(
+        self,
+        *,
+        pseudonymiser: Pseudonymiser,
+        la: str | None = None,
+        year_ending: int | None = None,
+        connection: duckdb.DuckDBPyConnection,
+        result: ReadResult,
+        validate: bool = False,
+    ) -> Iterator[None]:
+        """Read and check the files into staging tables of ``connection``, a chunk at a time: after each chunk,
+        ``result.batches`` holds its staged tables, for the caller to write and drop before asking for the next.
+
+        ``la`` is the council when the header's LEA should not be used (or is missing); ``year_ending`` the
+        census year when the header has no reference date. Problems go into ``result.issues`` (every one, up
+        to a thousand a file); once there are any, from these files or others, no typed rows are built. With
+        ``validate`` a file must also match its census year's XSD (``readers.validation``).
+        """
+        for chunk in self._chunks():
+            files = [_CensusFile.of(flat, la, year_ending) for flat in chunk]
+            readable = [f for f in files if f.flat.error is None]
+            if readable:
+                _stage_lines(connection, readable)
+                _add_row_problems(connection, readable)
+            for file in files:
+                file.flat.lines.unlink(missing_ok=True)
+                result.notices.extend(file.notices)
+                if validate and not file.issues:
+                    from oversight.casework.readers.validation import validate_cin
+
+                    file.issues.extend(validate_cin(file.flat.path, file.year_ending))
+                result.issues.extend(file.issues)
+            if readable and result.ok:
+                result.batches.extend(_stage_tables(connection, pseudonymiser))
+            connection.execute("DROP TABLE IF EXISTS temp.main.cin_lines")
+            yield
 
 
 @dataclass
