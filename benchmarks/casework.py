@@ -163,6 +163,7 @@ def scale(label: str, codes: list[str], years: tuple[int, int], folder: Path) ->
     (ssda903, cin), seconds = timed(
         lambda: (ssda903_national(codes, years, folder), cin_censuses(codes, years, folder))
     )
+    os.sync()  # the new files on disk first: the kernel writing them out would otherwise be billed to the load
     print(f"  generate the returns (not counted)          {seconds:8.2f} s   {len(ssda903) + len(cin)} files")
     pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
     start = time.perf_counter()
