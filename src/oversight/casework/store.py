@@ -1,8 +1,9 @@
 """The case-level store: one DuckDB file of pseudonymised returns, and the one class that opens it.
 
-The store is attached to an in-memory DuckDB workspace only when something is to be written or read, so a
-load that is rejected never creates or touches the file: files are read and checked in the workspace's
-temporary tables first (``readers.ssda903``), then written in one transaction.
+The store is attached to an in-memory DuckDB workspace only when something is to be written or read. Files
+are read and checked in the workspace's temporary tables (``readers``) and written as soon as they are, in
+one transaction per load that is committed only if every file passed: a rejected load leaves the store as
+it was, and a store it created is removed (ADR 13).
 """
 
 from __future__ import annotations
