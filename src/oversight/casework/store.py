@@ -178,7 +178,7 @@ class CaseworkStore:
         memory = os.environ.get("OVERSIGHT_CASEWORK_MEMORY") or MEMORY_LIMIT
         try:
             self.connection = duckdb.connect(config={"memory_limit": memory, "temp_directory": f"{self.path}.tmp"})
-        except duckdb.Error:
+        except duckdb.ParserException:  # what DuckDB raises for a memory limit it cannot read
             raise CaseworkError(
                 f"OVERSIGHT_CASEWORK_MEMORY is '{memory}', which is not an amount of memory; write it as 2GB or 500MB"
             ) from None

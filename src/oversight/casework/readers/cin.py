@@ -446,6 +446,7 @@ class CensusReader:
         self.progress = progress
         self._stack = ExitStack()
         self._flats: Iterator[FlatCensus] = iter(())
+        self._sizes: dict[Path, int] = {}  # each file's bytes, taken once as the load starts
 
     def __enter__(self) -> CensusReader:
         if not self.paths:
@@ -453,7 +454,8 @@ class CensusReader:
         folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="oversight-cin-")))
         count = len(self.paths)
         indexes = range(self.first_index, self.first_index + count)
-        size = sum(path.stat().st_size for path in self.paths if path.is_file())
+        self._sizes = {path: path.stat().st_size for path in self.paths if path.is_file()}
+        size = sum(self._sizes.values())
         workers = min(os.cpu_count() or 1, count)
         self._flats = map(flatten_census, indexes, self.paths, [folder] * count)
         if workers > 1 and size >= PARALLEL_BYTES:
@@ -473,7 +475,7 @@ class CensusReader:
         size = 0
         for flat in self._flats:
             chunk.append(flat)
-            size += flat.path.stat().st_size if flat.error is None else 0
+            size += self._sizes.get(flat.path, 0) if flat.error is None else 0
             if self.progress is not None:
                 self.progress(1)
             if size >= CHUNK_BYTES:
