@@ -48,7 +48,7 @@ def test_the_catalogue_and_a_measure_page_show_the_cards_and_pass_axe(page: Page
         "Looked-after children's cases reviewed within the required timescales"
     )
     expect(page.get_by_role("heading", name="Rules not yet verified")).to_be_visible()
-    expect(page.locator("pre code")).to_contain_text("add_working_days(c.period_of_care_start, 20)")
+    expect(page.locator("pre code")).to_contain_text("add_working_days(period_of_care_start, 20)")
     assert not _axe_violations(page)
 
 

@@ -141,7 +141,7 @@ def test_a_measure_page_states_everything_its_card_says(client: Client) -> None:
         "Higher is better",
         "Percentage, published to 0 decimal places",
         "NI 66",
-        "add_working_days(c.period_of_care_start, 20)",
+        "add_working_days(period_of_care_start, 20)",
     ]:
         assert escape(str(text)) in body, text
     assert client.get("/casework/measures/ni66/").status_code == 404

@@ -24,7 +24,7 @@ CREATE OR REPLACE TEMP MACRO children_in_need_on(on_day) AS TABLE
     WHERE referral_date <= on_day
         AND (closure_date IS NULL OR closure_date > on_day)
         AND NOT coalesce(referral_nfa, false)
-    QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY referral_date DESC) = 1;
+    QUALIFY row_number() OVER (PARTITION BY child ORDER BY referral_date DESC) = 1;
 
 -- The records of the children in need on a day, as the count and the rate per 10,000 at the end of the period
 -- both count them: la, child and the evidence.
@@ -46,7 +46,7 @@ CREATE OR REPLACE TEMP MACRO cp_plans_on(on_day) AS TABLE
     SELECT *
     FROM cp_plans
     WHERE start_date <= on_day AND (end_date IS NULL OR end_date > on_day)
-    QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY start_date DESC) = 1;
+    QUALIFY row_number() OVER (PARTITION BY child ORDER BY start_date DESC) = 1;
 
 -- The records of the children on a child protection plan on a day, as the count and the rate per 10,000 at the
 -- end of the period both count them: la, child and the evidence.

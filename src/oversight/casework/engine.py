@@ -357,16 +357,17 @@ def measure_councils(store: CaseworkStore, card: MeasureCard) -> dict[str, dict[
     """The councils a measure reports on: those with every return its source tables come from loaded, each with
     the year (ending 31 March) to which its loads of each of those returns run, or None where no load says."""
     loaded: dict[str, dict[str, int | None]] = {}
+    returns = card.returns
     for la, tables in store.loaded_years().items():
         for table, latest in tables.items():
             held_in = RETURNS.get(table)
-            if held_in not in card.returns:
+            if held_in not in returns:
                 continue
             years = loaded.setdefault(la, {})
             known = years.setdefault(held_in, None)
             if latest is not None and (known is None or latest > known):
                 years[held_in] = latest
-    return {la: dict(sorted(years.items())) for la, years in loaded.items() if len(years) == len(card.returns)}
+    return {la: dict(sorted(years.items())) for la, years in loaded.items() if len(years) == len(returns)}
 
 
 def not_loaded_error(card: MeasureCard, la: str) -> CaseworkError:

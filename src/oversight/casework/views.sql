@@ -37,51 +37,52 @@ CREATE OR REPLACE TEMP MACRO add_working_days(from_day, n) AS
 --     placement (T0-T4) and the return from one to the placement before it [R]
 --   carer spell (NI 63, "the same carer"): as a placement spell, but a change of placement with the same
 --     carer (RNE T, U) does not start one
+-- The episodes keep the columns the measures read (la, child, decom, dec, ls, place, rec); the rest stay in
+-- the episodes table.
+--
+-- Written as two passes over each child's episodes in order, each carrying as few columns as it can: a window
+-- costs in proportion to the width of what it sorts, and grouping each spell and joining it back costs as
+-- much again. A child is partitioned by pseudonym alone, which is unique across councils (it hashes the
+-- council with the child's identifier, ADR 12), and sorts faster than the council and the pseudonym.
 CREATE OR REPLACE TEMP VIEW episode_spells_rule AS
 WITH keyed AS (
     SELECT
-        e.*,
-        coalesce(e.place IN ('T0', 'T1', 'T2', 'T3', 'T4'), false) AS is_temporary,
-        coalesce(e.ls IN ('V3', 'V4'), false) AS is_short_break,
-        concat_ws('|', coalesce(e.place, ''), coalesce(e.place_provider, ''), coalesce(e.urn, '')) AS placement_key
-    FROM episodes e
+        la, child, decom, dec, rne, ls, place, rec,
+        coalesce(place IN ('T0', 'T1', 'T2', 'T3', 'T4'), false) AS is_temporary,
+        coalesce(ls IN ('V3', 'V4'), false) AS is_short_break,
+        concat_ws('|', coalesce(place, ''), coalesce(place_provider, ''), coalesce(urn, '')) AS placement_key
+    FROM episodes
 ),
 
--- Everything that looks at the episode before, in one pass over each child's episodes in order.
+-- The first pass: what each episode needs to know of the ones before it. previous is NULL for a child's first
+-- episode (and its dec NULL after an open episode); not_short_breaks counts the episodes so far outside short
+-- breaks, this one included.
 ordered AS (
     SELECT
-        * EXCLUDE (is_temporary, is_short_break, placement_key),
-        row_number() OVER w AS episode_number,
-        lag(dec) OVER w AS previous_dec,
-        is_temporary,
-        is_short_break,
-        placement_key,
-        coalesce(lag(is_temporary) OVER w, false) AS follows_temporary,
+        la, child, decom, dec, rne, ls, place, rec, is_temporary, is_short_break, placement_key,
+        lag(struct_pack(dec := dec, is_temporary := is_temporary)) OVER w AS previous,
         last_value(CASE WHEN NOT is_temporary THEN placement_key END IGNORE NULLS)
-            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS placement_before_temporary
+            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS placement_before_temporary,
+        sum(CAST(NOT is_short_break AS INTEGER)) OVER (w ROWS UNBOUNDED PRECEDING) AS not_short_breaks
     FROM keyed
-    WINDOW w AS (PARTITION BY la, child ORDER BY decom)
-),
-
-marked AS (
-    SELECT
-        * EXCLUDE (follows_temporary, placement_before_temporary),
-        episode_number = 1 OR previous_dec < decom AS starts_period_of_care,
-        follows_temporary,
-        placement_before_temporary
-    FROM ordered
+    WINDOW w AS (PARTITION BY child ORDER BY decom)
 ),
 
 flagged AS (
     SELECT
         *,
-        follows_temporary AND placement_key = coalesce(placement_before_temporary, '') AS returns_from_temporary
-    FROM marked
+        coalesce(previous IS NULL OR previous.dec < decom, false) AS starts_period_of_care,
+        coalesce(previous.is_temporary, false) AND placement_key = coalesce(placement_before_temporary, '')
+            AS returns_from_temporary
+    FROM ordered
 ),
 
 started AS (
     SELECT
-        *,
+        la, child, decom, dec, ls, place, rec, is_short_break, starts_period_of_care,
+        previous.dec AS previous_dec,
+        not_short_breaks,
+        not_short_breaks - CAST(NOT is_short_break AS INTEGER) AS not_short_breaks_before,
         starts_period_of_care OR (
             coalesce(rne IN ('P', 'B', 'T', 'U'), false)
             AND NOT is_temporary
@@ -94,56 +95,56 @@ started AS (
     FROM flagged
 ),
 
-numbered AS (
+-- The second pass: each spell numbered and started from the episodes up to this one, and ended from those
+-- after it. A spell that another follows ended on the dec of the episode before the next one's start (its
+-- previous_dec); the last one ends as the child's last episode does. A placement is a short break when none of
+-- its episodes counts as outside one: the count before its first episode equals the count at its end.
+spelled AS (
     SELECT
-        *,
-        sum(CAST(starts_period_of_care AS INTEGER)) OVER w AS period_of_care,
-        sum(CAST(starts_placement AS INTEGER)) OVER w AS placement,
-        sum(CAST(starts_carer AS INTEGER)) OVER w AS carer
+        la, child, decom, dec, ls, place, rec, is_short_break, starts_period_of_care,
+        sum(CAST(starts_period_of_care AS INTEGER)) OVER (w ROWS UNBOUNDED PRECEDING) AS period_of_care,
+        sum(CAST(starts_placement AS INTEGER)) OVER (w ROWS UNBOUNDED PRECEDING) AS placement,
+        sum(CAST(starts_carer AS INTEGER)) OVER (w ROWS UNBOUNDED PRECEDING) AS carer,
+        max(CASE WHEN starts_period_of_care THEN decom END) OVER (w ROWS UNBOUNDED PRECEDING) AS period_of_care_start,
+        max(CASE WHEN starts_placement THEN decom END) OVER (w ROWS UNBOUNDED PRECEDING) AS placement_start,
+        max(CASE WHEN starts_carer THEN decom END) OVER (w ROWS UNBOUNDED PRECEDING) AS carer_start,
+        max(CASE WHEN starts_placement THEN not_short_breaks_before END)
+            OVER (w ROWS UNBOUNDED PRECEDING) AS placement_not_short_breaks_before,
+        first_value(CASE WHEN starts_period_of_care THEN struct_pack(dec := previous_dec) END IGNORE NULLS)
+            OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_period_of_care,
+        first_value(
+            CASE WHEN starts_placement THEN struct_pack(dec := previous_dec, not_short_breaks := not_short_breaks_before) END
+            IGNORE NULLS
+        ) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_placement,
+        last_value(struct_pack(dec := dec, not_short_breaks := not_short_breaks))
+            OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS last_episode
     FROM started
-    WINDOW w AS (PARTITION BY la, child ORDER BY decom ROWS UNBOUNDED PRECEDING)
-),
-
--- Each spell's first and last days, from its episodes: grouped, not a window per spell, which is the same
--- and quicker. Episodes are unique by council, child and start (the loader keeps them so), so a spell has
--- one latest-starting episode, and its end is the spell's end.
-periods_of_care AS (
-    SELECT la, child, period_of_care, min(decom) AS period_of_care_start, arg_max_null(dec, decom) AS period_of_care_end
-    FROM numbered
-    GROUP BY la, child, period_of_care
-),
-
-placements AS (
-    SELECT
-        la,
-        child,
-        placement,
-        min(decom) AS placement_start,
-        arg_max_null(dec, decom) AS placement_end,
-        bool_and(is_short_break) AS placement_is_short_break
-    FROM numbered
-    GROUP BY la, child, placement
-),
-
-carers AS (
-    SELECT la, child, carer, min(decom) AS carer_start
-    FROM numbered
-    GROUP BY la, child, carer
+    WINDOW w AS (PARTITION BY child ORDER BY decom)
 )
 
 SELECT
-    n.*,
-    p.period_of_care_start,
-    p.period_of_care_end,
-    s.placement_start,
-    s.placement_end,
-    s.placement_is_short_break,
-    c.carer_start
-FROM numbered AS n
-JOIN periods_of_care AS p
-    ON p.la = n.la AND p.child = n.child AND p.period_of_care IS NOT DISTINCT FROM n.period_of_care
-JOIN placements AS s ON s.la = n.la AND s.child = n.child AND s.placement IS NOT DISTINCT FROM n.placement
-JOIN carers AS c ON c.la = n.la AND c.child = n.child AND c.carer IS NOT DISTINCT FROM n.carer;
+    la,
+    child,
+    decom,
+    dec,
+    ls,
+    place,
+    rec,
+    is_short_break,
+    starts_period_of_care,
+    period_of_care,
+    placement,
+    carer,
+    period_of_care_start,
+    CASE WHEN next_period_of_care IS NULL THEN last_episode.dec ELSE next_period_of_care.dec END AS period_of_care_end,
+    placement_start,
+    CASE WHEN next_placement IS NULL THEN last_episode.dec ELSE next_placement.dec END AS placement_end,
+    CASE
+        WHEN next_placement IS NULL THEN last_episode.not_short_breaks
+        ELSE next_placement.not_short_breaks
+    END = placement_not_short_breaks_before AS placement_is_short_break,
+    carer_start
+FROM spelled;
 
 -- What the measures read. While the engine computes, it points this view at a TEMP table built once from
 -- episode_spells_rule for the store as it stands (CaseworkStore.shared_tables), so the windows above run once a
@@ -158,7 +159,7 @@ CREATE OR REPLACE TEMP MACRO looked_after_on(on_day) AS TABLE
     SELECT *
     FROM episode_spells
     WHERE decom <= on_day AND (dec IS NULL OR dec > on_day) AND NOT is_short_break
-    QUALIFY row_number() OVER (PARTITION BY la, child ORDER BY decom DESC) = 1;
+    QUALIFY row_number() OVER (PARTITION BY child ORDER BY decom DESC) = 1;
 
 -- The records of the children looked after on a day, as the count and the rate per 10,000 at the end of the
 -- period both count them: la, child and the evidence.
@@ -193,7 +194,7 @@ CREATE OR REPLACE TEMP MACRO oc2_cohort(on_day) AS TABLE
         oc2.teeth_check
     FROM looked_after_on(on_day) AS cohort
     LEFT JOIN oc2
-        ON oc2.la = cohort.la AND oc2.child = cohort.child AND oc2.year_ending = year(on_day)
+        ON oc2.child = cohort.child AND oc2.year_ending = year(on_day)
     WHERE cohort.period_of_care_start <= add_months(on_day, -12);
 
 -- Care leavers in the OC3 table for the year ending on ``on_day`` whose age that day (``age``) is from ``min_age`` to
@@ -202,15 +203,15 @@ CREATE OR REPLACE TEMP MACRO oc2_cohort(on_day) AS TABLE
 CREATE OR REPLACE TEMP MACRO care_leavers(on_day, min_age, max_age) AS TABLE
     SELECT o.la, o.child, age_on(c.dob, on_day) AS age, o.in_touch, o.activ, o.accom
     FROM oc3 AS o
-    JOIN children AS c ON c.la = o.la AND c.child = o.child
+    JOIN children AS c ON c.child = o.child
     WHERE o.year_ending = year(on_day)
         AND age_on(c.dob, on_day) BETWEEN min_age AND max_age
         AND coalesce(o.in_touch, '') NOT IN ('DIED', 'RHOM')
         AND NOT (
-            EXISTS (SELECT 1 FROM episodes e WHERE e.la = o.la AND e.child = o.child)
+            EXISTS (SELECT 1 FROM episodes e WHERE e.child = o.child)
             AND NOT EXISTS (
                 SELECT 1 FROM episodes e
-                WHERE e.la = o.la AND e.child = o.child AND coalesce(e.ls NOT IN ('V3', 'V4'), true)
+                WHERE e.child = o.child AND coalesce(e.ls NOT IN ('V3', 'V4'), true)
             )
         );
 
@@ -230,7 +231,7 @@ CREATE OR REPLACE TEMP MACRO adoptions(from_day, to_day) AS TABLE
     care_episodes AS (
         SELECT e.la, e.child, e.decom, e.carer_start, coalesce(e.place IN ('A3', 'A4', 'A5', 'A6'), false) AS is_adoptive
         FROM episode_spells AS e
-        JOIN adopted AS a ON a.la = e.la AND a.child = e.child AND a.period_of_care = e.period_of_care
+        JOIN adopted AS a ON a.child = e.child AND a.period_of_care = e.period_of_care
     ),
 
     last_other AS (
@@ -242,11 +243,11 @@ CREATE OR REPLACE TEMP MACRO adoptions(from_day, to_day) AS TABLE
     placed AS (
         SELECT e.la, e.child, min(e.decom) AS placed_on, arg_min(e.carer_start, e.decom) AS carer_start
         FROM care_episodes AS e
-        JOIN last_other AS o ON o.la = e.la AND o.child = e.child
+        JOIN last_other AS o ON o.child = e.child
         WHERE e.is_adoptive AND (o.last_not_adoptive IS NULL OR e.decom > o.last_not_adoptive)
         GROUP BY e.la, e.child
     )
 
     SELECT a.la, a.child, a.period_of_care, a.period_of_care_start, p.placed_on, p.carer_start, a.adopted_on
     FROM adopted AS a
-    JOIN placed AS p ON p.la = a.la AND p.child = a.child;
+    JOIN placed AS p ON p.child = a.child;

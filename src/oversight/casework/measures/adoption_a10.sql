@@ -3,7 +3,7 @@
 WITH adopted AS (
     SELECT a.la, a.child, a.period_of_care_start, a.placed_on, a.carer_start, a.adopted_on, ad1.foster_care
     FROM adoptions(CAST($period_start AS DATE), CAST($period_end AS DATE)) AS a
-    LEFT JOIN ad1 ON ad1.la = a.la AND ad1.child = a.child
+    LEFT JOIN ad1 ON ad1.child = a.child
 ),
 
 ended AS (

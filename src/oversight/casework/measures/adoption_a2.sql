@@ -11,7 +11,7 @@ WITH adopted AS (
 authority AS (
     SELECT a.la, a.child, min(e.decom) AS authority_on, arg_min(e.ls, e.decom) AS order_status
     FROM adopted AS a
-    JOIN episode_spells AS e ON e.la = a.la AND e.child = a.child AND e.period_of_care = a.period_of_care
+    JOIN episode_spells AS e ON e.child = a.child AND e.period_of_care = a.period_of_care
     WHERE e.ls IN ('E1', 'D1')
     GROUP BY a.la, a.child
 ),
@@ -19,8 +19,8 @@ authority AS (
 matched AS (
     SELECT a.la, a.child, a.adopted_on, o.authority_on, o.order_status, ad1.date_match
     FROM adopted AS a
-    JOIN authority AS o ON o.la = a.la AND o.child = a.child
-    JOIN ad1 ON ad1.la = a.la AND ad1.child = a.child
+    JOIN authority AS o ON o.child = a.child
+    JOIN ad1 ON ad1.child = a.child
     WHERE ad1.date_match IS NOT NULL
 ),
 

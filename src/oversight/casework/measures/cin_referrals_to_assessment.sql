@@ -27,4 +27,4 @@ SELECT
     ) AS evidence
 FROM in_period AS r
 LEFT JOIN first_assessment AS a
-    ON a.la = r.la AND a.child = r.child AND a.referral_date = r.referral_date
+    ON a.child = r.child AND a.referral_date = r.referral_date

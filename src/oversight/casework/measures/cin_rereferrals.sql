@@ -19,7 +19,7 @@ judged AS (
         max(p.referral_date) AS previous_referral
     FROM in_period AS r
     LEFT JOIN referrals AS p
-        ON p.la = r.la AND p.child = r.child
+        ON p.child = r.child
         AND p.referral_date < r.referral_date
         AND p.referral_date >= add_months(r.referral_date, -12)
     GROUP BY r.la, r.child, r.referral_date

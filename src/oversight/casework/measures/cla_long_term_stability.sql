@@ -13,11 +13,11 @@ carer_spells AS (
         period_of_care,
         carer,
         min(decom) AS carer_start,
-        lag(min(decom)) OVER (PARTITION BY la, child, period_of_care ORDER BY carer) AS previous_carer_start
+        lag(min(decom)) OVER (PARTITION BY child, period_of_care ORDER BY carer) AS previous_carer_start
     FROM episode_spells AS s
     WHERE EXISTS (  -- only the periods of care the cohort is in are judged
         SELECT 1 FROM current_episode AS e
-        WHERE e.la = s.la AND e.child = s.child AND e.period_of_care = s.period_of_care
+        WHERE e.child = s.child AND e.period_of_care = s.period_of_care
     )
     GROUP BY la, child, period_of_care, carer
 ),
@@ -31,9 +31,9 @@ cohort AS (
         s.carer_start,
         s.previous_carer_start
     FROM current_episode AS e
-    JOIN children AS c ON c.la = e.la AND c.child = e.child
+    JOIN children AS c ON c.child = e.child
     JOIN carer_spells AS s
-        ON s.la = e.la AND s.child = e.child AND s.period_of_care = e.period_of_care AND s.carer = e.carer
+        ON s.child = e.child AND s.period_of_care = e.period_of_care AND s.carer = e.carer
     WHERE age_on(c.dob, CAST($period_end AS DATE)) < 16
         AND e.period_of_care_start <= add_months(CAST($period_end AS DATE), -30)
 ),

@@ -37,4 +37,4 @@ SELECT
         ELSE 'Looked after in the period; missing ' || went_missing.dates
     END AS evidence
 FROM cohort
-LEFT JOIN went_missing ON went_missing.la = cohort.la AND went_missing.child = cohort.child
+LEFT JOIN went_missing ON went_missing.child = cohort.child

@@ -5,45 +5,54 @@
 -- in the period, or was held in it, or fell due before it and had still not been held.
 -- One record per child with a review in scope.
 WITH cohort AS (
-    SELECT la, child, period_of_care_start, period_of_care_end
+    SELECT la, child, period_of_care_start, period_of_care_end, add_working_days(period_of_care_start, 20) AS first_due
     FROM looked_after_on(CAST($period_end AS DATE))
 ),
 
+-- The reviews held in the current period of care, numbered, each with the one held before it.
 care_reviews AS (
     SELECT
         c.la,
         c.child,
-        r.review,
-        row_number() OVER (PARTITION BY c.la, c.child ORDER BY r.review) AS review_number
+        c.first_due,
+        r.review AS held,
+        row_number() OVER w AS review_number,
+        lag(r.review) OVER w AS previous_held
     FROM cohort AS c
-    JOIN reviews AS r ON r.la = c.la AND r.child = c.child
+    JOIN reviews AS r ON r.child = c.child
     WHERE r.review >= c.period_of_care_start
         AND (c.period_of_care_end IS NULL OR r.review <= c.period_of_care_end)
+    WINDOW w AS (PARTITION BY c.child ORDER BY r.review)
 ),
 
+-- Those, and the next review due after the last one held (the first, if none has been).
 events AS (
-    SELECT la, child, review_number, review AS held FROM care_reviews
+    SELECT la, child, first_due, review_number, held, previous_held FROM care_reviews
     UNION ALL
-    SELECT c.la, c.child, coalesce(max(r.review_number), 0) + 1 AS review_number, CAST(NULL AS DATE) AS held
+    SELECT
+        c.la,
+        c.child,
+        c.first_due,
+        coalesce(max(r.review_number), 0) + 1 AS review_number,
+        CAST(NULL AS DATE) AS held,
+        max(r.held) AS previous_held
     FROM cohort AS c
-    LEFT JOIN care_reviews AS r ON r.la = c.la AND r.child = c.child
-    GROUP BY c.la, c.child
+    LEFT JOIN care_reviews AS r ON r.child = c.child
+    GROUP BY c.la, c.child, c.first_due
 ),
 
 due AS (
     SELECT
-        e.la,
-        e.child,
-        e.review_number,
-        e.held,
+        la,
+        child,
+        review_number,
+        held,
         CASE
-            WHEN e.review_number = 1 THEN add_working_days(c.period_of_care_start, 20)
-            WHEN e.review_number = 2 THEN add_months(lag(e.held) OVER w, 3)
-            ELSE add_months(lag(e.held) OVER w, 6)
+            WHEN review_number = 1 THEN first_due
+            WHEN review_number = 2 THEN add_months(previous_held, 3)
+            ELSE add_months(previous_held, 6)
         END AS due_by
-    FROM events AS e
-    JOIN cohort AS c ON c.la = e.la AND c.child = e.child
-    WINDOW w AS (PARTITION BY e.la, e.child ORDER BY e.review_number)
+    FROM events
 ),
 
 in_scope AS (

@@ -46,4 +46,4 @@ SELECT
         ': ' || counted.dates
     ) AS evidence
 FROM cohort
-LEFT JOIN counted ON counted.la = cohort.la AND counted.child = cohort.child
+LEFT JOIN counted ON counted.child = cohort.child

@@ -15,7 +15,7 @@ judged AS (
         s.previous_plans,
         max(p.start_date) AS earlier_plan
     FROM started AS s
-    LEFT JOIN cp_plans AS p ON p.la = s.la AND p.child = s.child AND p.start_date < s.start_date
+    LEFT JOIN cp_plans AS p ON p.child = s.child AND p.start_date < s.start_date
     GROUP BY s.la, s.child, s.start_date, s.previous_plans
 )
 

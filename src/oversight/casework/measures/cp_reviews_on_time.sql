@@ -14,10 +14,10 @@ plan_reviews AS (
         c.la,
         c.child,
         r.review_date,
-        row_number() OVER (PARTITION BY c.la, c.child ORDER BY r.review_date) AS review_number
+        row_number() OVER (PARTITION BY c.child ORDER BY r.review_date) AS review_number
     FROM cohort AS c
     JOIN cp_reviews AS r
-        ON r.la = c.la AND r.child = c.child AND r.plan_start_date = c.start_date
+        ON r.child = c.child AND r.plan_start_date = c.start_date
     WHERE r.review_date <= CAST($period_end AS DATE)
 ),
 
@@ -26,7 +26,7 @@ events AS (
     UNION ALL
     SELECT c.la, c.child, coalesce(max(r.review_number), 0) + 1, CAST(NULL AS DATE)
     FROM cohort AS c
-    LEFT JOIN plan_reviews AS r ON r.la = c.la AND r.child = c.child
+    LEFT JOIN plan_reviews AS r ON r.child = c.child
     GROUP BY c.la, c.child
 ),
 
@@ -41,8 +41,8 @@ due AS (
             ELSE add_months(lag(e.held) OVER w, 6)
         END AS due_by
     FROM events AS e
-    JOIN cohort AS c ON c.la = e.la AND c.child = e.child
-    WINDOW w AS (PARTITION BY e.la, e.child ORDER BY e.review_number)
+    JOIN cohort AS c ON c.child = e.child
+    WINDOW w AS (PARTITION BY e.child ORDER BY e.review_number)
 ),
 
 judged AS (
@@ -71,5 +71,5 @@ SELECT
         coalesce(string_agg(j.sentence, '; ' ORDER BY j.review_number), 'no review due yet')
     ) AS evidence
 FROM cohort AS c
-LEFT JOIN judged AS j ON j.la = c.la AND j.child = c.child
+LEFT JOIN judged AS j ON j.child = c.child
 GROUP BY c.la, c.child, c.start_date
