@@ -255,9 +255,9 @@ class CaseworkStore:
             "CREATE OR REPLACE TEMP TABLE working_days AS "
             "SELECT calendar_day, is_working, "
             "CAST(sum(CAST(is_working AS INTEGER)) OVER (ORDER BY calendar_day) AS INTEGER) AS working_rank "
-            "FROM (SELECT CAST(t.d AS DATE) AS calendar_day, isodow(t.d) <= 5 AND h.day IS NULL AS is_working "
-            "FROM range($first, $last, INTERVAL 1 DAY) AS t(d) "
-            "LEFT JOIN (SELECT DISTINCT unnest(CAST($holidays AS DATE[])) AS day) AS h ON h.day = CAST(t.d AS DATE))",
+            "FROM (SELECT CAST(d AS DATE) AS calendar_day, "
+            "isodow(d) <= 5 AND NOT list_contains($holidays, CAST(d AS DATE)) AS is_working "
+            "FROM range($first, $last, INTERVAL 1 DAY) AS t(d))",
             {
                 "holidays": holidays,
                 "first": date(CALENDAR_FIRST_YEAR, 1, 1),
