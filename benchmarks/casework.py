@@ -32,7 +32,7 @@ from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.reference import population_rows
 from oversight.casework.store import CaseworkStore, LoadResult
-from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic import synthetic_council, synthetic_returns, write_postcodes
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.core.periods import parse_period
 
@@ -101,14 +101,17 @@ def councils(count: int) -> list[str]:
     return codes[:count]
 
 
-def ssda903_national(codes: list[str], years: tuple[int, int], folder: Path) -> list[Path]:
-    """Each council's returns, merged into one file per table and year with an LA column."""
+def ssda903_national(codes: list[str], years: tuple[int, int], folder: Path) -> tuple[list[Path], Path]:
+    """Each council's returns, merged into one file per table and year with an LA column; and the postcode lookup
+    of all their postcodes."""
     writers: dict[str, tuple[Any, TextIO]] = {}
     paths: dict[str, Path] = {}
+    postcodes: dict[str, tuple[str, int, int]] = {}
     for code in codes:
         council = synthetic_council(
             code, seed=SEED, first_year_ending=years[0], last_year_ending=years[1], starts_per_year=STARTS_PER_YEAR
         )
+        postcodes.update(council.postcodes)
         for part in synthetic_returns(council, folder / "councils"):
             with part.open(encoding="utf-8", newline="") as source:
                 reader = csv.reader(source)
@@ -125,7 +128,7 @@ def ssda903_national(codes: list[str], years: tuple[int, int], folder: Path) -> 
             part.unlink()
     for _, out in writers.values():
         out.close()
-    return sorted(paths.values())
+    return sorted(paths.values()), write_postcodes(postcodes.items(), folder / "postcodes.csv")
 
 
 def cin_censuses(codes: list[str], years: tuple[int, int], folder: Path) -> list[Path]:
@@ -160,7 +163,7 @@ def catalogue(store: CaseworkStore) -> None:
 
 def scale(label: str, codes: list[str], years: tuple[int, int], folder: Path) -> float:
     print(f"{label}: {len(codes)} council(s) x {years[1] - years[0] + 1} year(s)")
-    (ssda903, cin), seconds = timed(
+    ((ssda903, postcodes), cin), seconds = timed(
         lambda: (ssda903_national(codes, years, folder), cin_censuses(codes, years, folder))
     )
     os.sync()  # the new files on disk first: the kernel writing them out would otherwise be billed to the load
@@ -168,6 +171,11 @@ def scale(label: str, codes: list[str], years: tuple[int, int], folder: Path) ->
     pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
     start = time.perf_counter()
     with CaseworkStore(folder / "casework.duckdb") as store:
+        lookup, seconds = timed(lambda: store.load_postcodes(postcodes))
+        print(
+            f"  load the postcode lookup                    {seconds:8.2f} s   {lookup.postcodes:>11,} rows   "
+            f"{lookup.postcodes / seconds:10,.0f} rows/s"
+        )
         result, seconds = timed(lambda: store.load(ssda903, pseudonymiser=pseudonymiser))
         rows = report_load("SSDA903 CSV", result, seconds)
         # One load for the whole census: it is staged and written a chunk at a time (readers.cin.CHUNK_BYTES)

@@ -32,7 +32,12 @@ from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.reference import population_rows
 from oversight.casework.store import CaseworkStore
-from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic import (
+    synthetic_council,
+    synthetic_postcode_area,
+    synthetic_returns,
+    write_postcodes,
+)
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.casework.workdays import add_working_days, bank_holidays
 from oversight.core.periods import parse_period
@@ -325,6 +330,16 @@ def cla_missing_incidents(r: Returns, start: date, end: date) -> Figures:
     return _figures(r, _missing_in_period(r, start, end), None)
 
 
+def cla_placed_over_20_miles(r: Returns, start: date, end: date) -> Figures:
+    cohort = looked_after_on(r.spells, end)[[*KEY, "decom"]]
+    distances = r.tables["episodes"][["child", "decom", "placement_miles", "placed_outside_la"]]
+    judged = cohort.merge(distances, on=["child", "decom"], how="left")
+    outside = judged["placed_outside_la"].astype("boolean")
+    judged = judged[judged["placement_miles"].notna() & outside.notna()].copy()
+    judged["far"] = (judged["placement_miles"] > 20) & outside[judged.index].astype(bool)
+    return _figures(r, judged, "far")
+
+
 def _oc2(r: Returns, end: date, flag: str) -> Figures:
     cohort = looked_after_on(r.spells, end)
     cohort = cohort[cohort["period_of_care_start"] <= add_months(end, -12)][KEY]
@@ -608,6 +623,7 @@ GROUPS: dict[str, tuple[Measure, ...]] = {
         cla_reviews_on_time,
         cla_missing,
         cla_missing_incidents,
+        cla_placed_over_20_miles,
         oc2_health_assessments,
         oc2_immunisations,
         oc2_dental_checks,
@@ -679,6 +695,9 @@ def main() -> int:
         root = Path(folder)
         path = root / "casework.duckdb"
         with CaseworkStore(path) as store:
+            areas = [synthetic_postcode_area(code, seed=SEED) for code in bench_councils(councils)]
+            lookup = write_postcodes((item for area in areas for item in area.items()), root / "postcodes.csv")
+            store.load_postcodes(lookup)
             for code in bench_councils(councils):
                 council = synthetic_council(
                     code, seed=SEED, first_year_ending=first, last_year_ending=last, adoptions=True

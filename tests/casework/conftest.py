@@ -103,11 +103,13 @@ class Casebook:
         provider: str = "PR1",
         urn: str | None = None,
         la: str | None = None,
+        miles: float | None = None,
+        outside: bool | None = None,
     ) -> None:
         council = la or self.la
         self.store.query(
             "INSERT INTO episodes VALUES ($la, $child, $decom, $rne, $ls, 'N1', $place, $provider, $dec, $rec, NULL, "
-            "$urn, NULL, 1, $row)",
+            "$urn, $miles, $outside, NULL, 1, $row)",
             {
                 "la": council,
                 "child": pseudonym(child),
@@ -119,6 +121,8 @@ class Casebook:
                 "dec": d(dec) if dec else None,
                 "rec": rec if rec is not None else ("E4A" if dec else None),
                 "urn": urn,
+                "miles": miles,
+                "outside": outside,
                 "row": self._next(council),
             },
         )

@@ -180,3 +180,37 @@ def test_a_bad_period_or_measure_is_explained(home: Path) -> None:
     too_late = _run(home, "compute", "--period", "2018-19")
     assert too_late.returncode == 2
     assert "run to 31 March 2018" in too_late.stderr
+
+
+def test_the_postcode_lookup_is_loaded_and_returns_loaded_before_it_are_pointed_out(tmp_path: Path) -> None:
+    lookup = Path(__file__).resolve().parent.parent / "data" / "postcodes" / "onspd_ub_extract.csv"
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "A,01/04/2011,S,C2,N1,U1,PR1,,,,UB1 1HF,UB8 1DH,\n",
+        encoding="utf-8",
+    )
+    assert _run(tmp_path, "load", str(episodes), "--la", "E09000017").returncode == 0
+    loaded = _run(tmp_path, "postcodes", str(lookup))
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.splitlines() == [
+        f"Loaded the postcode lookup onspd_ub_extract.csv into {tmp_path / 'casework.duckdb'}: 11,805 postcodes, "
+        "11,798 with a grid reference.",
+        "1 episodes file(s) were loaded before it and keep the distances they had: load them again to work the "
+        "distances out with this lookup.",
+    ]
+    again = _run(tmp_path, "load", str(episodes), "--la", "E09000017")
+    assert again.returncode == 0, again.stderr
+    assert "  episodes: 1 row (0 new)" in again.stdout
+    computed = _run(tmp_path, "compute", "--period", "2011-12", "--measure", "cla_placed_over_20_miles")
+    assert computed.returncode == 0, computed.stderr
+    assert computed.stdout.splitlines()[1].split() == [
+        "cla_placed_over_20_miles", "1", "E09000017", "2011-12", "2011-04-01", "2012-03-31", "0", "1", "0", "percent",
+    ]  # fmt: skip
+    refused = _run(tmp_path, "postcodes", str(episodes))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        "oversight casework postcodes: episodes.csv is not a postcode lookup: it has no column for the postcode (pcds "
+        "or pcd), the district (oslaua or laua), the easting (oseast1m), the northing (osnrth1m); give a CSV of the "
+        "ONS Postcode Directory, or an extract with its column names."
+    )

@@ -212,7 +212,10 @@ def test_the_dirty_samples_load_with_their_problems_reported_beside_the_data(
     result = store.load(sorted(DIRTY.glob("SSDA903_2020_*.csv")), pseudonymiser=pseudonymiser, la=LA)
     assert result.ok, result.issues
     assert [str(notice) for notice in result.notices] == [
-        "SSDA903_2020_episodes.csv, row 1: column TEST_COLUMN is not part of the episodes table and was not loaded"
+        "SSDA903_2020_episodes.csv, row 1: column TEST_COLUMN is not part of the episodes table and was not loaded",
+        "SSDA903_2020_episodes.csv: HOME_POST and PL_POST were not used and are not kept: no postcode lookup is "
+        "loaded, so the distance from home to placement is not known; load one (oversight casework postcodes "
+        "FILE), then this file again",
     ]
     assert [(q.rule, str(q)) for q in store.quality_issues()] == [
         (

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from oversight.casework.engine import measure_card, measure_records, measure_window
+from oversight.casework.engine import measure_card, measure_compute, measure_records, measure_window
 from oversight.casework.issues import CaseworkError
 from oversight.casework.workdays import add_working_days, working_days_between
 from oversight.core.periods import parse_period
@@ -368,3 +368,48 @@ def test_adoption_records_say_which_dates_decided_the_wait(casebook: Casebook) -
     assert format_value(Decimal("229.5000"), Unit.DAYS, card.decimal_places) == "230 days"
     with pytest.raises(CaseworkError, match="recorded once a year, at 31 March"):
         casebook.compute("adoption_a1", "2017-18-Q3")
+
+
+def test_placed_over_20_miles_counts_the_placement_open_on_the_last_day_outside_the_council(
+    casebook: Casebook,
+) -> None:
+    casebook.episode("far, outside", "2011-01-01", miles=20.1, outside=True)
+    casebook.episode("exactly 20 miles", "2011-01-01", miles=20.0, outside=True)
+    casebook.episode("far, inside", "2011-01-01", miles=35.5, outside=False)
+    casebook.episode("near, outside", "2011-01-01", miles=3.2, outside=True)
+    casebook.episode("not known", "2011-01-01")
+    casebook.episode("council not known", "2011-01-01", miles=40.0)
+    # The placement open on 31 March decides, not one earlier in the year.
+    casebook.episode("moved near", "2011-01-01", "2011-12-01", miles=60.0, outside=True, rec="X1")
+    casebook.episode("moved near", "2011-12-01", miles=1.0, outside=False)
+    casebook.episode("moved far", "2011-01-01", "2011-12-01", miles=1.0, outside=False, rec="X1")
+    casebook.episode("moved far", "2011-12-01", miles=25.0, outside=True)
+    casebook.episode("left care", "2011-01-01", "2012-03-31", miles=50.0, outside=True)
+    casebook.episode("short breaks", "2011-01-01", ls="V3", miles=50.0, outside=True)
+    assert casebook.compute("cla_placed_over_20_miles", YEAR) == (2, 6, Decimal("33.3333"))
+    card = measure_card("cla_placed_over_20_miles")
+    records = {named(r.child): r for r in measure_records(casebook.store, card, parse_period(YEAR), la=LA).records}
+    assert set(records) == {
+        "far, outside", "exactly 20 miles", "far, inside", "near, outside", "not known", "council not known",
+        "moved near", "moved far",
+    }  # fmt: skip
+    assert [name for name, r in records.items() if r.in_numerator] == ["far, outside", "moved far"]
+    assert not records["not known"].in_denominator
+    assert not records["council not known"].in_denominator
+    assert records["far, outside"].evidence == (
+        "Looked after on 31/03/2012; placement from 01/01/2011: 20.1 miles from home, outside the council"
+    )
+    assert records["far, inside"].evidence.endswith("35.5 miles from home, inside the council")
+    assert records["not known"].evidence.endswith(
+        "distance from home not known (a postcode blank, or not in the postcode lookup)"
+    )
+
+
+def test_placed_over_20_miles_has_no_value_and_says_why_when_no_distance_is_known(casebook: Casebook) -> None:
+    casebook.episode("not known", "2011-01-01")
+    results = measure_compute(casebook.store, measure_card("cla_placed_over_20_miles"), parse_period(YEAR), la=LA)
+    assert [(r.numerator, r.denominator, r.value) for r in results] == [(0, 0, None)]
+    assert results[0].no_value_reason == (
+        "no child looked after on the last day has a known distance from home to placement: load the postcode "
+        "lookup (oversight casework postcodes FILE), then the SSDA903 episodes again"
+    )

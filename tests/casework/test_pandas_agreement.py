@@ -20,7 +20,7 @@ from benchmarks.casework_pandas import GROUPS, MEASURES, Figures, Returns, engin
 from oversight.casework.engine import measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.store import CaseworkStore
-from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic import synthetic_council, synthetic_postcodes, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.casework.workdays import bank_holidays
 from oversight.core.periods import parse_period
@@ -38,10 +38,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> CaseworkStore:
     pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
     store = CaseworkStore(folder / "casework.duckdb")
     store.open(create=True)
-    for seed, code in zip((7, 11), COUNCILS, strict=True):
-        council = synthetic_council(
+    councils = [
+        synthetic_council(
             code, seed=seed, first_year_ending=2017, last_year_ending=2020, starts_per_year=120, adoptions=True
         )
+        for seed, code in zip((7, 11), COUNCILS, strict=True)
+    ]
+    store.load_postcodes(synthetic_postcodes(councils, folder / "postcodes.csv"))
+    for seed, code, council in zip((7, 11), COUNCILS, councils, strict=True):
         cin = synthetic_cin_council(
             code, seed=seed, first_year_ending=2017, last_year_ending=2020, referrals_per_year=150
         )
@@ -71,7 +75,13 @@ def test_every_measure_agrees_for_a_year(store: CaseworkStore, period: str) -> N
         assert frames[name] == engine[name], name
         assert set(engine[name]) == set(COUNCILS), name
     # the figures are not trivially empty: every group has something counted in both councils
-    for name in ("cla_count_at_end", "cin_referrals", "cp_count_at_end", "cin_count_at_end"):
+    for name in (
+        "cla_count_at_end",
+        "cin_referrals",
+        "cp_count_at_end",
+        "cin_count_at_end",
+        "cla_placed_over_20_miles",
+    ):
         assert all(numerator > 0 for numerator, _ in engine[name].values()), name
     for name in (
         "cla_reviews_on_time",
@@ -202,6 +212,8 @@ class EdgeRecords:
                 place=rng.choice(["U1", "U3", "A3", "A4", "A5", "A6", "T0", "T1", "K2", "R1", None]),
                 place_provider=rng.choice(["PR1", "PR2", None]), dec=ended, urn=rng.choice(["1", "2", None]),
                 rec=rng.choice(["E11", "E12", "E4A", "X1", "E13"]) if ended else None,
+                placement_miles=rng.choice([None, 0.0, 3.4, 19.9, 20.0, 20.1, 64.2]),
+                placed_outside_la=rng.choice([True, True, False, None]),
             )  # fmt: skip
             if ended is None:
                 break
@@ -293,6 +305,12 @@ def test_every_measure_agrees_on_records_crowded_onto_the_edges_of_its_rules(tmp
             assert frames[name] == engine[name], (period, name)
             assert set(engine[name]) == set(COUNCILS), name
         if period == "2023-24":  # every rule had records to judge in both councils
-            for name in ("adoption_a1", "cin_icpc_15_days", "cin_assessments_45_days", "cp_reviews_on_time"):
+            for name in (
+                "adoption_a1",
+                "cin_icpc_15_days",
+                "cin_assessments_45_days",
+                "cp_reviews_on_time",
+                "cla_placed_over_20_miles",
+            ):
                 assert all(denominator for _, denominator in engine[name].values()), name
     edge_store.close()

@@ -1,12 +1,18 @@
 """The synthetic generator: the same seed gives the same files, and the engine counts what it generated."""
 
+import math
 from datetime import date
 from pathlib import Path
 
 from oversight.casework.engine import measure_card, measure_compute
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.store import CaseworkStore
-from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic import (
+    synthetic_council,
+    synthetic_postcode_area,
+    synthetic_postcodes,
+    synthetic_returns,
+)
 from oversight.core.periods import parse_period
 
 CODE = "E06000049"
@@ -75,3 +81,32 @@ def test_with_adoptions_young_leavers_are_adopted_and_the_scorecard_counts_them(
     assert a10.numerator < a1.numerator  # their wait ends when they began living with their foster carers
     [a2] = measure_compute(store, measure_card("adoption_a2"), parse_period("2018-19"))
     assert a2.denominator == sum(c.adoption is not None for c in adopted)
+
+
+def test_placements_far_from_home_are_counted_as_the_generator_placed_them(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    council = synthetic_council(CODE, seed=4, first_year_ending=2017, last_year_ending=2018, starts_per_year=80)
+    assert synthetic_postcode_area(CODE, seed=4) == council.postcodes
+    store.load_postcodes(synthetic_postcodes([council], tmp_path / "postcodes.csv"))
+    result = store.load(list(synthetic_returns(council, tmp_path)), pseudonymiser=pseudonymiser, la=CODE)
+    assert result.ok, result.issues
+    assert result.notices == []
+    end = date(2018, 3, 31)
+    known = far = 0
+    for child in council.children:
+        if child.short_breaks or not child.looked_after_on(end):
+            continue
+        episode = [e for e in child.episodes if e.decom <= end][-1]
+        if not child.home or not episode.postcode:
+            continue
+        (_, home_east, home_north), (district, east, north) = (
+            council.postcodes[child.home],
+            council.postcodes[episode.postcode],
+        )
+        miles = round(math.hypot(east - home_east, north - home_north) / 1609.344, 1)
+        known += 1
+        far += miles > 20 and district != CODE
+    [computed] = measure_compute(store, measure_card("cla_placed_over_20_miles"), parse_period("2017-18"))
+    assert (computed.numerator, computed.denominator) == (far, known)
+    assert 0 < far < known

@@ -193,3 +193,28 @@ def test_an_average_shows_each_record_with_its_days(tmp_path: Path, settings: An
         "<td>248</td><td>In care from 01/05/2015; moved in with the adopters 04/01/2016; adopted 01/10/2016: 248 days"
         in text
     )
+
+
+def test_records_left_out_of_the_denominator_have_a_list_of_their_own(tmp_path: Path, settings: Any, db: None) -> None:
+    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "distances.duckdb"
+    with CaseworkStore(settings.OVERSIGHT_CASEWORK_STORE) as store:
+        store.open(create=True)
+        casebook = Casebook(store)
+        casebook.episode("far", "2011-01-01", miles=31.1, outside=True)
+        casebook.episode("near", "2011-01-01", miles=2.0, outside=False)
+        casebook.episode("no postcode", "2011-01-01")
+    client = _client("reader", "case-level access")
+    page = "/casework/measures/cla_placed_over_20_miles/2011-12/records/"
+    text = client.get(page).content.decode()
+    assert "1 of 2: 50%." in text
+    assert "Left out of the denominator (1)" in text
+    assert "not known" not in text
+    left_out = client.get(page + "?list=left_out").content.decode()
+    assert "Left out of the denominator: records 1 to 1 of 1" in left_out
+    assert (
+        "Looked after on 31/03/2012; placement from 01/01/2011: distance from home not known (a postcode blank, or "
+        "not in the postcode lookup)" in left_out
+    )
+    assert "31.1 miles" not in left_out
+    # A list that a measure does not have falls back to its denominator.
+    assert "In the denominator: records 1 to 2 of 2" in client.get(page + "?list=other").content.decode()

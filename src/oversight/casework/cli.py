@@ -43,6 +43,18 @@ def register(commands: Any) -> None:
     )
     load.set_defaults(func=_settled(cmd_load))
 
+    postcodes = subcommands.add_parser(
+        "postcodes",
+        help="load the postcode lookup (ONS Postcode Directory) that placement distances are worked out with",
+        description="Load a CSV of the ONS Postcode Directory (or an extract with its columns pcds or pcd, oslaua or "
+        "laua, oseast1m and osnrth1m), replacing the lookup held. SSDA903 episodes loaded after it get the distance "
+        "from home to placement and whether the placement is outside the council; the postcodes themselves are "
+        "never stored. Episodes loaded before it: load their files again.",
+    )
+    postcodes.add_argument("path", metavar="FILE", help="the postcode CSV file")
+    _add_database(postcodes)
+    postcodes.set_defaults(func=_settled(cmd_postcodes))
+
     compute = subcommands.add_parser("compute", help="compute measures for a period, and record them on the scorecard")
     compute.add_argument("--period", required=True, help="e.g. 2011-12, 2011-12-Q1, AY2011-12, R12-2011-M06")
     compute.add_argument("--la", metavar="CODE", help="one council (default: each council loaded)")
@@ -167,6 +179,30 @@ def cmd_load(args: argparse.Namespace) -> int:
             print(f"  {count:,} × {QUALITY_RULES.get(rule, rule)}")
     else:
         print("Data quality: no issues found.")
+    return 0
+
+
+def cmd_postcodes(args: argparse.Namespace) -> int:
+    setup()
+    from oversight.casework.store import CaseworkStore
+
+    path = _store_path(args)
+    print(f"Reading {args.path} …", file=sys.stderr)
+    with CaseworkStore(path) as store:
+        lookup = store.load_postcodes(Path(args.path))
+        before = store.query(
+            "SELECT count(*) FROM loads WHERE table_name = 'episodes' AND postcode_lookup IS DISTINCT FROM $sha",
+            {"sha": lookup.sha256},
+        )[0][0]
+    print(
+        f"Loaded the postcode lookup {lookup.file_name} into {path}: {lookup.postcodes:,} postcodes, "
+        f"{lookup.with_grid:,} with a grid reference."
+    )
+    if before:
+        print(
+            f"{before:,} episodes file(s) were loaded before it and keep the distances they had: load them again "
+            "to work the distances out with this lookup."
+        )
     return 0
 
 

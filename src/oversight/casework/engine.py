@@ -141,6 +141,8 @@ class MeasureCard:
     rules_unverified: tuple[str, ...]
     sql: str
     denominator_source: DenominatorSource | None = None  # None: the denominator is counted from the records
+    # why there is no value when the denominator is empty, where the card can say more than "nothing in it"
+    empty_denominator: str | None = None
 
     @property
     def label(self) -> str:
@@ -180,6 +182,7 @@ _FIELDS: dict[str, tuple[type, ...]] = {
 }
 _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "denominator_source": (str, type(None)),
+    "empty_denominator": (str, type(None)),
 }
 
 
@@ -249,6 +252,7 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         rules_unverified=tuple(" ".join(str(r).split()) for r in data["rules_unverified"]),
         sql=sql,
         denominator_source=DenominatorSource(data["denominator_source"]) if data.get("denominator_source") else None,
+        empty_denominator=" ".join(data["empty_denominator"].split()) if data.get("empty_denominator") else None,
     )
 
 
@@ -292,6 +296,7 @@ class MeasureResult:
     inputs: tuple[InputFile, ...]
     denominator_basis: str | None = None  # where a denominator not counted from records came from, in words
     no_value_reason: str | None = None  # why there is no value, when there is none
+    left_out: int = 0  # records the measure gave but left out of its denominator (a distance not known, say)
 
     @property
     def source(self) -> str:
@@ -350,7 +355,7 @@ class RecordPage:
     total: int  # records matching, on every page
 
 
-RecordPart = Literal["numerator", "denominator"]
+RecordPart = Literal["numerator", "denominator", "left_out"]
 
 
 def measure_councils(store: CaseworkStore, card: MeasureCard) -> dict[str, dict[str, int | None]]:
@@ -466,6 +471,7 @@ def _computed(
         f"    {numerator} AS numerator,\n"
         "    count(records.la) FILTER (WHERE records.in_denominator) AS denominator,\n"
         "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
+        "    count(records.la) FILTER (WHERE NOT records.in_denominator) AS left_out,\n"
         "    count(records.la) FILTER (\n"
         "        WHERE records.in_numerator AND NOT coalesce(records.in_denominator, false)\n"
         "    ) AS numerator_only,\n"
@@ -482,7 +488,7 @@ def _computed(
     )
     inputs = store.inputs_by_council(card.source_tables, la=la)
     results = []
-    for council, numerator, denominator, with_denominator, numerator_only, population, mid_year, name in rows:
+    for council, numerator, denominator, with_denominator, left_out, numerator_only, population, mid_year, name in rows:
         if not card.counts_denominator and with_denominator:
             kind = "a count" if card.denominator is None else "a rate of the population, not of its records"
             raise CaseworkError(f"measure {card.id} is {kind}, but its SQL gives records an in_denominator")
@@ -507,7 +513,7 @@ def _computed(
             whole = int(denominator)
         value = measure_value(card, number, whole)
         if value is None and reason is None:
-            reason = "nothing in the denominator" if whole == 0 else "no denominator"
+            reason = (card.empty_denominator or "nothing in the denominator") if whole == 0 else "no denominator"
         results.append(
             MeasureResult(
                 card=card,
@@ -521,6 +527,7 @@ def _computed(
                 inputs=tuple(inputs.get(str(council), [])),
                 denominator_basis=basis,
                 no_value_reason=reason,
+                left_out=int(left_out),
             )
         )
     return results
@@ -546,7 +553,12 @@ def measure_records(
         if not councils:
             raise not_loaded_error(card, la)
         records, parameters = _records_query(card, start, end, la)
-        wanted = {None: "true", "numerator": "in_numerator", "denominator": "in_denominator"}[part]
+        wanted = {
+            None: "true",
+            "numerator": "in_numerator",
+            "denominator": "in_denominator",
+            "left_out": "NOT in_denominator",
+        }[part]
         rows = store.query(
             f"WITH records AS ({records})\n"
             f"SELECT *, count(*) OVER () AS total FROM records WHERE coalesce({wanted}, false)\n"

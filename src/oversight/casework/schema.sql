@@ -26,7 +26,20 @@ CREATE TABLE IF NOT EXISTS loads (
     year_ending INTEGER,
     rows INTEGER NOT NULL,
     loaded_at TIMESTAMPTZ NOT NULL,
-    loaded_by VARCHAR NOT NULL
+    loaded_by VARCHAR NOT NULL,
+    -- for an episodes file with postcodes: the sha256 of the postcode lookup its distances were worked out with
+    -- (NULL when none was loaded); loading the file again after a new lookup works them out again
+    postcode_lookup VARCHAR
+);
+
+-- The postcode lookup (public reference data, ONS Postcode Directory columns): each postcode, written without
+-- spaces, with the council whose area it is in (ONS code of the upper-tier authority) and its grid reference in
+-- metres (NULL where the directory has none). Replaced whole by `oversight casework postcodes`.
+CREATE TABLE IF NOT EXISTS postcodes (
+    postcode VARCHAR NOT NULL,
+    la VARCHAR,
+    easting INTEGER,
+    northing INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS children (
@@ -54,6 +67,11 @@ CREATE TABLE IF NOT EXISTS episodes (
     rec VARCHAR,
     reason_place_change VARCHAR,
     urn VARCHAR,
+    -- Worked out on load from HOME_POST and PL_POST with the postcode lookup (the postcodes are not kept):
+    -- the straight line from home to placement in miles, to one decimal place, and whether the placement is
+    -- outside the council's area. NULL where a postcode is blank or not in the lookup, or no lookup is loaded.
+    placement_miles DOUBLE,
+    placed_outside_la BOOLEAN,
     return_year INTEGER,
     load_id INTEGER NOT NULL,
     source_row INTEGER NOT NULL

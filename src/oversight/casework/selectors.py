@@ -78,10 +78,13 @@ class RecordsView:
             return [("numerator", "Records counted", self.result.numerator)]
         if self.card.unit is Unit.DAYS:  # every record is in both; the numerator is their days
             return [("denominator", "Records averaged", self.result.denominator or 0)]
-        return [
+        parts: list[tuple[RecordPart, str, int]] = [
             ("denominator", "In the denominator", self.result.denominator or 0),
             ("numerator", "In the numerator", self.result.numerator),
         ]
+        if self.result.left_out:  # records the rule looked at and left out, such as children with no distance known
+            parts.append(("left_out", "Left out of the denominator", self.result.left_out))
+        return parts
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,13 @@ def records_view(
     except PeriodError as error:
         raise CaseworkError(str(error)) from None
     counted_alone = not card.counts_denominator or (part == "numerator" and card.unit is not Unit.DAYS)
-    wanted: RecordPart = "numerator" if counted_alone else "denominator"
+    wanted: RecordPart = (
+        "numerator"
+        if counted_alone
+        else "left_out"
+        if part == "left_out" and card.unit is not Unit.DAYS
+        else "denominator"
+    )
     with casework_store() as store:
         if la is None:
             latest = store.run_latest(card.id, period.code)
@@ -135,7 +144,7 @@ def records_view(
         if not results:
             raise not_loaded_error(card, la)
         [result] = results
-        total = result.numerator if wanted == "numerator" else (result.denominator or 0)
+        total = {"numerator": result.numerator, "left_out": result.left_out}.get(wanted, result.denominator or 0)
         pages = max(1, -(-total // RECORDS_PER_PAGE))
         number = min(_page_number(page), pages)
         found = measure_records(

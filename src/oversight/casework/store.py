@@ -27,6 +27,7 @@ import duckdb
 
 from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, Issue, OutdatedStoreError
+from oversight.casework.postcodes import PostcodeLookup, read_lookup
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
 from oversight.casework.readers.annex_a import ANNEX_TABLES, read_annex_a
@@ -43,7 +44,8 @@ from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
 
 MEMORY_LIMIT = "2GB"  # DuckDB's working memory unless OVERSIGHT_CASEWORK_MEMORY says otherwise (as "4GB")
-SCHEMA_VERSION = "3"  # 2: tables without primary keys; 3: children as UUIDs, census positions as numbers
+SCHEMA_VERSION = "4"  # 2: tables without primary keys; 3: children as UUIDs, census positions as numbers;
+# 4: placement distances and the postcode lookup
 # Working days are tabulated for these years; a date outside them has no working-day count.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
 
@@ -74,6 +76,7 @@ QUALITY_RULES = {
     "s47_icpc_before_start": "an initial child protection conference before its section 47 enquiry started",
     "cp_review_outside_plan": "a child protection review outside the dates of its plan",
     "cin_date_after_census": "a CIN record dated after the census date of its return",
+    "postcode_not_in_lookup": "a home or placement postcode not in the postcode lookup (the distance is not known)",
 }
 
 
@@ -293,6 +296,66 @@ class CaseworkStore:
             con.execute("ROLLBACK")
             raise
 
+    # The postcode lookup --------------------------------------------------------------------------------
+
+    def load_postcodes(self, path: Path, *, user: str | None = None) -> PostcodeLookup:
+        """Replace the postcode lookup with the one in ``path`` (a CSV of the ONS Postcode Directory or an extract
+        of it), and say what is now held. A file that is not a lookup changes nothing.
+
+        Episodes already loaded keep the distances worked out when they were: their returns, loaded again, are
+        read again with this lookup (``_already_loaded``)."""
+        path = Path(path)
+        con = self.connection
+        digest = read_lookup(con, path)  # read before the store is opened: a file refused creates nothing
+        try:
+            counted = con.execute("SELECT count(*), count(easting) FROM postcode_rows").fetchone()
+            postcodes, with_grid = (int(counted[0]), int(counted[1])) if counted else (0, 0)
+            if postcodes == 0:
+                raise CaseworkError(f"{path.name} has a header row but no postcodes")
+            self.open(create=True)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM postcodes")
+                con.execute("INSERT INTO postcodes SELECT postcode, la, easting, northing FROM postcode_rows")
+                values = {
+                    "file": path.name,
+                    "sha256": digest,
+                    "rows": str(postcodes),
+                    "with_grid": str(with_grid),
+                    "loaded_at": datetime.now(UTC).isoformat(),
+                    "loaded_by": user or current_user(),
+                }
+                for name, value in values.items():
+                    con.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ($name, $value)",
+                        {"name": f"postcodes_{name}", "value": value},
+                    )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        finally:
+            con.execute("DROP TABLE IF EXISTS postcode_rows")
+        lookup = self.postcode_lookup()
+        assert lookup is not None
+        return lookup
+
+    def postcode_lookup(self) -> PostcodeLookup | None:
+        """The postcode lookup the store holds, or None."""
+        meta = {
+            str(name): str(value)
+            for name, value in self.query("SELECT name, value FROM meta WHERE starts_with(name, 'postcodes_')")
+        }
+        if "postcodes_sha256" not in meta:
+            return None
+        return PostcodeLookup(
+            file_name=meta["postcodes_file"],
+            sha256=meta["postcodes_sha256"],
+            postcodes=int(meta["postcodes_rows"]),
+            with_grid=int(meta["postcodes_with_grid"]),
+            loaded_at=datetime.fromisoformat(meta["postcodes_loaded_at"]),
+        )
+
     # Loading --------------------------------------------------------------------------------------------
 
     def load(
@@ -307,18 +370,23 @@ class CaseworkStore:
         validate: bool = False,
     ) -> LoadResult:
         """Load returns (SSDA903 CSV tables or XML, CIN census XML, Annex A workbooks), told apart by their content:
-        all of them, or,
-        if any has a structural problem, none.
+        all of them, or, if any has a structural problem, none.
 
-        A file already loaded (the same bytes, for the same council) is skipped. A row already held (the same
-        council, child and natural key) is replaced by the row from a later return, or by a later load of the
-        same return; an earlier return loaded later does not replace it. With ``validate`` CIN census files must
-        also match their year's XSD.
+        A file already loaded (the same bytes, for the same council) is skipped, unless it is an episodes file with
+        postcodes loaded before the store's postcode lookup was (its distances are then worked out again). A row
+        already held (the same council, child and natural key) is replaced by the row from a later return, or by a
+        later load of the same return; an earlier return loaded later does not replace it. With ``validate`` CIN
+        census files must also match their year's XSD.
         """
         paths = list(paths)
         result = LoadResult(files=len(paths))
         formats = {path: detect_format(path) for path in paths}
         census = [p for p in paths if formats[p] is Format.CIN_XML]
+        lookup = None
+        if self.exists:
+            self.open()
+            held = self.postcode_lookup()
+            lookup = held.sha256 if held is not None else None
         # The census is flattened in the background from here, while the other returns are read.
         with CensusReader(census, first_index=len(paths), progress=progress) as cin:
             read = read_ssda903(
@@ -328,6 +396,7 @@ class CaseworkStore:
                 year_ending=year_ending,
                 connection=self.connection,
                 progress=progress,
+                postcode_lookup=lookup,
             )
             common: dict[str, Any] = {
                 "pseudonymiser": pseudonymiser,
@@ -377,8 +446,8 @@ class CaseworkStore:
             return False
         row = self.connection.execute(
             "SELECT count(DISTINCT la) FROM loads WHERE sha256 = $sha AND table_name = $table "
-            "AND la IN (SELECT unnest($las))",
-            {"sha": staged.sha256, "table": staged.spec.name, "las": list(staged.las)},
+            "AND la IN (SELECT unnest($las)) AND postcode_lookup IS NOT DISTINCT FROM $lookup",
+            {"sha": staged.sha256, "table": staged.spec.name, "las": list(staged.las), "lookup": staged.lookup},
         ).fetchone()
         return row is not None and row[0] == len(staged.las)
 
@@ -387,7 +456,7 @@ class CaseworkStore:
         a time."""
         con, spec, typed = self.connection, staged.spec, staged.typed
         assert typed is not None
-        columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *(c.stored_name for c in spec.stored)]
+        columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *spec.stored_names]
         columns += ["return_year", "load_id", "source_row"]
         key = ["la", "child", *spec.key]
         # For episodes the collection year is that of the latest start in the file (all start by its 31 March).
@@ -403,9 +472,17 @@ class CaseworkStore:
             {"year": staged.year_ending},
         )
         con.execute(
-            "INSERT INTO loads (load_id, file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by) "
-            f"SELECT load_id, $file, $sha, $table, la, year_ending, rows, $at, $by FROM load_ids_{typed} ORDER BY la",
-            {"file": staged.name, "sha": staged.sha256, "table": spec.name, "at": datetime.now(UTC), "by": user},
+            "INSERT INTO loads (load_id, file_name, sha256, table_name, la, year_ending, rows, loaded_at, loaded_by, "
+            "postcode_lookup) SELECT load_id, $file, $sha, $table, la, year_ending, rows, $at, $by, $lookup "
+            f"FROM load_ids_{typed} ORDER BY la",
+            {
+                "file": staged.name,
+                "sha": staged.sha256,
+                "table": spec.name,
+                "at": datetime.now(UTC),
+                "by": user,
+                "lookup": staged.lookup,
+            },
         )
         totals = con.execute(f"SELECT sum(rows) FROM load_ids_{typed}").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))

@@ -9,13 +9,19 @@ children in the return and an OC2 row for each child looked after for 12 months 
 placement with adopters (now and then their own foster carers, now and then after an adoptive placement
 that broke down), an adoption order and an AD1 row in the return of the year they were adopted.
 ``SyntheticCouncil.truth`` keeps the counts the generator knows, to check the engine against.
+
+Each child has a home postcode and each placement a postcode (now and then blank), drawn from invented postcodes
+around a point given to the council (``Z09017 4AB`` for E09000017: no real postcode starts with Z): most
+placements near home, some in another council's area up to about 80 miles away. ``synthetic_postcodes`` writes
+them as a postcode lookup in the ONS Postcode Directory's columns, to load before the returns.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -42,6 +48,7 @@ class _Episode:
     urn: str
     dec: date | None = None
     rec: str | None = None
+    postcode: str = ""  # the placement's (PL_POST)
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class _Child:
     health: tuple[int, int, int] = (1, 1, 1)
     short_breaks: bool = False
     adoption: _Adoption | None = None  # the AD1 record, for a child adopted (None for some adopted children too)
+    home: str = ""  # the home postcode (HOME_POST)
 
     @property
     def entered(self) -> date:
@@ -86,6 +94,7 @@ class SyntheticCouncil:
     first_year_ending: int
     last_year_ending: int
     adoptions: bool = False  # the returns have AD1 tables
+    postcodes: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # postcode -> district, grid reference
 
     def truth(self, year_ending: int) -> dict[str, int]:
         """What the generator knows about a collection year: children looked after at 31 March, starts, ceases.
@@ -128,7 +137,77 @@ def synthetic_council(
         for child in children:
             if _may_be_adopted(child) and adopting.random() < 0.25:
                 _adopt(adopting, child)
-    return SyntheticCouncil(code, children, first_year_ending, last_year_ending, adoptions)
+    council = SyntheticCouncil(code, children, first_year_ending, last_year_ending, adoptions)
+    _place(council, random.Random(f"postcodes:{seed}:{code}"))
+    return council
+
+
+HOME_POSTCODES, AWAY_POSTCODES = 300, 120
+
+
+def synthetic_postcode_area(code: str, *, seed: int) -> dict[str, tuple[str, int, int]]:
+    """The postcodes ``synthetic_council(code, seed=seed, …)`` gives the council, without drawing its children:
+    postcode -> (district, easting, northing)."""
+    return _area(code, random.Random(f"postcodes:{seed}:{code}"))
+
+
+def _area(code: str, rng: random.Random) -> dict[str, tuple[str, int, int]]:
+    """The council's invented postcodes: most within 9 km of a point given to it, the rest 2 to 80 miles away in
+    another council's area."""
+    outward = f"Z{code[1:3]}{code[-3:]}"  # E09000017 -> Z09017
+    centre_east, centre_north = rng.randrange(200_000, 600_000), rng.randrange(100_000, 500_000)
+    elsewhere = f"X{code[1:]}"  # the district of every placement outside the council: not a real code
+    postcodes: dict[str, tuple[str, int, int]] = {}
+    for n in range(HOME_POSTCODES + AWAY_POSTCODES):
+        postcode = f"{outward} {n // 676 % 10}{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}"
+        if n < HOME_POSTCODES:
+            metres, district = rng.uniform(0, 9_000), code
+        else:
+            metres, district = rng.uniform(2, 80) * 1609.344, elsewhere
+        bearing = rng.uniform(0, 6.283185307179586)
+        postcodes[postcode] = (
+            district,
+            round(centre_east + metres * math.cos(bearing)),
+            round(centre_north + metres * math.sin(bearing)),
+        )
+    return postcodes
+
+
+def _place(council: SyntheticCouncil, rng: random.Random) -> None:
+    """Give the council its postcodes and each child a home and each placement a postcode (from a stream of its
+    own, so the rest of the returns is the same either way). A new episode with the same carer keeps the
+    placement's postcode."""
+    council.postcodes = _area(council.code, rng)
+    home = [postcode for postcode, (district, _, _) in council.postcodes.items() if district == council.code]
+    away = [postcode for postcode, (district, _, _) in council.postcodes.items() if district != council.code]
+    for child in council.children:
+        child.home = "" if rng.random() < 0.02 else rng.choice(home)
+        previous: _Episode | None = None
+        for episode in child.episodes:
+            if previous is not None and episode.rne in ("L", "T") and episode.provider == previous.provider:
+                episode.postcode = previous.postcode
+            else:
+                draw = rng.random()
+                episode.postcode = "" if draw < 0.05 else rng.choice(away) if draw < 0.25 else rng.choice(home)
+            previous = episode
+
+
+def synthetic_postcodes(councils: Iterable[SyntheticCouncil], path: Path) -> Path:
+    """Write the councils' postcodes as a postcode lookup (the ONS Postcode Directory's columns pcd, laua,
+    oseast1m, osnrth1m) at ``path``; the path."""
+    return write_postcodes((item for council in councils for item in council.postcodes.items()), path)
+
+
+def write_postcodes(postcodes: Iterable[tuple[str, tuple[str, int, int]]], path: Path) -> Path:
+    """Write (postcode, (district, easting, northing)) pairs as a postcode lookup at ``path``; the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["pcd", "laua", "oseast1m", "osnrth1m"])
+        writer.writerows(
+            [postcode, district, easting, northing] for postcode, (district, easting, northing) in postcodes
+        )
+    return path
 
 
 def _may_be_adopted(child: _Child) -> bool:
@@ -280,7 +359,8 @@ def _return_rows(council: SyntheticCouncil, year_ending: int) -> dict[str, list[
             tables["episodes"].append(
                 [
                     child.child_id, _format(e.decom), e.rne, e.ls, "N1", e.place, e.provider,
-                    _format(e.dec) if closed else "", (e.rec or "") if closed else "", "", "", "", e.urn,
+                    _format(e.dec) if closed else "", (e.rec or "") if closed else "", "", child.home, e.postcode,
+                    e.urn,
                 ]
             )  # fmt: skip
         tables["reviews"] += [[child.child_id, dob, _format(r), "PN1"] for r in child.reviews if start <= r <= end]

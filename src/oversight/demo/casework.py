@@ -17,7 +17,7 @@ from oversight.casework.issues import CaseworkError, OutdatedStoreError
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.scorecard import casework_observations_record
 from oversight.casework.store import CaseworkStore
-from oversight.casework.synthetic import synthetic_council, synthetic_returns
+from oversight.casework.synthetic import synthetic_council, synthetic_postcodes, synthetic_returns
 from oversight.core.periods import parse_period
 from oversight.performance.models import Observation
 from oversight.performance.services import import_files
@@ -37,6 +37,7 @@ DEMO_INDICATORS = {
     "cla_long_term_stability": "SYN-NI63",
     "cla_reviews_on_time": "SYN-NI66",
     "cla_missing": "SYN-CLA-MISSING",
+    "cla_placed_over_20_miles": "SYN-CLA-20MILES",
 }
 
 
@@ -61,6 +62,7 @@ def demo_casework_load(store_path: Path, *, run_by: str = "demo") -> CaseworkDem
     _replace_if_outdated(store_path)
     recorded = 0
     with tempfile.TemporaryDirectory() as folder, CaseworkStore(store_path) as store:
+        store.load_postcodes(synthetic_postcodes([council], Path(folder) / "postcodes.csv"), user=run_by)
         files = list(synthetic_returns(council, Path(folder)))
         loaded = store.load(files, pseudonymiser=pseudonymiser, la=DEMO_LA, user=run_by)
         if not loaded.ok:

@@ -13,7 +13,8 @@ Two kinds of problem, kept apart:
   unknown code, a duplicated row. The row is loaded and the problem reported beside it.
 
 Child identifiers are replaced by their pseudonym (``oversight.casework.pseudonym``) before a row leaves
-staging; UPNs, mothers' details and postcodes are dropped at the door.
+staging; UPNs and mothers' details are dropped at the door, and postcodes once the placement's distance from
+home has been worked out from them with the store's postcode lookup (``oversight.casework.postcodes``).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from pathlib import Path
 import duckdb
 
 from oversight.casework.issues import Issue
+from oversight.casework.postcodes import miles, normalised
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.repeats import KEEP_FIRST, marked, repeated_rows
+from oversight.casework.reference import la_codes_by_number
 
 
 class Kind(StrEnum):
@@ -42,7 +45,8 @@ class Kind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
     FLAG = "flag"  # 0/1, also true/false and yes/no
-    DROPPED = "dropped"  # identifying (UPN, postcodes) or not needed: never leaves staging
+    DROPPED = "dropped"  # identifying (UPN, mother's details) or not needed: never leaves staging
+    POSTCODE = "postcode"  # read for the placement's distance from home (casework.postcodes), never stored
 
 
 SQL_TYPES = {
@@ -75,6 +79,7 @@ class TableSpec:
     title: str
     columns: tuple[Column, ...]
     per_year: bool = False  # rows describe one collection year (OC2, OC3): stored with its year_ending
+    derived: tuple[tuple[str, str], ...] = ()  # stored columns worked out on load (name, SQL type), after the rest
 
     @property
     def column_names(self) -> frozenset[str]:
@@ -82,7 +87,12 @@ class TableSpec:
 
     @property
     def stored(self) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if c.kind not in (Kind.DROPPED, Kind.CHILD))
+        return tuple(c for c in self.columns if c.kind not in (Kind.DROPPED, Kind.CHILD, Kind.POSTCODE))
+
+    @property
+    def stored_names(self) -> tuple[str, ...]:
+        """The stored columns written from a file's rows, in order: read from it, then worked out from it."""
+        return (*(c.stored_name for c in self.stored), *(name for name, _ in self.derived))
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -142,10 +152,11 @@ TABLES: tuple[TableSpec, ...] = (
             Column("DEC", Kind.DATE, needed=True),
             Column("REC", Kind.CODE, needed=True, codes=CEASED_REASONS),
             Column("REASON_PLACE_CHANGE", Kind.CODE),
-            Column("HOME_POST", Kind.DROPPED),
-            Column("PL_POST", Kind.DROPPED),
+            Column("HOME_POST", Kind.POSTCODE),
+            Column("PL_POST", Kind.POSTCODE),
             Column("URN", Kind.TEXT),
         ),
+        derived=(("placement_miles", "DOUBLE"), ("placed_outside_la", "BOOLEAN")),
     ),
     TableSpec(
         "reviews",
@@ -365,6 +376,7 @@ class StagedFile:
     child_numbers: list[int] | None = None
     # The cells typed as the file was read (dates, numbers, yes/no): column name -> SQL for the typed value
     values: dict[str, str] = field(default_factory=dict)
+    lookup: str | None = None  # the postcode lookup (sha256) its placements' distances were worked out with
 
     @property
     def name(self) -> str:
@@ -412,6 +424,7 @@ class ReadResult:
     batches: list[StagedBatch] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     notices: list[Issue] = field(default_factory=list)  # worth saying, not worth rejecting the load for
+    postcode_lookup: str | None = None  # sha256 of the store's postcode lookup (table ``postcodes``), if it has one
 
     @property
     def ok(self) -> bool:
@@ -500,6 +513,7 @@ def read_ssda903(
     year_ending: int | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
     progress: Callable[[int], object] | None = None,
+    postcode_lookup: str | None = None,
 ) -> ReadResult:
     """Read and check SSDA903 CSV files into staging tables of ``connection`` (a new in-memory one by default).
 
@@ -507,8 +521,10 @@ def read_ssda903(
     collection year the per-year tables (OC2, OC3) describe; without it, their year is taken from the
     episodes file of the same return (the one named alike), since every episode in a return starts by
     its 31 March. When anything is wrong, ``issues`` lists every problem and no typed rows are built.
+    ``postcode_lookup`` (its sha256) says the connection's ``postcodes`` table holds a postcode lookup, with which
+    episodes' distances from home are worked out.
     """
-    result = ReadResult(connection if connection is not None else duckdb.connect())
+    result = ReadResult(connection if connection is not None else duckdb.connect(), postcode_lookup=postcode_lookup)
     con = result.connection
     con.execute("CREATE OR REPLACE TEMP TABLE pseudonyms (la VARCHAR, child_id VARCHAR, child UUID)")
     con.execute(
@@ -536,7 +552,7 @@ def read_ssda903(
         result.issues.sort(key=lambda i: (i.file, i.row or 0, i.field or ""))
         return result
     for staged in result.files:
-        _type_rows(con, staged, la, pseudonymiser)
+        _type_rows(con, staged, la, pseudonymiser, result)
         staged.data = b""
     return result
 
@@ -729,7 +745,7 @@ def _rows_of(data: bytes, ordinals: set[int] | None = None) -> dict[int, int]:
 
 
 def _type_rows(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, la: str | None, pseudonymiser: Pseudonymiser
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, la: str | None, pseudonymiser: Pseudonymiser, read: ReadResult
 ) -> None:
     """Build the typed, pseudonymised rows of a checked file, and note their data-quality issues."""
     la_sql = _text(staged.cell(LA_COLUMN)) if staged.has_la_column else _s(la or "")
@@ -767,9 +783,11 @@ def _type_rows(
             selects.append(f"{staged.value(column)} AS {column.stored_name}")
         else:
             selects.append(f"CAST(NULL AS {SQL_TYPES[column.kind]}) AS {column.stored_name}")
+    derived, joins = _placement_distance(con, staged, la_sql, read)
+    selects += derived
     selects += [f"CAST({year_sql} AS INTEGER) AS return_year", f"CAST({row_sql} AS INTEGER) AS source_row"]
     typed = f"typed_{staged.raw}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE rows_{typed} AS SELECT {', '.join(selects)} FROM {source}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rows_{typed} AS SELECT {', '.join(selects)} FROM {source}{joins}")
     # Where a file repeats a row (same child and key), the latest year's row is kept, then the first.
     kept = marked(f"rows_{typed}", ["la", "child", *staged.spec.key], "return_year DESC NULLS LAST, source_row",
                   KEEP_FIRST)  # fmt: skip
@@ -778,6 +796,79 @@ def _type_rows(
     staged.typed = typed
     staged.las = tuple(sorted(str(row[0]) for row in con.execute(f"SELECT DISTINCT la FROM {typed}").fetchall()))
     _note_quality(con, staged, source, la_sql, row_sql)
+    if joins:
+        _note_postcodes(con, staged, source + joins, la_sql, row_sql)
+
+
+_POSTCODES = ("HOME_POST", "PL_POST")
+_LOOKUP_ALIASES = {"HOME_POST": "home", "PL_POST": "placed"}
+
+
+def _placement_distance(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, la_sql: str, read: ReadResult
+) -> tuple[list[str], str]:
+    """The select expressions of the table's derived columns (the episodes' distance from home to placement and
+    whether the placement is outside the council, from the postcode lookup), and the joins they need."""
+    spec = staged.spec
+    if not spec.derived:
+        return [], ""
+    unknown = [f"CAST(NULL AS {sql_type}) AS {name}" for name, sql_type in spec.derived]
+    present = [name for name in _POSTCODES if name in staged.header]
+    if not present:
+        return unknown, ""
+    if read.postcode_lookup is None:
+        given = " OR ".join(f"{normalised(staged.cell(name))} IS NOT NULL" for name in present)
+        found = con.execute(f"SELECT count(*) FROM {staged.raw} r WHERE {given}").fetchone()
+        if found and found[0]:
+            read.notices.append(
+                Issue(
+                    staged.name,
+                    None,
+                    None,
+                    f"{' and '.join(present)} were not used and are not kept: no postcode lookup is loaded, so the "
+                    "distance from home to placement is not known; load one (oversight casework postcodes FILE), "
+                    "then this file again",
+                )
+            )
+        return unknown, ""
+    staged.lookup = read.postcode_lookup
+    joins = "".join(
+        f" LEFT JOIN postcodes {_LOOKUP_ALIASES[name]} ON {_LOOKUP_ALIASES[name]}.postcode = "
+        + (normalised(staged.cell(name)) if name in staged.header else "NULL")
+        for name in _POSTCODES
+    )
+    con.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS council_numbers AS SELECT unnest($numbers) AS number, unnest($codes) AS code",
+        {"numbers": list(la_codes_by_number()), "codes": list(la_codes_by_number().values())},
+    )
+    # The council as the lookup names it: an ONS code as it is, a DfE number (312) as its code.
+    council = (
+        f"(CASE WHEN regexp_full_match(upper({la_sql}), '[A-Z][0-9]{{8}}') THEN upper({la_sql}) ELSE "
+        f"(SELECT code FROM council_numbers WHERE number = lpad(trim({la_sql}), 3, '0')) END)"
+    )
+    return [
+        f"{miles('home', 'placed')} AS placement_miles",
+        f"(CASE WHEN placed.la IS NULL OR {council} IS NULL THEN NULL ELSE placed.la <> {council} END) "
+        "AS placed_outside_la",
+    ], joins
+
+
+def _note_postcodes(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: str, la_sql: str, row_sql: str) -> None:
+    """A data-quality note for each postcode given but not in the lookup (or without a grid reference there): its
+    episode's distance is not known. The postcode itself is not noted: it is not kept."""
+    for name in _POSTCODES:
+        if name not in staged.header:
+            continue
+        alias = _LOOKUP_ALIASES[name]
+        message = (
+            f"{name} is not in the postcode lookup, or has no grid reference there: the distance from home to the "
+            "placement is not known"
+        )
+        con.execute(
+            f"INSERT INTO stage_quality SELECT {_s(staged.name)}, {la_sql}, {_s(staged.spec.table)}, p.child, "
+            f"'postcode_not_in_lookup', {_s(name)}, NULL, {_s(message)}, {row_sql} FROM {source} "
+            f"WHERE {normalised(staged.cell(name))} IS NOT NULL AND {alias}.easting IS NULL"
+        )
 
 
 def _note_quality(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: str, la_sql: str, row_sql: str) -> None:

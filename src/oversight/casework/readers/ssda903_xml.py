@@ -33,11 +33,12 @@ from oversight.casework.readers.staging import file_sha256
 from oversight.core.safexml import XmlRejected, iter_xml
 
 # Each table's columns as the CSV file names them, and where the XML keeps them (relative to the part of
-# CHILD the table's rows come from). Columns the CSV reader drops (UPN, postcodes) are not read at all.
+# CHILD the table's rows come from). Columns the CSV reader drops (UPN, mother's details) are not read at all.
 _HEADER_FIELDS = {"CHILD": "CHILDID", "SEX": "SEX", "DOB": "DOB", "ETHNIC": "ETHNIC"}
 _EPISODE_FIELDS = {
     "DECOM": "DECOM", "RNE": "RNE", "LS": "LS", "CIN": "CIN", "PLACE": "PL", "PLACE_PROVIDER": "PLACE_PROVIDER",
-    "DEC": "DEC", "REC": "REC", "REASON_PLACE_CHANGE": "REASON_PLACE_CHANGE", "URN": "URN",
+    "DEC": "DEC", "REC": "REC", "REASON_PLACE_CHANGE": "REASON_PLACE_CHANGE", "HOME_POST": "HOME_POST",
+    "PL_POST": "PL_POST", "URN": "URN",
 }  # fmt: skip
 _ONCE = {  # tables with at most one row per child, from HEADER or a block in it
     "uasc": ("", ("DUC",)),
@@ -225,5 +226,5 @@ def read_ssda903_xml(
             result.issues.extend(problems)
             continue
         for file in staged:
-            _type_rows(connection, file, la, pseudonymiser)
+            _type_rows(connection, file, la, pseudonymiser, result)
     return result

@@ -1,5 +1,8 @@
 """Public reference data the measures need: councils' codes and their ONS child population.
 
+``ltla_utla_2023.csv`` gives the county of each district council (ONS codes, April 2023), so that a placement
+postcode's district can be told to be inside or outside a county council's area.
+
 ``ons_population_0_17.csv`` is a slice of the ONS mid-year estimates of children aged 0 to 17 by council
 (see SOURCES.md beside it). Returns name a council in two ways: the CIN census header by its three-digit
 DfE number (LEA ``895``), other files by its ONS code (``E06000049``); the store keys councils by the ONS
@@ -56,3 +59,14 @@ def la_code(number_or_code: str) -> str | None:
     if text.isdigit():
         return la_codes_by_number().get(text.zfill(3))
     return text.upper() if text else None
+
+
+DISTRICTS_FILE = "ltla_utla_2023.csv"
+
+
+@cache
+def councils_by_district() -> dict[str, str]:
+    """The council (upper-tier authority) of each district council in a county, by ONS code: ``E07000067`` (a
+    district of Essex) → ``E10000012``. A unitary council or London borough is its own council, so is not listed."""
+    text = resources.files("oversight.casework.reference").joinpath(DISTRICTS_FILE).read_text(encoding="utf-8")
+    return {row["ltla"]: row["utla"] for row in csv.DictReader(text.splitlines())}
