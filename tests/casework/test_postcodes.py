@@ -192,3 +192,12 @@ def test_a_new_lookup_replaces_the_one_held(tmp_path: Path, store: CaseworkStore
     lookup = store.load_postcodes(later)
     assert (lookup.file_name, lookup.postcodes) == ("later.csv", 1)
     assert store.query("SELECT * FROM postcodes") == [("UB11AA", HILLINGDON, 1, 2)]
+
+
+def test_a_council_named_otherwise_than_by_its_code_has_distances_but_no_inside_or_outside(
+    tmp_path: Path, store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    store.load_postcodes(UB_EXTRACT)
+    path = episodes(tmp_path, ("A", "UB1 1HF", "UB8 1DH"))
+    assert store.load([path], pseudonymiser=pseudonymiser, la="Hillingdon").ok
+    assert distances(store) == [(2, 4.6, None)]

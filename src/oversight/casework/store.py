@@ -857,7 +857,7 @@ class _Writing:
 def _drop_staging(con: duckdb.DuckDBPyConnection, read: ReadResult) -> None:
     """The workspace keeps no child's identifier, raw or not, once a load is written."""
     for staged in read.files:
-        for table in (staged.raw, staged.typed, f"lines_{staged.raw}"):
+        for table in (staged.raw, staged.typed, f"lines_{staged.raw}", f"councils_{staged.raw}"):
             if table:
                 con.execute(f"DROP TABLE IF EXISTS temp.main.{table}")
     for batch in read.batches:

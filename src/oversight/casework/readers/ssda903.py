@@ -34,7 +34,7 @@ from oversight.casework.issues import Issue
 from oversight.casework.postcodes import miles, normalised
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.repeats import KEEP_FIRST, marked, repeated_rows
-from oversight.casework.reference import la_codes_by_number
+from oversight.casework.reference import la_code
 
 
 class Kind(StrEnum):
@@ -797,10 +797,11 @@ def _type_rows(
     staged.las = tuple(sorted(str(row[0]) for row in con.execute(f"SELECT DISTINCT la FROM {typed}").fetchall()))
     _note_quality(con, staged, source, la_sql, row_sql)
     if joins:
-        _note_postcodes(con, staged, source + joins, la_sql, row_sql)
+        _note_postcodes(con, staged)
 
 
 _POSTCODES = ("HOME_POST", "PL_POST")
+_ONS_CODE = re.compile(r"[A-Z]\d{8}")  # a council's ONS code; a council named otherwise has no inside or outside
 _LOOKUP_ALIASES = {"HOME_POST": "home", "PL_POST": "placed"}
 
 
@@ -832,43 +833,46 @@ def _placement_distance(
             )
         return unknown, ""
     staged.lookup = read.postcode_lookup
+    cells = {name: normalised(staged.cell(name)) if name in staged.header else "NULL" for name in _POSTCODES}
     joins = "".join(
-        f" LEFT JOIN postcodes {_LOOKUP_ALIASES[name]} ON {_LOOKUP_ALIASES[name]}.postcode = "
-        + (normalised(staged.cell(name)) if name in staged.header else "NULL")
-        for name in _POSTCODES
+        f" LEFT JOIN postcodes {_LOOKUP_ALIASES[name]} ON {_LOOKUP_ALIASES[name]}.postcode = {cell}"
+        for name, cell in cells.items()
     )
+    # The council as the lookup names it (an ONS code as it is, a DfE number such as 312 as its code), worked out
+    # once for each council the file names.
+    named = [str(row[0]) for row in con.execute(f"SELECT DISTINCT {la_sql} FROM {staged.raw} r").fetchall()]
+    codes = {name: code for name in named if (code := la_code(name)) and _ONS_CODE.fullmatch(code)}
+    councils = f"councils_{staged.raw}"
     con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS council_numbers AS SELECT unnest($numbers) AS number, unnest($codes) AS code",
-        {"numbers": list(la_codes_by_number()), "codes": list(la_codes_by_number().values())},
+        f"CREATE OR REPLACE TEMP TABLE {councils} AS SELECT unnest($named) AS named, unnest($codes) AS code",
+        {"named": list(codes), "codes": list(codes.values())},
     )
-    # The council as the lookup names it: an ONS code as it is, a DfE number (312) as its code.
-    council = (
-        f"(CASE WHEN regexp_full_match(upper({la_sql}), '[A-Z][0-9]{{8}}') THEN upper({la_sql}) ELSE "
-        f"(SELECT code FROM council_numbers WHERE number = lpad(trim({la_sql}), 3, '0')) END)"
-    )
+    joins += f" LEFT JOIN {councils} council ON council.named = {la_sql}"
     return [
         f"{miles('home', 'placed')} AS placement_miles",
-        f"(CASE WHEN placed.la IS NULL OR {council} IS NULL THEN NULL ELSE placed.la <> {council} END) "
+        "(CASE WHEN placed.la IS NULL OR council.code IS NULL THEN NULL ELSE placed.la <> council.code END) "
         "AS placed_outside_la",
+        *(
+            f"({cell} IS NOT NULL AND {_LOOKUP_ALIASES[name]}.easting IS NULL) AS {name.lower()}_not_found"
+            for name, cell in cells.items()
+        ),
     ], joins
 
 
-def _note_postcodes(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: str, la_sql: str, row_sql: str) -> None:
+def _note_postcodes(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> None:
     """A data-quality note for each postcode given but not in the lookup (or without a grid reference there): its
     episode's distance is not known. The postcode itself is not noted: it is not kept."""
+    message = (
+        "{} is not in the postcode lookup, or has no grid reference there: the distance from home to the placement "
+        "is not known"
+    )
     for name in _POSTCODES:
-        if name not in staged.header:
-            continue
-        alias = _LOOKUP_ALIASES[name]
-        message = (
-            f"{name} is not in the postcode lookup, or has no grid reference there: the distance from home to the "
-            "placement is not known"
-        )
-        con.execute(
-            f"INSERT INTO stage_quality SELECT {_s(staged.name)}, {la_sql}, {_s(staged.spec.table)}, p.child, "
-            f"'postcode_not_in_lookup', {_s(name)}, NULL, {_s(message)}, {row_sql} FROM {source} "
-            f"WHERE {normalised(staged.cell(name))} IS NOT NULL AND {alias}.easting IS NULL"
-        )
+        if name in staged.header:
+            con.execute(
+                f"INSERT INTO stage_quality SELECT {_s(staged.name)}, la, {_s(staged.spec.table)}, child, "
+                f"'postcode_not_in_lookup', {_s(name)}, NULL, {_s(message.format(name))}, source_row "
+                f"FROM {staged.typed} WHERE {name.lower()}_not_found"
+            )
 
 
 def _note_quality(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: str, la_sql: str, row_sql: str) -> None:
