@@ -215,22 +215,30 @@ def cla_count_at_end(r: Returns, start: date, end: date) -> Figures:
     return _figures(r, looked_after_on(r.spells, end), None)
 
 
-def cla_starts(r: Returns, start: date, end: date) -> Figures:
+def _starters(r: Returns, start: date, end: date) -> pd.DataFrame:
     spells = r.spells
     s = spells[
         spells["starts_period_of_care"] & ~spells["is_short_break"] & spells["decom"].between(_day(start), _day(end))
     ]
-    return _figures(r, s[KEY].drop_duplicates(), None)
+    return s[KEY].drop_duplicates()
 
 
-def cla_ceases(r: Returns, start: date, end: date) -> Figures:
+def _leavers(r: Returns, start: date, end: date) -> pd.DataFrame:
     spells = r.spells
     s = spells[
         (spells["dec"] == spells["period_of_care_end"])
         & ~spells["is_short_break"]
         & spells["dec"].between(_day(start), _day(end))
     ]
-    return _figures(r, s[KEY].drop_duplicates(), None)
+    return s[KEY].drop_duplicates()
+
+
+def cla_starts(r: Returns, start: date, end: date) -> Figures:
+    return _figures(r, _starters(r, start, end), None)
+
+
+def cla_ceases(r: Returns, start: date, end: date) -> Figures:
+    return _figures(r, _leavers(r, start, end), None)
 
 
 def cla_three_plus_placements(r: Returns, start: date, end: date) -> Figures:
@@ -596,6 +604,14 @@ def cla_rate_at_end(r: Returns, start: date, end: date) -> Figures:
     return _rate_figures(r, looked_after_on(r.spells, end), end, SSDA903)
 
 
+def cla_starts_rate(r: Returns, start: date, end: date) -> Figures:
+    return _rate_figures(r, _starters(r, start, end), end, SSDA903)
+
+
+def cla_ceases_rate(r: Returns, start: date, end: date) -> Figures:
+    return _rate_figures(r, _leavers(r, start, end), end, SSDA903)
+
+
 def cin_rate_at_end(r: Returns, start: date, end: date) -> Figures:
     return _rate_figures(r, children_in_need_on(r, end), end, CIN_CENSUS)
 
@@ -647,7 +663,15 @@ GROUPS: dict[str, tuple[Measure, ...]] = {
         cp_reviews_on_time,
     ),
     "adoption": (adoption_a1, adoption_a2, adoption_a10),
-    "rates": (cla_rate_at_end, cin_rate_at_end, cp_rate_at_end, cin_referrals_rate, cin_s47_rate),
+    "rates": (
+        cla_rate_at_end,
+        cla_starts_rate,
+        cla_ceases_rate,
+        cin_rate_at_end,
+        cp_rate_at_end,
+        cin_referrals_rate,
+        cin_s47_rate,
+    ),
 }
 MEASURES: dict[str, Measure] = {function.__name__: function for group in GROUPS.values() for function in group}
 

@@ -176,3 +176,25 @@ def test_the_rate_pages_say_where_the_denominator_comes_from(
     assert "from the records: there is no ONS estimate of children aged 0 to 17 for E09999999 for mid-2023" in body
     body = client.get("/casework/measures/cp_rate_at_end/").content.decode()
     assert escape("the ONS mid-year estimate of children aged 0 to 17 in the council, as DfE divides by it") in body
+
+
+def test_starts_and_ceases_per_10000_count_the_same_children_as_the_counts(casebook: Casebook) -> None:
+    casebook.episode("started and left", "2023-04-01", "2024-03-31", rne="S")
+    casebook.episode("started twice", "2023-05-01", "2023-06-01", rne="S")
+    casebook.episode("started twice", "2023-09-01", rne="S")
+    casebook.episode("started the day before", "2023-03-31", rne="S")
+    casebook.episode("left the day after", "2022-01-01", "2024-04-01")
+    casebook.episode("short breaks", "2023-05-01", "2023-05-03", ls="V3", rne="S")
+    casebook.episode("Scilly", "2024-04-01", "2024-06-01", rne="S", la=SCILLY)
+    # 2023-24 in Cheshire East: 2 started (2 x 10,000 / 81,832 = 0.24440...), 2 ceased.
+    assert casebook.compute("cla_starts", "2023-24") == (2, None, Decimal(2))
+    assert casebook.compute("cla_starts_rate", "2023-24") == (2, 81832, Decimal("0.2444"))
+    assert casebook.compute("cla_ceases", "2023-24") == (2, None, Decimal(2))
+    assert casebook.compute("cla_ceases_rate", "2023-24") == (2, 81832, Decimal("0.2444"))
+    # 2024-25 divides by mid-2024: Scilly's 319 children; one start and one ceasing, 10,000 / 319 = 31.3479...
+    assert [row for row in _results(casebook, "cla_starts_rate", "2024-25") if row[0] == SCILLY] == [
+        (SCILLY, 1, 319, Decimal("31.3480"))
+    ]
+    assert [row for row in _results(casebook, "cla_ceases_rate", "2024-25") if row[0] == SCILLY] == [
+        (SCILLY, 1, 319, Decimal("31.3480"))
+    ]

@@ -174,6 +174,33 @@ CREATE OR REPLACE TEMP MACRO looked_after_records(on_day) AS TABLE
         ) AS evidence
     FROM looked_after_on(on_day);
 
+-- Children who started to be looked after from ``from_day`` to ``to_day``: a period of care beginning then,
+-- outside short breaks. One record per child: a child who started more than once is counted once. The records
+-- of cla_starts and cla_starts_rate.
+CREATE OR REPLACE TEMP MACRO looked_after_start_records(from_day, to_day) AS TABLE
+    SELECT
+        la,
+        child,
+        'Started to be looked after ' || string_agg(uk_date(decom), ' and ' ORDER BY decom) AS evidence
+    FROM episode_spells
+    WHERE starts_period_of_care AND NOT is_short_break AND decom BETWEEN from_day AND to_day
+    GROUP BY la, child;
+
+-- Children who ceased to be looked after from ``from_day`` to ``to_day``: a period of care ending then (its
+-- last episode's end date), outside short breaks. One record per child: a child who ceased more than once is
+-- counted once (DfE counts the last time each child ceased in the year). The records of cla_ceases and
+-- cla_ceases_rate.
+CREATE OR REPLACE TEMP MACRO looked_after_cease_records(from_day, to_day) AS TABLE
+    SELECT
+        la,
+        child,
+        'Ceased to be looked after '
+        || string_agg(concat(uk_date(dec), ' (reason ', coalesce(rec, 'not recorded'), ')'), ' and ' ORDER BY dec)
+            AS evidence
+    FROM episode_spells
+    WHERE dec = period_of_care_end AND NOT is_short_break AND dec BETWEEN from_day AND to_day
+    GROUP BY la, child;
+
 -- Children looked after at any time from ``from_day`` to ``to_day``, outside short breaks: one row per child.
 CREATE OR REPLACE TEMP MACRO looked_after_during(from_day, to_day) AS TABLE
     SELECT DISTINCT la, child
