@@ -214,3 +214,20 @@ def test_the_postcode_lookup_is_loaded_and_returns_loaded_before_it_are_pointed_
         "or pcd), the district (oslaua or laua), the easting (oseast1m), the northing (osnrth1m); give a CSV of the "
         "ONS Postcode Directory, or an extract with its column names."
     )
+
+
+def test_only_episodes_files_with_postcodes_are_pointed_out_when_the_lookup_arrives(tmp_path: Path) -> None:
+    lookup = Path(__file__).resolve().parent.parent / "data" / "postcodes" / "onspd_ub_extract.csv"
+    without = tmp_path / "2011" / "episodes.csv"
+    without.parent.mkdir()
+    without.write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,URN\n"
+        "A,01/04/2011,S,C2,N1,U1,PR1,,,,\n",
+        encoding="utf-8",
+    )
+    assert _run(tmp_path, "load", str(without), "--la", "E09000017").returncode == 0
+    loaded = _run(tmp_path, "postcodes", str(lookup))
+    assert loaded.returncode == 0, loaded.stderr
+    assert len(loaded.stdout.splitlines()) == 1
+    again = _run(tmp_path, "load", str(without), "--la", "E09000017")
+    assert "Skipped 1 file(s) loaded before: episodes.csv." in again.stdout

@@ -191,7 +191,7 @@ def cmd_postcodes(args: argparse.Namespace) -> int:
     with CaseworkStore(path) as store:
         lookup = store.load_postcodes(Path(args.path))
         before = store.query(
-            "SELECT count(*) FROM loads WHERE table_name = 'episodes' AND postcode_lookup IS DISTINCT FROM $sha",
+            "SELECT count(DISTINCT sha256) FROM loads WHERE table_name = 'episodes' AND postcode_lookup <> $sha",
             {"sha": lookup.sha256},
         )[0][0]
     print(

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS loads (
     loaded_at TIMESTAMPTZ NOT NULL,
     loaded_by VARCHAR NOT NULL,
     -- for an episodes file with postcodes: the sha256 of the postcode lookup its distances were worked out with
-    -- (NULL when none was loaded); loading the file again after a new lookup works them out again
+    -- ('' when none was loaded; NULL for a file without postcodes); loading the file again after a new lookup
+    -- works them out again
     postcode_lookup VARCHAR
 );
 

@@ -376,7 +376,9 @@ class StagedFile:
     child_numbers: list[int] | None = None
     # The cells typed as the file was read (dates, numbers, yes/no): column name -> SQL for the typed value
     values: dict[str, str] = field(default_factory=dict)
-    lookup: str | None = None  # the postcode lookup (sha256) its placements' distances were worked out with
+    # The postcode lookup (sha256) its placements' distances were worked out with: "" when it has postcodes but
+    # none was loaded, None when it has no postcodes to work out
+    lookup: str | None = None
 
     @property
     def name(self) -> str:
@@ -818,6 +820,7 @@ def _placement_distance(
     if not present:
         return unknown, ""
     if read.postcode_lookup is None:
+        staged.lookup = ""  # postcodes given, no lookup to work them out with: a later load with one does
         given = " OR ".join(f"{normalised(staged.cell(name))} IS NOT NULL" for name in present)
         found = con.execute(f"SELECT count(*) FROM {staged.raw} r WHERE {given}").fetchone()
         if found and found[0]:
