@@ -23,6 +23,7 @@ DIRTY = SSDA903 / "liia_dirty_samples"
 CIN = Path(__file__).resolve().parent.parent / "data" / "cin_census"
 SSDA903_XML = Path(__file__).resolve().parent.parent / "data" / "ssda903_xml"
 ANNEX_A = Path(__file__).resolve().parent.parent / "data" / "annex_a"
+UB_EXTRACT = Path(__file__).resolve().parent.parent / "data" / "postcodes" / "onspd_ub_extract.csv"  # real ONSPD rows
 
 TEST_KEY = b"a test key that is long enough to be accepted by the pseudonymiser"
 LA = "E06000049"

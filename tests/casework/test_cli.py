@@ -15,7 +15,7 @@ from oversight.casework.engine import measure_cards, measure_compute
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
 
-from .conftest import D2I, LA, TEST_KEY
+from .conftest import D2I, LA, TEST_KEY, UB_EXTRACT
 
 
 def _run(home: Path, *args: str, key: bool = True, **settings: str) -> subprocess.CompletedProcess[str]:
@@ -183,7 +183,6 @@ def test_a_bad_period_or_measure_is_explained(home: Path) -> None:
 
 
 def test_the_postcode_lookup_is_loaded_and_returns_loaded_before_it_are_pointed_out(tmp_path: Path) -> None:
-    lookup = Path(__file__).resolve().parent.parent / "data" / "postcodes" / "onspd_ub_extract.csv"
     episodes = tmp_path / "episodes.csv"
     episodes.write_text(
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
@@ -191,7 +190,7 @@ def test_the_postcode_lookup_is_loaded_and_returns_loaded_before_it_are_pointed_
         encoding="utf-8",
     )
     assert _run(tmp_path, "load", str(episodes), "--la", "E09000017").returncode == 0
-    loaded = _run(tmp_path, "postcodes", str(lookup))
+    loaded = _run(tmp_path, "postcodes", str(UB_EXTRACT))
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.splitlines() == [
         f"Loaded the postcode lookup onspd_ub_extract.csv into {tmp_path / 'casework.duckdb'}: 11,805 postcodes, "
@@ -217,7 +216,6 @@ def test_the_postcode_lookup_is_loaded_and_returns_loaded_before_it_are_pointed_
 
 
 def test_only_episodes_files_with_postcodes_are_pointed_out_when_the_lookup_arrives(tmp_path: Path) -> None:
-    lookup = Path(__file__).resolve().parent.parent / "data" / "postcodes" / "onspd_ub_extract.csv"
     without = tmp_path / "2011" / "episodes.csv"
     without.parent.mkdir()
     without.write_text(
@@ -226,7 +224,7 @@ def test_only_episodes_files_with_postcodes_are_pointed_out_when_the_lookup_arri
         encoding="utf-8",
     )
     assert _run(tmp_path, "load", str(without), "--la", "E09000017").returncode == 0
-    loaded = _run(tmp_path, "postcodes", str(lookup))
+    loaded = _run(tmp_path, "postcodes", str(UB_EXTRACT))
     assert loaded.returncode == 0, loaded.stderr
     assert len(loaded.stdout.splitlines()) == 1
     again = _run(tmp_path, "load", str(without), "--la", "E09000017")

@@ -13,11 +13,9 @@ from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
 
-from .conftest import SSDA903_XML
+from .conftest import SSDA903_XML, UB_EXTRACT
 from .test_load import EPISODES_HEADER, write
 
-POSTCODES = Path(__file__).resolve().parent.parent / "data" / "postcodes"
-UB_EXTRACT = POSTCODES / "onspd_ub_extract.csv"  # a real extract of the ONS Postcode Directory: the UB area
 HILLINGDON = "E09000017"
 
 

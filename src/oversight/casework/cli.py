@@ -190,10 +190,7 @@ def cmd_postcodes(args: argparse.Namespace) -> int:
     print(f"Reading {args.path} …", file=sys.stderr)
     with CaseworkStore(path) as store:
         lookup = store.load_postcodes(Path(args.path))
-        before = store.query(
-            "SELECT count(DISTINCT sha256) FROM loads WHERE table_name = 'episodes' AND postcode_lookup <> $sha",
-            {"sha": lookup.sha256},
-        )[0][0]
+        before = store.files_before_lookup()
     print(
         f"Loaded the postcode lookup {lookup.file_name} into {path}: {lookup.postcodes:,} postcodes, "
         f"{lookup.with_grid:,} with a grid reference."

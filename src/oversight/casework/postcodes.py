@@ -125,16 +125,17 @@ def read_lookup(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE postcode_rows AS "
-            f"SELECT {normalised(postcode)} AS postcode, "
+            "SELECT normalised_postcode AS postcode, la, easting, northing FROM ("
+            f"SELECT {normalised(postcode)} AS normalised_postcode, "
             f"coalesce(d.utla, nullif(upper(trim({district})), '')) AS la, "
             f"CAST({grid.format(easting)} AS INTEGER) AS easting, "
-            f"CAST({grid.format(northing)} AS INTEGER) AS northing "
+            f"CAST({grid.format(northing)} AS INTEGER) AS northing, r.ordinality AS line "
             "FROM (SELECT * FROM read_csv($path, header = true, auto_detect = false, delim = ',', quote = '\"', "
             "escape = '\"', columns = $columns) WITH ORDINALITY) AS r "
             "LEFT JOIN (SELECT unnest($ltla) AS ltla, unnest($utla) AS utla) AS d "
-            f"ON d.ltla = upper(trim({district})) "
-            f"WHERE {normalised(postcode)} IS NOT NULL "
-            f"QUALIFY row_number() OVER (PARTITION BY {normalised(postcode)} ORDER BY r.ordinality) = 1",
+            f"ON d.ltla = upper(trim({district}))) "
+            "WHERE normalised_postcode IS NOT NULL "
+            "QUALIFY row_number() OVER (PARTITION BY normalised_postcode ORDER BY line) = 1",
             {
                 "path": str(path),
                 "columns": {original: "VARCHAR" for original in header.values()},

@@ -119,14 +119,12 @@ def records_view(
         period = parse_period(period_code)
     except PeriodError as error:
         raise CaseworkError(str(error)) from None
-    counted_alone = not card.counts_denominator or (part == "numerator" and card.unit is not Unit.DAYS)
-    wanted: RecordPart = (
-        "numerator"
-        if counted_alone
-        else "left_out"
-        if part == "left_out" and card.unit is not Unit.DAYS
-        else "denominator"
-    )
+    # A count or a rate of a population lists its numerator's records; a mean, the records it averages.
+    wanted: RecordPart = "denominator"
+    if not card.counts_denominator or (card.unit is not Unit.DAYS and part == "numerator"):
+        wanted = "numerator"
+    elif card.unit is not Unit.DAYS and part == "left_out":
+        wanted = "left_out"
     with casework_store() as store:
         if la is None:
             latest = store.run_latest(card.id, period.code)

@@ -325,11 +325,10 @@ class CaseworkStore:
                     "loaded_at": datetime.now(UTC).isoformat(),
                     "loaded_by": user or current_user(),
                 }
-                for name, value in values.items():
-                    con.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ($name, $value)",
-                        {"name": f"postcodes_{name}", "value": value},
-                    )
+                con.execute(
+                    "INSERT OR REPLACE INTO meta SELECT 'postcodes_' || unnest($names), unnest($values)",
+                    {"names": list(values), "values": list(values.values())},
+                )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -339,6 +338,16 @@ class CaseworkStore:
         lookup = self.postcode_lookup()
         assert lookup is not None
         return lookup
+
+    def files_before_lookup(self) -> int:
+        """How many episodes files with postcodes were loaded with another postcode lookup than the one held, or
+        with none: loaded again, their distances are worked out with it."""
+        lookup = self.postcode_lookup()
+        rows = self.query(
+            "SELECT count(DISTINCT sha256) FROM loads WHERE table_name = 'episodes' AND postcode_lookup <> $sha",
+            {"sha": lookup.sha256 if lookup is not None else ""},
+        )
+        return int(rows[0][0])
 
     def postcode_lookup(self) -> PostcodeLookup | None:
         """The postcode lookup the store holds, or None."""
@@ -382,11 +391,8 @@ class CaseworkStore:
         result = LoadResult(files=len(paths))
         formats = {path: detect_format(path) for path in paths}
         census = [p for p in paths if formats[p] is Format.CIN_XML]
-        lookup = None
-        if self.exists:
-            self.open()
-            held = self.postcode_lookup()
-            lookup = held.sha256 if held is not None else None
+        held = self.postcode_lookup() if self.exists else None
+        lookup = held.sha256 if held is not None else None
         # The census is flattened in the background from here, while the other returns are read.
         with CensusReader(census, first_index=len(paths), progress=progress) as cin:
             read = read_ssda903(

@@ -138,7 +138,7 @@ def synthetic_council(
             if _may_be_adopted(child) and adopting.random() < 0.25:
                 _adopt(adopting, child)
     council = SyntheticCouncil(code, children, first_year_ending, last_year_ending, adoptions)
-    _place(council, random.Random(f"postcodes:{seed}:{code}"))
+    _place(council, _postcode_stream(code, seed))
     return council
 
 
@@ -148,7 +148,12 @@ HOME_POSTCODES, AWAY_POSTCODES = 300, 120
 def synthetic_postcode_area(code: str, *, seed: int) -> dict[str, tuple[str, int, int]]:
     """The postcodes ``synthetic_council(code, seed=seed, …)`` gives the council, without drawing its children:
     postcode -> (district, easting, northing)."""
-    return _area(code, random.Random(f"postcodes:{seed}:{code}"))
+    return _area(code, _postcode_stream(code, seed))
+
+
+def _postcode_stream(code: str, seed: int) -> random.Random:
+    """The random stream a council's postcodes, homes and placements are drawn from, apart from the rest."""
+    return random.Random(f"postcodes:{seed}:{code}")
 
 
 def _area(code: str, rng: random.Random) -> dict[str, tuple[str, int, int]]:
