@@ -11,8 +11,9 @@ Seeded synthetic returns, every child invented (``oversight.casework.synthetic``
 
 For each scale it prints rows per second for loading each format, the seconds the whole catalogue takes for
 2023-24 (every measure, every council), and at the end the peak memory of the process and of it with its
-worker processes (the CIN census is read by one per core). Generating the files
-is timed apart and not counted.
+worker processes (the CIN census is read by one per core). Each step also shows the CPU time it used, and so
+how many cores it kept busy: a step that keeps both cores busy can only get faster by doing less work.
+Generating the files is timed apart and not counted.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
@@ -89,10 +90,26 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def timed(action: Callable[[], T]) -> tuple[T, float]:
-    start = time.perf_counter()
+class Took(NamedTuple):
+    """How long a step took on the clock, and the CPU time it used: this process's, and that of the worker
+    processes it waited for. On two cores a step can take no less than half its CPU time."""
+
+    seconds: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return f"{self.seconds:8.2f} s   {self.cpu:6.1f} CPU-s ({self.cpu / self.seconds:.1f} cores)"
+
+
+def _cpu() -> float:
+    used = os.times()
+    return used.user + used.system + used.children_user + used.children_system
+
+
+def timed(action: Callable[[], T]) -> tuple[T, Took]:
+    start, cpu = time.perf_counter(), _cpu()
     result = action()
-    return result, time.perf_counter() - start
+    return result, Took(time.perf_counter() - start, _cpu() - cpu)
 
 
 def councils(count: int) -> list[str]:
@@ -147,20 +164,18 @@ def cin_censuses(codes: list[str], years: tuple[int, int], folder: Path) -> list
     return paths
 
 
-def report_load(label: str, result: LoadResult, seconds: float) -> int:
+def report_load(label: str, result: LoadResult, took: Took) -> int:
     assert result.ok, result.issues[:5]
     rows = sum(table.rows for table in result.tables.values())
-    print(f"  load {label:<38} {seconds:8.2f} s   {rows:>11,} rows   {rows / seconds:10,.0f} rows/s")
+    print(f"  load {label:<38} {took}   {rows:>11,} rows   {rows / took.seconds:10,.0f} rows/s")
     return rows
 
 
 def catalogue(store: CaseworkStore) -> None:
     cards = measure_cards()
     period = parse_period(PERIOD)
-    results, seconds = timed(lambda: sum(len(found) for _, found in catalogue_compute(store, cards, period)))
-    print(
-        f"  compute the catalogue for {PERIOD}            {seconds:8.2f} s   ({len(cards)} measures, {results} results)"
-    )
+    results, took = timed(lambda: sum(len(found) for _, found in catalogue_compute(store, cards, period)))
+    print(f"  compute the catalogue for {PERIOD}            {took}   ({len(cards)} measures, {results} results)")
 
 
 def generate(codes: list[str], years: tuple[int, int], folder: Path) -> tuple[list[Path], Path, list[Path]]:
@@ -177,9 +192,9 @@ def generate_apart(codes: list[str], years: tuple[int, int], folder: Path) -> tu
     process that, like `oversight casework load`, starts from files on disk rather than after the generator's
     work."""
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        returns, seconds = timed(lambda: pool.submit(generate, codes, years, folder).result())
+        returns, took = timed(lambda: pool.submit(generate, codes, years, folder).result())
     os.sync()  # the new files on disk first: the kernel writing them out would otherwise be billed to the load
-    return returns, seconds
+    return returns, took.seconds
 
 
 def settle() -> None:
@@ -198,26 +213,26 @@ def scale(
     print(f"{label}: {len(codes)} council(s) x {years[1] - years[0] + 1} year(s)")
     print(f"  generate the returns (not counted)          {seconds:8.2f} s   {len(ssda903) + len(cin)} files")
     pseudonymiser = Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     with CaseworkStore(folder / "casework.duckdb") as store:
-        lookup, seconds = timed(lambda: store.load_postcodes(postcodes))
+        lookup, took = timed(lambda: store.load_postcodes(postcodes))
         print(
-            f"  load the postcode lookup                    {seconds:8.2f} s   {lookup.postcodes:>11,} rows   "
-            f"{lookup.postcodes / seconds:10,.0f} rows/s"
+            f"  load the postcode lookup                    {took}   {lookup.postcodes:>11,} rows   "
+            f"{lookup.postcodes / took.seconds:10,.0f} rows/s"
         )
-        result, seconds = timed(lambda: store.load(ssda903, pseudonymiser=pseudonymiser))
-        rows = report_load("SSDA903 CSV", result, seconds)
+        result, took = timed(lambda: store.load(ssda903, pseudonymiser=pseudonymiser))
+        rows = report_load("SSDA903 CSV", result, took)
         # One load for the whole census: it is staged and written a chunk at a time (readers.cin.CHUNK_BYTES)
         # while worker processes flatten the next, so memory stays that of a chunk.
-        result, seconds = timed(lambda: store.load(cin, pseudonymiser=pseudonymiser))
+        result, took = timed(lambda: store.load(cin, pseudonymiser=pseudonymiser))
         assert result.ok, result.issues[:5]
-        rows += report_load("CIN census XML", result, seconds)
+        rows += report_load("CIN census XML", result, took)
         catalogue(store)
-    total = time.perf_counter() - start
+    total = Took(time.perf_counter() - start, _cpu() - cpu)
     size = (folder / "casework.duckdb").stat().st_size / 1024 / 1024
-    print(f"  load and compute, all told                  {total:8.2f} s   {rows:>11,} rows")
+    print(f"  load and compute, all told                  {total}   {rows:>11,} rows")
     print(f"  store size                                  {size:8.1f} MB")
-    return total
+    return total.seconds
 
 
 def main() -> int:
