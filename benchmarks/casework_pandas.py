@@ -697,6 +697,8 @@ def engine_afresh(path: Path, period: str, names: list[str]) -> dict[str, Figure
 # The benchmark -----------------------------------------------------------------------------------------
 
 SEED = 20261123
+GOAL_TIMES = 10  # the engine's whole catalogue against pandas's, on the same data
+GOAL_COUNCILS = 150  # national scale
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -758,6 +760,12 @@ def main() -> int:
     for label, (count, duck, panda) in times.items():
         print(f"  {label:<22} {count:>8} {duck:8.2f}s {panda:8.2f}s {panda / duck:13.1f}x")
     print(f"  figures agree for {len(names) - len(disagreements)} of {len(names)} measures")
+    _count, duck, panda = times["the whole catalogue"]
+    goal = f"goal at national scale: the whole catalogue at least {GOAL_TIMES} times as fast as pandas"
+    if councils < GOAL_COUNCILS:
+        print(f"{goal}; judged with BENCH_COUNCILS={GOAL_COUNCILS}, not at {councils} councils")
+    else:
+        print(f"{goal}; this run {panda / duck:.1f} times: {'met' if panda / duck >= GOAL_TIMES else 'not met'}")
     print(f"peak memory (RSS) {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.1f} MB")
     for name in disagreements:
         print(f"  DISAGREE {name}: engine {engine[name]} pandas {frames[name]}")
