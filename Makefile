@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test test-fast lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
+# The suite runs on every core, each worker with its own in-memory database.
+PYTEST := $(BIN)/pytest -n auto
+
 test: lint
-	$(BIN)/pytest
+	$(PYTEST)
+
+# The inner loop: everything but the browser tests, without the type check.
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(PYTEST) -m "not browser"
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

@@ -5,14 +5,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
 from hypothesis import settings
+from pytest_django import DjangoDbBlocker
 
 from oversight.core.periods import parse_period
 from oversight.demo.loader import demo_load
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
+from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -21,12 +24,34 @@ settings.register_profile("oversight", deadline=None)
 settings.load_profile("oversight")
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> DatabaseSnapshot:
+    """The demo loaded once through the real importer, kept as rows and rolled back.
+
+    Loading the demo takes about a second; a hundred tests and every browser test need it. Each of them gets
+    the rows written back (a few milliseconds) instead; ``test_the_demo_snapshot_is_what_the_importer_writes``
+    checks that the rows written back are the rows the importer writes.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = demo_load()
+        assert result.ok, [str(issue) for issue in result.issues]
+        snapshot = DatabaseSnapshot.take(result)
+        transaction.set_rollback(True)
+    return snapshot
+
+
+@pytest.fixture(autouse=True)
+def _demo_before_anything_else(request: pytest.FixtureRequest) -> None:
+    """Write the demo back before any other fixture writes, since writing it back replaces every table."""
+    for name in ("demo", "demo_live"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+
+
 @pytest.fixture
-def demo(db: None) -> LoadResult:
-    """The demo scorecard (seed 001, Appendix A–C), loaded through the real importer."""
-    result = demo_load()
-    assert result.ok, [str(issue) for issue in result.issues]
-    return result
+def demo(db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
+    """The demo scorecard (seed 001, Appendix A–C), as the real importer loads it."""
+    return demo_snapshot.restore()
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
 
 One Chromium runs for the whole of this package (a package-scoped fixture), and each test gets a fresh
-browser context and page. The demo is loaded through the real importer for every test, into a
-transactional database so that the live server's thread sees it.
+browser context and page. The demo, loaded once through the real importer, is written back for every test
+into a transactional database so that the live server's thread sees it.
 
 Two things about mixing Django with Playwright's sync API:
 
@@ -28,6 +28,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from tests.snapshot import DatabaseSnapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,12 +68,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo_live(transactional_db: None) -> None:
+def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
     """The demo scorecard, committed so that the live server's thread can read it."""
-    from oversight.demo.loader import demo_load
-
-    result = demo_load()
-    assert result.ok, [str(issue) for issue in result.issues]
+    demo_snapshot.restore()
 
 
 READER = "councillor"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from oversight.demo.loader import demo_load
+from tests.snapshot import DatabaseSnapshot, database_rows
+
+
+def _without_times(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows with each moment replaced, since two loads of the demo happen at different times."""
+    return {
+        table: [tuple("a moment" if isinstance(value, datetime) else value for value in row) for row in table_rows]
+        for table, table_rows in rows.items()
+    }
+
+
+def test_the_demo_snapshot_is_what_the_importer_writes(db: None, demo_snapshot: DatabaseSnapshot) -> None:
+    result = demo_load()
+
+    assert result.ok
+    assert (result.rows, result.created) == (demo_snapshot.result.rows, demo_snapshot.result.created)
+    written = database_rows()
+    assert sum(len(rows) for rows in written.values()) > 1000
+    assert _without_times(written) == _without_times(demo_snapshot.rows)
+
+
+def test_writing_the_snapshot_back_gives_the_same_rows(db: None, demo_snapshot: DatabaseSnapshot) -> None:
+    demo_snapshot.restore()
+    demo_snapshot.restore()  # over itself, as over an empty database
+
+    assert database_rows() == demo_snapshot.rows
