@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from oversight.accounts.views import SignInView
 
@@ -18,7 +18,6 @@ urlpatterns = [
 ]
 
 if getattr(settings, "OVERSIGHT_SERVE_STATIC", False):
-    # The embedded demo serves its own few static files; production puts a web server in front.
-    urlpatterns.append(
-        re_path(r"^static/(?P<path>.*)$", serve, {"document_root": settings.PACKAGE_DIR / "static"}, name="static")
-    )
+    # The embedded demo serves its static files itself, the admin site's included, from where each app keeps them
+    # (no collectstatic step); production puts a web server in front.
+    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}, name="static"))

@@ -64,5 +64,5 @@ class ImportForm(forms.Form):
     upload = MultipleFileField(
         label="Files to import",
         help_text="CSV or XLSX in the template's format. If any file has a problem, nothing is imported.",
-        widget=MultipleFileInput(attrs={"accept": ".csv,.xlsx"}),
+        widget=MultipleFileInput(attrs={"accept": ".csv,.xlsx", "aria-describedby": "files-hint"}),
     )

@@ -183,6 +183,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-imported_at"]
+        verbose_name_plural = "import batches"
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.imported_at:%d %b %Y %H:%M})"
