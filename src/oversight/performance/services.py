@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 
 from oversight.core.periods import parse_period
 from oversight.performance.importer import Cell, FileRejected, Issue, ParsedFile, ParsedTable, read_file
@@ -185,6 +185,31 @@ def import_files(
     if result.issues:
         result.issues.sort(key=lambda issue: (issue.file, issue.row or 0))
         return result
+    try:
+        _import_write(tables, user=user, result=result, progress=progress)
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        names = ", ".join(sorted({file.name for file in parsed}))
+        result.issues.append(Issue(names, None, None, _BUSY))
+        result.created = result.updated = result.unchanged = 0
+    return result
+
+
+_BUSY = (
+    "another import or change was being saved and did not finish in time, so nothing was written; "
+    "import the file again when it has finished"
+)
+
+
+def _import_write(
+    tables: list[tuple[ParsedFile, ParsedTable]],
+    *,
+    user: User,
+    result: LoadResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Write the checked tables in one transaction: all of them, or (on any error) none."""
     with transaction.atomic():
         batches: dict[str, ImportBatch] = {}
         for file, table in tables:
@@ -199,7 +224,6 @@ def import_files(
             _APPLY[table.spec.kind](writer, table, batches[file.name])
             if progress is not None:
                 progress(len(table.rows))
-    return result
 
 
 def _check_references(tables: list[ParsedTable]) -> list[Issue]:

@@ -31,6 +31,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "oversight.accounts.access.AccessMiddleware",
+    "oversight.accounts.sessions.SessionRefreshMiddleware",
+    "oversight.middleware.DatabaseErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oversight.accounts.access.SecurityHeadersMiddleware",
@@ -59,6 +61,14 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": HOME / "oversight.sqlite3",
+        "OPTIONS": {
+            # Write-ahead logging lets pages read while an import writes; a writer takes the write lock when its
+            # transaction begins (not half-way through, when waiting can no longer help), and waits for another
+            # writer for up to 30 seconds (OVERSIGHT_DATABASE_TIMEOUT).
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("OVERSIGHT_DATABASE_TIMEOUT", "30")),
+        },
     }
 }
 if os.environ.get("OVERSIGHT_DATABASE") == "postgres":
@@ -93,9 +103,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions end after 30 minutes without a request, and when the browser closes.
+# Sessions end after 30 minutes without a request, and when the browser closes. A session's expiry is moved on at
+# most once every OVERSIGHT_SESSION_REFRESH_SECONDS rather than written on every request, so that reading a page
+# never waits for a writer; an idle session therefore ends between 25 and 30 minutes after its last request.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+OVERSIGHT_SESSION_REFRESH_SECONDS = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Lock an account for this many minutes after this many failed sign-ins within that time.
@@ -108,7 +121,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"oversight.security": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "oversight.security": {"handlers": ["console"], "level": "WARNING"},
+        "oversight.database": {"handlers": ["console"], "level": "WARNING"},
+    },
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

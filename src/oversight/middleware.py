@@ -1,0 +1,35 @@
+"""What a page says, and what the log records, when the database cannot answer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("oversight.database")
+
+RETRY_SECONDS = 5
+
+
+class DatabaseErrorMiddleware:
+    """Answer a database failure with a page that says to try again, and log its cause with the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DatabaseError):
+            return None
+        logger.error(
+            "%s %s answered 503: the database failed: %s", request.method, request.path, exception, exc_info=exception
+        )
+        body = render_to_string("database_unavailable.html", {"retry_seconds": RETRY_SECONDS}, request=request)
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_SECONDS)
+        return response
