@@ -106,6 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after 30 minutes without a request, and when the browser closes. A session's expiry is moved on at
 # most once every OVERSIGHT_SESSION_REFRESH_SECONDS rather than written on every request, so that reading a page
 # never waits for a writer; an idle session therefore ends between 25 and 30 minutes after its last request.
+SESSION_ENGINE = "oversight.accounts.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 OVERSIGHT_SESSION_REFRESH_SECONDS = 5 * 60
