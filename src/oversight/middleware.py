@@ -9,6 +9,8 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from oversight.core.text import neutralised
+
 logger = logging.getLogger("oversight.database")
 
 RETRY_SECONDS = 5
@@ -27,7 +29,11 @@ class DatabaseErrorMiddleware:
         if not isinstance(exception, DatabaseError):
             return None
         logger.error(
-            "%s %s answered 503: the database failed: %s", request.method, request.path, exception, exc_info=exception
+            "%s %s answered 503: the database failed: %s",
+            request.method,
+            neutralised(request.path),
+            neutralised(str(exception)),
+            exc_info=exception,
         )
         body = render_to_string("database_unavailable.html", {"retry_seconds": RETRY_SECONDS}, request=request)
         response = HttpResponse(body, status=503)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -92,9 +93,12 @@ def test_pages_carry_the_security_headers(client: Client) -> None:
     assert response["Referrer-Policy"] == "same-origin"
 
 
+STRONG_KEY = "k3Y-q" * 11  # 55 characters, 5 of them different: what Django counts as strong enough
+
+
 @pytest.mark.parametrize("missing", ["OVERSIGHT_SECRET_KEY", "OVERSIGHT_ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_its_secrets(missing: str) -> None:
-    env = {"OVERSIGHT_SECRET_KEY": "x" * 50, "OVERSIGHT_ALLOWED_HOSTS": "oversight.council.example"}
+    env = {"OVERSIGHT_SECRET_KEY": STRONG_KEY, "OVERSIGHT_ALLOWED_HOSTS": "oversight.council.example"}
     del env[missing]
     result = subprocess.run(
         [sys.executable, "-c", "import oversight.settings.production"],
@@ -115,9 +119,60 @@ def test_production_settings_are_hardened() -> None:
             "import oversight.settings.production as p; "
             "print(p.DEBUG, p.SESSION_COOKIE_SECURE, p.CSRF_COOKIE_SECURE, p.SECURE_HSTS_SECONDS)",
         ],
-        env={"OVERSIGHT_SECRET_KEY": "x" * 50, "OVERSIGHT_ALLOWED_HOSTS": "a.example", "PATH": "/usr/bin:/bin"},
+        env={"OVERSIGHT_SECRET_KEY": STRONG_KEY, "OVERSIGHT_ALLOWED_HOSTS": "a.example", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.stdout.split() == ["False", "True", "True", "31536000"], result.stderr
+
+
+def _production(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "OVERSIGHT_SECRET_KEY": STRONG_KEY,
+            "OVERSIGHT_ALLOWED_HOSTS": "a.example",
+            **env,
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("OVERSIGHT_SECRET_KEY", "x" * 50, "OVERSIGHT_SECRET_KEY is too weak"),
+        ("OVERSIGHT_SECRET_KEY", "a-short-but-varied-key", "OVERSIGHT_SECRET_KEY is too weak"),
+        ("OVERSIGHT_ALLOWED_HOSTS", " , ", "OVERSIGHT_ALLOWED_HOSTS names no host"),
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_key_or_no_host(setting: str, value: str, said: str) -> None:
+    result = _production("import oversight.settings.production", **{setting: value})
+    assert result.returncode != 0
+    assert said in result.stderr
+
+
+def test_behind_a_tls_proxy_requests_are_secure_and_get_hsts(tmp_path: Path) -> None:
+    result = _production(
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/accounts/sign-in/', headers={'X-Forwarded-Proto': 'https'}, HTTP_HOST='a.example'); "
+        "print(r.status_code, r.headers.get('Strict-Transport-Security'))",
+        DJANGO_SETTINGS_MODULE="oversight.settings.production",
+        OVERSIGHT_HOME=str(tmp_path),
+    )
+    assert result.stdout.split() == ["200", "max-age=31536000"], result.stderr
+
+
+def test_a_newline_in_a_username_cannot_forge_a_line_in_the_lock_alert(db: None) -> None:
+    client = Client()
+    for _ in range(settings.OVERSIGHT_LOCKOUT_FAILURES):
+        _sign_in(client, "mallory\nThe account 'admin' is unlocked", "wrong")
+
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert len(body.splitlines()) == 1
+    assert "'mallory\\nThe account 'admin' is unlocked' is locked for 15 minutes" in body

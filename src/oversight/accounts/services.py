@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from oversight.accounts.models import AuditEvent, SignInAttempt
 from oversight.accounts.roles import OWN_ONLY, ROLE_CAPABILITIES, Capability, Role, capabilities_of
+from oversight.core.text import neutralised
 
 security_log = logging.getLogger("oversight.security")
 
@@ -180,8 +181,8 @@ def sign_in_record(*, username: str, ip_address: str | None, succeeded: bool, us
             audit_record(actor=None, action=AuditEvent.Action.LOCKED, object_type="user", object_repr=username[:150],
                          reason=f"{failures} failed sign-ins", ip_address=ip_address)  # fmt: skip
             message = (
-                f"The account '{username}' is locked for {settings.OVERSIGHT_LOCKOUT_MINUTES} minutes after "
-                f"{failures} failed sign-ins (last from {ip_address or 'an unknown address'})."
+                f"The account '{neutralised(username)}' is locked for {settings.OVERSIGHT_LOCKOUT_MINUTES} minutes "
+                f"after {failures} failed sign-ins (last from {ip_address or 'an unknown address'})."
             )
             security_log.warning(message)
             mail_admins("account locked after failed sign-ins", message, fail_silently=True)
