@@ -61,7 +61,7 @@ def _write_lock(database: Path) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
+    home = tmp_path_factory.mktemp("home") / "data"  # made by oversight
     created = _run(home, "user", "create", "reader", "--role", "reader", "--password-stdin", stdin=PASSWORD + "\n")
     assert created.returncode == 0, created.stderr
     return home
@@ -120,6 +120,11 @@ def _status(opener: urllib.request.OpenerDirector, url: str) -> int:
 def test_the_embedded_database_writes_ahead_so_readers_do_not_wait(home: Path, server: str) -> None:
     with sqlite3.connect(home / "oversight.sqlite3") as database:
         assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_the_data_directory_and_database_are_their_owners_alone(home: Path, server: str) -> None:
+    assert oct(home.stat().st_mode & 0o777) == "0o700"
+    assert oct((home / "oversight.sqlite3").stat().st_mode & 0o777) == "0o600"
 
 
 def test_signed_in_readers_keep_getting_pages_while_a_writer_holds_the_database(home: Path, server: str) -> None:

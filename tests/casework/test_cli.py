@@ -60,6 +60,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+def test_the_casework_store_is_its_owners_alone(home: Path) -> None:
+    assert oct((home / "casework.duckdb").stat().st_mode & 0o777) == "0o600"
+
+
 def test_loading_the_same_return_again_skips_every_file(home: Path) -> None:
     again = _run(home, "load", str(D2I), "--la", LA)
     assert again.returncode == 0, again.stderr

@@ -13,12 +13,9 @@ ROLE_NAMES = {role.value.replace(" ", "-"): role for role in Role if role is not
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
-    from oversight.cli import setup
+    from oversight.cli import ready
 
-    setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    ready()
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 

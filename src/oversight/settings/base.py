@@ -5,6 +5,9 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("OVERSIGHT_HOME", "var")).resolve()
+# What oversight writes (the data directory, its database, the casework store, the demo's passwords, exports)
+# is readable by the account that runs it alone: it holds personal and unpublished data.
+os.umask(0o077)
 
 SECRET_KEY = os.environ.get("OVERSIGHT_SECRET_KEY", "insecure-key-for-the-embedded-demo-only")
 DEBUG = False
