@@ -85,6 +85,14 @@ def test_user_create_command(tmp_path: Path) -> None:
     assert again.returncode == 1
     assert "There is already a user called 'cllr-smith'." in again.stderr
 
+    unlock = [sys.executable, "-m", "oversight", "user", "unlock", "cllr-smith", "--reason"]
+    refused = subprocess.run([*unlock, ""], env=env, capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert "Say why the account is unlocked" in refused.stderr
+    unlocked = subprocess.run([*unlock, "identity checked"], env=env, capture_output=True, text=True, check=False)
+    assert unlocked.returncode == 0, unlocked.stderr
+    assert unlocked.stdout.strip() == "Unlocked cllr-smith: 0 recent failed sign-in(s) no longer count."
+
 
 def test_assigning_an_owner_in_the_admin_is_recorded(demo: object) -> None:
     from oversight.performance.models import Change, Indicator

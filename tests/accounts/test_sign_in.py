@@ -176,3 +176,83 @@ def test_a_newline_in_a_username_cannot_forge_a_line_in_the_lock_alert(db: None)
     body = mail.outbox[0].body
     assert len(body.splitlines()) == 1
     assert "'mallory\\nThe account 'admin' is unlocked' is locked for 15 minutes" in body
+
+
+STRANGER, OWN = "203.0.113.9", "198.51.100.4"
+
+
+def _sign_in_from(address: str, username: str, password: str) -> int:
+    return Client().post("/accounts/sign-in/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_a_strangers_failures_lock_the_account_from_the_strangers_address_only(db: None) -> None:
+    make_user("dina", "reader")
+    for _ in range(settings.OVERSIGHT_LOCKOUT_FAILURES):
+        _sign_in_from(STRANGER, "dina", "guess")
+
+    refused = _sign_in_from(STRANGER, "dina", PASSWORD)
+    assert refused.status_code == 200
+    assert "This account is locked for 15 minutes" in refused.content.decode()
+    assert _sign_in_from(OWN, "dina", PASSWORD).status_code == 302
+
+
+def test_attempts_refused_while_locked_do_not_keep_the_lock_going(db: None) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_user("eli", "reader")
+    for _ in range(settings.OVERSIGHT_LOCKOUT_FAILURES):
+        _sign_in_from(STRANGER, "eli", "guess")
+    SignInAttempt.objects.update(at=timezone.now() - timedelta(minutes=settings.OVERSIGHT_LOCKOUT_MINUTES - 1))
+    for _ in range(10):  # every few minutes a request keeps coming
+        _sign_in_from(STRANGER, "eli", "guess")
+    assert SignInAttempt.objects.filter(refused=True).count() == 10
+
+    SignInAttempt.objects.filter(refused=False).update(at=timezone.now() - timedelta(minutes=16))
+    assert _sign_in_from(STRANGER, "eli", PASSWORD).status_code == 302
+
+
+def test_an_address_failing_for_many_accounts_is_refused_for_every_account(db: None) -> None:
+    make_user("fern", "reader")
+    for number in range(settings.OVERSIGHT_ADDRESS_FAILURES):
+        _sign_in_from(STRANGER, f"user{number}", "guess")
+
+    assert _sign_in_from(STRANGER, "fern", PASSWORD).status_code == 200
+    assert _sign_in_from(OWN, "fern", PASSWORD).status_code == 302
+
+
+def test_failures_spread_across_accounts_raise_one_alert(db: None) -> None:
+    for number in range(settings.OVERSIGHT_SPRAY_ACCOUNTS + 3):
+        _sign_in_from(f"192.0.2.{number}", f"user{number}", "Winter2026!")
+
+    alerts = [message for message in mail.outbox if "across many accounts" in message.subject]
+    assert len(alerts) == 1
+    assert f"Sign-ins failed for {settings.OVERSIGHT_SPRAY_ACCOUNTS} different accounts within 15 minutes" in (
+        alerts[0].body
+    )
+    assert AuditEvent.objects.filter(action="spraying").count() == 1
+    assert not [message for message in mail.outbox if "account locked" in message.subject]
+
+
+def test_an_administrator_unlocks_an_account_with_a_reason_kept_in_the_audit_trail(db: None) -> None:
+    from oversight.accounts.services import AccountError, sign_in_unlock
+
+    make_user("gil", "reader")
+    admin = make_user("root", "administrator")
+    for _ in range(settings.OVERSIGHT_LOCKOUT_FAILURES):
+        _sign_in_from(OWN, "gil", "forgotten")
+    assert _sign_in_from(OWN, "gil", PASSWORD).status_code == 200
+
+    with pytest.raises(AccountError, match="Say why the account is unlocked"):
+        sign_in_unlock(username="gil", actor=admin, reason=" ")
+    assert sign_in_unlock(username="gil", actor=admin, reason="Phoned the service desk; identity checked") == 5
+
+    assert _sign_in_from(OWN, "gil", PASSWORD).status_code == 302
+    event = AuditEvent.objects.get(action="unlocked")
+    assert (event.actor_name, event.object_repr, event.reason) == (
+        "root",
+        "gil",
+        "Phoned the service desk; identity checked",
+    )
+    assert event.after == {"failures_cleared": 5}

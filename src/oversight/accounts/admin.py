@@ -33,8 +33,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(SignInAttempt)
 class SignInAttemptAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "ip_address", "succeeded"]
-    list_filter = ["succeeded"]
+    list_display = ["at", "username", "ip_address", "succeeded", "refused", "cleared"]
+    list_filter = ["succeeded", "refused", "cleared"]
 
 
 admin.site.unregister(User)

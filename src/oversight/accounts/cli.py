@@ -46,6 +46,21 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    from oversight.cli import ready
+
+    ready()
+    from oversight.accounts.services import AccountError, sign_in_unlock
+
+    try:
+        cleared = sign_in_unlock(username=args.username, actor=None, reason=args.reason)
+    except AccountError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"Unlocked {args.username}: {cleared} recent failed sign-in(s) no longer count.")
+    return 0
+
+
 def register(commands: Any) -> None:
     user = commands.add_parser("user", help="manage user accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -56,3 +71,7 @@ def register(commands: Any) -> None:
     create.add_argument("--case-access", action="store_true", help="may see pseudonymised child-level records")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(func=cmd_user_create)
+    unlock = user_commands.add_parser("unlock", help="let an account locked by failed sign-ins sign in again")
+    unlock.add_argument("username")
+    unlock.add_argument("--reason", required=True, help="why, for the audit trail")
+    unlock.set_defaults(func=cmd_user_unlock)

@@ -19,11 +19,11 @@ class SignInForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = str(self.cleaned_data.get("username") or "")
         ip = client_ip(self.request)
-        if username and sign_in_locked(username):
-            sign_in_record(username=username, ip_address=ip, succeeded=False)
+        if username and sign_in_locked(username, ip):
+            sign_in_record(username=username, ip_address=ip, succeeded=False, refused=True)
             raise forms.ValidationError(
                 f"This account is locked for {settings.OVERSIGHT_LOCKOUT_MINUTES} minutes after repeated failed "
-                "sign-ins. Try again later, or ask an administrator.",
+                "sign-ins from this address. Try again later, or ask an administrator.",
                 code="locked",
             )
         try:

@@ -11,6 +11,10 @@ class SignInAttempt(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     succeeded = models.BooleanField()
+    # Refused unread because the account or the address was locked: recorded, but not a failure that locks.
+    refused = models.BooleanField(default=False)
+    # Set when an administrator unlocks the account: the failure no longer counts towards a lock.
+    cleared = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-at"]
@@ -31,6 +35,8 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "sign in"
         SIGN_IN_FAILED = "sign_in_failed", "failed sign-in"
         LOCKED = "locked", "account locked"
+        UNLOCKED = "unlocked", "account unlocked"
+        SPRAYING = "spraying", "failed sign-ins across accounts"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission, User
 from django.core.mail import mail_admins
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from oversight.accounts.models import AuditEvent, SignInAttempt
@@ -162,27 +163,69 @@ def _window_start() -> Any:
     return timezone.now() - timedelta(minutes=settings.OVERSIGHT_LOCKOUT_MINUTES)
 
 
-def sign_in_locked(username: str) -> bool:
-    """Locked after OVERSIGHT_LOCKOUT_FAILURES failures within OVERSIGHT_LOCKOUT_MINUTES, until they age out."""
-    failures = SignInAttempt.objects.filter(username__iexact=username, succeeded=False, at__gte=_window_start())
-    return failures.count() >= settings.OVERSIGHT_LOCKOUT_FAILURES
+def _failures() -> QuerySet[SignInAttempt]:
+    """Failed sign-ins within the lockout window that count towards a lock."""
+    return SignInAttempt.objects.filter(succeeded=False, refused=False, cleared=False, at__gte=_window_start())
+
+
+def sign_in_locked(username: str, ip_address: str | None) -> bool:
+    """Whether a sign-in as ``username`` from ``ip_address`` is refused unread.
+
+    An account is locked from an address after OVERSIGHT_LOCKOUT_FAILURES failures from that address within
+    OVERSIGHT_LOCKOUT_MINUTES, and an address after OVERSIGHT_ADDRESS_FAILURES failures for any accounts, until
+    they age out. So a stranger's failures lock the account from the stranger's address only: its user still
+    signs in from their own. Refused attempts are not failures, so they never keep a lock going.
+    """
+    from_address = _failures().filter(ip_address=ip_address)
+    if from_address.count() >= settings.OVERSIGHT_ADDRESS_FAILURES:
+        return True
+    return bool(from_address.filter(username__iexact=username).count() >= settings.OVERSIGHT_LOCKOUT_FAILURES)
 
 
 @transaction.atomic
-def sign_in_record(*, username: str, ip_address: str | None, succeeded: bool, user: AnyUser = None) -> None:
-    SignInAttempt.objects.create(username=username[:150], ip_address=ip_address, succeeded=succeeded)
+def sign_in_record(
+    *, username: str, ip_address: str | None, succeeded: bool, user: AnyUser = None, refused: bool = False
+) -> None:
+    new_account = not _failures().filter(username__iexact=username).exists()
+    SignInAttempt.objects.create(username=username[:150], ip_address=ip_address, succeeded=succeeded, refused=refused)
     action = AuditEvent.Action.SIGN_IN if succeeded else AuditEvent.Action.SIGN_IN_FAILED
     audit_record(actor=user if succeeded else None, action=action, object_type="session",
                  object_repr=username[:150], ip_address=ip_address)  # fmt: skip
-    if not succeeded and sign_in_locked(username):
-        failures = settings.OVERSIGHT_LOCKOUT_FAILURES
-        recent = SignInAttempt.objects.filter(username__iexact=username, succeeded=False, at__gte=_window_start())
-        if recent.count() == failures:  # alert once, when the lock starts
-            audit_record(actor=None, action=AuditEvent.Action.LOCKED, object_type="user", object_repr=username[:150],
-                         reason=f"{failures} failed sign-ins", ip_address=ip_address)  # fmt: skip
-            message = (
-                f"The account '{neutralised(username)}' is locked for {settings.OVERSIGHT_LOCKOUT_MINUTES} minutes "
-                f"after {failures} failed sign-ins (last from {ip_address or 'an unknown address'})."
-            )
-            security_log.warning(message)
-            mail_admins("account locked after failed sign-ins", message, fail_silently=True)
+    if succeeded or refused:
+        return
+    failures = settings.OVERSIGHT_LOCKOUT_FAILURES
+    if _failures().filter(username__iexact=username, ip_address=ip_address).count() == failures:
+        # alert once, when the lock starts
+        audit_record(actor=None, action=AuditEvent.Action.LOCKED, object_type="user", object_repr=username[:150],
+                     reason=f"{failures} failed sign-ins", ip_address=ip_address)  # fmt: skip
+        _alert(
+            "account locked after failed sign-ins",
+            f"The account '{neutralised(username)}' is locked for {settings.OVERSIGHT_LOCKOUT_MINUTES} minutes "
+            f"after {failures} failed sign-ins (last from {ip_address or 'an unknown address'}).",
+        )
+    accounts = _failures().values("username").distinct().count()
+    if new_account and accounts == settings.OVERSIGHT_SPRAY_ACCOUNTS:  # alert once, as the count is reached
+        audit_record(actor=None, action=AuditEvent.Action.SPRAYING, object_type="session",
+                     reason=f"failed sign-ins for {accounts} accounts", ip_address=ip_address)  # fmt: skip
+        _alert(
+            "failed sign-ins across many accounts",
+            f"Sign-ins failed for {accounts} different accounts within {settings.OVERSIGHT_LOCKOUT_MINUTES} "
+            f"minutes (the last from {ip_address or 'an unknown address'}): someone may be trying common "
+            "passwords across accounts. The audit trail lists each attempt.",
+        )
+
+
+def _alert(subject: str, message: str) -> None:
+    security_log.warning(message)
+    mail_admins(subject, message, fail_silently=True)
+
+
+@transaction.atomic
+def sign_in_unlock(*, username: str, actor: AnyUser, reason: str) -> int:
+    """Clear the account's recent failures, from every address, so that it can sign in again; audited."""
+    if not reason.strip():
+        raise AccountError("Say why the account is unlocked: the reason is kept in the audit trail.")
+    cleared = _failures().filter(username__iexact=username).update(cleared=True)
+    audit_record(actor=actor, action=AuditEvent.Action.UNLOCKED, object_type="user", object_repr=username[:150],
+                 reason=reason, after={"failures_cleared": cleared})  # fmt: skip
+    return cleared

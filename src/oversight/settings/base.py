@@ -115,9 +115,13 @@ SESSION_SAVE_EVERY_REQUEST = False
 OVERSIGHT_SESSION_REFRESH_SECONDS = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# Lock an account for this many minutes after this many failed sign-ins within that time.
+# Lock an account from an address for this many minutes after this many failed sign-ins from there within that
+# time; refuse an address for every account after OVERSIGHT_ADDRESS_FAILURES; alert when sign-ins fail for
+# OVERSIGHT_SPRAY_ACCOUNTS different accounts within that time.
 OVERSIGHT_LOCKOUT_FAILURES = 5
 OVERSIGHT_LOCKOUT_MINUTES = 15
+OVERSIGHT_ADDRESS_FAILURES = 20
+OVERSIGHT_SPRAY_ACCOUNTS = 10
 ADMINS = (
     [("Security contact", os.environ["OVERSIGHT_SECURITY_EMAIL"])] if "OVERSIGHT_SECURITY_EMAIL" in os.environ else []
 )
