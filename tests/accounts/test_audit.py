@@ -93,6 +93,11 @@ def test_user_create_command(tmp_path: Path) -> None:
     assert unlocked.returncode == 0, unlocked.stderr
     assert unlocked.stdout.strip() == "Unlocked cllr-smith: 0 recent failed sign-in(s) no longer count."
 
+    access = [sys.executable, "-m", "oversight", "user", "case-access", "cllr-smith", "--grant", "--reason"]
+    granted = subprocess.run([*access, "Data protection training done"], env=env, capture_output=True, text=True)
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout.strip() == "cllr-smith has case-level access."
+
 
 def test_assigning_an_owner_in_the_admin_is_recorded(demo: object) -> None:
     from oversight.performance.models import Change, Indicator

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.db.models import ManyToManyField
+from django.http import HttpRequest, HttpResponse
 
 from oversight.accounts.models import AuditEvent, SignInAttempt
-from oversight.accounts.services import user_record_change, user_state
+from oversight.accounts.roles import Role
+from oversight.accounts.services import user_record_change, user_record_password_change, user_state
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -38,14 +40,37 @@ class SignInAttemptAdmin(ReadOnlyAdmin):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(ReadOnlyAdmin, GroupAdmin):
+    """Roles are groups whose names oversight reads; renaming one would hand its powers to another role."""
 
 
 @admin.register(User)
 class AuditedUserAdmin(UserAdmin):  # type: ignore[type-arg]
-    """Users are deactivated, never deleted: their names stay on the history they wrote."""
+    """Users are deactivated, never deleted: their names stay on the history they wrote.
+
+    Administrators give roles here, but not superuser status, single permissions or case-level access: case-level
+    access is granted with a reason through ``oversight user case-access``, and every change here is audited.
+    """
+
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Roles", {"fields": ("is_active", "is_staff", "groups")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    list_filter = ("is_staff", "is_active", "groups")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def formfield_for_manytomany(self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.exclude(name=Role.CASE_ACCESS.value)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         request._audit_before = user_state(User.objects.get(pk=obj.pk)) if change else {}  # type: ignore[attr-defined]
@@ -54,5 +79,14 @@ class AuditedUserAdmin(UserAdmin):  # type: ignore[type-arg]
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         user = form.instance
-        user_record_change(user=user, before=getattr(request, "_audit_before", {}), actor=request.user,
-                           reason="changed in the admin site")  # fmt: skip
+        before = getattr(request, "_audit_before", {})
+        if Role.CASE_ACCESS.value in before.get("roles", []):  # not offered by the form, so kept as it was
+            user.groups.add(Group.objects.get(name=Role.CASE_ACCESS.value))
+        user_record_change(user=user, before=before, actor=request.user, reason="changed in the admin site")
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the form was valid and the password set
+            user_record_password_change(user=User.objects.get(pk=id), actor=request.user,
+                                        reason="password set in the admin site")  # fmt: skip
+        return response

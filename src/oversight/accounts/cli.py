@@ -61,6 +61,27 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_case_access(args: argparse.Namespace) -> int:
+    from oversight.cli import ready
+
+    ready()
+    from django.contrib.auth.models import User
+
+    from oversight.accounts.services import AccountError, user_set_case_access
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"There is no user called '{args.username}'.", file=sys.stderr)
+        return 1
+    try:
+        user_set_case_access(user=user, granted=args.grant, actor=None, reason=args.reason)
+    except AccountError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"{args.username} {'has' if args.grant else 'no longer has'} case-level access.")
+    return 0
+
+
 def register(commands: Any) -> None:
     user = commands.add_parser("user", help="manage user accounts")
     user_commands = user.add_subparsers(dest="user_command", required=True)
@@ -75,3 +96,10 @@ def register(commands: Any) -> None:
     unlock.add_argument("username")
     unlock.add_argument("--reason", required=True, help="why, for the audit trail")
     unlock.set_defaults(func=cmd_user_unlock)
+    access = user_commands.add_parser("case-access", help="grant or withdraw access to child-level records")
+    access.add_argument("username")
+    choice = access.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--grant", action="store_true", help="may see pseudonymised child-level records")
+    choice.add_argument("--revoke", dest="grant", action="store_false", help="may no longer see them")
+    access.add_argument("--reason", required=True, help="why, for the audit trail")
+    access.set_defaults(func=cmd_user_case_access)

@@ -108,7 +108,11 @@ def _user_state(user: User) -> dict[str, Any]:
         "username": user.username,
         "email": user.email,
         "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
         "roles": sorted(role.value for role in user_roles(user)),
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "permissions": sorted(user.user_permissions.values_list("codename", flat=True)),
     }
 
 
@@ -154,6 +158,21 @@ def user_record_change(*, user: User, before: dict[str, Any], actor: AnyUser, re
 
 def user_state(user: User) -> dict[str, Any]:
     return _user_state(user)
+
+
+@transaction.atomic
+def user_set_case_access(*, user: User, granted: bool, actor: AnyUser, reason: str) -> User:
+    """Grant or withdraw case-level access: the one way to it, always with a reason in the audit trail."""
+    if not reason.strip():
+        raise AccountError("Say why case-level access is granted or withdrawn: the reason is kept in the audit trail.")
+    roles = user_roles(user) | {Role.CASE_ACCESS} if granted else user_roles(user) - {Role.CASE_ACCESS}
+    return user_set_roles(user=user, roles=roles, actor=actor, reason=reason)
+
+
+def user_record_password_change(*, user: User, actor: AnyUser, reason: str) -> None:
+    """Audit a password set for ``user`` by someone else (the admin site); the password itself is never kept."""
+    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, object_type="user", object_id=user.pk,
+                 object_repr=user.username, after={"password": "changed"}, reason=reason)  # fmt: skip
 
 
 # Sign-in lockout ---------------------------------------------------------------------------------
