@@ -117,8 +117,8 @@ def test_the_records_page_offers_only_the_councils_with_the_measures_returns(
 
 
 def test_a_card_must_read_tables_a_return_holds() -> None:
-    with pytest.raises(CaseworkError, match="'source_tables' names placements, which no return holds"):
-        card_from_mapping(_card_data(source_tables=["episodes", "placements"]), "SELECT 1", name="cla_starts")
+    with pytest.raises(CaseworkError, match="the SQL reads placements, which no return holds"):
+        card_from_mapping(_card_data(), "SELECT * FROM episodes JOIN placements USING (child)", name="cla_starts")
     assert measure_card("cla_missing").returns == ("SSDA903",)
     assert measure_card("cp_reviews_on_time").returns == ("CIN census",)
 

@@ -3,7 +3,6 @@ gives the figures each measure gives on its own, sees every later load, and leav
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from oversight.casework.engine import (
     measure_compute,
     measure_records,
 )
+from oversight.casework.manifest import shared_manifest, shared_objects
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.store import SHARED_TABLES, CaseworkStore
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
@@ -157,17 +157,11 @@ def test_shared_tables_live_in_the_workspace_and_never_in_the_store(loaded: Path
 
 
 def test_every_measure_reading_the_spells_lists_the_tables_they_are_built_from() -> None:
-    # The macros of views.sql that read a shared view, directly or through another macro.
-    text = (Path(__file__).resolve().parents[2] / "src" / "oversight" / "casework" / "views.sql").read_text()
-    bodies = dict(re.findall(r"CREATE OR REPLACE TEMP (?:MACRO|VIEW) (\w+)(.*?);\n", text, flags=re.S))
-    for shared, (_, reads) in SHARED_TABLES.items():
-        readers = {shared}
-        while True:
-            grown = readers | {name for name, body in bodies.items() if readers & set(re.findall(r"\w+", body))}
-            if grown == readers:
-                break
-            readers = grown
+    # The shared views and macros that read a shared view, directly or through another macro.
+    for shared, (rule, reads) in SHARED_TABLES.items():
+        readers = {shared} | {name for name in shared_objects() if shared in shared_manifest(name).shared}
         assert {"looked_after_on", "oc2_cohort", "adoptions"} <= readers
+        assert shared_manifest(rule).tables == reads  # the store's list of what the rule reads is the rule's own
         for card in measure_cards():
-            if readers & set(re.findall(r"\w+", card.sql)):
+            if readers & set(card.manifest.shared):
                 assert set(reads) <= set(card.source_tables), card.id

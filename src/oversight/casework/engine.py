@@ -28,8 +28,9 @@ per council (``count(*) FILTER (WHERE in_numerator)``, and ``… in_denominator`
 a row of zeros, and works the value out from the card's unit, in ``Decimal``. The same records are what a
 drill-through shows (``measure_records``).
 
-The councils a measure reports on are those with every return its card's ``source_tables`` come from loaded
-(``RETURNS``: the SSDA903, the CIN census, Annex A; ``measure_councils``): a council with only a CIN census loaded
+The councils a measure reports on are those with every return whose tables its SQL reads loaded (its manifest's
+``source_tables``, read off the parsed SQL by ``manifest.py``; ``RETURNS``: the SSDA903, the CIN census, Annex A;
+``measure_councils``): a council with only a CIN census loaded
 gets CIN figures and no SSDA903 ones, and one with only an SSDA903 return gets no CIN figures rather than zeros.
 A return counts as loaded even when the table a measure reads is empty in it (a census with no child protection
 plans gives a count of 0). A period ending after the 31 March to which those returns' loads run is refused.
@@ -44,7 +45,6 @@ division by zero. The drill-through shows the numerator's records.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -57,6 +57,7 @@ from typing import Any, Literal
 import yaml
 
 from oversight.casework.issues import CaseworkError
+from oversight.casework.manifest import Manifest, sql_manifest
 from oversight.casework.readers.annex_a import ANNEX_TABLES
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
@@ -69,8 +70,8 @@ from oversight.core.units import Unit
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
 RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
 UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS})
-# The return that holds each table a card can read (its source_tables): a council is reported on for a measure
-# when every return its tables come from is loaded for it.
+# The return that holds each table a measure can read (its manifest's source_tables): a council is reported on
+# for a measure when every return its tables come from is loaded for it.
 RETURNS: dict[str, str] = {
     **{spec.name: "SSDA903" for spec in SSDA903_TABLES},
     **{spec.name: "CIN census" for spec in CIN_TABLES},
@@ -136,7 +137,6 @@ class MeasureCard:
     legacy_ni: str | None
     dfe_measure_id: str | None
     published_as: str | None
-    source_tables: tuple[str, ...]
     year_end_only: bool  # the return records it once a year, at 31 March
     rules_unverified: tuple[str, ...]
     sql: str
@@ -147,6 +147,16 @@ class MeasureCard:
     @property
     def label(self) -> str:
         return f"{self.id} v{self.version}"
+
+    @property
+    def manifest(self) -> Manifest:
+        """What its SQL reads: tables, shared views and macros, parameters (parsed once per process)."""
+        return sql_manifest(self.sql)
+
+    @property
+    def source_tables(self) -> tuple[str, ...]:
+        """The tables of the returns its SQL reads, itself or through the shared views and macros: ('episodes',)."""
+        return self.manifest.source_tables
 
     @property
     def returns(self) -> tuple[str, ...]:
@@ -176,7 +186,6 @@ _FIELDS: dict[str, tuple[type, ...]] = {
     "legacy_ni": (str, type(None)),
     "dfe_measure_id": (str, type(None)),
     "published_as": (str, type(None)),
-    "source_tables": (list,),
     "year_end_only": (bool,),
     "rules_unverified": (list,),
 }
@@ -184,12 +193,6 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "denominator_source": (str, type(None)),
     "empty_denominator": (str, type(None)),
 }
-
-
-def sql_parameters(sql: str) -> set[str]:
-    """The named parameters (``$period_end``) an SQL text uses, outside its comments."""
-    code = re.sub(r"--[^\n]*", "", sql)
-    return set(re.findall(r"\$([a-z_]+)", code))
 
 
 def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> MeasureCard:
@@ -217,16 +220,20 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
             )
         elif source is not None and (data["unit"] != Unit.RATE_PER_10000 or data["denominator"] is None):
             problems.append("a denominator_source needs unit rate_per_10000 and a denominator saying what it is")
-        unheld = [str(t) for t in data["source_tables"] if t not in RETURNS]
-        if unheld:
-            problems.append(f"'source_tables' names {', '.join(unheld)}, which no return holds")
         if data["id"] != name:
             problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
-        unknown = sql_parameters(sql) - PARAMETERS
-        if unknown:
-            problems.append(
-                f"the SQL uses parameters {', '.join(sorted(unknown))}; only {', '.join(sorted(PARAMETERS))}"
-            )
+        try:
+            manifest = sql_manifest(sql)
+        except CaseworkError as error:
+            problems.append(str(error))
+        else:
+            if manifest.unheld:
+                problems.append(f"the SQL reads {', '.join(manifest.unheld)}, which no return holds")
+            unknown = manifest.parameters - PARAMETERS
+            if unknown:
+                problems.append(
+                    f"the SQL uses parameters {', '.join(sorted(unknown))}; only {', '.join(sorted(PARAMETERS))}"
+                )
     if problems:
         raise CaseworkError(f"measure card {name}.yml: " + "; ".join(problems))
     convention = data["working_day_convention"]
@@ -247,7 +254,6 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         legacy_ni=data["legacy_ni"],
         dfe_measure_id=data["dfe_measure_id"],
         published_as=" ".join(data["published_as"].split()) if data["published_as"] else None,
-        source_tables=tuple(str(t) for t in data["source_tables"]),
         year_end_only=data["year_end_only"],
         rules_unverified=tuple(" ".join(str(r).split()) for r in data["rules_unverified"]),
         sql=sql,
@@ -303,15 +309,13 @@ class MeasureResult:
         return f"casework measure {self.card.id} v{self.card.version}"
 
 
-_SOURCE = re.compile(r"casework measure ([a-z0-9_]+) v[0-9]+")
-
-
 def measure_id_from_source(source: str) -> str | None:
     """The measure an observation was computed by, from its source ('casework measure cla_starts v1'), if any."""
-    match = _SOURCE.fullmatch(source.strip())
-    if match is None or match.group(1) not in {card.id for card in measure_cards()}:
+    prefix, _, rest = source.strip().partition("casework measure ")
+    measure, _, version = rest.partition(" v")
+    if prefix or not (version.isascii() and version.isdigit()) or measure not in {c.id for c in measure_cards()}:
         return None
-    return match.group(1)
+    return measure
 
 
 def measure_window(period: Period, *, to_date: bool = False, years: int = 1) -> tuple[date, date]:
@@ -410,11 +414,8 @@ def _checked_window(
 
 def _records_query(card: MeasureCard, start: date, end: date, la: str | None) -> tuple[str, dict[str, Any]]:
     """The measure's records for one council (or every one): its SQL, wrapped, and the parameters it takes."""
-    used = sql_parameters(card.sql)
-    parameters: dict[str, Any] = {
-        name: value for name, value in (("period_start", start), ("period_end", end)) if name in used
-    }
-    parameters["la"] = la
+    parameters = card.manifest.bound({"period_start": start, "period_end": end, "la": la}, measure=card.id)
+    parameters["la"] = la  # the wrapper below takes it, whether the measure's own SQL does or not
     body = card.sql.strip().rstrip(";")
     days = "days" if card.unit is Unit.DAYS else "CAST(NULL AS INTEGER) AS days"
     sql = (

@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,9 +23,12 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 import duckdb
+import sqlglot
+from sqlglot import exp
 
 from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, Issue, OutdatedStoreError
+from oversight.casework.manifest import DIALECT, sql_manifest
 from oversight.casework.postcodes import PostcodeLookup, read_lookup
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
@@ -104,11 +106,13 @@ def quality_checks() -> tuple[QualityCheck, ...]:
     for statement in _sql("quality.sql").split(";"):
         if "INSERT INTO data_quality" not in statement:
             continue
-        rule = re.search(r"SELECT 'check',\s*[^,]+,\s*[^,]+,\s*[^,]+,\s*'([a-z0-9_]+)'", statement)
-        reads = frozenset(re.findall(r"\b(?:FROM|JOIN)\s+([a-z0-9_]+)\b", statement)) - {"data_quality"}
-        if rule is None or not reads:
+        # The rule is the fifth value a check inserts; the tables are those its manifest says it reads.
+        inserted = sqlglot.parse_one(statement, read=DIALECT).expression
+        rule = inserted.selects[4] if isinstance(inserted, exp.Select) and len(inserted.selects) > 4 else None
+        reads = frozenset(sql_manifest(statement, where="quality.sql").tables) - {"data_quality"}
+        if not isinstance(rule, exp.Literal) or not rule.is_string or not reads:
             raise CaseworkError(f"quality.sql: cannot tell the rule or the tables of: {statement.strip()[:80]}")
-        checks.append(QualityCheck(rule.group(1), reads, statement))
+        checks.append(QualityCheck(rule.name, reads, statement))
     return tuple(checks)
 
 
