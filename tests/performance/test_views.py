@@ -167,3 +167,19 @@ def test_every_hint_an_edit_form_points_at_is_on_the_page(
     ids = set(re.findall(r'\sid="([^"]+)"', page))
     assert described, "the form's inputs are described by their hints"
     assert described <= ids
+
+
+@pytest.mark.parametrize(
+    ("page", "link", "text"),
+    [
+        ("/scorecards/school-summary/AY2010-11/", "/scorecards/school-summary/AY2010-11/trend/", "2010/11"),
+        ("/scorecards/strategic/2011-12-Q1/", "/scorecards/strategic/2010-11/trend/", "2010-11"),
+    ],
+    ids=["a year's scorecard reaches its own year", "a quarter's reaches the year before"],
+)
+def test_the_trend_link_reaches_the_latest_year_with_results(
+    demo: LoadResult, client: Client, page: str, link: str, text: str
+) -> None:
+    html = client.get(page).content.decode()
+    assert f'<a href="{link}">Three-year trends to {text}</a>' in html
+    assert client.get(link).status_code == 200

@@ -139,6 +139,12 @@ class ScorecardView:
     def any_provisional(self) -> bool:
         return any(row.provisional for row in self.rows)
 
+    @property
+    def trend_year(self) -> Period:
+        """The latest year the three-year trends reach: the scorecard's own year, or for a part of a year (whose
+        year is not yet over) the financial year before it."""
+        return self.period if self.period.is_year else self.period.fiscal_year.previous()
+
 
 def _figure(indicator: Indicator, observation: Observation | None, period: Period) -> Figure | None:
     if observation is None:
