@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +123,18 @@ def test_the_catalogue_page_lists_every_measure_from_its_card(client: Client) ->
     body = client.get("/casework/measures/").content.decode()
     for card in measure_cards():
         assert f'<a href="/casework/measures/{card.id}/">{escape(card.title)}</a>' in body
+
+
+def test_the_catalogue_page_names_the_return_each_measure_is_computed_from(client: Client) -> None:
+    body = client.get("/casework/measures/").content.decode()
+    assert (
+        "from returns every council already sends the Department for Education: the children looked after return "
+        "(SSDA903) and the children in need census." in body
+    )
+    referrals = measure_card("cin_referrals")
+    assert re.search(rf">{re.escape(escape(referrals.title))}</a></th><td>CIN census</td>", body)
+    starts = measure_card("cla_starts")
+    assert re.search(rf">{re.escape(escape(starts.title))}</a></th><td>SSDA903</td>", body)
 
 
 def test_a_measure_page_states_everything_its_card_says(client: Client) -> None:

@@ -77,6 +77,12 @@ RETURNS: dict[str, str] = {
     **{spec.name: "CIN census" for spec in CIN_TABLES},
     **{spec.name: "Annex A" for spec in ANNEX_TABLES},
 }
+# How a page names each return in a sentence.
+RETURN_TITLES: dict[str, str] = {
+    "SSDA903": "children looked after return (SSDA903)",
+    "CIN census": "children in need census",
+    "Annex A": "Ofsted's Annex A lists",
+}
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
 

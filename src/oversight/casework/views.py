@@ -7,12 +7,15 @@ from django.shortcuts import render
 
 from oversight.accounts.forms import client_ip
 from oversight.casework import selectors, services
-from oversight.casework.engine import measure_card, measure_cards
+from oversight.casework.engine import RETURN_TITLES, measure_card, measure_cards
 from oversight.casework.issues import CaseworkError
 
 
 def measures(request: HttpRequest) -> HttpResponse:
-    return render(request, "casework/measures.html", {"cards": measure_cards()})
+    cards = measure_cards()
+    used = {name for card in cards for name in card.returns}
+    returns = [title for name, title in RETURN_TITLES.items() if name in used]
+    return render(request, "casework/measures.html", {"cards": cards, "returns": returns})
 
 
 def measure(request: HttpRequest, measure: str) -> HttpResponse:
