@@ -116,3 +116,23 @@ def test_assigning_an_owner_in_the_admin_is_recorded(demo: object) -> None:
     change = Change.objects.get(indicator=indicator, field="owner_user")
     assert (change.after, change.changed_by_name, change.via) == (str(owner.pk), "ada", "admin site")
     assert client.post(f"/admin/performance/indicator/{indicator.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_the_audit_trail_shows_what_changed_as_readable_fields(db: None) -> None:
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_set_roles
+
+    admin = make_user("ada", "administrator")
+    officer = make_user("ola", "performance officer")
+    user_set_roles(user=officer, roles={Role.READER}, actor=admin, reason="Moved to the scrutiny team")
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get("/audit/?type=user").content.decode()
+
+    assert 'Roles: performance officer <span aria-hidden="true">→</span>' in page
+    assert '<span class="visually-hidden">changed to</span> reader</li>' in page
+    assert "Active: yes</li>" in page  # a creation shows the fields it set
+    assert "Moved to the scrutiny team" in page
+    assert "{'" not in page
+    assert "[&#x27;" not in page

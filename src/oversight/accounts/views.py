@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oversight.accounts.forms import SignInForm
-from oversight.accounts.selectors import audit_events
+from oversight.accounts.selectors import audit_events, audit_rows
 
 
 class SignInView(auth_views.LoginView):
@@ -21,7 +21,11 @@ class SignInView(auth_views.LoginView):
 def audit(request: HttpRequest) -> HttpResponse:
     events = audit_events(object_type=request.GET.get("type", ""))
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"page": page, "type": request.GET.get("type", "")})
+    return render(
+        request,
+        "accounts/audit.html",
+        {"page": page, "rows": audit_rows(page), "type": request.GET.get("type", "")},
+    )
 
 
 AUDIT_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "object", "before", "after", "reason", "ip"]
