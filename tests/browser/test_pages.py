@@ -165,8 +165,9 @@ def test_edit_form_reports_errors_then_saves(signed_in_page: Page) -> None:
     page.get_by_label("Reason for the change").fill("Corrected after validation")
     page.get_by_role("button", name="Save").click()
 
-    # The browser keeps the #id_value fragment from the error link across the redirect.
-    expect(page).to_have_url(re.compile(r"/indicators/CSC-CORE-35WD/(#id_value)?$"))
+    # Back at the row just saved, with a banner that says so.
+    expect(page).to_have_url(re.compile(r"/indicators/CSC-CORE-35WD/#period-2011-12-Q1$"))
+    expect(page.get_by_role("alert")).to_contain_text("2011-12 Quarter 1 (April–June 2011) saved.")
     quarter = (
         page.get_by_role("region", name="Quarters")
         .get_by_role("row")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from oversight.accounts.access import forbidden
@@ -83,6 +85,11 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "performance/indicator.html", context)
 
 
+def _back_to_row(indicator: Indicator, period: Period) -> HttpResponse:
+    """Back to the indicator page, at the row of the period just saved."""
+    return HttpResponseRedirect(reverse("performance:indicator", args=[indicator.code]) + f"#period-{period.code}")
+
+
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
@@ -108,7 +115,8 @@ def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse
         except services.ApplicationError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("performance:indicator", code=indicator.code)
+            messages.success(request, f"{the_period.label} saved.")
+            return _back_to_row(indicator, the_period)
     context = {"indicator": indicator, "period": the_period, "form": form}
     return render(request, "performance/indicator_edit.html", context)
 
@@ -129,7 +137,8 @@ def commentary_edit(request: HttpRequest, code: str, period: str) -> HttpRespons
         except services.ApplicationError as error:
             form.add_error("text", str(error))
         else:
-            return redirect("performance:indicator", code=indicator.code)
+            messages.success(request, f"Commentary for {the_period.label} saved.")
+            return _back_to_row(indicator, the_period)
     context = {"indicator": indicator, "period": the_period, "form": form}
     return render(request, "performance/commentary_edit.html", context)
 
