@@ -183,3 +183,16 @@ def test_the_trend_link_reaches_the_latest_year_with_results(
     html = client.get(page).content.decode()
     assert f'<a href="{link}">Three-year trends to {text}</a>' in html
     assert client.get(link).status_code == 200
+
+
+def test_the_change_history_is_open_to_officers_and_folded_away_for_councillors(
+    demo: LoadResult, client: Client, officer_client: Client
+) -> None:
+    folded = re.compile(r"<summary>Show the \d+ recorded changes to this indicator's figures</summary>")
+    councillor = client.get("/indicators/CSC-CORE-35WD/").content.decode()
+    officer = officer_client.get("/indicators/CSC-CORE-35WD/").content.decode()
+
+    assert folded.search(councillor)
+    assert 'aria-label="Change history"' in councillor  # still there, a click away
+    assert not folded.search(officer)
+    assert 'aria-label="Change history"' in officer
