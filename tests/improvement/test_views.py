@@ -189,3 +189,26 @@ def test_an_officer_imports_a_plan_workbook_through_the_page(demo: LoadResult) -
     assert done.status_code == 302
     assert done["Location"] == "/plans/uploaded/"
     assert Plan.objects.get(slug="uploaded").recommendations.count() == 23
+
+
+def test_a_plan_is_shown_as_at_its_latest_progress_entry_unless_asked_otherwise(
+    demo: LoadResult, client: Client
+) -> None:
+    from django.db.models import Max
+
+    from oversight.improvement.models import Checkpoint
+
+    latest = Checkpoint.objects.filter(action__recommendation__plan__slug="cheshire-east-2011").aggregate(
+        latest=Max("as_at")
+    )["latest"]
+    assert latest is not None
+
+    text = _text(client.get(PLAN).content.decode())
+
+    assert re.search(rf"As at {latest.day} {latest:%B %Y} ?: the date of the plan's latest progress entry\.", text)
+    assert f"Plan on a page · as at {latest.day} {latest:%B %Y}" in text
+    assert not re.search(r"\d{4} days ago", text)  # not measured from today, years after the plan
+    asked = _text(client.get(PLAN, {"on": "2012-02-01"}).content.decode())
+    assert re.search(
+        r"As at 1 February 2012 ?\. Due dates, slippage and ratings are worked out as on that day\.", asked
+    )

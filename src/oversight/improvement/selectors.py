@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from oversight.core.rag import Rating
@@ -195,6 +195,14 @@ def _status(recommendation: Recommendation, today: date) -> RecommendationStatus
         slips=slippage(recommendation_facts(recommendation), today),
         next_presentation=None if recommendation.is_signed_off or not upcoming else upcoming[0],
     )
+
+
+def plan_latest_progress(plan_slug: str) -> date | None:
+    """The date of the plan's latest progress entry: what a plan on a page is shown as at unless asked otherwise."""
+    latest: date | None = Checkpoint.objects.filter(action__recommendation__plan__slug=plan_slug).aggregate(
+        latest=Max("as_at")
+    )["latest"]
+    return latest
 
 
 def plan_summary(plan: Plan, today: date) -> PlanSummary:

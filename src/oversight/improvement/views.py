@@ -19,11 +19,14 @@ from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, 
 from oversight.improvement.models import Action, Framework, Plan, Recommendation
 
 
-def _as_at(request: HttpRequest) -> tuple[date, AsAtForm]:
+def _as_at(request: HttpRequest, plan_slug: str) -> tuple[date, AsAtForm, bool]:
+    """The date to show a plan as at: the one asked for, else its latest progress entry, else today; and whether
+    it is the latest progress entry's."""
     form = AsAtForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["on"]:
-        return form.cleaned_data["on"], form
-    return timezone.localdate(), form
+        return form.cleaned_data["on"], form, False
+    latest = selectors.plan_latest_progress(plan_slug)
+    return (latest, form, True) if latest is not None else (timezone.localdate(), form, False)
 
 
 def inspections(request: HttpRequest) -> HttpResponse:
@@ -68,9 +71,10 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 def plan_on_a_page(request: HttpRequest, slug: str) -> HttpResponse:
     plan = get_object_or_404(Plan, slug=slug)
-    today, form = _as_at(request)
+    today, form, at_latest_progress = _as_at(request, slug)
     summary = selectors.plan_summary(plan, today)
-    return render(request, "improvement/plan.html", {"summary": summary, "form": form})
+    context = {"summary": summary, "form": form, "at_latest_progress": at_latest_progress}
+    return render(request, "improvement/plan.html", context)
 
 
 def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
@@ -83,7 +87,7 @@ def plan_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 def recommendation(request: HttpRequest, slug: str, order: int) -> HttpResponse:
-    today, _ = _as_at(request)
+    today, _, _ = _as_at(request, slug)
     detail = selectors.recommendation_detail(slug, order, today)
     return render(request, "improvement/recommendation.html", {"detail": detail, "today": today})
 
