@@ -98,3 +98,30 @@ def test_the_plan_import_page_passes_axe_with_its_errors_shown(signed_in_page: P
     expect(page.locator(".error-summary")).to_contain_text("Action plan workbook: This field is required.")
     violations = _axe_violations(page)
     assert not violations, "axe-core found violations on the import form with errors:\n" + "\n".join(violations)
+
+
+def test_an_officer_records_progress_with_the_date_as_day_month_and_year(signed_in_page: Page) -> None:
+    page = signed_in_page
+    page.goto("/plans/cheshire-east-2011/recommendations/8/actions/1/progress/")
+    date = page.get_by_role("group", name="Progress as at")
+    expect(date.get_by_label("Day")).to_be_visible()
+    assert page.locator('input[type="date"]').count() == 0  # no browser date picker, whose format varies by locale
+
+    page.get_by_label("Checkpoint").fill("end of February")
+    date.get_by_label("Day").fill("31")
+    date.get_by_label("Month").fill("2")
+    date.get_by_label("Year").fill("2012")
+    page.get_by_label("Evidence and progress").fill("IA timeliness up to 71%")
+    page.get_by_label("Amber").check()
+    page.get_by_label("Why this rating").fill("Still short of the 85% target")
+    page.get_by_role("button", name="Save progress").click()
+
+    expect(page.locator(".error-summary")).to_contain_text("Enter a real date as a day, month and year")
+    expect(date.get_by_label("Day")).to_have_value("31")  # what was typed stays, to be corrected
+    assert not _axe_violations(page)
+    date.get_by_label("Day").fill("29")
+    page.get_by_role("button", name="Save progress").click()
+
+    expect(page.get_by_text("IA timeliness up to 71%")).to_be_visible()
+    expect(page.get_by_role("heading", name="Progress at end of February")).to_be_visible()
+    expect(page.locator("time", has_text="29 February 2012").first).to_be_visible()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from oversight.core.rag import Rating
+from oversight.dates import DayMonthYearField
 from oversight.improvement.models import Decision, Plan, Source
 
 RAG_CHOICES = [(rating.value, rating.label) for rating in Rating]
@@ -17,7 +18,7 @@ class CheckpointForm(forms.Form):
     label = forms.CharField(
         label="Checkpoint", max_length=100, help_text="As the plan names it, for example End of September"
     )
-    as_at = forms.DateField(label="Progress as at", help_text="For example, 2011-09-30")
+    as_at = DayMonthYearField(label="Progress as at", help_text="For example, 30 9 2011")
     narrative = forms.CharField(label="Evidence and progress", widget=forms.Textarea(attrs={"rows": 5}))
     rag = forms.ChoiceField(label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect)
     rag_reason = forms.CharField(
@@ -45,14 +46,14 @@ class EvidenceRequirementForm(forms.Form):
         help_text="What will show the board that the recommendation is met, for example a themed audit report",
     )
     board = forms.CharField(label="Board", max_length=200, help_text="For example, Improvement Board")
-    present_on = forms.DateField(
-        label="To be presented on (optional)", required=False, help_text="For example, 2013-10-28"
+    present_on = DayMonthYearField(
+        label="To be presented on (optional)", required=False, help_text="For example, 28 10 2013"
     )
 
 
 class DecisionForm(forms.Form):
     board = forms.CharField(label="Board", max_length=200, help_text="For example, Improvement Board")
-    decided_on = forms.DateField(label="Date of the decision", help_text="For example, 2013-09-30")
+    decided_on = DayMonthYearField(label="Date of the decision", help_text="For example, 30 9 2013")
     outcome = forms.ChoiceField(label="Decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         label="Note",
@@ -69,7 +70,7 @@ class DecisionForm(forms.Form):
 
 
 class AsAtForm(forms.Form):
-    on = forms.DateField(label="Show the plan as at", required=False, help_text="For example, 2012-02-01")
+    on = DayMonthYearField(label="Show the plan as at", required=False, help_text="For example, 1 2 2012")
 
 
 class PlanImportForm(forms.Form):

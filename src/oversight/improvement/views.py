@@ -26,7 +26,8 @@ def _as_at(request: HttpRequest, plan_slug: str) -> tuple[date, AsAtForm, bool]:
     if form.is_valid() and form.cleaned_data["on"]:
         return form.cleaned_data["on"], form, False
     latest = selectors.plan_latest_progress(plan_slug)
-    return (latest, form, True) if latest is not None else (timezone.localdate(), form, False)
+    today = latest if latest is not None else timezone.localdate()
+    return today, form if form.is_bound else AsAtForm(initial={"on": today}), latest is not None
 
 
 def inspections(request: HttpRequest) -> HttpResponse:

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's own widget templates, found by the project's template settings below
     "oversight.accounts",
     "oversight.performance",
     "oversight.improvement",
@@ -59,6 +60,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are drawn with the project's templates, so oversight's own widgets (the date input) live beside them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": {
