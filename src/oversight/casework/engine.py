@@ -203,55 +203,81 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
 
 def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> MeasureCard:
     """Check a card's fields and build it; every problem is listed in one CaseworkError."""
+    problems = _field_problems(data)
+    if not problems:
+        problems = [*_value_problems(data, name=name), *_sql_problems(sql)]
+    if problems:
+        raise CaseworkError(f"measure card {name}.yml: " + "; ".join(problems))
+    return _card(data, sql)
+
+
+def _field_problems(data: Mapping[str, Any]) -> list[str]:
+    """Fields missing, unknown, or of the wrong type."""
     problems = [f"no '{key}'" for key in _FIELDS if key not in data]
     problems += [f"'{key}' is not a card field" for key in data if key not in _FIELDS and key not in _OPTIONAL_FIELDS]
     for key, kinds in (_FIELDS | _OPTIONAL_FIELDS).items():
         if key in data and not isinstance(data[key], kinds):
             problems.append(f"'{key}' should be {' or '.join(k.__name__ for k in kinds)}")
-    if not problems:
-        for key, enum in (("time_basis", TimeBasis), ("polarity", Polarity), ("unit", Unit)):
-            if data[key] not in {member.value for member in enum}:
-                problems.append(f"'{key}' is '{data[key]}'; use one of {', '.join(m.value for m in enum)}")
-        if data["unit"] not in UNITS:
-            problems.append(f"unit '{data['unit']}' is not one the engine computes")
-        convention = data["working_day_convention"]
-        if convention is not None and convention not in {c.value for c in WorkingDayConvention}:
-            problems.append(f"'working_day_convention' is '{convention}'")
-        if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
-            problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
-        source = data.get("denominator_source")
-        if source is not None and source not in {s.value for s in DenominatorSource}:
-            problems.append(
-                f"'denominator_source' is '{source}'; use one of {', '.join(s.value for s in DenominatorSource)}"
-            )
-        elif source is not None and (data["unit"] != Unit.RATE_PER_10000 or data["denominator"] is None):
-            problems.append("a denominator_source needs unit rate_per_10000 and a denominator saying what it is")
-        if data["id"] != name:
-            problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
-        try:
-            manifest = sql_manifest(sql)
-        except CaseworkError as error:
-            problems.append(str(error))
-        else:
-            if manifest.unheld:
-                problems.append(f"the SQL reads {', '.join(manifest.unheld)}, which no return holds")
-            unknown = manifest.parameters - PARAMETERS
-            if unknown:
-                problems.append(
-                    f"the SQL uses parameters {', '.join(sorted(unknown))}; only {', '.join(sorted(PARAMETERS))}"
-                )
-    if problems:
-        raise CaseworkError(f"measure card {name}.yml: " + "; ".join(problems))
+    return problems
+
+
+def _value_problems(data: Mapping[str, Any], *, name: str) -> list[str]:
+    """Values outside their vocabularies, and fields that do not fit together."""
+    problems = []
+    for key, enum in (("time_basis", TimeBasis), ("polarity", Polarity), ("unit", Unit)):
+        if data[key] not in {member.value for member in enum}:
+            problems.append(f"'{key}' is '{data[key]}'; use one of {', '.join(m.value for m in enum)}")
+    if data["unit"] not in UNITS:
+        problems.append(f"unit '{data['unit']}' is not one the engine computes")
+    convention = data["working_day_convention"]
+    if convention is not None and convention not in {c.value for c in WorkingDayConvention}:
+        problems.append(f"'working_day_convention' is '{convention}'")
+    if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
+        problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
+    source = data.get("denominator_source")
+    if source is not None and source not in {s.value for s in DenominatorSource}:
+        problems.append(
+            f"'denominator_source' is '{source}'; use one of {', '.join(s.value for s in DenominatorSource)}"
+        )
+    elif source is not None and (data["unit"] != Unit.RATE_PER_10000 or data["denominator"] is None):
+        problems.append("a denominator_source needs unit rate_per_10000 and a denominator saying what it is")
+    if data["id"] != name:
+        problems.append(f"'id' is '{data['id']}' but the file is {name}.yml")
+    return problems
+
+
+def _sql_problems(sql: str) -> list[str]:
+    """SQL that does not parse, reads tables no return holds, or takes parameters the engine does not give."""
+    try:
+        manifest = sql_manifest(sql)
+    except CaseworkError as error:
+        return [str(error)]
+    problems = []
+    if manifest.unheld:
+        problems.append(f"the SQL reads {', '.join(manifest.unheld)}, which no return holds")
+    unknown = manifest.parameters - PARAMETERS
+    if unknown:
+        problems.append(f"the SQL uses parameters {', '.join(sorted(unknown))}; only {', '.join(sorted(PARAMETERS))}")
+    return problems
+
+
+def _words(text: str) -> str:
+    """Text from a card with its line breaks and runs of spaces made single spaces."""
+    return " ".join(text.split())
+
+
+def _card(data: Mapping[str, Any], sql: str) -> MeasureCard:
+    """The card of checked fields."""
     convention = data["working_day_convention"]
     return MeasureCard(
         id=data["id"],
         version=data["version"],
         title=data["title"].strip(),
-        definition=" ".join(data["definition"].split()),
-        numerator=" ".join(data["numerator"].split()),
-        denominator=" ".join(data["denominator"].split()) if data["denominator"] else None,
-        inclusions=tuple(" ".join(str(i).split()) for i in data["inclusions"]),
-        exclusions=tuple(" ".join(str(i).split()) for i in data["exclusions"]),
+        definition=_words(data["definition"]),
+        numerator=_words(data["numerator"]),
+        denominator=_words(data["denominator"]) if data["denominator"] else None,
+        inclusions=tuple(_words(str(i)) for i in data["inclusions"]),
+        exclusions=tuple(_words(str(i)) for i in data["exclusions"]),
         time_basis=TimeBasis(data["time_basis"]),
         working_day_convention=WorkingDayConvention(convention) if convention else None,
         polarity=Polarity(data["polarity"]),
@@ -259,12 +285,12 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
         decimal_places=data["decimal_places"],
         legacy_ni=data["legacy_ni"],
         dfe_measure_id=data["dfe_measure_id"],
-        published_as=" ".join(data["published_as"].split()) if data["published_as"] else None,
+        published_as=_words(data["published_as"]) if data["published_as"] else None,
         year_end_only=data["year_end_only"],
-        rules_unverified=tuple(" ".join(str(r).split()) for r in data["rules_unverified"]),
+        rules_unverified=tuple(_words(str(r)) for r in data["rules_unverified"]),
         sql=sql,
         denominator_source=DenominatorSource(data["denominator_source"]) if data.get("denominator_source") else None,
-        empty_denominator=" ".join(data["empty_denominator"].split()) if data.get("empty_denominator") else None,
+        empty_denominator=_words(data["empty_denominator"]) if data.get("empty_denominator") else None,
     )
 
 

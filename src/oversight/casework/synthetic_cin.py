@@ -187,54 +187,86 @@ def _d(day: date) -> str:
     return day.isoformat()
 
 
-def _child_xml(child: _CinChild, start: date, end: date, year_ending: int) -> str | None:
-    def by_census(day: date | None) -> date | None:
-        return day if day is not None and day <= end else None
+def _by_census(day: date | None, end: date) -> date | None:
+    """A date the census dated ``end`` can know of: none if it falls after."""
+    return day if day is not None and day <= end else None
 
-    parts = []
-    for e in child.episodes:
-        if e.referral > end or (e.closure is not None and e.closure < start):
-            continue
-        closure = by_census(e.closure)
-        xml = [f"<CINdetails><CINreferralDate>{_d(e.referral)}</CINreferralDate>"]
-        xml.append(f"<ReferralSource>{e.source}</ReferralSource><PrimaryNeedCode>{e.need}</PrimaryNeedCode>")
-        if closure is not None:
-            xml.append(f"<CINclosureDate>{_d(closure)}</CINclosureDate><ReasonForClosure>{e.reason}</ReasonForClosure>")
-        if e.s47 and e.s47[1] and e.s47[1] <= end:
-            xml.append(f"<DateOfInitialCPC>{_d(e.s47[1])}</DateOfInitialCPC>")
-        if e.assessment and e.assessment[0] <= end:
-            authorised = by_census(e.assessment[1])
-            xml.append(f"<Assessments><AssessmentActualStartDate>{_d(e.assessment[0])}</AssessmentActualStartDate>")
-            if authorised is not None:
-                xml.append(f"<AssessmentAuthorisationDate>{_d(authorised)}</AssessmentAuthorisationDate>")
-                factors = "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in e.factors)
-                xml.append(f"<FactorsIdentifiedAtAssessment>{factors}</FactorsIdentifiedAtAssessment>")
-            xml.append("</Assessments>")
-        if e.cin_plan and e.cin_plan[0] <= end:
-            xml.append(f"<CINPlanDates><CINPlanStartDate>{_d(e.cin_plan[0])}</CINPlanStartDate>")
-            plan_end = by_census(e.cin_plan[1])
-            xml.append(f"<CINPlanEndDate>{_d(plan_end)}</CINPlanEndDate>" if plan_end else "")
-            xml.append("</CINPlanDates>")
-        if e.s47 and e.s47[0] <= end:
-            xml.append(f"<Section47><S47ActualStartDate>{_d(e.s47[0])}</S47ActualStartDate>")
-            xml.append(f"<InitialCPCtarget>{_d(add_working_days(e.s47[0], 15))}</InitialCPCtarget>")
-            conference = by_census(e.s47[1])
-            xml.append(f"<DateOfInitialCPC>{_d(conference)}</DateOfInitialCPC>" if conference else "")
-            not_required = "1" if e.s47[1] is None and closure is not None else "0"
-            xml.append(f"<ICPCnotRequired>{not_required}</ICPCnotRequired></Section47>")
-        xml.append(f"<ReferralNFA>{'1' if e.nfa else '0'}</ReferralNFA>")
-        if e.plan and e.plan.start <= end:
-            plan_end = by_census(e.plan.end)
-            xml.append(f"<ChildProtectionPlans><CPPstartDate>{_d(e.plan.start)}</CPPstartDate>")
-            xml.append(f"<CPPendDate>{_d(plan_end)}</CPPendDate>" if plan_end else "")
-            xml.append(f"<InitialCategoryOfAbuse>{e.plan.category}</InitialCategoryOfAbuse>")
-            xml.append(f"<LatestCategoryOfAbuse>{e.plan.category}</LatestCategoryOfAbuse>")
-            xml.append(f"<NumberOfPreviousCPP>{e.plan.previous}</NumberOfPreviousCPP>")
-            reviews = "".join(f"<CPPreviewDate>{_d(r)}</CPPreviewDate>" for r in e.plan.reviews if r <= end)
-            xml.append(f"<Reviews>{reviews}</Reviews>" if reviews else "")
-            xml.append("</ChildProtectionPlans>")
-        xml.append("</CINdetails>")
-        parts.append("".join(xml))
+
+def _assessment_xml(e: _Episode, end: date) -> str:
+    if not e.assessment or e.assessment[0] > end:
+        return ""
+    xml = [f"<Assessments><AssessmentActualStartDate>{_d(e.assessment[0])}</AssessmentActualStartDate>"]
+    authorised = _by_census(e.assessment[1], end)
+    if authorised is not None:
+        xml.append(f"<AssessmentAuthorisationDate>{_d(authorised)}</AssessmentAuthorisationDate>")
+        factors = "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in e.factors)
+        xml.append(f"<FactorsIdentifiedAtAssessment>{factors}</FactorsIdentifiedAtAssessment>")
+    xml.append("</Assessments>")
+    return "".join(xml)
+
+
+def _cin_plan_xml(e: _Episode, end: date) -> str:
+    if not e.cin_plan or e.cin_plan[0] > end:
+        return ""
+    plan_end = _by_census(e.cin_plan[1], end)
+    return (
+        f"<CINPlanDates><CINPlanStartDate>{_d(e.cin_plan[0])}</CINPlanStartDate>"
+        + (f"<CINPlanEndDate>{_d(plan_end)}</CINPlanEndDate>" if plan_end else "")
+        + "</CINPlanDates>"
+    )
+
+
+def _s47_xml(e: _Episode, end: date, closure: date | None) -> str:
+    if not e.s47 or e.s47[0] > end:
+        return ""
+    conference = _by_census(e.s47[1], end)
+    not_required = "1" if e.s47[1] is None and closure is not None else "0"
+    return (
+        f"<Section47><S47ActualStartDate>{_d(e.s47[0])}</S47ActualStartDate>"
+        f"<InitialCPCtarget>{_d(add_working_days(e.s47[0], 15))}</InitialCPCtarget>"
+        + (f"<DateOfInitialCPC>{_d(conference)}</DateOfInitialCPC>" if conference else "")
+        + f"<ICPCnotRequired>{not_required}</ICPCnotRequired></Section47>"
+    )
+
+
+def _cp_plan_xml(e: _Episode, end: date) -> str:
+    if not e.plan or e.plan.start > end:
+        return ""
+    plan_end = _by_census(e.plan.end, end)
+    reviews = "".join(f"<CPPreviewDate>{_d(r)}</CPPreviewDate>" for r in e.plan.reviews if r <= end)
+    return (
+        f"<ChildProtectionPlans><CPPstartDate>{_d(e.plan.start)}</CPPstartDate>"
+        + (f"<CPPendDate>{_d(plan_end)}</CPPendDate>" if plan_end else "")
+        + f"<InitialCategoryOfAbuse>{e.plan.category}</InitialCategoryOfAbuse>"
+        f"<LatestCategoryOfAbuse>{e.plan.category}</LatestCategoryOfAbuse>"
+        f"<NumberOfPreviousCPP>{e.plan.previous}</NumberOfPreviousCPP>"
+        + (f"<Reviews>{reviews}</Reviews>" if reviews else "")
+        + "</ChildProtectionPlans>"
+    )
+
+
+def _episode_xml(e: _Episode, end: date) -> str:
+    """One episode as the census dated ``end`` reports it."""
+    closure = _by_census(e.closure, end)
+    xml = [f"<CINdetails><CINreferralDate>{_d(e.referral)}</CINreferralDate>"]
+    xml.append(f"<ReferralSource>{e.source}</ReferralSource><PrimaryNeedCode>{e.need}</PrimaryNeedCode>")
+    if closure is not None:
+        xml.append(f"<CINclosureDate>{_d(closure)}</CINclosureDate><ReasonForClosure>{e.reason}</ReasonForClosure>")
+    if e.s47 and e.s47[1] and e.s47[1] <= end:
+        xml.append(f"<DateOfInitialCPC>{_d(e.s47[1])}</DateOfInitialCPC>")
+    xml += [_assessment_xml(e, end), _cin_plan_xml(e, end), _s47_xml(e, end, closure)]
+    xml.append(f"<ReferralNFA>{'1' if e.nfa else '0'}</ReferralNFA>")
+    xml += [_cp_plan_xml(e, end), "</CINdetails>"]
+    return "".join(xml)
+
+
+def _child_xml(child: _CinChild, start: date, end: date, year_ending: int) -> str | None:
+    """The child as the census of ``year_ending`` (``start`` to ``end``) reports it; None if it has nothing to say."""
+    parts = [
+        _episode_xml(e, end)
+        for e in child.episodes
+        if not (e.referral > end or (e.closure is not None and e.closure < start))
+    ]
     if not parts:
         return None
     sex = child.sex if year_ending >= 2025 else {"M": "1", "F": "2", "U": "0"}[child.sex]
