@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from oversight.core.problems import Issue, rejected_lines
+
 
 def setup() -> None:
     """Configure Django for a command; the subcommands in other packages call this too."""
@@ -28,13 +30,10 @@ def ready() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def report_rejected(issues: Sequence[object], *, done: str = "imported", limit: int | None = None) -> int:
+def report_rejected(issues: Sequence[Issue], *, done: str = "imported", limit: int | None = None) -> int:
     """Say that nothing was ``done`` and list the problems (the first ``limit`` of them); the exit status, 1."""
-    print(f"Nothing was {done}: {len(issues)} problem(s) to fix first.", file=sys.stderr)
-    for issue in issues if limit is None else issues[:limit]:
-        print(f"  {issue}", file=sys.stderr)
-    if limit is not None and len(issues) > limit:
-        print(f"  … and {len(issues) - limit} more.", file=sys.stderr)
+    for line in rejected_lines(issues, done=done, limit=limit):
+        print(line, file=sys.stderr)
     return 1
 
 
@@ -44,9 +43,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     result = demo_load(progress=True)
     if not result.ok:
-        for issue in result.issues:
-            print(issue, file=sys.stderr)
-        return 1
+        return report_rejected(result.issues, done="loaded")
     from django.conf import settings
 
     print(
