@@ -13,7 +13,7 @@ ROLE_NAMES = {role.value.replace(" ", "-"): role for role in Role if role is not
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
-    from oversight.cli import setup
+    from oversight.commandline import setup
 
     setup()
     from django.core.management import call_command
