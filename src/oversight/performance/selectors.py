@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from oversight.core.comparison import Position, Standing, compare
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
 from oversight.core.rag import RagResult, Rating, rag_rate
+from oversight.core.rating import Outturn, target_choose
 from oversight.core.trends import Direction, Travel, travel, trend
 from oversight.core.units import Unit
 from oversight.performance.models import (
@@ -252,40 +253,20 @@ def _row(
     def value_of(figure: Figure | None) -> Decimal | None:
         return figure.value if figure is not None else None
 
-    # Which target judges the value, and what it is called in the explanation.
-    target, target_label = (period_target, "target") if period_target else (None, "")
-    if target is None or target.value is None:
-        if annual_target is not None and (actual_period == year or annual_target_applies_to_periods(indicator)):
-            target = annual_target
-            target_label = "target" if actual_period == year else "annual target"
-        else:
-            target = None
-
     small_cohort = actual is not None and actual.small_cohort
-    if annual_measure and is_quarter_view:
-        latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
-        since = f" The latest result is {latest.text} for {latest.period.short_label}." if latest else ""
-        rag = RagResult(
-            Rating.NOT_RATED,
-            f"Not rated this quarter: an annual measure, reported when the year's results are out.{since}",
-        )
-    elif actual is not None and actual.value is None:
-        rag = RagResult(Rating.NOT_RATED, f"Not rated: no value for this period; the source says '{actual.note}'.")
-    elif target is None and annual_target is not None and actual is not None:
-        rag = RagResult(
-            Rating.NOT_RATED,
-            f"Not rated: {actual.text} has no {period.short_label} target, and the {year.short_label} target of "
-            f"{annual_target.text} is for the whole year.",
-        )
-    else:
-        label = target_label or "target"
-        rag = rag_rate(
-            measure,
-            value_of(actual),
-            target.value if target else None,
-            cohort=actual.cohort if actual else None,
-            target_label=label,
-        )
+    latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
+    rag = target_choose(
+        measure,
+        actual,
+        period_target=period_target,
+        annual_target=annual_target,
+        over_year=actual_period == year,
+        annual_target_applies=annual_target_applies_to_periods(indicator),
+        annual_in_quarter=annual_measure and is_quarter_view,
+        latest=Outturn(latest.text, latest.period.short_label) if latest else None,
+        period_label=period.short_label,
+        year_label=year.short_label,
+    ).rag
 
     places = indicator.decimal_places
     unit = Unit(indicator.unit)
