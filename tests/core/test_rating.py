@@ -3,16 +3,16 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oversight.core.rag import Measure, Polarity, RagPolicy, Rating, ToleranceKind, target_is_met
+from oversight.core.rag import Polarity, RagPolicy, Rating, RatingBasis, ToleranceKind, target_is_met
 from oversight.core.rating import Actual, Goal, Outturn, TargetChoice, target_choose
 from oversight.core.units import Unit
 
-PERCENT_HIGHER = Measure(Unit.PERCENT, 1, Polarity.HIGHER, RagPolicy(Decimal(5)))
+PERCENT_HIGHER = RatingBasis(Unit.PERCENT, 1, Polarity.HIGHER, RagPolicy(Decimal(5)))
 
 numbers = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 maybe_numbers = st.none() | numbers
-measures = st.builds(
-    Measure,
+bases = st.builds(
+    RatingBasis,
     unit=st.sampled_from(Unit),
     decimal_places=st.integers(0, 2),
     polarity=st.sampled_from(Polarity),
@@ -28,11 +28,11 @@ actuals = st.none() | st.builds(
 @st.composite
 def choices(
     draw: st.DrawFn, annual_in_quarter: bool | None = None
-) -> tuple[Measure, Actual | None, TargetChoice[Goal]]:
-    measure, actual = draw(measures), draw(actuals)
+) -> tuple[RatingBasis, Actual | None, TargetChoice[Goal]]:
+    basis, actual = draw(bases), draw(actuals)
     in_quarter = draw(st.booleans()) if annual_in_quarter is None else annual_in_quarter
     choice = target_choose(
-        measure,
+        basis,
         actual,
         period_target=draw(goals),
         annual_target=draw(goals),
@@ -43,12 +43,12 @@ def choices(
         period_label="Q1",
         year_label="2011-12",
     )
-    return measure, actual, choice
+    return basis, actual, choice
 
 
-@given(measures, actuals, goals, goals, st.booleans(), st.booleans())
+@given(bases, actuals, goals, goals, st.booleans(), st.booleans())
 def test_a_rating_never_contradicts_the_chosen_target_and_polarity(
-    measure: Measure,
+    basis: RatingBasis,
     actual: Actual | None,
     period_target: Goal | None,
     annual_target: Goal | None,
@@ -56,7 +56,7 @@ def test_a_rating_never_contradicts_the_chosen_target_and_polarity(
     applies: bool,
 ) -> None:
     choice = target_choose(
-        measure,
+        basis,
         actual,
         period_target=period_target,
         annual_target=annual_target,
@@ -70,24 +70,24 @@ def test_a_rating_never_contradicts_the_chosen_target_and_polarity(
     assert choice.target is not None
     assert choice.target.value is not None
     assert choice.target in (period_target, annual_target)
-    met = target_is_met(actual.value, choice.target.value, measure.polarity)
+    met = target_is_met(actual.value, choice.target.value, basis.polarity)
     assert (choice.rag.rating is Rating.GREEN) == met
 
 
 @given(choices())
-def test_a_met_target_is_never_red_or_amber(drawn: tuple[Measure, Actual | None, TargetChoice[Goal]]) -> None:
-    measure, actual, choice = drawn
+def test_a_met_target_is_never_red_or_amber(drawn: tuple[RatingBasis, Actual | None, TargetChoice[Goal]]) -> None:
+    basis, actual, choice = drawn
     if choice.rag.rating in (Rating.RED, Rating.AMBER):
         assert actual is not None
         assert actual.value is not None
         assert choice.target is not None
         assert choice.target.value is not None
-        assert not target_is_met(actual.value, choice.target.value, measure.polarity)
+        assert not target_is_met(actual.value, choice.target.value, basis.polarity)
 
 
 @given(choices(annual_in_quarter=True))
 def test_an_annual_measure_in_a_quarter_is_never_rated(
-    drawn: tuple[Measure, Actual | None, TargetChoice[Goal]],
+    drawn: tuple[RatingBasis, Actual | None, TargetChoice[Goal]],
 ) -> None:
     _, _, choice = drawn
     assert choice.rag.rating is Rating.NOT_RATED
@@ -130,7 +130,7 @@ def test_a_quarter_judged_by_the_year_s_target_calls_it_the_annual_target() -> N
 
 def test_a_count_with_only_a_whole_year_target_is_not_rated_in_a_quarter() -> None:
     choice = target_choose(
-        Measure(Unit.COUNT, 0, Polarity.LOWER, RagPolicy(Decimal(5), ToleranceKind.RELATIVE)),
+        RatingBasis(Unit.COUNT, 0, Polarity.LOWER, RagPolicy(Decimal(5), ToleranceKind.RELATIVE)),
         Actual(Decimal(49), "49"),
         period_target=None,
         annual_target=Goal(Decimal(198), "198"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
-from oversight.core.rag import Measure, RagResult, Rating, rag_rate
+from oversight.core.rag import RagResult, Rating, RatingBasis, rag_rate
 
 
 class Valued(Protocol):
@@ -70,7 +70,7 @@ class TargetChoice(Generic[TargetT]):
 
 
 def target_choose(
-    measure: Measure,
+    basis: RatingBasis,
     actual: Observed | None,
     *,
     period_target: TargetT | None,
@@ -112,7 +112,7 @@ def target_choose(
         )
     else:
         rag = rag_rate(
-            measure,
+            basis,
             actual.value if actual is not None else None,
             target.value if target is not None else None,
             cohort=actual.cohort if actual is not None else None,

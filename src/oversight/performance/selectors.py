@@ -239,7 +239,7 @@ def _row(
         found = targets.get((indicator.pk, p.code))
         return _target(indicator, found, p)
 
-    measure = indicator.measure
+    basis = indicator.rating_basis
     year = period.year_of_type(YearType(indicator.year_type))
     outturn_years = [year.shifted(-2), year.shifted(-1)]
     outturns = [observed(p) for p in outturn_years]
@@ -256,7 +256,7 @@ def _row(
     small_cohort = actual is not None and actual.small_cohort
     latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
     rag = target_choose(
-        measure,
+        basis,
         actual,
         period_target=period_target,
         annual_target=annual_target,
@@ -270,7 +270,7 @@ def _row(
 
     places = indicator.decimal_places
     unit = Unit(indicator.unit)
-    polarity = measure.polarity
+    polarity = basis.polarity
     if annual_measure and is_quarter_view:
         earlier, later = outturns
         versus_previous = travel(
@@ -341,7 +341,7 @@ def _comparator_figure(
     standing = compare(
         own_value,
         comparator.value,
-        polarity=indicator.measure.polarity,
+        polarity=indicator.rating_basis.polarity,
         unit=Unit(indicator.unit),
         places=indicator.decimal_places,
         comparator_name=f"{comparator.name} ({period.short_label})",
@@ -402,13 +402,13 @@ def indicator_detail(code: str) -> IndicatorDetail:
     codes = {code for _, code in observations} | set(targets) | set(comparators)
     periods = sorted((parse_period(c) for c in codes), key=lambda p: (p.start, p.end))
     history: dict[str, list[HistoryRow]] = defaultdict(list)
-    measure = indicator.measure
+    basis = indicator.rating_basis
     for period in periods:
         found = observations.get((indicator.pk, period.code))
         actual = _figure(indicator, found, period)
         target = _target(indicator, targets.get(period.code), period)
         rag = rag_rate(
-            measure,
+            basis,
             actual.value if actual else None,
             target.value if target else None,
             cohort=actual.cohort if actual else None,
@@ -440,7 +440,7 @@ class TrendRow:
         values = [f.value for f in self.figures if f is not None and f.value is not None]
         if len(values) < 2 or self.figures[-1] is None or self.figures[-1].value is None:
             return Direction.NOT_COMPARABLE
-        return trend([values[0], values[-1]], self.indicator.measure.polarity)[0]
+        return trend([values[0], values[-1]], self.indicator.rating_basis.polarity)[0]
 
 
 @dataclass
@@ -468,7 +468,7 @@ def trend_view(scorecard: Scorecard, last_year: Period, years: int = 3) -> Trend
         values = [f.value if f else None for f in figures]
         found_commentary = commentary.get((indicator.pk, own_last.code))
         by_priority[indicator.priority_id].append(
-            TrendRow(indicator, figures, trend(values, indicator.measure.polarity), found_commentary)
+            TrendRow(indicator, figures, trend(values, indicator.rating_basis.polarity), found_commentary)
         )
     year_periods = [last_year.shifted(step) for step in range(-(years - 1), 1)]
     return TrendView(scorecard, year_periods, [(p, by_priority[p.pk]) for p in priorities if by_priority[p.pk]])
