@@ -15,8 +15,8 @@ from oversight.benchmarks.importers import FileKind, detect, year_end
 from oversight.benchmarks.models import (
     AuthorityCode,
     LocalAuthority,
-    Measure,
     NeighbourSet,
+    PublishedSeries,
     PublishedValue,
     Reorganisation,
     SourceFile,
@@ -104,7 +104,7 @@ def test_lait_values_keep_scientific_notation_and_the_dash() -> None:
     assert stored_dashes == dash_places
     assert PublishedValue.objects.filter(reason="-", value__isnull=False).count() == 0
     # Titles and polarity come from the data dictionary.
-    measure = Measure.objects.get(code="lait:ReReferral")
+    measure = PublishedSeries.objects.get(code="lait:ReReferral")
     assert measure.title == "Re-referrals to children's social care within 12 months of the previous referral (%)"
     assert measure.polarity == "lower"
     england = PublishedValue.objects.get(measure=measure, period="2025", place="E92000001")

@@ -21,8 +21,8 @@ from oversight.benchmarks.models import (
     ComparatorGroup,
     IndicatorLink,
     LocalAuthority,
-    Measure,
     NeighbourSet,
+    PublishedSeries,
     PublishedValue,
     Region,
     SourceFile,
@@ -120,18 +120,18 @@ def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
 
 def _measures_upsert(infos: Iterable[MeasureInfo], *, overwrite: bool) -> dict[str, int]:
     wanted = {info.code: info for info in infos}
-    existing = {measure.code: measure for measure in Measure.objects.filter(code__in=wanted)}
+    existing = {measure.code: measure for measure in PublishedSeries.objects.filter(code__in=wanted)}
     fields = ["title", "publication", "filters", "polarity", "units", "description"]
     changed = []
     for code, info in wanted.items():
         measure = existing.get(code)
         if measure is None:
-            existing[code] = Measure.objects.create(**{name: getattr(info, name) for name in ["code", *fields]})
+            existing[code] = PublishedSeries.objects.create(**{name: getattr(info, name) for name in ["code", *fields]})
         elif overwrite and any(getattr(measure, name) != getattr(info, name) for name in fields):
             for name in fields:
                 setattr(measure, name, getattr(info, name))
             changed.append(measure)
-    Measure.objects.bulk_update(changed, fields)
+    PublishedSeries.objects.bulk_update(changed, fields)
     return {code: measure.pk for code, measure in existing.items()}
 
 
@@ -195,7 +195,7 @@ def comparator_group_save(
 def indicator_link_save(
     *,
     indicator: Indicator,
-    measure: Measure,
+    measure: PublishedSeries,
     authority: LocalAuthority,
     comparator_group: ComparatorGroup | None = None,
     user: Any = None,
