@@ -196,3 +196,16 @@ def test_benchmark_group_takes_numbers_codes_and_names(home: Path) -> None:
     unknown = _run(home, "benchmark", "group", "--name", "Nowhere", "--la", "895", "Atlantis")
     assert unknown.returncode == 2
     assert "Atlantis" in unknown.stderr
+
+
+def test_no_command_module_imports_the_command_that_registers_it() -> None:
+    import ast
+
+    import oversight
+
+    package = Path(oversight.__file__).parent
+    for path in package.glob("*/cli.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "oversight.cli" not in imported, path
+        assert "oversight.commandline" in imported, path

@@ -10,7 +10,7 @@ from django.test import Client
 
 from oversight.benchmarks import selectors
 from oversight.benchmarks.demo import GROUP, appendix_d_rows
-from oversight.benchmarks.models import ComparatorGroup, LocalAuthority, Measure, PublishedValue
+from oversight.benchmarks.models import ComparatorGroup, LocalAuthority, PublishedSeries, PublishedValue
 from oversight.benchmarks.selectors import PublishedYear, ShowValue
 from oversight.core.benchmark import Significance
 from oversight.core.rag import Polarity
@@ -21,7 +21,7 @@ from oversight.performance.services import LoadResult
 def _comparison(measure: str, polarity: Polarity) -> selectors.Comparison:
     group = ComparatorGroup.objects.get(name=GROUP)
     return selectors.comparison(
-        Measure.objects.get(code=f"appendix-d:{measure}"), LocalAuthority.objects.get(number="895"),
+        PublishedSeries.objects.get(code=f"appendix-d:{measure}"), LocalAuthority.objects.get(number="895"),
         PublishedYear("June 2011", 2011), polarity=polarity, members=list(group.members.order_by("name")),
         group_label="statistical neighbours", show=ShowValue(None),
     )  # fmt: skip

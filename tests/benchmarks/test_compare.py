@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from oversight.benchmarks import selectors
-from oversight.benchmarks.models import LocalAuthority, Measure, NeighbourSet
+from oversight.benchmarks.models import LocalAuthority, NeighbourSet, PublishedSeries
 from oversight.benchmarks.selectors import PublishedYear, ShowValue
 from oversight.benchmarks.services import comparators_fill, indicator_link_save, published_import
 from oversight.core.rag import Polarity
@@ -71,7 +71,7 @@ def test_neighbour_mean_median_and_ranks_equal_an_independent_calculation(
     path: Path, column: str, period: str, number: str, why: str
 ) -> None:
     assert published_import([path]).ok
-    measure = Measure.objects.get(code__startswith=f"ees:{column}@")
+    measure = PublishedSeries.objects.get(code__startswith=f"ees:{column}@")
     authority = LocalAuthority.objects.get(number=number)
     neighbour_set = selectors.neighbour_set_for(selectors._period_end(int(period)))
     assert neighbour_set is not None
@@ -141,7 +141,7 @@ def test_published_periods_become_the_indicators_own(demo: LoadResult) -> None:
 def test_linking_an_indicator_fills_its_scorecard_comparators_with_their_years(demo: LoadResult) -> None:
     assert published_import([D3]).ok
     indicator = Indicator.objects.get(code="CP-REPEAT")
-    measure = Measure.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
     cheshire_east = LocalAuthority.objects.get(number="895")
 
     indicator_link_save(indicator=indicator, measure=measure, authority=cheshire_east)
@@ -169,7 +169,7 @@ def test_linking_an_indicator_fills_its_scorecard_comparators_with_their_years(d
 def test_a_suppressed_neighbour_is_left_out_and_the_group_size_shown(demo: LoadResult) -> None:
     assert published_import([C1]).ok
     indicator = Indicator.objects.get(code="CP-REPEAT")  # any percentage indicator will do for the wording
-    measure = Measure.objects.get(code__startswith="ees:rereferral_percent@")
+    measure = PublishedSeries.objects.get(code__startswith="ees:rereferral_percent@")
     haringey = LocalAuthority.objects.get(number="309")
     indicator_link_save(indicator=indicator, measure=measure, authority=haringey)
     mean = ComparatorValue.objects.get(indicator=indicator, period="2021-22", label="SN mean")
@@ -189,7 +189,7 @@ def test_a_series_follows_an_authority_back_through_its_reorganisation(tmp_path:
     ]
     path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
     assert published_import([path]).ok
-    measure = Measure.objects.get(code="ees:rate")
+    measure = PublishedSeries.objects.get(code="ees:rate")
     north = LocalAuthority.objects.get(number="940")
     series = selectors.authority_series(measure, north)
     assert [(point.year.period, point.value.value if point.value else None, point.name) for point in series] == [
@@ -202,7 +202,7 @@ def test_a_series_follows_an_authority_back_through_its_reorganisation(tmp_path:
 def linked(demo: LoadResult) -> Indicator:
     assert published_import([D3]).ok
     indicator = Indicator.objects.get(code="CP-REPEAT")
-    measure = Measure.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
     indicator_link_save(indicator=indicator, measure=measure, authority=LocalAuthority.objects.get(number="895"))
     return indicator
 
@@ -229,7 +229,7 @@ def test_an_officer_links_an_indicator_in_the_browser_form(demo: LoadResult) -> 
     assert published_import([D3]).ok
     officer = Client()
     officer.force_login(make_user("officer-b", "performance officer"))
-    measure = Measure.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
     cheshire_east = LocalAuthority.objects.get(number="895")
 
     missing = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"authority": cheshire_east.pk})
@@ -263,7 +263,7 @@ def test_a_suppressed_neighbour_shows_its_reason_in_words(demo: LoadResult, clie
     assert published_import([C1]).ok
     indicator_link_save(
         indicator=Indicator.objects.get(code="CP-REPEAT"),
-        measure=Measure.objects.get(code__startswith="ees:rereferral_percent@"),
+        measure=PublishedSeries.objects.get(code__startswith="ees:rereferral_percent@"),
         authority=LocalAuthority.objects.get(number="309"),
     )
     page = client.get("/benchmarks/indicators/CP-REPEAT/?period=2022").content.decode()

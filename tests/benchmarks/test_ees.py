@@ -132,7 +132,7 @@ def test_durations_are_text_unless_named_and_then_each_bad_cell_is_reported() ->
     assert file.indicator_columns == ("number",)
     assert (k_cell.symbol, k_cell.value, k_cell.meaning) == ("k", None, "rounds to 0 but is not 0 (older DfE form)")
     first = file.issues[0]
-    assert (first.file, first.row, first.column) == (ADOPTION.name, 2, "number")
+    assert (first.file, first.row, first.place) == (ADOPTION.name, 2, "number")
     assert first.message.startswith("'00:10' is neither a number nor a DfE symbol")
     # The column mixes durations (years:months) with counts of children; only the durations are reported.
     durations = [row.row for row in file.rows if len(row.indicators["number"].text) == 5]
@@ -183,9 +183,7 @@ def test_values_that_are_not_numbers_are_reported_not_guessed(text: str, message
 
     file = ees_parse(body, source="inline.csv", indicators=["count", "percent"])
 
-    assert [(issue.row, issue.column, issue.message[: len(message)]) for issue in file.issues] == [
-        (2, "count", message)
-    ]
+    assert [(issue.row, issue.place, issue.message[: len(message)]) for issue in file.issues] == [(2, "count", message)]
     assert file.rows[0].value("count") is None
     assert file.rows[0].indicators["count"].symbol is None
 

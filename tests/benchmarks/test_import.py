@@ -15,8 +15,8 @@ from oversight.benchmarks.importers import FileKind, detect, year_end
 from oversight.benchmarks.models import (
     AuthorityCode,
     LocalAuthority,
-    Measure,
     NeighbourSet,
+    PublishedSeries,
     PublishedValue,
     Reorganisation,
     SourceFile,
@@ -44,7 +44,7 @@ def test_every_published_file_and_the_lait_slice_import() -> None:
 
     assert result.ok, [str(issue) for issue in result.issues]
     assert result.files == 9
-    assert result.created == result.values == PublishedValue.objects.count()
+    assert result.created == result.rows == PublishedValue.objects.count()
     assert SourceFile.objects.count() == 9
     assert result.neighbour_sets == ["April 2021"]
     # The 170 LAIT rows for year '0' are left out, and said so.
@@ -104,7 +104,7 @@ def test_lait_values_keep_scientific_notation_and_the_dash() -> None:
     assert stored_dashes == dash_places
     assert PublishedValue.objects.filter(reason="-", value__isnull=False).count() == 0
     # Titles and polarity come from the data dictionary.
-    measure = Measure.objects.get(code="lait:ReReferral")
+    measure = PublishedSeries.objects.get(code="lait:ReReferral")
     assert measure.title == "Re-referrals to children's social care within 12 months of the previous referral (%)"
     assert measure.polarity == "lower"
     england = PublishedValue.objects.get(measure=measure, period="2025", place="E92000001")
@@ -121,7 +121,7 @@ def test_reimport_is_idempotent() -> None:
     second = published_import(files)
 
     assert second.ok
-    assert (second.created, second.updated, second.unchanged) == (0, 0, first.values)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, first.rows)
     assert PublishedValue.objects.count() == count
     assert ids <= set(PublishedValue.objects.values_list("id", flat=True))
     assert SourceFile.objects.count() == 4
@@ -162,7 +162,7 @@ def test_a_file_with_an_unknown_authority_rejects_the_whole_import(tmp_path: Pat
     result = published_import([C1, bad])
 
     assert not result.ok
-    assert [(issue.file, issue.row, issue.column) for issue in result.issues] == [("bad.csv", row + 1, "old_la_code")]
+    assert [(issue.file, issue.row, issue.place) for issue in result.issues] == [("bad.csv", row + 1, "old_la_code")]
     assert "is not a known local authority" in result.issues[0].message
     assert PublishedValue.objects.count() == 0
     assert SourceFile.objects.count() == 0

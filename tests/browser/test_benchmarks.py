@@ -16,14 +16,14 @@ PAGE = "/benchmarks/indicators/CP-REPEAT/"
 @pytest.fixture
 def linked(demo_live: None) -> None:
     """Repeat child protection plans linked to DfE's published figures for Cheshire East (before the browser)."""
-    from oversight.benchmarks.models import LocalAuthority, Measure
+    from oversight.benchmarks.models import LocalAuthority, PublishedSeries
     from oversight.benchmarks.services import indicator_link_save, published_import
     from oversight.performance.models import Indicator
 
     assert published_import([D3]).ok
     indicator_link_save(
         indicator=Indicator.objects.get(code="CP-REPEAT"),
-        measure=Measure.objects.get(code__startswith="ees:CPP_subsequent_percent@"),
+        measure=PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@"),
         authority=LocalAuthority.objects.get(number="895"),
     )
 

@@ -5,10 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oversight.core.rag import (
-    Measure,
     Polarity,
     RagPolicy,
     Rating,
+    RatingBasis,
     ToleranceKind,
     default_policy,
     rag_rate,
@@ -16,8 +16,8 @@ from oversight.core.rag import (
 )
 from oversight.core.units import Unit
 
-PERCENT_HIGHER = Measure(Unit.PERCENT, 1, Polarity.HIGHER, RagPolicy(Decimal(5)))
-PERCENT_LOWER = Measure(Unit.PERCENT, 1, Polarity.LOWER, RagPolicy(Decimal(5)))
+PERCENT_HIGHER = RatingBasis(Unit.PERCENT, 1, Polarity.HIGHER, RagPolicy(Decimal(5)))
+PERCENT_LOWER = RatingBasis(Unit.PERCENT, 1, Polarity.LOWER, RagPolicy(Decimal(5)))
 
 
 def test_core_assessments_are_red_with_the_reason_in_words() -> None:
@@ -57,29 +57,29 @@ def test_no_value_is_not_rated() -> None:
 
 
 def test_a_small_cohort_is_shown_with_a_caution_not_rated() -> None:
-    measure = Measure(Unit.PERCENT, 0, Polarity.HIGHER, RagPolicy(Decimal(5)), minimum_cohort=30)
-    result = rag_rate(measure, Decimal(0), Decimal(60), cohort=6)
+    basis = RatingBasis(Unit.PERCENT, 0, Polarity.HIGHER, RagPolicy(Decimal(5)), minimum_cohort=30)
+    result = rag_rate(basis, Decimal(0), Decimal(60), cohort=6)
     assert result.rating is Rating.NOT_RATED
     assert "cohort of 6 is below the minimum of 30" in result.reason
     assert "caution" in result.reason
 
 
 def test_a_cohort_at_the_minimum_is_rated() -> None:
-    measure = Measure(Unit.PERCENT, 0, Polarity.HIGHER, RagPolicy(Decimal(5)), minimum_cohort=30)
-    assert rag_rate(measure, Decimal(70), Decimal(60), cohort=30).rating is Rating.GREEN
+    basis = RatingBasis(Unit.PERCENT, 0, Polarity.HIGHER, RagPolicy(Decimal(5)), minimum_cohort=30)
+    assert rag_rate(basis, Decimal(70), Decimal(60), cohort=30).rating is Rating.GREEN
 
 
 def test_polarity_neither_is_never_rated() -> None:
-    measure = Measure(Unit.COUNT, 0, Polarity.NEITHER, default_policy(Unit.COUNT))
-    result = rag_rate(measure, Decimal(221), Decimal(171))
+    basis = RatingBasis(Unit.COUNT, 0, Polarity.NEITHER, default_policy(Unit.COUNT))
+    result = rag_rate(basis, Decimal(221), Decimal(171))
     assert result.rating is Rating.NOT_RATED
     assert "neither higher nor lower is better" in result.reason
 
 
 def test_relative_tolerance_is_a_share_of_the_target() -> None:
-    measure = Measure(Unit.RATIO, 2, Polarity.LOWER, RagPolicy(Decimal(10), ToleranceKind.RELATIVE))
-    assert rag_rate(measure, Decimal("1.09"), Decimal("1.00")).rating is Rating.AMBER
-    red = rag_rate(measure, Decimal("1.31"), Decimal("1.00"))
+    basis = RatingBasis(Unit.RATIO, 2, Polarity.LOWER, RagPolicy(Decimal(10), ToleranceKind.RELATIVE))
+    assert rag_rate(basis, Decimal("1.09"), Decimal("1.00")).rating is Rating.AMBER
+    red = rag_rate(basis, Decimal("1.31"), Decimal("1.00"))
     assert red.rating is Rating.RED
     assert red.reason == ("Red: 1.31 is 0.31 above the 1.00 target (lower is better; amber within 10% of the target).")
 
@@ -90,8 +90,8 @@ def test_default_policy_is_five_points_for_percentages() -> None:
 
 
 def test_one_point_is_singular() -> None:
-    measure = Measure(Unit.PERCENT, 1, Polarity.LOWER, RagPolicy(Decimal(1)))
-    assert "amber within 1 point)" in rag_rate(measure, Decimal("6.2"), Decimal("4.9")).reason
+    basis = RatingBasis(Unit.PERCENT, 1, Polarity.LOWER, RagPolicy(Decimal(1)))
+    assert "amber within 1 point)" in rag_rate(basis, Decimal("6.2"), Decimal("4.9")).reason
 
 
 # Properties: the rating can never contradict the target and polarity ---------------------------
@@ -104,63 +104,63 @@ kinds = st.sampled_from(list(ToleranceKind))
 
 
 @st.composite
-def measures(draw: st.DrawFn) -> Measure:
+def bases(draw: st.DrawFn) -> RatingBasis:
     unit = draw(units)
-    return Measure(unit, draw(st.integers(0, 2)), draw(rated_polarities), RagPolicy(draw(tolerances), draw(kinds)))
+    return RatingBasis(unit, draw(st.integers(0, 2)), draw(rated_polarities), RagPolicy(draw(tolerances), draw(kinds)))
 
 
-@given(measures(), figures, figures)
-def test_rag_is_never_red_or_amber_when_the_target_is_met(measure: Measure, value: Decimal, target: Decimal) -> None:
-    result = rag_rate(measure, value, target)
-    if target_is_met(value, target, measure.polarity):
+@given(bases(), figures, figures)
+def test_rag_is_never_red_or_amber_when_the_target_is_met(basis: RatingBasis, value: Decimal, target: Decimal) -> None:
+    result = rag_rate(basis, value, target)
+    if target_is_met(value, target, basis.polarity):
         assert result.rating is Rating.GREEN
     else:
         assert result.rating in (Rating.AMBER, Rating.RED)
 
 
-@given(measures(), figures, figures)
-def test_rag_is_never_green_when_the_target_is_missed(measure: Measure, value: Decimal, target: Decimal) -> None:
-    result = rag_rate(measure, value, target)
+@given(bases(), figures, figures)
+def test_rag_is_never_green_when_the_target_is_missed(basis: RatingBasis, value: Decimal, target: Decimal) -> None:
+    result = rag_rate(basis, value, target)
     if result.rating is Rating.GREEN:
-        assert target_is_met(value, target, measure.polarity)
+        assert target_is_met(value, target, basis.polarity)
 
 
-@given(measures(), figures, figures)
-def test_every_reason_starts_with_its_rating_word(measure: Measure, value: Decimal, target: Decimal) -> None:
-    result = rag_rate(measure, value, target)
+@given(bases(), figures, figures)
+def test_every_reason_starts_with_its_rating_word(basis: RatingBasis, value: Decimal, target: Decimal) -> None:
+    result = rag_rate(basis, value, target)
     assert result.reason.startswith(result.rating.label + ":")
-    assert measure.polarity.phrase in result.reason
+    assert basis.polarity.phrase in result.reason
 
 
-@given(measures(), figures, figures, st.decimals(min_value=0, max_value=100, places=2))
+@given(bases(), figures, figures, st.decimals(min_value=0, max_value=100, places=2))
 def test_a_worse_value_never_gets_a_better_rating(
-    measure: Measure, value: Decimal, target: Decimal, worsening: Decimal
+    basis: RatingBasis, value: Decimal, target: Decimal, worsening: Decimal
 ) -> None:
-    worse = value - worsening if measure.polarity is Polarity.HIGHER else value + worsening
+    worse = value - worsening if basis.polarity is Polarity.HIGHER else value + worsening
     order = [Rating.GREEN, Rating.AMBER, Rating.RED]
-    before = order.index(rag_rate(measure, value, target).rating)
-    after = order.index(rag_rate(measure, worse, target).rating)
+    before = order.index(rag_rate(basis, value, target).rating)
+    after = order.index(rag_rate(basis, worse, target).rating)
     assert after >= before
 
 
-@given(measures(), figures, figures)
-def test_amber_is_within_the_tolerance_and_red_beyond_it(measure: Measure, value: Decimal, target: Decimal) -> None:
-    result = rag_rate(measure, value, target)
+@given(bases(), figures, figures)
+def test_amber_is_within_the_tolerance_and_red_beyond_it(basis: RatingBasis, value: Decimal, target: Decimal) -> None:
+    result = rag_rate(basis, value, target)
     if result.rating is Rating.AMBER:
         assert result.shortfall is not None
-        assert 0 < result.shortfall <= measure.policy.band(target)
+        assert 0 < result.shortfall <= basis.policy.band(target)
     if result.rating is Rating.RED:
         assert result.shortfall is not None
-        assert result.shortfall > measure.policy.band(target)
+        assert result.shortfall > basis.policy.band(target)
 
 
 @pytest.mark.parametrize("polarity", [Polarity.HIGHER, Polarity.LOWER])
 @given(value=figures)
 def test_a_value_equal_to_its_target_is_green(polarity: Polarity, value: Decimal) -> None:
-    measure = Measure(Unit.PERCENT, 1, polarity, RagPolicy(Decimal(0)))
-    assert rag_rate(measure, value, value).rating is Rating.GREEN
+    basis = RatingBasis(Unit.PERCENT, 1, polarity, RagPolicy(Decimal(0)))
+    assert rag_rate(basis, value, value).rating is Rating.GREEN
 
 
 def test_a_small_cohort_is_cautioned_even_without_a_target() -> None:
-    measure = Measure(Unit.PERCENT, 0, Polarity.HIGHER, RagPolicy(Decimal(5)), minimum_cohort=30)
-    assert "cohort of 6 is below the minimum of 30" in rag_rate(measure, Decimal(0), None, cohort=6).reason
+    basis = RatingBasis(Unit.PERCENT, 0, Polarity.HIGHER, RagPolicy(Decimal(5)), minimum_cohort=30)
+    assert "cohort of 6 is below the minimum of 30" in rag_rate(basis, Decimal(0), None, cohort=6).reason

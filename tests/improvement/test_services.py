@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from oversight.accounts.models import AuditEvent
+from oversight.core.problems import ApplicationError
 from oversight.core.rag import Rating
 from oversight.improvement import services
 from oversight.improvement.models import Action, Decision, Recommendation
-from oversight.performance.services import ApplicationError
 from tests.conftest import make_user
 
 

@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from oversight.core.problems import Issue
 from oversight.performance import importer
 from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec
-from oversight.performance.importer import FileRejected, Issue, read_file
+from oversight.performance.importer import FileRejected, read_file
 from oversight.performance.models import Change, Commentary
 from oversight.performance.services import import_files
 
@@ -352,7 +353,7 @@ def test_a_workbook_that_unpacks_too_far_is_refused_and_nothing_is_written(
     assert path.stat().st_size < 100_000  # small on disk; the check is on what it would unpack to
     before = _row_counts()
     result = import_files([path])
-    assert [(issue.file, issue.row, issue.column) for issue in result.issues] == [("bomb.xlsx", None, None)]
+    assert [(issue.file, issue.row, issue.place) for issue in result.issues] == [("bomb.xlsx", None, None)]
     assert result.issues[0].message.startswith("the workbook unpacks to more than")
     assert result.issues[0].message.endswith("it is refused")
     assert _row_counts() == before
@@ -393,7 +394,7 @@ def test_a_number_with_a_huge_exponent_is_a_problem_in_its_cell_not_a_crash(tmp_
     path = tmp_path / "values.csv"
     path.write_text("indicator,period,value\nIND-A,2011-12-Q1,1e1000000\n", encoding="utf-8")
     _, issues = read_file(path, max_bytes=MAX_BYTES)  # once: decimal.Overflow from abs()
-    assert [(issue.row, issue.column, issue.message) for issue in issues] == [
+    assert [(issue.row, issue.place, issue.message) for issue in issues] == [
         (2, "value", "'1e1000000' is too large; figures must be below 100,000,000,000")
     ]
 

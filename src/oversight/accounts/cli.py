@@ -13,7 +13,7 @@ ROLE_NAMES = {role.value.replace(" ", "-"): role for role in Role if role is not
 
 
 def cmd_user_create(args: argparse.Namespace) -> int:
-    from oversight.cli import ready
+    from oversight.commandline import ready
 
     ready()
     from django.contrib.auth.password_validation import validate_password
@@ -47,7 +47,7 @@ def cmd_user_create(args: argparse.Namespace) -> int:
 
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
-    from oversight.cli import ready
+    from oversight.commandline import ready
 
     ready()
     from oversight.accounts.services import AccountError, sign_in_unlock
@@ -62,7 +62,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_user_case_access(args: argparse.Namespace) -> int:
-    from oversight.cli import ready
+    from oversight.commandline import ready
 
     ready()
     from django.contrib.auth.models import User

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from oversight.accounts.models import AuditEvent, SignInAttempt
 from oversight.accounts.roles import OWN_ONLY, ROLE_CAPABILITIES, Capability, Role, capabilities_of
+from oversight.core.problems import ApplicationError
 from oversight.core.text import neutralised
 
 security_log = logging.getLogger("oversight.security")
@@ -23,7 +24,7 @@ security_log = logging.getLogger("oversight.security")
 AnyUser = AbstractBaseUser | AnonymousUser | None
 
 
-class AccountError(Exception):
+class AccountError(ApplicationError):
     """A request about accounts that cannot be carried out; the message says what to do instead."""
 
 

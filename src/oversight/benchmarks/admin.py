@@ -10,8 +10,8 @@ from oversight.benchmarks.models import (
     ComparatorGroup,
     IndicatorLink,
     LocalAuthority,
-    Measure,
     NeighbourSet,
+    PublishedSeries,
     PublishedValue,
     Region,
     Reorganisation,
@@ -51,7 +51,7 @@ class SourceFileAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "rows", "sha256", "imported_at", "imported_by"]
 
 
-@admin.register(Measure)
+@admin.register(PublishedSeries)
 class MeasureAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "polarity", "units"]
     search_fields = ["code", "title"]

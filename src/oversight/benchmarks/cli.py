@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oversight.cli import ready, report_rejected
+from oversight.commandline import ready, report_rejected
 
 
 def register(commands: Any) -> None:
@@ -66,7 +66,7 @@ def cmd_group(args: argparse.Namespace) -> int:
     from oversight.benchmarks.reference import reference_ensure
     from oversight.benchmarks.selectors import authority_by_code
     from oversight.benchmarks.services import comparator_group_save
-    from oversight.performance.services import ApplicationError
+    from oversight.core.problems import ApplicationError
 
     reference_ensure()
     found = {code: authority_by_code(code) for code in args.la}
@@ -108,7 +108,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(note)
     refreshed = comparators_refresh_all()
     print(
-        f"Imported {result.values:,} published figures from {result.files} file(s): {result.created:,} new, "
+        f"Imported {result.rows:,} published figures from {result.files} file(s): {result.created:,} new, "
         f"{result.updated:,} updated, {result.unchanged:,} unchanged; {result.measures:,} measures."
         + (f" Statistical neighbours: {', '.join(result.neighbour_sets)}." if result.neighbour_sets else "")
         + (f" {refreshed} scorecard comparator(s) refreshed." if refreshed else "")

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from oversight.benchmarks.models import (
     LocalAuthority,
-    Measure,
+    PublishedSeries,
     PublishedValue,
     Region,
     SourceFile,
@@ -81,7 +81,7 @@ def appendix_d_load() -> int:
     )
     measures = {}
     for key, (title, polarity) in MEASURES.items():
-        measures[key], _ = Measure.objects.update_or_create(
+        measures[key], _ = PublishedSeries.objects.update_or_create(
             code=f"appendix-d:{key}",
             defaults={"title": title, "publication": SOURCE, "polarity": polarity.value, "units": "%"},
         )

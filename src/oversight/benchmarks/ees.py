@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from oversight.performance.importer import Issue
+from oversight.core.problems import Issue
 
 TIME_COLUMNS = ("time_period", "time_identifier", "geographic_level")
 GEOGRAPHY_COLUMNS = (

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from oversight.benchmarks.models import ComparatorGroup, LocalAuthority, Measure
+from oversight.benchmarks.models import ComparatorGroup, LocalAuthority, PublishedSeries
 
 
 class LinkForm(forms.Form):
     """Which published measure gives an indicator its England, region and neighbour comparators."""
 
     measure = forms.ModelChoiceField(
-        queryset=Measure.objects.order_by("title"),
+        queryset=PublishedSeries.objects.order_by("title"),
         label="Published measure",
         help_text="The DfE or LAIT series that measures the same thing as this indicator.",
     )

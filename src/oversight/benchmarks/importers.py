@@ -20,8 +20,8 @@ from pathlib import Path
 
 from oversight.benchmarks.ees import Cell, EesFile, EesRow, ees_parse, months_of, number_of
 from oversight.benchmarks.reference import ENGLAND, looks_like_neighbours
+from oversight.core.problems import Issue
 from oversight.core.rag import Polarity
-from oversight.performance.importer import Issue
 
 LAIT_SYMBOLS: Mapping[str, str] = {"-": "no figure published (LAIT's dash)"}
 

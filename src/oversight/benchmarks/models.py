@@ -165,7 +165,7 @@ class SourceFile(models.Model):
         return f"{self.name} ({self.sha256[:12]})"
 
 
-class Measure(models.Model):
+class PublishedSeries(models.Model):
     """A published series: one figure column of one publication, for one combination of its filters."""
 
     code = models.CharField(max_length=200, unique=True)
@@ -189,7 +189,7 @@ class PublishedValue(models.Model):
         REGION = "region", "Region"
         LA = "la", "Local authority"
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    measure = models.ForeignKey(PublishedSeries, on_delete=models.CASCADE, related_name="values")
     period = models.CharField(max_length=30, help_text="As published: '2025', '2024-25', '2021/22'")
     year_end = models.PositiveSmallIntegerField(help_text="The calendar year the period ends in")
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -213,10 +213,10 @@ class PublishedValue(models.Model):
 
 
 class IndicatorLink(models.Model):
-    """Which published measure gives an indicator its comparators, and for which council."""
+    """Which published series gives an indicator its comparators, and for which council."""
 
     indicator = models.OneToOneField("performance.Indicator", on_delete=models.CASCADE, related_name="benchmark")
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="links")
+    measure = models.ForeignKey(PublishedSeries, on_delete=models.PROTECT, related_name="links")
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     comparator_group = models.ForeignKey(
         ComparatorGroup,

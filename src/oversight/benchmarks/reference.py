@@ -26,7 +26,7 @@ from oversight.benchmarks.models import (
     Region,
     Reorganisation,
 )
-from oversight.performance.importer import Issue
+from oversight.core.problems import Issue
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ENGLAND = "E92000001"

@@ -17,9 +17,9 @@ from oversight.benchmarks.importers import LAIT_SYMBOLS
 from oversight.benchmarks.models import (
     IndicatorLink,
     LocalAuthority,
-    Measure,
     Neighbour,
     NeighbourSet,
+    PublishedSeries,
     PublishedValue,
     Reorganisation,
 )
@@ -94,7 +94,7 @@ def _preferred(periods: Sequence[str]) -> str:
     return sorted(plain or periods)[0]
 
 
-def published_years(measure: Measure) -> list[PublishedYear]:
+def published_years(measure: PublishedSeries) -> list[PublishedYear]:
     """One published period per year, oldest first."""
     by_year: dict[int, list[str]] = {}
     rows = PublishedValue.objects.filter(measure=measure).order_by().values_list("year_end", "period").distinct()
@@ -126,7 +126,7 @@ class YearFigures:
         return {number: value.value for number, value in self.las.items()}
 
 
-def year_figures(measure: Measure, year: PublishedYear) -> YearFigures:
+def year_figures(measure: PublishedSeries, year: PublishedYear) -> YearFigures:
     england, regions, las = None, {}, {}
     for value in PublishedValue.objects.filter(measure=measure, period=year.period):
         if value.level == PublishedValue.Level.ENGLAND:
@@ -138,7 +138,7 @@ def year_figures(measure: Measure, year: PublishedYear) -> YearFigures:
     return YearFigures(year, england, regions, las)
 
 
-def previous_year(measure: Measure, year: PublishedYear) -> PublishedYear | None:
+def previous_year(measure: PublishedSeries, year: PublishedYear) -> PublishedYear | None:
     """The same period twelve months earlier: the same form shifted back a year, else any version of it."""
     shifted = _shifted(year.period, -1)
     if PublishedValue.objects.filter(measure=measure, period=shifted).exists():
@@ -223,7 +223,7 @@ class Funnel:
 
 @dataclass
 class Comparison:
-    measure: Measure
+    measure: PublishedSeries
     authority: LocalAuthority
     year: PublishedYear
     previous: PublishedYear | None
@@ -365,7 +365,7 @@ def _funnel(figures: YearFigures, authority: LocalAuthority, names: dict[str, st
 
 
 def comparison(
-    measure: Measure,
+    measure: PublishedSeries,
     authority: LocalAuthority,
     year: PublishedYear,
     *,
@@ -429,8 +429,8 @@ def link_for(indicator: Indicator) -> IndicatorLink | None:
     )
 
 
-def measures_all() -> QuerySet[Measure]:
-    return Measure.objects.order_by("code")
+def series_all() -> QuerySet[PublishedSeries]:
+    return PublishedSeries.objects.order_by("code")
 
 
 def authority_by_code(code: str) -> LocalAuthority | None:
@@ -449,7 +449,7 @@ class SeriesPoint:
     name: str  # the authority the figure was published for (a predecessor's name before a reorganisation)
 
 
-def authority_series(measure: Measure, authority: LocalAuthority) -> list[SeriesPoint]:
+def authority_series(measure: PublishedSeries, authority: LocalAuthority) -> list[SeriesPoint]:
     """An authority's figures over the years. Because figures are held by LA number, a change of ONS code
     does not break the series; before a reorganisation the predecessor's figures stand in, named as such."""
     years = published_years(measure)

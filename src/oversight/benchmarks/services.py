@@ -21,17 +21,16 @@ from oversight.benchmarks.models import (
     ComparatorGroup,
     IndicatorLink,
     LocalAuthority,
-    Measure,
     NeighbourSet,
+    PublishedSeries,
     PublishedValue,
     Region,
     SourceFile,
 )
 from oversight.benchmarks.reference import neighbours_replace, reference_ensure
 from oversight.core.benchmark import group_summary
-from oversight.performance.importer import Issue
+from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.performance.models import Change, ComparatorValue, Indicator
-from oversight.performance.services import ApplicationError
 
 COMPARATOR_SOURCE = "DfE published figures"  # how the scorecard's benchmark comparators are marked
 _EIGHT_PLACES = Decimal("1e-8")
@@ -39,20 +38,13 @@ _FOUR_PLACES = Decimal("1e-4")
 
 
 @dataclass
-class ImportResult:
-    files: int = 0
-    values: int = 0
+class PublishedImportResult(ImportResult):  # rows: the published figures read
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     measures: int = 0
     neighbour_sets: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
 
 
 def places_index() -> Places:
@@ -79,7 +71,7 @@ def _neighbour_set_date(name: str) -> tuple[str, date] | None:
 
 def published_import(
     paths: Sequence[Path], *, user_name: str = "", progress: Callable[[int], object] | None = None
-) -> ImportResult:
+) -> PublishedImportResult:
     """Import published files: all of them, or — if any has a problem — none."""
     reference_ensure()
     places = places_index()
@@ -90,13 +82,13 @@ def published_import(
             message = "Name the file with the month and year the groupings were published, e.g. …_April_2021.csv."
             issues.append(Issue(read.source, None, None, message))
     if issues:
-        return ImportResult(issues=issues)
+        return PublishedImportResult(issues=issues)
     with transaction.atomic():
         return _store(reads, user_name)
 
 
-def _store(reads: list[ReadResult], user_name: str) -> ImportResult:
-    result = ImportResult(files=len(reads), notes=[note for read in reads for note in read.notes])
+def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
+    result = PublishedImportResult(files=len(reads), notes=[note for read in reads for note in read.notes])
     # The dictionary's titles and polarities win over the short titles in the data files.
     ordered = sorted(reads, key=lambda read: read.kind is not FileKind.LAIT_DICTIONARY)
     measure_ids: dict[str, int] = {}
@@ -119,7 +111,7 @@ def _store(reads: list[ReadResult], user_name: str) -> ImportResult:
                 raise ApplicationError("; ".join(str(problem) for problem in problems))
             result.neighbour_sets.append(neighbour_set.name)
         created, updated, unchanged = _values_upsert(read.rows, measure_ids, source)
-        result.values += len(read.rows)
+        result.rows += len(read.rows)
         result.created += created
         result.updated += updated
         result.unchanged += unchanged
@@ -128,18 +120,18 @@ def _store(reads: list[ReadResult], user_name: str) -> ImportResult:
 
 def _measures_upsert(infos: Iterable[MeasureInfo], *, overwrite: bool) -> dict[str, int]:
     wanted = {info.code: info for info in infos}
-    existing = {measure.code: measure for measure in Measure.objects.filter(code__in=wanted)}
+    existing = {measure.code: measure for measure in PublishedSeries.objects.filter(code__in=wanted)}
     fields = ["title", "publication", "filters", "polarity", "units", "description"]
     changed = []
     for code, info in wanted.items():
         measure = existing.get(code)
         if measure is None:
-            existing[code] = Measure.objects.create(**{name: getattr(info, name) for name in ["code", *fields]})
+            existing[code] = PublishedSeries.objects.create(**{name: getattr(info, name) for name in ["code", *fields]})
         elif overwrite and any(getattr(measure, name) != getattr(info, name) for name in fields):
             for name in fields:
                 setattr(measure, name, getattr(info, name))
             changed.append(measure)
-    Measure.objects.bulk_update(changed, fields)
+    PublishedSeries.objects.bulk_update(changed, fields)
     return {code: measure.pk for code, measure in existing.items()}
 
 
@@ -203,7 +195,7 @@ def comparator_group_save(
 def indicator_link_save(
     *,
     indicator: Indicator,
-    measure: Measure,
+    measure: PublishedSeries,
     authority: LocalAuthority,
     comparator_group: ComparatorGroup | None = None,
     user: Any = None,

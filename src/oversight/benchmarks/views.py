@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "links": IndicatorLink.objects.select_related("indicator", "measure", "authority").order_by("indicator__code"),
         "sources": SourceFile.objects.order_by("-imported_at")[:50],
         "neighbour_sets": NeighbourSet.objects.order_by("published"),
-        "measures": selectors.measures_all().count(),
+        "measures": selectors.series_all().count(),
     }
     return render(request, "benchmarks/home.html", context)
 

@@ -15,6 +15,8 @@ import os
 import uuid
 from dataclasses import dataclass
 
+from oversight.casework.issues import CaseworkError
+
 KEY_SETTING = "OVERSIGHT_PSEUDONYM_KEY"
 MINIMUM_KEY_LENGTH = 32
 # A published key for tests and local experiments only: anyone can reverse pseudonyms made with it by guessing.
@@ -26,7 +28,7 @@ BLANKS = " \t\n\r\x0b\x0c"
 _BLOCK = 64  # SHA-256's block size in bytes, which HMAC pads the key to
 
 
-class PseudonymKeyError(Exception):
+class PseudonymKeyError(CaseworkError):
     """The pseudonymisation key is missing or unusable; the message says how to set one."""
 
 

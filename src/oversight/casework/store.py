@@ -27,7 +27,7 @@ import sqlglot
 from sqlglot import exp
 
 from oversight.casework import workdays
-from oversight.casework.issues import CaseworkError, Issue, OutdatedStoreError
+from oversight.casework.issues import CaseworkError, OutdatedStoreError, field_issue
 from oversight.casework.manifest import DIALECT, sql_manifest
 from oversight.casework.postcodes import PostcodeLookup, read_lookup
 from oversight.casework.pseudonym import Pseudonymiser
@@ -44,6 +44,7 @@ from oversight.casework.readers.ssda903 import (
 )
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
+from oversight.core.problems import ImportResult, Issue
 
 MEMORY_LIMIT = "2GB"  # DuckDB's working memory unless OVERSIGHT_CASEWORK_MEMORY says otherwise (as "4GB")
 SCHEMA_VERSION = "4"  # 2: tables without primary keys; 3: children as UUIDs, census positions as numbers;
@@ -131,18 +132,12 @@ class TableLoad:
 
 
 @dataclass
-class LoadResult:
-    files: int = 0
+class LoadResult(ImportResult):
     skipped: list[str] = field(default_factory=list)  # files already loaded, byte for byte
-    tables: dict[str, TableLoad] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    notices: list[Issue] = field(default_factory=list)
+    tables: dict[str, TableLoad] = field(default_factory=dict)  # the rows read, by table
+    notices: list[Issue] = field(default_factory=list)  # warnings: worth saying, not worth rejecting the load for
     quality: dict[str, int] = field(default_factory=dict)  # data-quality issues by rule, for the councils loaded
     las: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
 
 
 @dataclass(frozen=True)
@@ -155,15 +150,8 @@ class QualityIssue:
     file: str | None
     row: int | None
 
-    def __str__(self) -> str:
-        where = self.file or self.table
-        if self.field and self.field.startswith("/"):  # an XML path: it says where, better than a row
-            return f"{where}, at {self.field}: {self.message}"
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
+    def __str__(self) -> str:  # said as a problem in the file, or where it has none the table
+        return str(field_issue(self.file or self.table, self.row, self.field, self.message))
 
 
 @dataclass(frozen=True)
@@ -421,7 +409,7 @@ class CaseworkStore:
             for path in paths:
                 if formats[path] is Format.UNKNOWN_XML:
                     read.issues.append(
-                        Issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
+                        field_issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
                     )
             write = _Writing(self, read, result, pseudonymiser, user or current_user())
             try:
@@ -496,7 +484,9 @@ class CaseworkStore:
         )
         totals = con.execute(f"SELECT sum(rows) FROM load_ids_{typed}").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
-        counts.rows += int(totals[0] or 0) if totals else 0
+        found = int(totals[0] or 0) if totals else 0
+        counts.rows += found
+        result.rows += found
         selected = ", ".join("ids.load_id" if c == "load_id" else f"new.{c}" for c in columns)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE file_rows AS SELECT {selected} FROM {typed} new "
@@ -594,7 +584,9 @@ class CaseworkStore:
         con.execute(f"CREATE OR REPLACE TEMP TABLE batch_rows AS {rows}")
         totals = con.execute("SELECT sum(rows), count(*) FROM batch_ids").fetchone()
         counts = result.tables.setdefault(spec.table, TableLoad(spec.table))
-        counts.rows += int(totals[0] or 0) if totals else 0
+        found = int(totals[0] or 0) if totals else 0
+        counts.rows += found
+        result.rows += found
         counts.new += self._replace(spec.table, key, "batch_rows", columns)
         con.execute(
             "INSERT INTO data_quality SELECT 'load', q.la, q.table_name, q.child, q.rule, q.field, q.value, "
@@ -833,7 +825,7 @@ class _Writing:
         try:
             store._check_key(self.pseudonymiser)
         except CaseworkError as error:
-            self.read.issues.append(Issue(store.path.name, None, None, str(error)))
+            self.read.issues.append(field_issue(store.path.name, None, None, str(error)))
             return False
         store._loads_written += 1
         return True

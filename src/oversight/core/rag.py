@@ -73,7 +73,7 @@ def default_policy(unit: Unit) -> RagPolicy:
 
 
 @dataclass(frozen=True)
-class Measure:
+class RatingBasis:
     """What the rating needs to know about the indicator."""
 
     unit: Unit
@@ -103,7 +103,7 @@ def target_is_met(value: Decimal, target: Decimal, polarity: Polarity) -> bool:
 
 
 def rag_rate(
-    measure: Measure,
+    basis: RatingBasis,
     value: Decimal | None,
     target: Decimal | None,
     *,
@@ -113,37 +113,37 @@ def rag_rate(
     """Rate ``value`` against ``target`` and say why in a sentence a councillor can read."""
     if value is None:
         return RagResult(Rating.NOT_RATED, "Not rated: there is no value for this period yet.")
-    shown = format_value(value, measure.unit, measure.decimal_places)
-    if measure.minimum_cohort is not None and cohort is not None and cohort < measure.minimum_cohort:
+    shown = format_value(value, basis.unit, basis.decimal_places)
+    if basis.minimum_cohort is not None and cohort is not None and cohort < basis.minimum_cohort:
         return RagResult(
             Rating.NOT_RATED,
-            f"Not rated: the cohort of {cohort} is below the minimum of {measure.minimum_cohort} needed "
+            f"Not rated: the cohort of {cohort} is below the minimum of {basis.minimum_cohort} needed "
             f"for a reliable rating, so {shown} should be read with caution.",
         )
     if target is None:
         return RagResult(Rating.NOT_RATED, f"Not rated: {shown} has no {target_label} to be measured against.")
-    goal = format_value(target, measure.unit, max(measure.decimal_places, 2))
-    if measure.polarity is Polarity.NEITHER:
+    goal = format_value(target, basis.unit, max(basis.decimal_places, 2))
+    if basis.polarity is Polarity.NEITHER:
         return RagResult(
             Rating.NOT_RATED,
             f"Not rated: {shown} against the {goal} {target_label}, but neither higher nor lower is "
             "better for this indicator.",
         )
-    if target_is_met(value, target, measure.polarity):
+    if target_is_met(value, target, basis.polarity):
         relation = "equals" if value == target else "meets"
         return RagResult(
             Rating.GREEN,
-            f"Green: {shown} {relation} the {goal} {target_label} ({measure.polarity.phrase}).",
+            f"Green: {shown} {relation} the {goal} {target_label} ({basis.polarity.phrase}).",
             Decimal(0),
         )
     shortfall = abs(value - target)
     direction = "below" if value < target else "above"
-    gap = format_gap(shortfall, measure.unit, max(measure.decimal_places, 2))
-    rating = Rating.AMBER if shortfall <= measure.policy.band(target) else Rating.RED
-    tolerance = measure.policy.describe(measure.unit, measure.decimal_places)
+    gap = format_gap(shortfall, basis.unit, max(basis.decimal_places, 2))
+    rating = Rating.AMBER if shortfall <= basis.policy.band(target) else Rating.RED
+    tolerance = basis.policy.describe(basis.unit, basis.decimal_places)
     return RagResult(
         rating,
         f"{rating.label}: {shown} is {gap} {direction} the {goal} {target_label} "
-        f"({measure.polarity.phrase}; {tolerance}).",
+        f"({basis.polarity.phrase}; {tolerance}).",
         shortfall,
     )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oversight.cli import ready, report_rejected
+from oversight.commandline import ready, report_rejected
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.db import models, transaction
 
+from oversight.core.problems import ApplicationError, Issue
 from oversight.core.rag import Rating
 from oversight.improvement import services
 from oversight.improvement.models import (
@@ -29,7 +30,6 @@ from oversight.improvement.models import (
     Recommendation,
     Source,
 )
-from oversight.performance.importer import Issue
 from oversight.performance.models import Indicator
 
 M = TypeVar("M", bound=models.Model)
@@ -245,7 +245,7 @@ def _recommendation(row: int, r: dict[str, str]) -> None:
         objective = _get(Objective, "recommendations.csv", row, "objective", plan=plan, order=int(r["objective"]))
     try:
         due_on = services.due_date_for(source, r["timescale"])
-    except services.ApplicationError as error:
+    except ApplicationError as error:
         raise _Rejected(Issue("recommendations.csv", row, "timescale", str(error))) from None
     recommendation = Recommendation.objects.create(
         plan=plan,

@@ -17,9 +17,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from oversight.core.problems import Issue
 from oversight.core.rag import Rating
 from oversight.core.timescales import TimescaleError, parse_timescale
-from oversight.performance.importer import MAX_ROWS, MAX_XLSX_UNPACKED, FileRejected, Issue, csv_table
+from oversight.performance.importer import MAX_ROWS, MAX_XLSX_UNPACKED, FileRejected, csv_table
 
 AREA = "Area for Improvement / Recommendation"
 TIMESCALE = "TIMESCALE"

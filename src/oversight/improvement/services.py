@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from django.db import transaction
 
 from oversight.accounts.models import AuditEvent
 from oversight.accounts.services import audit_record
+from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Rating
 from oversight.core.timescales import TimescaleError, checkpoint_date, parse_timescale
 from oversight.improvement.models import (
@@ -27,13 +28,11 @@ from oversight.improvement.models import (
     Source,
 )
 from oversight.improvement.planfile import PlanTable, read_plan_table
-from oversight.performance.importer import Issue
 from oversight.performance.models import Indicator
-from oversight.performance.services import ApplicationError
 
 User = AbstractBaseUser | AnonymousUser | None
 
-__all__ = ["ApplicationError", "PlanImportResult"]
+__all__ = ["PlanImportResult"]
 
 
 def _name(user: User) -> str:
@@ -69,15 +68,10 @@ def due_date_for(source: Source, timescale: str) -> date | None:
 
 
 @dataclass
-class PlanImportResult:
+class PlanImportResult(ImportResult):
     plan: Plan | None = None
     recommendations: int = 0
     checkpoints: int = 0
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
 
 
 def plan_import(
@@ -168,7 +162,9 @@ def _plan_write(
         for progress in row.progress
         if progress.narrative or progress.rating is not Rating.NOT_RATED
     )
-    result = PlanImportResult(plan=plan, recommendations=len(recommendations), checkpoints=len(checkpoints))
+    result = PlanImportResult(
+        files=1, rows=len(table.rows), plan=plan, recommendations=len(recommendations), checkpoints=len(checkpoints)
+    )
     _audit(
         user,
         AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from oversight.core.problems import ApplicationError
 from oversight.core.rag import Rating
 from oversight.improvement import exports, selectors, services
 from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm, PlanImportForm
@@ -117,7 +118,7 @@ def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) ->
                 evidence_title=data["evidence_title"],
                 evidence_url=data["evidence_url"],
             )
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             form.add_error(None, str(error))
         else:
             return redirect("improvement:recommendation", slug=slug, order=order)
@@ -147,7 +148,7 @@ def _recommendation_form(
     if request.method == "POST" and form.is_valid():
         try:
             write(recommendation=found, user=request.user, **form.cleaned_data)
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             form.add_error(None, str(error))
         else:
             return redirect("improvement:recommendation", slug=slug, order=order)

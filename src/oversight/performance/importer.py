@@ -16,28 +16,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from oversight.core.periods import PeriodError, parse_period
+from oversight.core.problems import Issue
 from oversight.core.units import round_half_up
 from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec, table_for_header
 
 Cell = str | Decimal | int | None
-
-
-@dataclass(frozen=True)
-class Issue:
-    """A problem with one file, row and column, said so that the person fixing it knows what to do."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
 
 
 @dataclass

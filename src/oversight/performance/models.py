@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
-from oversight.core.rag import Measure, Polarity, RagPolicy, ToleranceKind, default_policy
+from oversight.core.rag import Polarity, RagPolicy, RatingBasis, ToleranceKind, default_policy
 from oversight.core.units import Unit, format_value
 
 
@@ -121,18 +121,18 @@ class Indicator(models.Model):
         return f"{self.code} {self.title}"
 
     @property
-    def measure(self) -> Measure:
+    def rating_basis(self) -> RatingBasis:
         unit = Unit(self.unit)
         if self.amber_tolerance is None:
             policy = default_policy(unit)
         else:
             policy = RagPolicy(self.amber_tolerance, ToleranceKind(self.tolerance_kind or ToleranceKind.ABSOLUTE))
-        return Measure(unit, self.decimal_places, Polarity(self.polarity), policy, self.minimum_cohort)
+        return RatingBasis(unit, self.decimal_places, Polarity(self.polarity), policy, self.minimum_cohort)
 
     @property
     def tolerance_text(self) -> str:
-        measure = self.measure
-        return measure.policy.describe(measure.unit, measure.decimal_places)
+        basis = self.rating_basis
+        return basis.policy.describe(basis.unit, basis.decimal_places)
 
     @property
     def margin(self) -> Decimal:

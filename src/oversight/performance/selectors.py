@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from oversight.core.comparison import Position, Standing, compare
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
 from oversight.core.rag import RagResult, Rating, rag_rate
+from oversight.core.rating import Outturn, target_choose
 from oversight.core.trends import Direction, Travel, travel, trend
 from oversight.core.units import Unit
 from oversight.performance.models import (
@@ -244,7 +245,7 @@ def _row(
         found = targets.get((indicator.pk, p.code))
         return _target(indicator, found, p)
 
-    measure = indicator.measure
+    basis = indicator.rating_basis
     year = period.year_of_type(YearType(indicator.year_type))
     outturn_years = [year.shifted(-2), year.shifted(-1)]
     outturns = [observed(p) for p in outturn_years]
@@ -258,44 +259,24 @@ def _row(
     def value_of(figure: Figure | None) -> Decimal | None:
         return figure.value if figure is not None else None
 
-    # Which target judges the value, and what it is called in the explanation.
-    target, target_label = (period_target, "target") if period_target else (None, "")
-    if target is None or target.value is None:
-        if annual_target is not None and (actual_period == year or annual_target_applies_to_periods(indicator)):
-            target = annual_target
-            target_label = "target" if actual_period == year else "annual target"
-        else:
-            target = None
-
     small_cohort = actual is not None and actual.small_cohort
-    if annual_measure and is_quarter_view:
-        latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
-        since = f" The latest result is {latest.text} for {latest.period.short_label}." if latest else ""
-        rag = RagResult(
-            Rating.NOT_RATED,
-            f"Not rated this quarter: an annual measure, reported when the year's results are out.{since}",
-        )
-    elif actual is not None and actual.value is None:
-        rag = RagResult(Rating.NOT_RATED, f"Not rated: no value for this period; the source says '{actual.note}'.")
-    elif target is None and annual_target is not None and actual is not None:
-        rag = RagResult(
-            Rating.NOT_RATED,
-            f"Not rated: {actual.text} has no {period.short_label} target, and the {year.short_label} target of "
-            f"{annual_target.text} is for the whole year.",
-        )
-    else:
-        label = target_label or "target"
-        rag = rag_rate(
-            measure,
-            value_of(actual),
-            target.value if target else None,
-            cohort=actual.cohort if actual else None,
-            target_label=label,
-        )
+    latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
+    rag = target_choose(
+        basis,
+        actual,
+        period_target=period_target,
+        annual_target=annual_target,
+        over_year=actual_period == year,
+        annual_target_applies=annual_target_applies_to_periods(indicator),
+        annual_in_quarter=annual_measure and is_quarter_view,
+        latest=Outturn(latest.text, latest.period.short_label) if latest else None,
+        period_label=period.short_label,
+        year_label=year.short_label,
+    ).rag
 
     places = indicator.decimal_places
     unit = Unit(indicator.unit)
-    polarity = measure.polarity
+    polarity = basis.polarity
     if annual_measure and is_quarter_view:
         earlier, later = outturns
         versus_previous = travel(
@@ -366,7 +347,7 @@ def _comparator_figure(
     standing = compare(
         own_value,
         comparator.value,
-        polarity=indicator.measure.polarity,
+        polarity=indicator.rating_basis.polarity,
         unit=Unit(indicator.unit),
         places=indicator.decimal_places,
         comparator_name=f"{comparator.name} ({period.short_label})",
@@ -427,13 +408,13 @@ def indicator_detail(code: str) -> IndicatorDetail:
     codes = {code for _, code in observations} | set(targets) | set(comparators)
     periods = sorted((parse_period(c) for c in codes), key=lambda p: (p.start, p.end))
     history: dict[str, list[HistoryRow]] = defaultdict(list)
-    measure = indicator.measure
+    basis = indicator.rating_basis
     for period in periods:
         found = observations.get((indicator.pk, period.code))
         actual = _figure(indicator, found, period)
         target = _target(indicator, targets.get(period.code), period)
         rag = rag_rate(
-            measure,
+            basis,
             actual.value if actual else None,
             target.value if target else None,
             cohort=actual.cohort if actual else None,
@@ -465,7 +446,7 @@ class TrendRow:
         values = [f.value for f in self.figures if f is not None and f.value is not None]
         if len(values) < 2 or self.figures[-1] is None or self.figures[-1].value is None:
             return Direction.NOT_COMPARABLE
-        return trend([values[0], values[-1]], self.indicator.measure.polarity)[0]
+        return trend([values[0], values[-1]], self.indicator.rating_basis.polarity)[0]
 
 
 @dataclass
@@ -493,7 +474,7 @@ def trend_view(scorecard: Scorecard, last_year: Period, years: int = 3) -> Trend
         values = [f.value if f else None for f in figures]
         found_commentary = commentary.get((indicator.pk, own_last.code))
         by_priority[indicator.priority_id].append(
-            TrendRow(indicator, figures, trend(values, indicator.measure.polarity), found_commentary)
+            TrendRow(indicator, figures, trend(values, indicator.rating_basis.polarity), found_commentary)
         )
     year_periods = [last_year.shifted(step) for step in range(-(years - 1), 1)]
     return TrendView(scorecard, year_periods, [(p, by_priority[p.pk]) for p in priorities if by_priority[p.pk]])

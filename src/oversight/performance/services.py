@@ -13,7 +13,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import OperationalError, models, transaction
 
 from oversight.core.periods import parse_period
-from oversight.performance.importer import Cell, FileRejected, Issue, ParsedFile, ParsedTable, read_file
+from oversight.core.problems import ApplicationError, ImportResult, Issue
+from oversight.performance.importer import Cell, FileRejected, ParsedFile, ParsedTable, read_file
 from oversight.performance.models import (
     Change,
     Commentary,
@@ -28,26 +29,14 @@ from oversight.performance.models import (
     Target,
 )
 
-
-class ApplicationError(Exception):
-    """A request that cannot be carried out; the message says what to do instead."""
-
-
 User = AbstractBaseUser | AnonymousUser | None
 
 
 @dataclass
-class LoadResult:
-    files: int = 0
-    rows: int = 0
+class LoadResult(ImportResult):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues
 
 
 def _user_name(user: User) -> str:

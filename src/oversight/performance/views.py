@@ -15,6 +15,7 @@ from oversight.accounts.access import forbidden
 from oversight.accounts.roles import Capability
 from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
+from oversight.core.problems import ApplicationError
 from oversight.performance import selectors, services
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
 from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
@@ -112,7 +113,7 @@ def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse
         data = form.cleaned_data
         try:
             services.period_edit(indicator=indicator, period=the_period.code, user=request.user, **data)
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{the_period.label} saved.")
@@ -134,7 +135,7 @@ def commentary_edit(request: HttpRequest, code: str, period: str) -> HttpRespons
             services.commentary_save(
                 indicator=indicator, period=the_period.code, text=form.cleaned_data["text"], user=request.user
             )
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             form.add_error("text", str(error))
         else:
             messages.success(request, f"Commentary for {the_period.label} saved.")

@@ -30,7 +30,7 @@ from uuid import UUID
 import duckdb
 import yaml
 
-from oversight.casework.issues import Issue
+from oversight.casework.issues import field_issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, TableSpec
 from oversight.casework.readers.staging import (
@@ -40,6 +40,7 @@ from oversight.casework.readers.staging import (
     ensure_stage_tables,
     file_sha256,
 )
+from oversight.core.problems import Issue
 
 _ID = "Child Unique ID"
 _ADOPTER_ID = "Individual adopter identifier"
@@ -317,7 +318,7 @@ class _WorkbookReader:
 
     def problem(self, row: int | None, where: str, message: str) -> None:
         if len(self.issues) < MAX_ISSUES_PER_FILE:
-            self.issues.append(Issue(self.path.name, row, where, message))
+            self.issues.append(field_issue(self.path.name, row, where, message))
         else:
             self.more_issues += 1
 
@@ -502,7 +503,7 @@ def read_annex_a(
             reader.read()
             reader.finish_children()
         except OSError as error:
-            reader.issues.append(Issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
+            reader.issues.append(field_issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
         close_file(result, stager, path, sha256, reader.issues, more_issues=reader.more_issues, year_ending=None,
                    progress=progress)  # fmt: skip
     return result

@@ -39,13 +39,14 @@ from pathlib import Path
 
 import duckdb
 
-from oversight.casework.issues import Issue
+from oversight.casework.issues import field_issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.cin_flat import WIDTH, FlatCensus, flatten_census
 from oversight.casework.readers.repeats import marked
 from oversight.casework.readers.ssda903 import Column, Kind, ReadResult, StagedBatch, TableSpec
 from oversight.casework.readers.staging import MAX_ISSUES_PER_FILE, sql_type
 from oversight.casework.reference import la_code
+from oversight.core.problems import Issue
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -537,7 +538,7 @@ class _CensusFile:
         return self.flat.path.name
 
     def problem(self, path: str | None, message: str) -> None:
-        self.issues.append(Issue(self.name, None, path, message))
+        self.issues.append(field_issue(self.name, None, path, message))
 
     @classmethod
     def of(cls, flat: FlatCensus, la: str | None, year_ending: int | None) -> _CensusFile:
@@ -608,7 +609,13 @@ def _add_row_problems(con: duckdb.DuckDBPyConnection, files: list[_CensusFile]) 
     for index, name, where in unknown:
         file = by_index[index]
         file.notices.append(
-            Issue(file.name, None, where, f"{name} is not part of the CIN census as oversight reads it; not loaded")
+            field_issue(
+                file.name,
+                None,
+                where,
+                f"{name} is not part of the CIN census as oversight reads it; not loaded",
+                severity="warning",
+            )
         )
 
 

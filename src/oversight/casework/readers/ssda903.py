@@ -30,11 +30,12 @@ from pathlib import Path
 
 import duckdb
 
-from oversight.casework.issues import Issue
+from oversight.casework.issues import field_issue
 from oversight.casework.postcodes import miles, normalised
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.repeats import KEEP_FIRST, marked, repeated_rows
 from oversight.casework.reference import la_code
+from oversight.core.problems import Issue
 
 
 class Kind(StrEnum):
@@ -541,7 +542,7 @@ def read_ssda903(
             result.issues.append(rejected.issue)
             continue
         except OSError as error:
-            result.issues.append(Issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
+            result.issues.append(field_issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
             continue
         result.files.append(staged)
         _check_cells(con, staged, la, result)
@@ -551,7 +552,7 @@ def read_ssda903(
     for staged in result.files:
         result.issues.extend(problem_issues(staged))
     if result.issues:
-        result.issues.sort(key=lambda i: (i.file, i.row or 0, i.field or ""))
+        result.issues.sort(key=lambda i: (i.file, i.row or 0, i.place or ""))
         return result
     for staged in result.files:
         _type_rows(con, staged, la, pseudonymiser, result)
@@ -566,26 +567,31 @@ def problem_issues(staged: StagedFile) -> list[Issue]:
     if staged.locations is not None:
         locations = staged.locations
         return [
-            Issue(staged.name, None, f"{locations[p.ordinality - 1]}/{p.field}", p.message) for p in staged.problems
+            field_issue(staged.name, None, f"{locations[p.ordinality - 1]}/{p.field}", p.message)
+            for p in staged.problems
         ]
     rows = _rows_of(staged.data, {p.ordinality for p in staged.problems})
-    return [Issue(staged.name, rows.get(p.ordinality, p.ordinality + 1), p.field, p.message) for p in staged.problems]
+    return [
+        field_issue(staged.name, rows.get(p.ordinality, p.ordinality + 1), p.field, p.message) for p in staged.problems
+    ]
 
 
 def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: ReadResult) -> StagedFile:
     name = path.name
     data = path.read_bytes()
     if not data.strip():
-        raise _Rejected(Issue(name, None, None, "the file is empty"))
+        raise _Rejected(field_issue(name, None, None, "the file is empty"))
     if data.lstrip().startswith(b"<"):
-        raise _Rejected(Issue(name, None, None, "this is XML, neither a CIN census nor an SSDA903 return"))
+        raise _Rejected(field_issue(name, None, None, "this is XML, neither a CIN census nor an SSDA903 return"))
     if data.startswith(b"PK\x03\x04"):
-        raise _Rejected(Issue(name, None, None, "this is a workbook; save each table of the return as a CSV file"))
+        raise _Rejected(
+            field_issue(name, None, None, "this is a workbook; save each table of the return as a CSV file")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise _Rejected(
-            Issue(
+            field_issue(
                 name,
                 None,
                 None,
@@ -593,26 +599,27 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
             )
         ) from None
     if "\x00" in text:
-        raise _Rejected(Issue(name, None, None, "this is not a text CSV file"))
+        raise _Rejected(field_issue(name, None, None, "this is not a text CSV file"))
     header: dict[str, str] = {}
     for cell in next(csv.reader(io.StringIO(text)), []):  # the header: the first record, read alone
         upper = cell.strip().upper()
         if upper in header:
-            raise _Rejected(Issue(name, 1, cell.strip(), "this column appears twice in the header row"))
+            raise _Rejected(field_issue(name, 1, cell.strip(), "this column appears twice in the header row"))
         header[upper] = cell
     spec, problem = recognise([c for c in header if c not in (LA_COLUMN, YEAR_COLUMN)])
     if spec is None or problem:
-        raise _Rejected(Issue(name, 1, None, problem))
+        raise _Rejected(field_issue(name, 1, None, problem))
     unknown = [header[c].strip() for c in header if c not in spec.column_names | {LA_COLUMN, YEAR_COLUMN}]
     if unknown:
         several = len(unknown) > 1
         result.notices.append(
-            Issue(
+            field_issue(
                 name,
                 1,
                 None,
                 f"column{'s' if several else ''} {', '.join(unknown)} {'are' if several else 'is'} not part of "
                 f"the {spec.name} table and {'were' if several else 'was'} not loaded",
+                severity="warning",
             )
         )
     raw, rejects = f"raw_{index}", f"rejects_{index}"
@@ -629,7 +636,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
             {"path": str(path), "columns": {original: "VARCHAR" for original in header.values()}},
         )
     except duckdb.Error as error:
-        raise _Rejected(Issue(name, None, None, f"the CSV cannot be read: {error}")) from None
+        raise _Rejected(field_issue(name, None, None, f"the CSV cannot be read: {error}")) from None
     staged = StagedFile(path, hashlib.sha256(data).hexdigest(), spec, raw, header, data, values=values)
     staged.group = file_group(name, spec)
     count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
@@ -637,7 +644,9 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
     for line, error_type, message in con.execute(
         f"SELECT line, any_value(error_type), any_value(error_message) FROM {rejects} GROUP BY line ORDER BY line"
     ).fetchall():
-        result.issues.append(Issue(name, int(line), None, _reject_message(str(error_type), str(message), len(header))))
+        result.issues.append(
+            field_issue(name, int(line), None, _reject_message(str(error_type), str(message), len(header)))
+        )
     return staged
 
 
@@ -678,7 +687,9 @@ def _check_cells(con: duckdb.DuckDBPyConnection, staged: StagedFile, la: str | N
                 f"{_quoted_value(cell)} || {_s(f' is not {la}; leave out --la for files with an LA column')}",
             )
     elif la is None:
-        result.issues.append(Issue(staged.name, None, None, "has no LA column; give the council's code with --la"))
+        result.issues.append(
+            field_issue(staged.name, None, None, "has no LA column; give the council's code with --la")
+        )
     if staged.has_year_column:
         year = _integer(staged.cell(YEAR_COLUMN))
         check(
@@ -711,7 +722,7 @@ def _resolve_years(result: ReadResult, year_ending: int | None) -> None:
             staged.year_ending = by_group.get((staged.path.parent, staged.group))
         if staged.spec.per_year and staged.year_ending is None:
             result.issues.append(
-                Issue(
+                field_issue(
                     staged.name,
                     None,
                     None,
@@ -825,13 +836,14 @@ def _placement_distance(
         found = con.execute(f"SELECT count(*) FROM {staged.raw} r WHERE {given}").fetchone()
         if found and found[0]:
             read.notices.append(
-                Issue(
+                field_issue(
                     staged.name,
                     None,
                     None,
                     f"{' and '.join(present)} were not used and are not kept: no postcode lookup is loaded, so the "
                     "distance from home to placement is not known; load one (oversight casework postcodes FILE), "
                     "then this file again",
+                    severity="warning",
                 )
             )
         return unknown, ""

@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element
 
 import duckdb
 
-from oversight.casework.issues import Issue
+from oversight.casework.issues import field_issue
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.ssda903 import (
     TABLES_BY_NAME,
@@ -30,6 +30,7 @@ from oversight.casework.readers.ssda903 import (
     _type_rows,
 )
 from oversight.casework.readers.staging import file_sha256
+from oversight.core.problems import Issue
 from oversight.core.safexml import XmlRejected, iter_xml
 
 # Each table's columns as the CSV file names them, and where the XML keeps them (relative to the part of
@@ -162,7 +163,7 @@ def _xml_issues(staged: StagedFile) -> list[Issue]:
         else:
             element = _EPISODE_FIELDS.get(problem.field, problem.field) if staged.spec.name == "episodes" else None
             where = f"{staged.locations[problem.ordinality - 1]}/{element or problem.field}"
-        issues.append(Issue(staged.name, None, where, problem.message))
+        issues.append(field_issue(staged.name, None, where, problem.message))
     return issues
 
 
@@ -189,7 +190,9 @@ def read_ssda903_xml(
             progress(1)
         if la is None:
             result.issues.append(
-                Issue(path.name, None, None, "an SSDA903 XML return does not name its council; give its code with --la")
+                field_issue(
+                    path.name, None, None, "an SSDA903 XML return does not name its council; give its code with --la"
+                )
             )
             continue
         tables = _tables()
@@ -199,13 +202,15 @@ def read_ssda903_xml(
                 for number, element in enumerate(iter_xml(stream, source=path.name, tags={"CHILD"}), start=1):
                     _read_child(element, number, tables)
         except XmlRejected as error:
-            result.issues.append(Issue(path.name, None, None, str(error).removeprefix(f"{path.name}: ")))
+            result.issues.append(field_issue(path.name, None, None, str(error).removeprefix(f"{path.name}: ")))
             continue
         except OSError as error:
-            result.issues.append(Issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
+            result.issues.append(field_issue(path.name, None, None, f"cannot be read: {error.strerror or error}"))
             continue
         if not tables["header"].locations:
-            result.issues.append(Issue(path.name, None, "/EXPSSDA903", "has no CHILD; the return lists at least one"))
+            result.issues.append(
+                field_issue(path.name, None, "/EXPSSDA903", "has no CHILD; the return lists at least one")
+            )
             continue
         staged = [_stage(connection, path, sha256, f"x903_{index}", t) for t in tables.values() if t.locations]
         problems: list[Issue] = []
@@ -213,13 +218,13 @@ def read_ssda903_xml(
             result.files.append(file)
             _check_cells(connection, file, la, result)
             problems.extend(_xml_issues(file))
-        problems = sorted(set(problems), key=lambda i: (_child_number(i.field), i.field or ""))
+        problems = sorted(set(problems), key=lambda i: (_child_number(i.place), i.place or ""))
         year = year_ending or next((f.year_ending for f in staged if f.spec.name == "episodes"), None)
         for file in staged:
             file.year_ending = year
             if file.spec.per_year and year is None:
                 problems.append(
-                    Issue(path.name, None, None, f"has {file.spec.name} records but no episodes to tell the year "
+                    field_issue(path.name, None, None, f"has {file.spec.name} records but no episodes to tell the year "
                           "by; give the year with --year 2017-18")
                 )  # fmt: skip
         if problems:

@@ -18,9 +18,10 @@ from uuid import UUID
 
 import duckdb
 
-from oversight.casework.issues import Issue
+from oversight.casework.issues import field_issue
 from oversight.casework.readers.repeats import KEEP_FIRST, marked
 from oversight.casework.readers.ssda903 import SQL_TYPES, Kind, ReadResult, StagedFile, TableSpec
+from oversight.core.problems import Issue
 
 BATCH_ROWS = 50_000
 MAX_ISSUES_PER_FILE = 1_000  # past this a file is reported as having "and N more" problems
@@ -163,7 +164,7 @@ def close_file(
 ) -> None:
     """End one file's reading: its problems into ``result`` (and its rows dropped), or its staged tables."""
     if more_issues:
-        issues.append(Issue(path.name, None, None, f"and {more_issues:,} more problems; fix those above first"))
+        issues.append(field_issue(path.name, None, None, f"and {more_issues:,} more problems; fix those above first"))
     if progress is not None:
         progress(1)
     if issues:

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from oversight.casework.issues import Issue
+from oversight.casework.issues import field_issue
+from oversight.core.problems import Issue
 
 SCHEMA_YEARS = (2022, 2024, 2025, 2026)
 
@@ -44,14 +45,16 @@ def validate_cin(path: Path, census_year: int | None, *, limit: int = 1_000) -> 
     try:
         tree = etree.parse(str(path), parser)
     except etree.XMLSyntaxError as error:
-        return [Issue(path.name, None, None, f"the XML is not well formed: {error}")]
+        return [field_issue(path.name, None, None, f"the XML is not well formed: {error}")]
     if schema.validate(tree):
         return []
     issues = []
     for entry in list(schema.error_log)[:limit]:
         message = str(entry.message).replace("Element '", "'")
+        where = entry.path or None
         issues.append(
-            Issue(path.name, None, entry.path or None, f"does not match the {year} census schema (line {entry.line}): "
-                  f"{message}")
-        )  # fmt: skip
+            field_issue(
+                path.name, None, where, f"does not match the {year} census schema (line {entry.line}): {message}"
+            )
+        )
     return issues

@@ -1,0 +1,62 @@
+"""``oversight demo``: load the demo and serve it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from oversight.commandline import ready, report_rejected
+
+
+def register(commands: Any) -> None:
+    demo = commands.add_parser("demo", help="load the demo scorecard into the embedded database and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo and stop")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    ready()
+    from oversight.demo.loader import demo_load
+
+    result = demo_load(progress=True)
+    if not result.ok:
+        return report_rejected(result.issues, done="loaded")
+    from django.conf import settings
+
+    print(
+        f"Demo loaded into {settings.DATABASES['default']['NAME']}: {result.rows} rows "
+        f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
+    )
+    from oversight.casework.issues import CaseworkError
+    from oversight.demo.casework import DEMO_LA, DEMO_STORE_NAME, demo_casework_load
+    from oversight.demo.loader import DEMO_ACCOUNTS, demo_accounts
+    from oversight.settings.base import HOME
+
+    try:
+        casework = demo_casework_load(HOME / DEMO_STORE_NAME)
+        settings.OVERSIGHT_CASEWORK_STORE = casework.store  # the demo serves its own store
+        print(
+            f"Synthetic council {DEMO_LA}: {casework.children} invented children's returns in {casework.store}; "
+            + (
+                f"{casework.observations} figures computed onto the scorecard 'synthetic-council'."
+                if casework.observations
+                else "its figures are on the scorecard 'synthetic-council'."
+            )
+        )
+    except CaseworkError as error:
+        print(f"The synthetic council was not loaded: {error}.", file=sys.stderr)
+
+    accounts = demo_accounts(HOME)
+    print("Sign in with one of these demo accounts (also in demo-accounts.txt in the data directory):")
+    for name, password in accounts.items():
+        print(f"  {name:<11} {password:<18} {', '.join(DEMO_ACCOUNTS[name])}")
+    if args.no_serve:
+        return 0
+    from django.core.management import call_command
+
+    url = f"http://127.0.0.1:{args.port}/"
+    print(f"oversight is running at {url} (press Ctrl+C to stop)", flush=True)
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, skip_checks=True)
+    return 0

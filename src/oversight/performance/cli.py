@@ -1,0 +1,92 @@
+"""``oversight import``, ``oversight scorecard export`` and ``oversight template``: the scorecard's files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from oversight.commandline import ready, report_rejected, setup
+
+
+def register(commands: Any) -> None:
+    imp = commands.add_parser("import", help="import values, targets, comparators, commentary (CSV or XLSX)")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.set_defaults(func=cmd_import)
+
+    scorecard = commands.add_parser("scorecard", help="scorecard commands")
+    scorecard_commands = scorecard.add_subparsers(dest="scorecard_command", required=True)
+    export = scorecard_commands.add_parser("export", help="export a period's scorecard as CSV, XLSX or PDF")
+    export.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
+    export.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
+    export.add_argument("--output", required=True, metavar="FILE")
+    export.add_argument("--scorecard", default="strategic", help="scorecard short name (default: strategic)")
+    export.add_argument(
+        "--publication", action="store_true", help="suppress small numbers for publication (CSV only for now)"
+    )
+    export.set_defaults(func=cmd_export)
+
+    template = commands.add_parser("template", help="write the XLSX import template")
+    template.add_argument("--output", required=True, metavar="FILE")
+    template.set_defaults(func=cmd_template)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    ready()
+    from tqdm import tqdm
+
+    from oversight.performance.services import import_files
+
+    paths = [Path(p) for p in args.paths]
+    with tqdm(total=None, unit=" rows", desc="Importing", disable=not sys.stderr.isatty()) as bar:
+        result = import_files(paths, progress=bar.update)
+    if not result.ok:
+        return report_rejected(result.issues)
+    print(
+        f"Imported {result.rows} rows from {result.files} file(s): "
+        f"{result.created} new, {result.updated} updated, {result.unchanged} unchanged."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    ready()
+    from oversight.core.periods import PeriodError, parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.selectors import scorecard_view
+    from oversight.reports import exports
+
+    try:
+        period = parse_period(args.period)
+    except PeriodError as error:
+        print(f"--period: {error}", file=sys.stderr)
+        return 2
+    scorecard = Scorecard.objects.filter(slug=args.scorecard).first()
+    if scorecard is None:
+        known = (
+            ", ".join(Scorecard.objects.values_list("slug", flat=True)) or "none: run 'oversight demo' or import one"
+        )
+        print(f"--scorecard: there is no scorecard '{args.scorecard}' (known: {known})", file=sys.stderr)
+        return 2
+    view = scorecard_view(scorecard, period)
+    try:
+        data = exports.render(view, args.format, publication=args.publication)
+    except ValueError as error:
+        print(f"--publication: {error}", file=sys.stderr)
+        return 2
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(output)  # never leave a half-written export behind
+    print(f"Wrote {output} ({len(view.rows)} indicators, {period.label}).")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    setup()
+    from oversight.reports.template import import_template
+
+    Path(args.output).write_bytes(import_template())
+    print(f"Wrote the import template to {args.output}.")
+    return 0
