@@ -196,3 +196,20 @@ def test_the_change_history_is_open_to_officers_and_folded_away_for_councillors(
     assert 'aria-label="Change history"' in councillor  # still there, a click away
     assert not folded.search(officer)
     assert 'aria-label="Change history"' in officer
+
+
+def test_annual_measures_not_due_this_quarter_are_listed_once_apart_from_the_rest(
+    demo: LoadResult, client: Client
+) -> None:
+    from oversight.performance.models import Indicator
+
+    page = client.get("/scorecards/strategic/2011-12-Q1/").content.decode()
+
+    annual = Indicator.objects.filter(priority__scorecard__slug="strategic", frequency="annual").count()
+    assert annual > 10
+    assert page.count("Reported once a year: not due this quarter") == 1
+    assert f"These {annual} indicators are measured once a year and are not rated in a quarter" in page
+    assert "Not rated this quarter: an annual measure" not in page  # no longer said row by row
+    # every indicator is still on the page, once
+    for code in Indicator.objects.filter(priority__scorecard__slug="strategic").values_list("code", flat=True):
+        assert page.count(f'<tr id="{code}">') == 1, code

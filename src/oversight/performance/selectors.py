@@ -94,6 +94,7 @@ class ScorecardRow:
     comparators: list[ComparatorFigure]
     commentary: Commentary | None
     small_cohort: bool = False
+    due: bool = True  # False for an annual measure on a quarter's scorecard: reported when the year's results are out
 
     @property
     def provisional(self) -> bool:
@@ -118,6 +119,10 @@ class PriorityGroup:
     priority: Priority
     rows: list[ScorecardRow] = field(default_factory=list)
 
+    @property
+    def due_rows(self) -> list[ScorecardRow]:
+        return [row for row in self.rows if row.due]
+
 
 @dataclass
 class ScorecardView:
@@ -139,6 +144,11 @@ class ScorecardView:
     @property
     def any_provisional(self) -> bool:
         return any(row.provisional for row in self.rows)
+
+    @property
+    def not_due(self) -> list[tuple[Priority, ScorecardRow]]:
+        """The annual measures on a quarter's scorecard, with their priorities: shown once, apart from the rest."""
+        return [(group.priority, row) for group in self.groups for row in group.rows if not row.due]
 
     @property
     def trend_year(self) -> Period:
@@ -321,6 +331,7 @@ def _row(
         comparators=_latest_comparators(indicator, comparators, year, observations),
         commentary=found_commentary,
         small_cohort=small_cohort,
+        due=not (annual_measure and is_quarter_view),
     )
 
 
