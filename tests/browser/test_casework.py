@@ -75,3 +75,37 @@ def test_a_computed_figure_drills_through_to_its_records_and_passes_axe(case_lev
         "cla_reviews_on_time",
         35,
     )
+
+
+@pytest.fixture
+def quality_page(browser: Browser, site: str, tmp_path: Path, settings: Any) -> Iterator[Page]:
+    """Signed in with case-level access, over a store holding the d2i sample return and the issues found in it."""
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
+    from oversight.casework.pseudonym import Pseudonymiser
+    from oversight.casework.store import CaseworkStore
+    from tests.casework.conftest import D2I, LA, TEST_KEY
+
+    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
+    with CaseworkStore(settings.OVERSIGHT_CASEWORK_STORE) as store:
+        store.open(create=True)
+        assert store.load(sorted(D2I.glob("*.csv")), pseudonymiser=Pseudonymiser(TEST_KEY), la=LA, year_ending=2018).ok
+    user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.PERFORMANCE_OFFICER, Role.CASE_ACCESS})
+    for new in _new_page(browser, base_url=site):
+        yield sign_in(new, CASE_LEVEL_USER)
+
+
+def test_an_officer_follows_a_data_quality_rule_to_the_rows_to_correct(quality_page: Page) -> None:
+    page = quality_page
+    page.get_by_role("link", name="Data quality").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Data quality of the loaded returns")
+    assert not _axe_violations(page)
+
+    page.get_by_role("link", name="An episode that overlaps the child's next episode").click()
+
+    expect(page.get_by_role("heading", level=2, name="Issues 1 to 50 of 62")).to_be_visible()
+    first = page.get_by_role("row").nth(1).get_by_role("cell")
+    expect(first.first).to_have_text("episodes.csv")
+    assert not _axe_violations(page)
+    page.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("heading", level=2, name="Issues 51 to 62 of 62")).to_be_visible()

@@ -53,6 +53,8 @@ RULES: dict[str, Rule] = {
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,
+    "casework:quality": Capability.VIEW_CASES,
+    "casework:quality-records": Capability.VIEW_CASES,
 }
 # Every page of the admin site needs the administrator role (the admin also checks is_staff itself).
 NAMESPACE_RULES: dict[str, Rule] = {"admin": Capability.ADMINISTER}

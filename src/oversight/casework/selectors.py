@@ -1,4 +1,5 @@
-"""What the casework pages read: the measure catalogue, and the records behind a computed figure."""
+"""What the casework pages read: the measure catalogue, the records behind a computed figure, and the data-quality
+issues kept with the loaded returns."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from oversight.casework.engine import (
+    RETURNS,
     MeasureCard,
     MeasureRecord,
     MeasureResult,
@@ -20,7 +22,7 @@ from oversight.casework.engine import (
     not_loaded_error,
 )
 from oversight.casework.issues import CaseworkError
-from oversight.casework.store import CaseworkStore
+from oversight.casework.store import QUALITY_RULES, CaseworkStore, QualityIssue
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.units import Unit, format_value
 
@@ -156,3 +158,98 @@ def records_view(
             offset=(number - 1) * RECORDS_PER_PAGE,
         )
     return RecordsView(card, period, la, to_date, result, wanted, found.records, found.total, number, pages)
+
+
+# Data quality ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityRule:
+    """One data-quality rule's issues in one council's return: the rule, what it means, how many."""
+
+    rule: str
+    explanation: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReturnQuality:
+    name: str  # 'SSDA903', 'CIN census', 'Annex A'
+    rules: list[QualityRule]
+
+    @property
+    def total(self) -> int:
+        return sum(rule.count for rule in self.rules)
+
+
+@dataclass(frozen=True)
+class CouncilQuality:
+    la: str
+    returns: list[ReturnQuality]
+
+    @property
+    def total(self) -> int:
+        return sum(part.total for part in self.returns)
+
+
+def quality_councils() -> list[CouncilQuality]:
+    """The issues kept with the loaded returns, by council, return and rule, most frequent rule first."""
+    if not casework_store_path().exists():
+        return []
+    with casework_store() as store:
+        summary = store.quality_summary()
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for la, table, rule, count in summary:
+        by_rule = counts.setdefault(la, {}).setdefault(RETURNS.get(table, table), {})
+        by_rule[rule] = by_rule.get(rule, 0) + count
+    return [
+        CouncilQuality(
+            la,
+            [
+                ReturnQuality(
+                    name,
+                    sorted(
+                        (QualityRule(rule, QUALITY_RULES.get(rule, rule), count) for rule, count in rules.items()),
+                        key=lambda r: (-r.count, r.rule),
+                    ),
+                )  # fmt: skip
+                for name, rules in sorted(returns.items())
+            ],
+        )
+        for la, returns in sorted(counts.items())
+    ]
+
+
+@dataclass(frozen=True)
+class QualityRecordsView:
+    """One page of the issues a rule found in a council's returns, each with its file, row and field."""
+
+    la: str
+    rule: QualityRule
+    issues: list[QualityIssue]
+    page: int
+    pages: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * RECORDS_PER_PAGE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.issues) - 1
+
+
+def quality_records(la: str, rule: str, page: str | None) -> QualityRecordsView:
+    """The issues of one rule in one council's returns, a page at a time; CaseworkError if there are none."""
+    found = next(
+        (r for council in quality_councils() if council.la == la for part in council.returns for r in part.rules
+         if r.rule == rule),
+        None,
+    )  # fmt: skip
+    if found is None:
+        raise CaseworkError(f"no data-quality issues of the rule '{rule}' are kept for the council '{la}'")
+    pages = max(1, -(-found.count // RECORDS_PER_PAGE))
+    number = min(max(int(page), 1), pages) if page and page.isdigit() else 1
+    with casework_store() as store:
+        issues = store.quality_issues(la, rule=rule, limit=RECORDS_PER_PAGE, offset=(number - 1) * RECORDS_PER_PAGE)
+    return QualityRecordsView(la, found, issues, number, pages)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from oversight.accounts.models import AuditEvent
 from oversight.accounts.services import audit_record
-from oversight.casework.selectors import RecordsView
+from oversight.casework.selectors import QualityRecordsView, RecordsView
 
 RECORDS_OBJECT_TYPE = "case_record"  # the audit page's "child-level record views"
 
@@ -36,3 +36,20 @@ def case_records_view_record(
         },
         ip_address=ip_address,
     )
+
+
+@transaction.atomic
+def quality_records_view_record(
+    *, viewer: AbstractBaseUser | AnonymousUser, view: QualityRecordsView, ip_address: str | None
+) -> AuditEvent:
+    """Write who saw which data-quality issues: they name children's records, file by file and row by row."""
+    return audit_record(
+        actor=viewer,
+        action=AuditEvent.Action.VIEW,
+        object_type=RECORDS_OBJECT_TYPE,
+        object_id=f"quality {view.rule.rule} {view.la}",
+        object_repr=f"Data quality: {view.rule.explanation}, {view.la}",
+        after={"rule": view.rule.rule, "la": view.la, "page": view.page, "records_shown": len(view.issues),
+               "records_in_list": view.rule.count},
+        ip_address=ip_address,
+    )  # fmt: skip

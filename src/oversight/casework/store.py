@@ -669,14 +669,26 @@ class CaseworkStore:
         )
         return {str(rule): int(count) for rule, count in rows}
 
-    def quality_issues(self, la: str | None = None) -> list[QualityIssue]:
+    def quality_issues(
+        self, la: str | None = None, *, rule: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[QualityIssue]:
+        """The issues themselves, by council, file and row: for a council and a rule (default: all), a page of them."""
         rows = self.query(
             "SELECT q.la, q.table_name, q.rule, q.field, q.message, l.file_name, q.source_row "
-            "FROM data_quality q LEFT JOIN loads l USING (load_id) WHERE $la IS NULL OR q.la = $la "
-            "ORDER BY q.la, l.file_name, q.source_row, q.rule",
-            {"la": la},
+            "FROM data_quality q LEFT JOIN loads l USING (load_id) WHERE ($la IS NULL OR q.la = $la) "
+            "AND ($rule IS NULL OR q.rule = $rule) ORDER BY q.la, l.file_name, q.source_row, q.rule "
+            "LIMIT $limit OFFSET $offset",
+            {"la": la, "rule": rule, "limit": limit, "offset": offset},
         )
         return [QualityIssue(*row) for row in rows]
+
+    def quality_summary(self) -> list[tuple[str, str, str, int]]:
+        """Issues counted by council, table and rule: (la, table, rule, count), in that order."""
+        rows = self.query(
+            "SELECT la, table_name, rule, count(*) FROM data_quality GROUP BY la, table_name, rule "
+            "ORDER BY la, table_name, rule"
+        )
+        return [(str(la), str(table), str(rule), int(count)) for la, table, rule, count in rows]
 
     def run_latest(self, measure: str, period: str) -> tuple[str, date, date] | None:
         """The council and window of the latest figure computed for a measure and period: (la, start, end)."""

@@ -8,4 +8,6 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("measures/<slug:measure>/", views.measure, name="measure"),
     path("measures/<slug:measure>/<period:period>/records/", views.records, name="records"),
+    path("quality/", views.quality, name="quality"),
+    path("quality/<str:la>/<slug:rule>/", views.quality_records, name="quality-records"),
 ]

@@ -42,3 +42,16 @@ def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:
         return render(request, "casework/records_choose.html", {"choice": view})
     services.case_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
     return render(request, "casework/records.html", {"view": view})
+
+
+def quality(request: HttpRequest) -> HttpResponse:
+    return render(request, "casework/quality.html", {"councils": selectors.quality_councils()})
+
+
+def quality_records(request: HttpRequest, la: str, rule: str) -> HttpResponse:
+    try:
+        view = selectors.quality_records(la, rule, request.GET.get("page"))
+    except CaseworkError as error:
+        return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
+    services.quality_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
+    return render(request, "casework/quality_records.html", {"view": view})
