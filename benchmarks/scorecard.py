@@ -92,10 +92,10 @@ def main() -> int:
     from django.test import Client
 
     from oversight.core.periods import parse_period
+    from oversight.performance import exports
     from oversight.performance.models import Scorecard
     from oversight.performance.selectors import scorecard_view
     from oversight.performance.services import import_files
-    from oversight.reports import exports
 
     call_command("migrate", verbosity=0)
     files = build_files(home)

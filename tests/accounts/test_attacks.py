@@ -49,9 +49,9 @@ def test_stored_script_is_escaped_on_every_page(hostile: None, client: Client, u
 
 def test_the_pdf_template_escapes_hostile_text(hostile: None) -> None:
     from oversight.core.periods import parse_period
+    from oversight.performance.export_pdf import render_html
     from oversight.performance.models import Scorecard
     from oversight.performance.selectors import scorecard_view
-    from oversight.reports.pdf import render_html
 
     html = render_html(scorecard_view(Scorecard.objects.get(slug="strategic"), parse_period("2011-12-Q1")))
     assert SCRIPT not in html

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_pages import _axe_violations
-from tests.reports.test_pdf import _pages, _run
+from tests.performance.test_export_pdf import _pages, _run
 
 pytestmark = pytest.mark.browser
 

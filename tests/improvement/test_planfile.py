@@ -16,7 +16,7 @@ from oversight.improvement.selectors import plan_table
 from oversight.performance.services import LoadResult
 from tests.conftest import DATA
 from tests.data.improvement.make_action_plan_xlsx import build
-from tests.reports.test_pdf import _pages, _run
+from tests.performance.test_export_pdf import _pages, _run
 
 WORKBOOK = DATA / "improvement" / "action_plan_2011.xlsx"
 

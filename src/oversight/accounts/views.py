@@ -32,7 +32,7 @@ AUDIT_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "object", 
 
 
 def audit_export(request: HttpRequest) -> HttpResponse:
-    from oversight.reports.exports import safe_cell
+    from oversight.reports.cells import safe_cell
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

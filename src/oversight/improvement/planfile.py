@@ -253,7 +253,7 @@ def write_plan_xlsx(table: PlanTable, *, subtitle: str = "") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from oversight.reports.xlsx import RAG_FILLS, RAG_TEXT, text
+    from oversight.reports.cells import RAG_FILLS, RAG_TEXT, text
 
     book = Workbook()
     sheet = book.active

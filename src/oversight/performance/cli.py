@@ -53,9 +53,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     ready()
     from oversight.core.periods import PeriodError, parse_period
+    from oversight.performance import exports
     from oversight.performance.models import Scorecard
     from oversight.performance.selectors import scorecard_view
-    from oversight.reports import exports
 
     try:
         period = parse_period(args.period)
@@ -85,7 +85,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     setup()
-    from oversight.reports.template import import_template
+    from oversight.performance.import_template import import_template
 
     Path(args.output).write_bytes(import_template())
     print(f"Wrote the import template to {args.output}.")

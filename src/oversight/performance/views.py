@@ -16,11 +16,10 @@ from oversight.accounts.roles import Capability
 from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
-from oversight.performance import selectors, services
+from oversight.performance import charts, exports, selectors, services
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
+from oversight.performance.import_template import import_template
 from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
-from oversight.reports import charts, exports
-from oversight.reports.template import import_template
 
 
 def _period(code: str) -> Period:

@@ -4,46 +4,28 @@ Sheets:
 
 * ``Scorecard``: laid out like the council's paper scorecard, grouped under priority headings, ready to print
   on A4 landscape;
-* ``Data``: the CSV columns (``exports.CSV_COLUMNS``), one row per indicator, numbers as numbers;
+* ``Data``: the CSV columns (``export_records.CSV_COLUMNS``), one row per indicator, numbers as numbers;
 * ``Explanations``: how a rating is decided, and every glossary entry.
 
-Every text cell goes through ``exports.safe_cell`` so that nothing a user typed can run as a formula.
+Every text cell goes through ``reports.cells.text`` so that nothing a user typed can run as a formula.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from oversight.core import rag as rag_module
 from oversight.core.periods import YearType
-from oversight.core.rag import Rating
+from oversight.performance.export_records import CSV_COLUMNS, rag_explanation, row_record
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView
-from oversight.reports.exports import CSV_COLUMNS, row_record, safe_cell
-
-# Light fills with dark text of the same hue (the GOV.UK tag palette): readable on screen and in print,
-# and the word is always written in the cell, so the colour is never the only signal.
-RAG_FILLS: dict[Rating, str] = {
-    Rating.GREEN: "CCE2D8",
-    Rating.AMBER: "FFF7BF",
-    Rating.RED: "F4CDC6",
-    Rating.NOT_RATED: "F3F2F1",
-}
-RAG_TEXT: dict[Rating, str] = {
-    Rating.GREEN: "005A30",
-    Rating.AMBER: "594D00",
-    Rating.RED: "942514",
-    Rating.NOT_RATED: "383F43",
-}
+from oversight.reports.cells import RAG_FILLS, RAG_TEXT, text
 
 HEADER_ROW = 6  # rows 1-4 are the title block, row 5 is a spacer
 NUMERIC_DATA_COLUMNS = frozenset({"value", "target"})
@@ -54,11 +36,6 @@ _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _HEADER_FILL = PatternFill("solid", fgColor="1D3557")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _PRIORITY_FILL = PatternFill("solid", fgColor="DEE5EC")
-
-
-def text(value: object) -> str:
-    """A value as cell text that can never be a formula (and has no characters Excel refuses)."""
-    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
 def scorecard_headers(view: ScorecardView) -> list[str]:
@@ -218,32 +195,6 @@ def _data_sheet(sheet: Worksheet, view: ScorecardView) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(name, max(12, len(name) + 2))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(CSV_COLUMNS))}{max(sheet.max_row, 2)}"
-
-
-def rag_rules() -> tuple[str, list[str]]:
-    """The rating rules as ``core.rag`` documents them: the lead sentence and the numbered steps, in order."""
-    doc = rag_module.__doc__ or ""
-    paragraphs = [re.sub(r"\s+", " ", part).strip() for part in doc.strip().split("\n\n")][1:]  # skip summary
-    lead = next((p for p in paragraphs if not re.match(r"\d+\.", p)), "")
-    steps_text = " ".join(p for p in paragraphs if re.match(r"\d+\.", p))
-    steps = [re.sub(r"^\d+\.\s*", "", step).rstrip(".").strip() for step in re.split(r";\s*(?=\d+\.)", steps_text)]
-    return lead, [step[:1].upper() + step[1:] for step in steps if step]
-
-
-EXTRA_EXPLANATIONS = [
-    "Unless an indicator sets its own tolerance, amber means the target is missed by no more than 5 percentage "
-    "points for a percentage, or by no more than 5% of the target for any other measure.",
-    "Every rating comes with its reason in words ('Why this rating'). The rating word is always written out; "
-    "the colour only repeats it.",
-    "Direction of travel compares the value with the previous period (or with last year's outturn when there "
-    "is no previous quarter), and says whether that is better or worse for this indicator.",
-]
-
-
-def rag_explanation() -> list[str]:
-    """How a rating is decided, as lines of text: the rules from ``core.rag`` and the default tolerance."""
-    lead, steps = rag_rules()
-    return [lead, *[f"{number}. {step}." for number, step in enumerate(steps, start=1)], *EXTRA_EXPLANATIONS]
 
 
 def _explanations_sheet(sheet: Worksheet) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from oversight.performance.export_records import EXTRA_EXPLANATIONS, rag_rules
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import ScorecardView
-from oversight.reports.xlsx import EXTRA_EXPLANATIONS, rag_rules
 
 TEMPLATE = "reports/scorecard_print.html"
 # The reader meets the columns first, then the rating words, then the acronyms.

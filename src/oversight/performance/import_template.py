@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.core.periods import FORMS_HELP
 from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec
-from oversight.reports.exports import safe_cell
+from oversight.reports.cells import safe_cell
 
 GUIDE_SHEET = "guide"
 VALIDATED_ROWS = 5000  # how far down each sheet the choice dropdowns reach

@@ -11,10 +11,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.core.rag import Rating
+from oversight.performance.export_records import CSV_COLUMNS, row_record
+from oversight.performance.export_xlsx import HEADER_ROW, RAG_COLUMN, render_xlsx
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import ScorecardView, scorecard_view
-from oversight.reports.exports import CSV_COLUMNS, row_record
-from oversight.reports.xlsx import HEADER_ROW, RAG_COLUMN, RAG_FILLS, render_xlsx
+from oversight.reports.cells import RAG_FILLS
 
 CORE = "CSC-CORE-35WD"  # core assessments within 35 working days: 63.1% against 85%, so red
 

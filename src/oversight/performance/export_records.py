@@ -1,17 +1,15 @@
-"""Scorecard exports: one function per format, all from the same ``ScorecardView``."""
+"""What every scorecard export says, whatever its format: the columns, one row as plain strings, the rules.
+
+The CSV and the XLSX renderers import this module; it imports neither of them.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 
+from oversight.core import rag as rag_module
+from oversight.performance.disclosure import WITHHELD, figure_for_publication
 from oversight.performance.selectors import ScorecardRow, ScorecardView
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 CSV_COLUMNS = [
     "scorecard", "priority", "indicator_code", "title", "period", "value", "unit", "status", "target",
@@ -19,23 +17,6 @@ CSV_COLUMNS = [
     "outturn_1_period", "outturn_1", "outturn_2_period", "outturn_2", "annual_target", "comparator",
     "legacy_ni_ref", "service_plan_code", "commentary", "note",
 ]  # fmt: skip
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV/XLSX injection), keeping the text readable."""
-    if text.startswith(_FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def row_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
@@ -82,8 +63,6 @@ def row_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
 
 def publication_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
     """``row_record`` with small numbers withheld, and every sentence that would repeat them withheld too."""
-    from oversight.reports.disclosure import WITHHELD, figure_for_publication
-
     record = row_record(view, row)
     if figure_for_publication(row, row.actual).suppressed:
         record.update(value="c", rag="Not shown", rag_reason=WITHHELD, direction="Not shown", note="")
@@ -96,33 +75,27 @@ def publication_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]
     return record
 
 
-def render_csv(view: ScorecardView, *, publication: bool = False) -> bytes:
-    """The scorecard as CSV. For publication, small numbers are suppressed; otherwise the file says it is internal."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    make = publication_record if publication else row_record
-    for row in view.rows:
-        writer.writerow({key: safe_cell(value) for key, value in make(view, row).items()})
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 correctly
+def rag_rules() -> tuple[str, list[str]]:
+    """The rating rules as ``core.rag`` documents them: the lead sentence and the numbered steps, in order."""
+    doc = rag_module.__doc__ or ""
+    paragraphs = [re.sub(r"\s+", " ", part).strip() for part in doc.strip().split("\n\n")][1:]  # skip summary
+    lead = next((p for p in paragraphs if not re.match(r"\d+\.", p)), "")
+    steps_text = " ".join(p for p in paragraphs if re.match(r"\d+\.", p))
+    steps = [re.sub(r"^\d+\.\s*", "", step).rstrip(".").strip() for step in re.split(r";\s*(?=\d+\.)", steps_text)]
+    return lead, [step[:1].upper() + step[1:] for step in steps if step]
 
 
-def render(view: ScorecardView, fmt: str, *, publication: bool = False) -> bytes:
-    if fmt == "csv":
-        return render_csv(view, publication=publication)
-    if publication:
-        raise ValueError("only the CSV export can be prepared for publication so far; use --format csv")
-    if fmt == "xlsx":
-        from oversight.reports.xlsx import render_xlsx
-
-        return render_xlsx(view)
-    if fmt == "pdf":
-        from oversight.reports.pdf import render_pdf
-
-        return render_pdf(view)
-    raise ValueError(f"unknown export format {fmt!r}; use csv, xlsx or pdf")
+EXTRA_EXPLANATIONS = [
+    "Unless an indicator sets its own tolerance, amber means the target is missed by no more than 5 percentage "
+    "points for a percentage, or by no more than 5% of the target for any other measure.",
+    "Every rating comes with its reason in words ('Why this rating'). The rating word is always written out; "
+    "the colour only repeats it.",
+    "Direction of travel compares the value with the previous period (or with last year's outturn when there "
+    "is no previous quarter), and says whether that is better or worse for this indicator.",
+]
 
 
-def filename(view: ScorecardView, fmt: str, *, publication: bool = False) -> str:
-    kind = "publication" if publication else "internal"
-    return f"oversight-{view.scorecard.slug}-{view.period.code}-{kind}.{fmt}"
+def rag_explanation() -> list[str]:
+    """How a rating is decided, as lines of text: the rules from ``core.rag`` and the default tolerance."""
+    lead, steps = rag_rules()
+    return [lead, *[f"{number}. {step}." for number, step in enumerate(steps, start=1)], *EXTRA_EXPLANATIONS]

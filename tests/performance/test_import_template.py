@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from oversight.performance.columns import TABLES, ColumnType
+from oversight.performance.import_template import GUIDE_SHEET, import_template
 from oversight.performance.models import Indicator, Priority, Scorecard
 from oversight.performance.services import import_files
-from oversight.reports.template import GUIDE_SHEET, import_template
 
 
 @pytest.fixture

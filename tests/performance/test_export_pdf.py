@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from oversight.performance.export_pdf import render_html, render_pdf
 from oversight.performance.selectors import ScorecardView, scorecard_view
-from oversight.reports.pdf import render_html, render_pdf
 
 
 def _poppler(tool: str) -> str:

@@ -1,0 +1,71 @@
+"""The scorecard's charts: an indicator's history and the three-year trends, drawn by ``reports.charts``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from oversight.performance.selectors import IndicatorDetail, TrendView
+from oversight.reports.charts import Chart, Point, line_chart
+
+
+def _unit_title(unit_label: str) -> str:
+    return unit_label[:1].upper() + unit_label[1:]
+
+
+def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
+    """One chart per kind of period (years, quarters …): the value, the target and each comparator."""
+    charts: dict[str, Chart] = {}
+    indicator = detail.indicator
+    for group, rows in detail.history.items():
+        points: list[Point] = []
+        for row in rows:
+            label = row.period.short_label
+            if row.actual is not None and row.actual.value is not None:
+                points.append(Point(label, "Value", row.actual.value))
+            if row.target is not None and row.target.value is not None:
+                points.append(Point(label, "Target", row.target.value))
+            for comparator in row.comparators:
+                if comparator.value is not None:
+                    points.append(Point(label, comparator.name, comparator.value))
+        summary = _summary(points)
+        chart = line_chart(
+            points,
+            title=f"{indicator.title}: {group.lower()}",
+            description=f"Line chart of the value, target and comparators by period. {summary} "
+            "The same figures are in the table below.",
+            unit_title=_unit_title(indicator.get_unit_display()),
+        )
+        if chart is not None:
+            charts[group] = chart
+    return charts
+
+
+def _summary(points: Sequence[Point]) -> str:
+    values = [p for p in points if p.series == "Value"]
+    if len(values) < 2:
+        return ""
+    first, last = values[0], values[-1]
+    start, end = f"{first.value.normalize():f}", f"{last.value.normalize():f}"
+    return f"The value went from {start} in {first.period} to {end} in {last.period}."
+
+
+def trend_charts(view: TrendView) -> dict[int, Chart]:
+    """One chart per section of the trend view: each indicator's three outturns."""
+    charts: dict[int, Chart] = {}
+    for priority, rows in view.groups:
+        points = [
+            Point(view.years[index].short_label, row.indicator.title, figure.value)
+            for row in rows
+            for index, figure in enumerate(row.figures)
+            if figure is not None and figure.value is not None and row.indicator.unit == "percent"
+        ]
+        chart = line_chart(
+            points,
+            title=f"{priority.title}: three-year trends",
+            description="Line chart of each percentage indicator's outturn over three years; "
+            "the figures and directions of travel are in the table below.",
+            unit_title="Percentage",
+        )
+        if chart is not None:
+            charts[priority.pk] = chart
+    return charts
