@@ -19,7 +19,7 @@ from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
 
-# No per-example time limit: speed is measured in benchmarks/, and a busy machine must not fail a property.
+# No per-example time limit: speed is measured in bench/, and a busy machine must not fail a property.
 settings.register_profile("oversight", deadline=None)
 settings.load_profile("oversight")
 

@@ -1,6 +1,6 @@
 """The engine's figures equal a second implementation of every measure, written independently in pandas.
 
-The pandas version (benchmarks/casework_pandas.py) follows the measure cards rule for rule without sharing
+The pandas version (tests/casework/pandas_reference.py) follows the measure cards rule for rule without sharing
 code with the SQL, so a disagreement on seeded synthetic returns points at a rule one of them gets wrong.
 Both returns are loaded for the synthetic councils (the SSDA903 and the CIN census) and compared measure by
 measure and council by council; so are the real-format fixtures.
@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from benchmarks.casework_pandas import GROUPS, MEASURES, Figures, Returns, engine_catalogue, pandas_catalogue
 
 from oversight.casework.engine import measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
@@ -24,6 +23,7 @@ from oversight.casework.synthetic import synthetic_council, synthetic_postcodes,
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.casework.workdays import bank_holidays
 from oversight.core.periods import parse_period
+from tests.casework.pandas_reference import GROUPS, MEASURES, Figures, Returns, engine_catalogue, pandas_catalogue
 
 from .conftest import CIN, LA, LONGITUDINAL, TEST_KEY
 
