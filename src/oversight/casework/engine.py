@@ -13,7 +13,7 @@ column             type         meaning
                                 with no denominator), whose every row is a record counted (``in_numerator``
                                 true)
 ``evidence``       VARCHAR      a plain sentence with the dates that decided the record, e.g. "Review 2 due
-                                10/09/2011, held 14/09/2011: late" (``uk_date`` in views.sql writes them)
+                                10/09/2011, held 14/09/2011: late" (``uk_date`` in shared_tables.sql writes them)
 =================  ===========  ================================================================================
 
 An average measure (unit ``days``, such as the adoption scorecard's A1) adds a sixth column, ``days`` INTEGER:

@@ -53,7 +53,7 @@ SCHEMA_VERSION = "4"  # 2: tables without primary keys; 3: children as UUIDs, ce
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1990, 2045
 
 # The derived tables several measures read, built once for the store as it stands rather than once a measure: the
-# view the measures read, the view in views.sql that holds its rule, and the stored tables the rule reads.
+# view the measures read, the view in shared_tables.sql that holds its rule, and the stored tables the rule reads.
 SHARED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "episode_spells": ("episode_spells_rule", ("episodes",)),
 }
@@ -229,7 +229,7 @@ class CaseworkStore:
             )
         self._build_working_days()
         self._refresh_population()
-        con.execute(_sql("views.sql"))
+        con.execute(_sql("shared_tables.sql"))
         con.execute(_sql("cin_views.sql"))
         self._attached = True
 
