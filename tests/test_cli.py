@@ -2,8 +2,10 @@
 
 import csv
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -209,3 +211,16 @@ def test_no_command_module_imports_the_command_that_registers_it() -> None:
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert "oversight.cli" not in imported, path
         assert "oversight.commandline" in imported, path
+
+
+def test_a_new_database_holds_the_reference_data(tmp_path: Path) -> None:
+    """A migrated database has the authorities and neighbour groupings, so no page has to write them."""
+    result = _run(tmp_path, "manage", "migrate", "--no-input")
+    assert result.returncode == 0, result.stderr
+    with closing(sqlite3.connect(tmp_path / "oversight.sqlite3")) as database:
+        authorities = database.execute("SELECT count(*) FROM benchmarks_localauthority").fetchone()[0]
+        sets = database.execute("SELECT name FROM benchmarks_neighbourset ORDER BY published").fetchall()
+        neighbours = database.execute("SELECT count(*) FROM benchmarks_neighbour").fetchone()[0]
+    assert authorities > 150
+    assert sets == [("April 2021",), ("May 2025",)]
+    assert neighbours > 0

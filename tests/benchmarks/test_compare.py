@@ -9,7 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from oversight.benchmarks import selectors
 from oversight.benchmarks.models import LocalAuthority, NeighbourSet, PublishedSeries
@@ -223,6 +225,23 @@ def test_the_benchmark_page_shows_ranks_bolding_reasons_and_both_charts(linked: 
 def test_an_unlinked_indicator_says_so(demo: LoadResult, client: Client) -> None:
     page = client.get("/benchmarks/indicators/CSC-CORE-35WD/").content.decode()
     assert "not linked to a published measure" in page
+
+
+def test_the_benchmark_pages_write_nothing_on_a_get(linked: Indicator) -> None:
+    # The reference data comes with the database (benchmarks migration 0003); a page only reads. The session
+    # is saved on every request (its idle timeout), which is the one write a page may make.
+    officer = Client()
+    officer.force_login(make_user("officer-get", "performance officer"))
+    pages = ["/benchmarks/", "/benchmarks/indicators/CP-REPEAT/", "/benchmarks/indicators/CP-REPEAT/link/"]
+    for path in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert officer.get(path).status_code == 200
+        writes = [
+            q["sql"]
+            for q in queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and "django_session" not in q["sql"]
+        ]
+        assert writes == [], path
 
 
 def test_an_officer_links_an_indicator_in_the_browser_form(demo: LoadResult) -> None:

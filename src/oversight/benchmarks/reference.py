@@ -1,8 +1,8 @@
 """Reference data: English local authorities, regions, ONS codes, reorganisations, child populations and DfE's
 statistical-neighbour groupings, read from the copies in ``benchmarks/data`` (see SOURCES.md there).
 
-Loading is idempotent: a second load changes nothing. It runs on first use (an import or a benchmark page)
-or by ``oversight benchmark reference``.
+Loading is idempotent: a second load changes nothing. A data migration (benchmarks 0003) loads it into every
+new database, so pages only read it; an import and ``oversight benchmark reference`` load it again if missing.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from oversight.benchmarks import selectors, services
 from oversight.benchmarks.forms import LinkForm
 from oversight.benchmarks.models import IndicatorLink, NeighbourSet, SourceFile
-from oversight.benchmarks.reference import reference_ensure
 from oversight.performance.models import Indicator
 from oversight.reports import charts
 
@@ -91,7 +90,6 @@ def _change_text(row: selectors.ComparatorRow, indicator: Indicator | None) -> s
 
 def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
-    reference_ensure()
     link = selectors.link_for(indicator)
     context: dict[str, object] = {"indicator": indicator, "link": link}
     if link is not None:
@@ -119,7 +117,6 @@ def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def link_edit(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
-    reference_ensure()
     current = selectors.link_for(indicator)
     initial = (
         {}
