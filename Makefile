@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # The suite runs on every core, each worker with its own in-memory database.
 PYTEST := $(BIN)/pytest -n auto
