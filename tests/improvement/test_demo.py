@@ -6,10 +6,11 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from oversight.accounts.models import AuditEvent
 from oversight.core.slippage import SlipKind
 from oversight.demo.loader import DATA_DIR, demo_load
 from oversight.improvement import selectors
-from oversight.improvement.models import Checkpoint, Inspection, Plan, Recommendation
+from oversight.improvement.models import Checkpoint, Framework, Inspection, Judgement, Plan, Recommendation, Source
 from oversight.performance.services import LoadResult
 
 PLAN_CSV = DATA_DIR / "improvement" / "action_plan_2011.csv"
@@ -97,6 +98,15 @@ def test_loading_the_demo_twice_changes_nothing(demo: LoadResult) -> None:
     before = (Recommendation.objects.count(), Checkpoint.objects.count(), Inspection.objects.count())
     assert demo_load().ok
     assert (Recommendation.objects.count(), Checkpoint.objects.count(), Inspection.objects.count()) == before
+
+
+def test_the_demo_inspections_and_plans_are_written_through_the_audited_services(demo: LoadResult) -> None:
+    created = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, reason="improvement load")
+    for model in (Framework, Inspection, Judgement, Source, Plan):
+        assert created.filter(object_type=f"improvement.{model.__name__.lower()}").count() == model.objects.count()
+    before = AuditEvent.objects.count()
+    assert demo_load().ok
+    assert AuditEvent.objects.count() == before  # a row already as the file gives it is not written again
 
 
 def test_a_loader_file_without_a_column_is_refused_and_nothing_is_loaded(db: None, tmp_path: Path) -> None:

@@ -2,12 +2,15 @@
 
 Files (any may be missing): frameworks, grades, inspections, judgements, sources, plans (a plan may name an
 action plan ``table_file`` in the familiar layout, read by ``planfile``), objectives, recommendations,
-checkpoints and impact_measures. Loading again changes nothing that is already there.
+checkpoints and impact_measures. Every row is written through ``improvement.services``, so it is validated and
+audited as a change made in a form would be. Loading again changes nothing that is already there.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -18,13 +21,10 @@ from oversight.core.problems import ApplicationError, Issue
 from oversight.core.rag import Rating
 from oversight.improvement import services
 from oversight.improvement.models import (
-    Action,
-    Checkpoint,
     Framework,
     Grade,
     ImpactMeasure,
     Inspection,
-    Judgement,
     Objective,
     Plan,
     Recommendation,
@@ -33,6 +33,7 @@ from oversight.improvement.models import (
 from oversight.performance.models import Indicator
 
 M = TypeVar("M", bound=models.Model)
+VIA = "improvement load"  # the audit trail's reason for every row written here
 
 
 class _Rejected(Exception):
@@ -104,80 +105,91 @@ def improvement_load(folder: Path) -> list[Issue]:
     return []
 
 
+@contextmanager
+def _row(file: str, row: int) -> Iterator[None]:
+    """A service's refusal, as a problem with this row of this file."""
+    try:
+        yield
+    except ApplicationError as error:
+        raise _Rejected(Issue(file, row, None, str(error))) from None
+
+
 def _load(folder: Path) -> None:
     for row, r in _rows(folder, "frameworks"):
-        Framework.objects.update_or_create(
-            slug=r["slug"],
-            defaults={
-                "name": r["name"],
-                "body": r["body"],
-                "version": r["version"],
-                "in_use_from": _date("frameworks.csv", row, "in_use_from", r["in_use_from"]),
-                "in_use_to": _date("frameworks.csv", row, "in_use_to", r["in_use_to"]),
-                "free_text": _yes(r["free_text"]),
-                "proposed": _yes(r["proposed"]),
-                "notes": r["notes"],
-            },
-        )
+        with _row("frameworks.csv", row):
+            services.framework_save(
+                slug=r["slug"],
+                name=r["name"],
+                body=r["body"],
+                version=r["version"],
+                in_use_from=_date("frameworks.csv", row, "in_use_from", r["in_use_from"]),
+                in_use_to=_date("frameworks.csv", row, "in_use_to", r["in_use_to"]),
+                free_text=_yes(r["free_text"]),
+                proposed=_yes(r["proposed"]),
+                notes=r["notes"],
+                via=VIA,
+            )
     for row, r in _rows(folder, "grades"):
         framework = _get(Framework, "grades.csv", row, "framework", slug=r["framework"])
-        Grade.objects.update_or_create(
-            framework=framework, label=r["label"], defaults={"order": int(r["order"]), "meaning": r["meaning"]}
-        )
+        with _row("grades.csv", row):
+            services.grade_save(
+                framework=framework, label=r["label"], order=int(r["order"]), meaning=r["meaning"], via=VIA
+            )
     for row, r in _rows(folder, "inspections"):
         framework = _get(Framework, "inspections.csv", row, "framework", slug=r["framework"])
-        Inspection.objects.update_or_create(
-            slug=r["slug"],
-            defaults={
-                "local_authority": r["local_authority"],
-                "body": r["body"],
-                "framework": framework,
-                "kind": r["kind"],
-                "title": r["title"],
-                "year": int(r["year"]),
-                "started_on": _date("inspections.csv", row, "started_on", r["started_on"]),
-                "ended_on": _date("inspections.csv", row, "ended_on", r["ended_on"]),
-                "published_on": _date("inspections.csv", row, "published_on", r["published_on"]),
-                "lead_inspector": r["lead_inspector"],
-                "report_url": r["report_url"],
-                "key_quotes": r["key_quotes"],
-                "source_note": r["source_note"],
-            },
-        )
+        with _row("inspections.csv", row):
+            services.inspection_save(
+                slug=r["slug"],
+                local_authority=r["local_authority"],
+                body=r["body"],
+                framework=framework,
+                kind=r["kind"],
+                title=r["title"],
+                year=int(r["year"]),
+                started_on=_date("inspections.csv", row, "started_on", r["started_on"]),
+                ended_on=_date("inspections.csv", row, "ended_on", r["ended_on"]),
+                published_on=_date("inspections.csv", row, "published_on", r["published_on"]),
+                lead_inspector=r["lead_inspector"],
+                report_url=r["report_url"],
+                key_quotes=r["key_quotes"],
+                source_note=r["source_note"],
+                via=VIA,
+            )
     for row, r in _rows(folder, "judgements"):
         inspection = _get(Inspection, "judgements.csv", row, "inspection", slug=r["inspection"])
         grade = None
         if r["grade"]:
             grade = _get(Grade, "judgements.csv", row, "grade", label=r["grade"], framework=inspection.framework)
-        Judgement.objects.update_or_create(
-            inspection=inspection,
-            order=int(r["order"]),
-            defaults={
-                "section": r["section"],
-                "area": r["area"],
-                "area_key": r["area_key"],
-                "grade": grade,
-                "text": r["text"],
-            },
-        )
+        with _row("judgements.csv", row):
+            services.judgement_save(
+                inspection=inspection,
+                order=int(r["order"]),
+                section=r["section"],
+                area=r["area"],
+                area_key=r["area_key"],
+                grade=grade,
+                text=r["text"],
+                via=VIA,
+            )
     for row, r in _rows(folder, "sources"):
         inspected: Inspection | None = None
         if r["inspection"]:
             inspected = _get(Inspection, "sources.csv", row, "inspection", slug=r["inspection"])
-        Source.objects.update_or_create(
-            slug=r["slug"],
-            defaults={
-                "kind": r["kind"],
-                "title": r["title"],
-                "published_on": _date("sources.csv", row, "published_on", r["published_on"]),
-                "inspection": inspected,
-            },
-        )
+        with _row("sources.csv", row):
+            services.source_save(
+                slug=r["slug"],
+                kind=r["kind"],
+                title=r["title"],
+                published_on=_date("sources.csv", row, "published_on", r["published_on"]),
+                inspection=inspected,
+                via=VIA,
+            )
     for row, r in _rows(folder, "plans"):
         _plan(folder, row, r)
     for row, r in _rows(folder, "objectives"):
         plan = _get(Plan, "objectives.csv", row, "plan", slug=r["plan"])
-        Objective.objects.update_or_create(plan=plan, order=int(r["order"]), defaults={"title": r["title"]})
+        with _row("objectives.csv", row):
+            services.objective_save(plan=plan, order=int(r["order"]), title=r["title"], via=VIA)
     for row, r in _rows(folder, "recommendations"):
         _recommendation(row, r)
     for row, r in _rows(folder, "checkpoints"):
@@ -192,17 +204,20 @@ def _load(folder: Path) -> None:
         action = recommendation.actions.order_by("order").first()
         if action is None:
             raise _Rejected(Issue("checkpoints.csv", row, "recommendation", "this recommendation has no action"))
-        Checkpoint.objects.get_or_create(
-            action=action,
-            label=r["label"],
-            defaults={
-                "as_at": _date("checkpoints.csv", row, "as_at", r["as_at"]),
-                "rag": Rating(r["rag"] or "not_rated").value,
-                "rag_reason": r["rag_reason"],
-                "narrative": r["narrative"],
-                "author_name": "demo data",
-            },
-        )
+        as_at = _date("checkpoints.csv", row, "as_at", r["as_at"])
+        if as_at is None:
+            raise _Rejected(Issue("checkpoints.csv", row, "as_at", "a checkpoint needs the date it reports at"))
+        with _row("checkpoints.csv", row):
+            services.checkpoint_add(
+                action=action,
+                label=r["label"],
+                as_at=as_at,
+                rating=Rating(r["rag"] or "not_rated"),
+                rag_reason=r["rag_reason"],
+                narrative=r["narrative"],
+                author_name="demo data",
+                via=VIA,
+            )
     for row, r in _rows(folder, "impact_measures"):
         recommendation = _get(
             Recommendation,
@@ -213,20 +228,25 @@ def _load(folder: Path) -> None:
             plan__slug=r["plan"],
         )
         indicator = _get(Indicator, "impact_measures.csv", row, "indicator", code=r["indicator"])
-        ImpactMeasure.objects.get_or_create(
-            recommendation=recommendation, indicator=indicator, defaults={"kind": r["kind"]}
-        )
+        if ImpactMeasure.objects.filter(recommendation=recommendation, indicator=indicator).exists():
+            continue
+        with _row("impact_measures.csv", row):
+            services.impact_measure_link(
+                recommendation=recommendation, indicator_code=indicator.code, kind=r["kind"], user=None
+            )
 
 
 def _plan(folder: Path, row: int, r: dict[str, str]) -> None:
-    defaults = {
-        "title": r["title"],
-        "local_authority": r["local_authority"],
-        "accountable_body": r["accountable_body"],
-        "status": r["status"] or Plan.Status.ACTIVE,
-        "description": r["description"],
-    }
-    plan, _ = Plan.objects.update_or_create(slug=r["slug"], defaults=defaults)
+    with _row("plans.csv", row):
+        plan = services.plan_save(
+            slug=r["slug"],
+            title=r["title"],
+            local_authority=r["local_authority"],
+            accountable_body=r["accountable_body"],
+            status=r["status"] or Plan.Status.ACTIVE,
+            description=r["description"],
+            via=VIA,
+        )
     if not r["table_file"] or plan.recommendations.exists():
         return
     source = _get(Source, "plans.csv", row, "source", slug=r["source"])
@@ -244,19 +264,20 @@ def _recommendation(row: int, r: dict[str, str]) -> None:
     if r["objective"]:
         objective = _get(Objective, "recommendations.csv", row, "objective", plan=plan, order=int(r["objective"]))
     try:
-        due_on = services.due_date_for(source, r["timescale"])
+        services.due_date_for(source, r["timescale"])
     except ApplicationError as error:
         raise _Rejected(Issue("recommendations.csv", row, "timescale", str(error))) from None
-    recommendation = Recommendation.objects.create(
-        plan=plan,
-        objective=objective,
-        source=source,
-        order=int(r["order"]),
-        section=r["section"],
-        text=r["text"],
-        timescale=r["timescale"],
-        due_on=due_on,
-        reporting_schedule=r["reporting_schedule"],
-    )
-    if r["actions"]:
-        Action.objects.create(recommendation=recommendation, order=1, text=r["actions"], officers=r["officers"])
+    with _row("recommendations.csv", row):
+        services.recommendation_add(
+            plan=plan,
+            order=int(r["order"]),
+            objective=objective,
+            source=source,
+            section=r["section"],
+            text=r["text"],
+            timescale=r["timescale"],
+            reporting_schedule=r["reporting_schedule"],
+            actions=r["actions"],
+            officers=r["officers"],
+            via=VIA,
+        )

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from oversight.accounts.models import AuditEvent
 from oversight.accounts.services import audit_record
@@ -22,7 +23,12 @@ from oversight.improvement.models import (
     Decision,
     Evidence,
     EvidenceRequirement,
+    Framework,
+    Grade,
     ImpactMeasure,
+    Inspection,
+    Judgement,
+    Objective,
     Plan,
     Recommendation,
     Source,
@@ -348,3 +354,215 @@ def impact_measure_link(*, recommendation: Recommendation, indicator_code: str, 
     )
     _audit(user, AuditEvent.Action.UPDATE, measure, {}, {"indicator": indicator.code, "kind": kind})
     return measure
+
+
+# Inspections and plans as loaded from files ----------------------------------------------------------
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _plain(value: object) -> object:
+    """A field's value as the audit trail stores it (JSON)."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _upsert(model: type[M], key: dict[str, Any], values: dict[str, Any], user: User, via: str) -> M:
+    """Create or update the row with this natural key, checked by the model's own validation, and audit what
+    changed; a row already as given is left alone and writes nothing, so loading a file twice is a no-op."""
+    found = model._default_manager.filter(**key).first()
+    instance = found if found is not None else model(**key)
+    before = {name: _plain(getattr(instance, name)) for name in values} if found is not None else {}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    after = {name: _plain(getattr(instance, name)) for name in values}
+    if found is not None and before == after:
+        return instance
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        raise ApplicationError(f"{model.__name__} {key}: {problems}") from None
+    instance.save()
+    changed = [name for name in values if before.get(name) != after[name]]
+    _audit(
+        user,
+        AuditEvent.Action.UPDATE if found is not None else AuditEvent.Action.CREATE,
+        instance,
+        {name: before[name] for name in changed if name in before},
+        {name: after[name] for name in changed},
+        via,
+    )
+    return instance
+
+
+@transaction.atomic
+def framework_save(
+    *,
+    slug: str,
+    name: str,
+    body: str,
+    version: str,
+    in_use_from: date | None,
+    in_use_to: date | None,
+    free_text: bool,
+    proposed: bool,
+    notes: str,
+    user: User = None,
+    via: str = "",
+) -> Framework:
+    values: dict[str, Any] = {
+        "name": name,
+        "body": body,
+        "version": version,
+        "in_use_from": in_use_from,
+        "in_use_to": in_use_to,
+    }
+    values |= {"free_text": free_text, "proposed": proposed, "notes": notes}
+    return _upsert(Framework, {"slug": slug}, values, user, via)
+
+
+@transaction.atomic
+def grade_save(
+    *, framework: Framework, label: str, order: int, meaning: str, user: User = None, via: str = ""
+) -> Grade:
+    return _upsert(Grade, {"framework": framework, "label": label}, {"order": order, "meaning": meaning}, user, via)
+
+
+@transaction.atomic
+def inspection_save(
+    *,
+    slug: str,
+    local_authority: str,
+    body: str,
+    framework: Framework,
+    kind: str,
+    title: str,
+    year: int,
+    started_on: date | None,
+    ended_on: date | None,
+    published_on: date | None,
+    lead_inspector: str,
+    report_url: str,
+    key_quotes: str,
+    source_note: str,
+    user: User = None,
+    via: str = "",
+) -> Inspection:
+    values: dict[str, Any] = {"local_authority": local_authority, "body": body, "framework": framework}
+    values |= {"kind": kind, "title": title, "year": year}
+    values |= {"started_on": started_on, "ended_on": ended_on, "published_on": published_on}
+    values |= {"lead_inspector": lead_inspector, "report_url": report_url, "key_quotes": key_quotes}
+    values |= {"source_note": source_note}
+    return _upsert(Inspection, {"slug": slug}, values, user, via)
+
+
+@transaction.atomic
+def judgement_save(
+    *,
+    inspection: Inspection,
+    order: int,
+    section: str,
+    area: str,
+    area_key: str,
+    grade: Grade | None,
+    text: str,
+    user: User = None,
+    via: str = "",
+) -> Judgement:
+    if grade is not None and grade.framework_id != inspection.framework_id:
+        raise ApplicationError(f"'{grade.label}' is not a grade of {inspection.framework}.")
+    values = {"section": section, "area": area, "area_key": area_key, "grade": grade, "text": text}
+    return _upsert(Judgement, {"inspection": inspection, "order": order}, values, user, via)
+
+
+@transaction.atomic
+def source_save(
+    *,
+    slug: str,
+    kind: str,
+    title: str,
+    published_on: date | None,
+    inspection: Inspection | None,
+    user: User = None,
+    via: str = "",
+) -> Source:
+    values = {"kind": kind, "title": title, "published_on": published_on, "inspection": inspection}
+    return _upsert(Source, {"slug": slug}, values, user, via)
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    slug: str,
+    title: str,
+    local_authority: str,
+    accountable_body: str,
+    status: str,
+    description: str,
+    user: User = None,
+    via: str = "",
+) -> Plan:
+    values: dict[str, Any] = {"title": title, "local_authority": local_authority, "accountable_body": accountable_body}
+    values |= {"status": status, "description": description}
+    return _upsert(Plan, {"slug": slug}, values, user, via)
+
+
+@transaction.atomic
+def objective_save(*, plan: Plan, order: int, title: str, user: User = None, via: str = "") -> Objective:
+    return _upsert(Objective, {"plan": plan, "order": order}, {"title": title}, user, via)
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    plan: Plan,
+    order: int,
+    objective: Objective | None,
+    source: Source,
+    section: str,
+    text: str,
+    timescale: str,
+    reporting_schedule: str,
+    actions: str,
+    officers: str,
+    user: User = None,
+    via: str = "",
+) -> Recommendation:
+    """Add a recommendation to a plan, due when its timescale from the source says, with its key actions."""
+    if plan.recommendations.filter(order=order).exists():
+        raise ApplicationError(f"The plan '{plan.slug}' already has a recommendation {order}.")
+    values: dict[str, Any] = {"objective": objective, "source": source, "section": section, "text": text}
+    values |= {"timescale": timescale, "due_on": due_date_for(source, timescale)}
+    values |= {"reporting_schedule": reporting_schedule}
+    recommendation = _upsert(Recommendation, {"plan": plan, "order": order}, values, user, via)
+    if actions:
+        _upsert(
+            Action, {"recommendation": recommendation, "order": 1}, {"text": actions, "officers": officers}, user, via
+        )
+    return recommendation
+
+
+@transaction.atomic
+def checkpoint_add(
+    *,
+    action: Action,
+    label: str,
+    as_at: date,
+    rating: Rating,
+    rag_reason: str,
+    narrative: str,
+    author_name: str,
+    user: User = None,
+    via: str = "",
+) -> Checkpoint:
+    """Add progress recorded elsewhere (a highlight report, say) in its author's name; a checkpoint the action
+    already has under this label is kept as it is, since progress is corrected through ``checkpoint_record``."""
+    existing = Checkpoint.objects.filter(action=action, label=label).first()
+    if existing is not None:
+        return existing
+    values = {"as_at": as_at, "rag": rating.value, "rag_reason": rag_reason, "narrative": narrative}
+    return _upsert(Checkpoint, {"action": action, "label": label}, values | {"author_name": author_name}, user, via)
