@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import resource
+import secrets
 import sys
 import tempfile
 import time
@@ -91,6 +92,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.test import Client
 
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
     from oversight.core.periods import parse_period
     from oversight.performance import exports
     from oversight.performance.models import Scorecard
@@ -108,6 +111,8 @@ def main() -> int:
     period = parse_period("2011-12-Q1")
     view = timed("assemble the scorecard (selector)", lambda: scorecard_view(scorecard, period), repeat=5)
     client = Client(HTTP_HOST="localhost")
+    # Every page needs a signed-in account; a reader sees the scorecard and the indicator pages.
+    client.force_login(user_create(username="bench", password=secrets.token_urlsafe(16), roles=[Role.READER]))
 
     def get(url: str) -> object:
         response = client.get(url)
