@@ -27,11 +27,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "benchmarks/home.html", context)
 
 
-def _unit_title(indicator: Indicator) -> str:
-    label = indicator.get_unit_display()
-    return label[:1].upper() + label[1:]
-
-
 def benchmark_charts(found: selectors.Comparison, indicator: Indicator) -> dict[str, charts.Chart]:
     result: dict[str, charts.Chart] = {}
     bars = [
@@ -52,7 +47,7 @@ def benchmark_charts(found: selectors.Comparison, indicator: Indicator) -> dict[
         description=f"Bar chart, highest at the top. {described}. "
         + (f"{left_out} comparator(s) without a published figure are not drawn. " if left_out else "")
         + "The same figures are in the comparator table below.",
-        unit_title=_unit_title(indicator),
+        unit_title=charts.axis_title(indicator.get_unit_display()),
     )
     if chart is not None:
         result["bars"] = chart

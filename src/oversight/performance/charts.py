@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from oversight.performance.selectors import IndicatorDetail, TrendView
-from oversight.reports.charts import Chart, Point, line_chart
-
-
-def _unit_title(unit_label: str) -> str:
-    return unit_label[:1].upper() + unit_label[1:]
+from oversight.reports.charts import Chart, Point, axis_title, line_chart
 
 
 def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
@@ -33,7 +29,7 @@ def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
             title=f"{indicator.title}: {group.lower()}",
             description=f"Line chart of the value, target and comparators by period. {summary} "
             "The same figures are in the table below.",
-            unit_title=_unit_title(indicator.get_unit_display()),
+            unit_title=axis_title(indicator.get_unit_display()),
         )
         if chart is not None:
             charts[group] = chart

@@ -39,6 +39,11 @@ class Point:
     value: Decimal
 
 
+def axis_title(unit_label: str) -> str:
+    """A unit's label as an axis title: 'percentage' reads 'Percentage'."""
+    return unit_label[:1].upper() + unit_label[1:]
+
+
 def line_chart(points: Sequence[Point], *, title: str, description: str, unit_title: str) -> Chart | None:
     """A line per series over ordered periods. Returns None when there is nothing to draw."""
     if not points:
