@@ -8,7 +8,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 
-from oversight.core.safexml import XmlRejected, iter_elements, iter_xml, parse_file, parse_xml
+from oversight.core.safexml import XmlRejectedError, iter_elements, iter_xml, parse_file, parse_xml
 
 DTD_MESSAGE = "the file declares a DTD or entities, which oversight does not accept: remove the <!DOCTYPE …> section"
 
@@ -151,7 +151,7 @@ def test_streaming_matches_tags_whatever_their_namespace() -> None:
 
 @both_parsers
 def test_a_billion_laughs_file_is_rejected_before_any_expansion(parse: Parse) -> None:
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse(BILLION_LAUGHS)
     assert str(rejected.value) == f"return.xml: {DTD_MESSAGE}"
 
@@ -160,14 +160,14 @@ def test_a_billion_laughs_file_is_rejected_before_any_expansion(parse: Parse) ->
 def test_a_quadratic_blowup_file_is_rejected(parse: Parse) -> None:
     entity = "A" * 100_000
     data = (f'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "{entity}">]><m>' + "&a;" * 10_000 + "</m>").encode()
-    with pytest.raises(XmlRejected, match="declares a DTD or entities"):
+    with pytest.raises(XmlRejectedError, match="declares a DTD or entities"):
         parse(data)
 
 
 @both_parsers
 def test_an_xxe_file_reading_etc_passwd_is_rejected_and_reveals_nothing(parse: Parse) -> None:
     passwd = Path("/etc/passwd")
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse(_xxe(passwd.as_uri()))
     assert str(rejected.value) == f"return.xml: {DTD_MESSAGE}"
     if passwd.exists():
@@ -180,7 +180,7 @@ def test_an_xxe_file_reading_etc_passwd_is_rejected_and_reveals_nothing(parse: P
 def test_an_xxe_file_never_returns_the_content_of_the_file_it_names(parse: Parse, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("CHILD-PROTECTION-PLAN-MARKER", encoding="utf-8")
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse(_xxe(secret.as_uri()))
     assert "CHILD-PROTECTION-PLAN-MARKER" not in str(rejected.value)
 
@@ -188,7 +188,7 @@ def test_an_xxe_file_never_returns_the_content_of_the_file_it_names(parse: Parse
 @both_parsers
 def test_an_external_dtd_is_rejected_without_being_fetched(parse: Parse) -> None:
     data = b'<?xml version="1.0"?>\n<!DOCTYPE Message SYSTEM "http://127.0.0.1:9/cin.dtd">\n<Message/>'
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse(data)
     assert str(rejected.value) == f"return.xml: {DTD_MESSAGE}"
 
@@ -196,21 +196,21 @@ def test_an_external_dtd_is_rejected_without_being_fetched(parse: Parse) -> None
 @both_parsers
 def test_an_external_parameter_entity_is_rejected(parse: Parse) -> None:
     data = b'<?xml version="1.0"?><!DOCTYPE m [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/x.dtd"> %remote;]><m/>'
-    with pytest.raises(XmlRejected, match="remove the <!DOCTYPE …> section"):
+    with pytest.raises(XmlRejectedError, match="remove the <!DOCTYPE …> section"):
         parse(data)
 
 
 @pytest.mark.parametrize("parse", [_whole, _streamed], ids=["parse_xml", "iter_xml"])
 def test_a_malformed_file_is_rejected_with_its_line_and_column(parse: Parse) -> None:
     data = b"<Message>\n  <Child>\n    <LAchildID>A1</LAchildID>\n  </Chld>\n</Message>\n"
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse(data)
     assert str(rejected.value) == "return.xml: the XML is not well formed at line 4, column 5: mismatched tag"
 
 
 @pytest.mark.parametrize("parse", [_whole, _streamed], ids=["parse_xml", "iter_xml"])
 def test_an_undeclared_entity_is_a_well_formedness_fault(parse: Parse) -> None:
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse(b"<Message>\n<Child>&nbsp;</Child></Message>")
     assert str(rejected.value) == "return.xml: the XML is not well formed at line 2, column 8: undefined entity"
 
@@ -225,7 +225,7 @@ def test_libxml2_names_the_line_and_column_of_a_fault_in_its_own_words(tmp_path:
     }
     for data, where in cases.items():
         for read in (_in_c, _whole_in_c):
-            with pytest.raises(XmlRejected) as rejected:
+            with pytest.raises(XmlRejectedError) as rejected:
                 read(data, tmp_path)
             assert str(rejected.value) == f"return.xml: the XML is not well formed at {where}"
 
@@ -246,7 +246,7 @@ def test_elements_built_in_c_stay_in_their_tree_until_the_caller_drops_them(tmp_
 
 
 def test_an_empty_file_is_rejected_plainly() -> None:
-    with pytest.raises(XmlRejected) as rejected:
+    with pytest.raises(XmlRejectedError) as rejected:
         parse_xml(b"", source="empty.xml")
     assert str(rejected.value) == "empty.xml: the XML is not well formed at line 1, column 1: no element found"
     assert isinstance(rejected.value, ValueError)

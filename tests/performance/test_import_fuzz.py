@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from oversight.core.problems import Issue
 from oversight.performance import importer
 from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec
-from oversight.performance.importer import FileRejected, read_file
+from oversight.performance.importer import FileRejectedError, read_file
 from oversight.performance.models import Change, Commentary
 from oversight.performance.services import import_files
 
@@ -251,7 +251,7 @@ def _read(path: Path) -> list[Issue]:
     """read_file's problems, or its rejection as the only problem."""
     try:
         _, issues = read_file(path, max_bytes=MAX_BYTES)
-    except FileRejected as rejected:
+    except FileRejectedError as rejected:
         issues = [rejected.issue]
     for issue in issues:
         _check_issue(issue, path.name)
@@ -371,7 +371,7 @@ def test_a_hand_made_zip_bomb_is_refused_before_it_is_opened(
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 50_000_000)
     assert path.stat().st_size < 200_000
-    with pytest.raises(FileRejected, match="unpacks to more than") as rejected:
+    with pytest.raises(FileRejectedError, match="unpacks to more than") as rejected:
         read_file(path, max_bytes=MAX_BYTES)
     assert rejected.value.issue.file == "bomb.xlsx"
     before = _row_counts()
@@ -420,7 +420,7 @@ def test_a_workbook_with_a_damaged_worksheet_is_rejected_not_raised(
     parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(_zip(parts))
-    with pytest.raises(FileRejected) as rejected:
+    with pytest.raises(FileRejectedError) as rejected:
         read_file(path, max_bytes=MAX_BYTES)
     assert rejected.value.issue.file == "damaged.xlsx"
     assert "sheet 'values' cannot be read: " in rejected.value.issue.message
@@ -440,7 +440,7 @@ def test_a_workbook_needing_a_newer_zip_version_is_rejected_not_raised(tmp_path:
     data[_central_entry(data, b"xl/workbook.xml") + 6] = 211  # "version needed to extract": 21.1
     path = tmp_path / "future.xlsx"
     path.write_bytes(data)
-    with pytest.raises(FileRejected) as rejected:  # once: NotImplementedError, as only BadZipFile was caught
+    with pytest.raises(FileRejectedError) as rejected:  # once: NotImplementedError, as only BadZipFile was caught
         read_file(path, max_bytes=MAX_BYTES)
     assert rejected.value.issue.message == "the workbook cannot be read: zip file version 21.1"
 
@@ -481,6 +481,6 @@ def test_a_workbook_part_that_runs_past_the_end_of_the_file_is_rejected_with_a_r
     data[entry + 20 : entry + 28] = (900_000).to_bytes(4, "little") * 2  # compressed and full size
     path = tmp_path / "short.xlsx"
     path.write_bytes(data)
-    with pytest.raises(FileRejected) as rejected:
+    with pytest.raises(FileRejectedError) as rejected:
         read_file(path, max_bytes=MAX_BYTES)
     assert not _stops_at_its_colon(rejected.value.issue.message), rejected.value.issue.message

@@ -156,18 +156,35 @@ def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None
     if not records:
         return EesFile(source, (), (), (), (Issue(source, None, None, "The file is empty."),))
     header = [name.strip() for name in records[0]]
-    body = records[1:]
+    problem = _header_problem(header)
+    if problem is not None:
+        return EesFile(source, (), (), (), (Issue(source, 1, None, problem),))
     issues: list[Issue] = []
+    shaped = _shaped_rows(records[1:], header, source, issues)
+    others = [name for name in header if name not in TIME_COLUMNS and name not in GEOGRAPHY_COLUMNS]
+    chosen = _indicator_columns(others, shaped, indicators, durations, source, issues)
+    filter_columns = tuple(name for name in others if name not in chosen)
+    rows = [_ees_row(number, cells, chosen, filter_columns, durations, source, issues) for number, cells in shaped]
+    # Header problems (row 1) first, then by row, each row's in column order.
+    ordered = sorted(issues, key=lambda issue: issue.row or 0)
+    return EesFile(source, filter_columns, tuple(chosen), tuple(rows), tuple(ordered))
 
+
+def _header_problem(header: list[str]) -> str | None:
+    """What is wrong with a header row, if anything: an EES column missing, or a column named twice."""
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        message = f"Missing column(s) {', '.join(missing)}: this does not look like an EES data file."
-        return EesFile(source, (), (), (), (Issue(source, 1, None, message),))
+        return f"Missing column(s) {', '.join(missing)}: this does not look like an EES data file."
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
-        message = f"Column(s) {', '.join(duplicates)} appear more than once."
-        return EesFile(source, (), (), (), (Issue(source, 1, None, message),))
+        return f"Column(s) {', '.join(duplicates)} appear more than once."
+    return None
 
+
+def _shaped_rows(
+    body: list[list[str]], header: list[str], source: str, issues: list[Issue]
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows with a cell for every column, by their row number; blank rows skipped, others noted and skipped."""
     shaped: list[tuple[int, dict[str, str]]] = []
     for number, raw in enumerate(body, start=2):
         if not raw or all(not cell.strip() for cell in raw):
@@ -177,46 +194,45 @@ def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None
             issues.append(Issue(source, number, None, message))
             continue
         shaped.append((number, dict(zip(header, raw, strict=True))))
+    return shaped
 
-    others = [name for name in header if name not in TIME_COLUMNS and name not in GEOGRAPHY_COLUMNS]
+
+def _indicator_columns(
+    others: list[str], shaped: list[tuple[int, dict[str, str]]], indicators: Sequence[str] | None, durations: bool,
+    source: str, issues: list[Issue],
+) -> list[str]:  # fmt: skip
+    """The figure columns: those named, or, when none are, those whose cells are all figures or symbols."""
     if indicators is None:
-        chosen = [name for name in others if _looks_numeric((record[name] for _, record in shaped), durations)]
-    else:
-        chosen = list(indicators)
-        for name in chosen:
-            if name not in others:
-                issues.append(Issue(source, 1, name, "is named as an indicator but is not a figure column here."))
-        chosen = [name for name in chosen if name in others]
-    filter_columns = tuple(name for name in others if name not in chosen)
+        return [name for name in others if _looks_numeric((record[name] for _, record in shaped), durations)]
+    for name in indicators:
+        if name not in others:
+            issues.append(Issue(source, 1, name, "is named as an indicator but is not a figure column here."))
+    return [name for name in indicators if name in others]
 
-    rows = []
-    for number, cells in shaped:
-        for name in TIME_COLUMNS:
-            if not cells[name].strip():
-                issues.append(Issue(source, number, name, "is blank; every EES row needs it."))
-        typed: dict[str, Cell] = {}
-        for name in chosen:
-            typed[name] = _cell(cells[name], source, number, name, issues, durations)
-        rows.append(
-            EesRow(
-                row=number,
-                time_period=cells["time_period"].strip(),
-                time_identifier=cells["time_identifier"].strip(),
-                geographic_level=cells["geographic_level"].strip(),
-                country_code=cells.get("country_code", "").strip(),
-                country_name=cells.get("country_name", "").strip(),
-                region_code=cells.get("region_code", "").strip(),
-                region_name=cells.get("region_name", "").strip(),
-                old_la_code=cells.get("old_la_code", "").strip(),
-                new_la_code=cells.get("new_la_code", "").strip(),
-                la_name=cells.get("la_name", "").strip(),
-                filters={name: cells[name].strip() for name in filter_columns},
-                indicators=typed,
-            )
-        )
-    # Header problems (row 1) first, then by row, each row's in column order.
-    ordered = sorted(issues, key=lambda issue: issue.row or 0)
-    return EesFile(source, filter_columns, tuple(chosen), tuple(rows), tuple(ordered))
+
+def _ees_row(
+    number: int, cells: dict[str, str], chosen: list[str], filter_columns: tuple[str, ...], durations: bool,
+    source: str, issues: list[Issue],
+) -> EesRow:  # fmt: skip
+    for name in TIME_COLUMNS:
+        if not cells[name].strip():
+            issues.append(Issue(source, number, name, "is blank; every EES row needs it."))
+    typed = {name: _cell(cells[name], source, number, name, issues, durations) for name in chosen}
+    return EesRow(
+        row=number,
+        time_period=cells["time_period"].strip(),
+        time_identifier=cells["time_identifier"].strip(),
+        geographic_level=cells["geographic_level"].strip(),
+        country_code=cells.get("country_code", "").strip(),
+        country_name=cells.get("country_name", "").strip(),
+        region_code=cells.get("region_code", "").strip(),
+        region_name=cells.get("region_name", "").strip(),
+        old_la_code=cells.get("old_la_code", "").strip(),
+        new_la_code=cells.get("new_la_code", "").strip(),
+        la_name=cells.get("la_name", "").strip(),
+        filters={name: cells[name].strip() for name in filter_columns},
+        indicators=typed,
+    )
 
 
 def _looks_numeric(cells: Iterable[str], durations: bool) -> bool:

@@ -30,7 +30,8 @@ class LinkForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         measure = self.fields["measure"]
-        assert isinstance(measure, forms.ModelChoiceField)
+        if not isinstance(measure, forms.ModelChoiceField):
+            raise AssertionError("isinstance(measure, forms.ModelChoiceField)")
         measure.label_from_instance = lambda obj: f"{obj.title} [{obj.code}]"  # type: ignore[method-assign]
         for name in ("measure", "authority", "comparator_group"):
             self.fields[name].error_messages["required"] = f"Choose the {self.fields[name].label.lower()}"  # type: ignore[union-attr]

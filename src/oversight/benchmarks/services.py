@@ -102,7 +102,8 @@ def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
         )
         if read.kind is FileKind.NEIGHBOURS:
             named = _neighbour_set_date(read.source)
-            assert named is not None  # checked before the transaction
+            if named is None:  # checked before the transaction
+                raise AssertionError("named is not None")
             neighbour_set, _ = NeighbourSet.objects.get_or_create(
                 name=named[0], defaults={"published": named[1], "source": read.source}
             )

@@ -328,7 +328,8 @@ class CaseworkStore:
         finally:
             con.execute("DROP TABLE IF EXISTS postcode_rows")
         lookup = self.postcode_lookup()
-        assert lookup is not None
+        if lookup is None:
+            raise AssertionError("lookup is not None")
         return lookup
 
     def files_before_lookup(self) -> int:
@@ -453,7 +454,8 @@ class CaseworkStore:
         """Write one checked file: a ``loads`` row per council in it, then its rows (``_replace``), a whole file at
         a time."""
         con, spec, typed = self.connection, staged.spec, staged.typed
-        assert typed is not None
+        if typed is None:
+            raise AssertionError("typed is not None")
         columns = ["la", "child", *(["year_ending"] if spec.per_year else []), *spec.stored_names]
         columns += ["return_year", "load_id", "source_row"]
         key = ["la", "child", *spec.key]

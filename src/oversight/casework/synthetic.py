@@ -229,7 +229,8 @@ def _adopt(rng: random.Random, child: _Child) -> None:
     """Rewrite the last stretch of a leaver's care as an adoption, leaving on the same day: a placement order
     (or now and then a freeing order), then placement with adopters until the adoption order."""
     left = child.left
-    assert left is not None
+    if left is None:
+        raise AssertionError("left is not None")
     span = (left - child.entered).days
     ordered = child.entered + timedelta(days=max(1, int(span * rng.uniform(0.2, 0.5))))
     placed = ordered + timedelta(days=max(1, int((left - ordered).days * rng.uniform(0.3, 0.7))))

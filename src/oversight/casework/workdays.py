@@ -121,7 +121,8 @@ def add_working_days(
     while low < high:
         middle = low + (high - low) // 2
         count = working_days_between(start, middle, convention)
-        assert count is not None
+        if count is None:
+            raise AssertionError("count is not None")
         if count >= days:
             high = middle
         else:

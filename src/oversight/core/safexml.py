@@ -12,31 +12,25 @@ refusals hold for all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import ErrorString
 
-# defusedxml ships no type information (mypy is told to ignore missing stubs): these are the module's only untyped
-# names, and the two functions are given their types here.
-import defusedxml.ElementTree as _defused
 from defusedxml import DefusedXmlException
-
-_fromstring = cast(Callable[..., Element], _defused.fromstring)
-_iterparse = cast(Callable[..., Iterator[tuple[str, Element]]], _defused.iterparse)
-_FORBID = {"forbid_dtd": True, "forbid_entities": True, "forbid_external": True}
+from defusedxml.ElementTree import fromstring, iterparse
 
 
-class XmlRejected(ValueError):
+class XmlRejectedError(ValueError):
     """The file is not accepted; the message names it and says what to change."""
 
 
 def parse_xml(data: bytes, *, source: str) -> Element:
     """The document's root element. ``source`` names the file in any message."""
     try:
-        return _fromstring(data, **_FORBID)
+        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DefusedXmlException, ParseError) as error:
         raise _rejected(error, source) from None
 
@@ -52,7 +46,9 @@ def iter_xml(stream: IO[bytes], *, source: str, tags: Iterable[str]) -> Iterator
     wanted = frozenset(tags)
     open_elements: list[Element] = []  # the path from the root to the element being read
     try:
-        for event, element in _iterparse(stream, events=("start", "end"), **_FORBID):
+        for event, element in iterparse(
+            stream, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        ):
             if event == "start":
                 open_elements.append(element)
                 continue
@@ -80,7 +76,9 @@ def iter_elements(path: Path, *, source: str, tags: Iterable[str]) -> Iterator[A
     with _lxml_errors(source):
         _check_prologue(path, source)
         first = True
-        for _, element in etree.iterparse(str(path), events=("end",), tag=wanted, **_LXML):
+        for _, element in etree.iterparse(
+            str(path), events=("end",), tag=wanted, no_network=True, load_dtd=False, huge_tree=False
+        ):
             if first:
                 _refuse_dtd(element, source)
                 first = False
@@ -94,12 +92,13 @@ def parse_file(path: Path, *, source: str) -> Any:
 
     with _lxml_errors(source):
         _check_prologue(path, source)
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, **_LXML)).getroot()
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        root = etree.parse(str(path), parser).getroot()
         _refuse_dtd(root, source)
         return root
 
 
-_LXML = {"no_network": True, "load_dtd": False, "huge_tree": False}
+# Every lxml parse here: no network, no DTD loaded, no entities resolved, no huge trees.
 
 
 def _check_prologue(path: Path, source: str) -> None:
@@ -107,7 +106,9 @@ def _check_prologue(path: Path, source: str) -> None:
     from lxml import etree
 
     with path.open("rb") as stream:  # the first event comes at the root's start
-        for _, root in etree.iterparse(stream, events=("start",), resolve_entities=False, **_LXML):
+        for _, root in etree.iterparse(
+            stream, events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        ):
             _refuse_dtd(root, source)
             break
 
@@ -121,7 +122,7 @@ def _lxml_errors(source: str) -> Iterator[None]:
     except etree.XMLSyntaxError as error:
         line, column = error.position
         reason = re.sub(r", line \d+, column \d+$", "", str(error.msg))
-        raise XmlRejected(
+        raise XmlRejectedError(
             f"{source}: the XML is not well formed at line {max(line, 1)}, column {max(column, 1)}: {reason}"
         ) from None
 
@@ -132,14 +133,14 @@ def _refuse_dtd(element: Any, source: str) -> None:
         raise _rejected(DefusedXmlException(), source)
 
 
-def _rejected(error: Exception, source: str) -> XmlRejected:
+def _rejected(error: Exception, source: str) -> XmlRejectedError:
     if isinstance(error, ParseError):
         line, column = error.position
         # expat counts columns from 0; people and editors count from 1.
-        return XmlRejected(
+        return XmlRejectedError(
             f"{source}: the XML is not well formed at line {line}, column {column + 1}: {ErrorString(error.code)}"
         )
-    return XmlRejected(
+    return XmlRejectedError(
         f"{source}: the file declares a DTD or entities, which oversight does not accept: "
         "remove the <!DOCTYPE …> section"
     )

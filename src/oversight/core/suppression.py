@@ -316,7 +316,8 @@ class _Network:
             for line_index, (cells, total) in enumerate(self.lines):
                 if sum(reasons[index] is not None for index in (*cells, total)) == 1:
                     choice = self._candidate((line_index,), reasons)
-                    assert choice is not None, "a line with one hidden entry has a non-zero shown entry"
+                    if choice is None:
+                        raise AssertionError("a line with one hidden entry has a non-zero shown entry")
                     reasons[choice] = Reason.SECONDARY
                     changed = True
 

@@ -67,7 +67,8 @@ class Timescale:
             return published_on
         if self.weeks is not None:
             return date.fromordinal(published_on.toordinal() + 7 * self.weeks)
-        assert self.months is not None
+        if self.months is None:
+            raise AssertionError("self.months is not None")
         return add_months(published_on, self.months)
 
     def describe(self) -> str:

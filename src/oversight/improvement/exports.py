@@ -33,5 +33,6 @@ def render(plan: Plan, fmt: str) -> bytes:
 
     # The template carries its own CSS: refuse every fetch, so no text in a plan can make the renderer read a file.
     pdf = HTML(string=render_html(plan), url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
-    assert isinstance(pdf, bytes)
+    if not isinstance(pdf, bytes):
+        raise AssertionError("isinstance(pdf, bytes)")
     return pdf

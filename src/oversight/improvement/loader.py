@@ -36,7 +36,7 @@ M = TypeVar("M", bound=models.Model)
 VIA = "improvement load"  # the audit trail's reason for every row written here
 
 
-class _Rejected(Exception):
+class _RejectedError(Exception):
     def __init__(self, issue: Issue) -> None:
         super().__init__(str(issue))
         self.issue = issue
@@ -66,10 +66,12 @@ def _rows(folder: Path, name: str) -> list[tuple[int, dict[str, str]]]:
         reader = csv.DictReader(handle)
         missing = [column for column in COLUMNS[name].split() if column not in (reader.fieldnames or [])]
         if missing:
-            raise _Rejected(Issue(path.name, 1, ", ".join(missing), "the header has no such column; add it"))
+            raise _RejectedError(Issue(path.name, 1, ", ".join(missing), "the header has no such column; add it"))
         for number, row in enumerate(reader, start=2):
             if None in row:
-                raise _Rejected(Issue(path.name, number, None, "more cells than the header has columns; quote commas"))
+                raise _RejectedError(
+                    Issue(path.name, number, None, "more cells than the header has columns; quote commas")
+                )
             rows.append((number, {key: (value or "").strip() for key, value in row.items()}))
     return rows
 
@@ -80,7 +82,7 @@ def _date(file: str, row: int, column: str, text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _Rejected(Issue(file, row, column, f"'{text}' is not a date; write it as YYYY-MM-DD")) from None
+        raise _RejectedError(Issue(file, row, column, f"'{text}' is not a date; write it as YYYY-MM-DD")) from None
 
 
 def _yes(text: str) -> bool:
@@ -91,7 +93,7 @@ def _get(model: type[M], file: str, row: int, column: str, **lookup: object) -> 
     found = model._default_manager.filter(**lookup).first()
     if found is None:
         value = next(iter(lookup.values()))
-        raise _Rejected(Issue(file, row, column, f"there is no {model.__name__.lower()} '{value}'; add it first"))
+        raise _RejectedError(Issue(file, row, column, f"there is no {model.__name__.lower()} '{value}'; add it first"))
     return found
 
 
@@ -100,7 +102,7 @@ def improvement_load(folder: Path) -> list[Issue]:
     try:
         with transaction.atomic():
             _load(folder)
-    except _Rejected as rejected:
+    except _RejectedError as rejected:
         return [rejected.issue]
     return []
 
@@ -111,7 +113,7 @@ def _row(file: str, row: int) -> Iterator[None]:
     try:
         yield
     except ApplicationError as error:
-        raise _Rejected(Issue(file, row, None, str(error))) from None
+        raise _RejectedError(Issue(file, row, None, str(error))) from None
 
 
 def _load(folder: Path) -> None:
@@ -193,47 +195,55 @@ def _load(folder: Path) -> None:
     for row, r in _rows(folder, "recommendations"):
         _recommendation(row, r)
     for row, r in _rows(folder, "checkpoints"):
-        recommendation = _get(
-            Recommendation,
-            "checkpoints.csv",
-            row,
-            "recommendation",
-            order=int(r["recommendation"]),
-            plan__slug=r["plan"],
-        )
-        action = recommendation.actions.order_by("order").first()
-        if action is None:
-            raise _Rejected(Issue("checkpoints.csv", row, "recommendation", "this recommendation has no action"))
-        as_at = _date("checkpoints.csv", row, "as_at", r["as_at"])
-        if as_at is None:
-            raise _Rejected(Issue("checkpoints.csv", row, "as_at", "a checkpoint needs the date it reports at"))
-        with _row("checkpoints.csv", row):
-            services.checkpoint_add(
-                action=action,
-                label=r["label"],
-                as_at=as_at,
-                rating=Rating(r["rag"] or "not_rated"),
-                rag_reason=r["rag_reason"],
-                narrative=r["narrative"],
-                author_name="demo data",
-                via=VIA,
-            )
+        _checkpoint(row, r)
     for row, r in _rows(folder, "impact_measures"):
-        recommendation = _get(
-            Recommendation,
-            "impact_measures.csv",
-            row,
-            "recommendation",
-            order=int(r["recommendation"]),
-            plan__slug=r["plan"],
+        _impact_measure(row, r)
+
+
+def _checkpoint(row: int, r: dict[str, str]) -> None:
+    recommendation = _get(
+        Recommendation,
+        "checkpoints.csv",
+        row,
+        "recommendation",
+        order=int(r["recommendation"]),
+        plan__slug=r["plan"],
+    )
+    action = recommendation.actions.order_by("order").first()
+    if action is None:
+        raise _RejectedError(Issue("checkpoints.csv", row, "recommendation", "this recommendation has no action"))
+    as_at = _date("checkpoints.csv", row, "as_at", r["as_at"])
+    if as_at is None:
+        raise _RejectedError(Issue("checkpoints.csv", row, "as_at", "a checkpoint needs the date it reports at"))
+    with _row("checkpoints.csv", row):
+        services.checkpoint_add(
+            action=action,
+            label=r["label"],
+            as_at=as_at,
+            rating=Rating(r["rag"] or "not_rated"),
+            rag_reason=r["rag_reason"],
+            narrative=r["narrative"],
+            author_name="demo data",
+            via=VIA,
         )
-        indicator = _get(Indicator, "impact_measures.csv", row, "indicator", code=r["indicator"])
-        if ImpactMeasure.objects.filter(recommendation=recommendation, indicator=indicator).exists():
-            continue
-        with _row("impact_measures.csv", row):
-            services.impact_measure_link(
-                recommendation=recommendation, indicator_code=indicator.code, kind=r["kind"], user=None
-            )
+
+
+def _impact_measure(row: int, r: dict[str, str]) -> None:
+    recommendation = _get(
+        Recommendation,
+        "impact_measures.csv",
+        row,
+        "recommendation",
+        order=int(r["recommendation"]),
+        plan__slug=r["plan"],
+    )
+    indicator = _get(Indicator, "impact_measures.csv", row, "indicator", code=r["indicator"])
+    if ImpactMeasure.objects.filter(recommendation=recommendation, indicator=indicator).exists():
+        return
+    with _row("impact_measures.csv", row):
+        services.impact_measure_link(
+            recommendation=recommendation, indicator_code=indicator.code, kind=r["kind"], user=None
+        )
 
 
 def _plan(folder: Path, row: int, r: dict[str, str]) -> None:
@@ -252,7 +262,7 @@ def _plan(folder: Path, row: int, r: dict[str, str]) -> None:
     source = _get(Source, "plans.csv", row, "source", slug=r["source"])
     result = services.plan_import(folder / r["table_file"], plan_slug=plan.slug, source=source, title=plan.title)
     if not result.ok:
-        raise _Rejected(result.issues[0])
+        raise _RejectedError(result.issues[0])
 
 
 def _recommendation(row: int, r: dict[str, str]) -> None:
@@ -266,7 +276,7 @@ def _recommendation(row: int, r: dict[str, str]) -> None:
     try:
         services.due_date_for(source, r["timescale"])
     except ApplicationError as error:
-        raise _Rejected(Issue("recommendations.csv", row, "timescale", str(error))) from None
+        raise _RejectedError(Issue("recommendations.csv", row, "timescale", str(error))) from None
     with _row("recommendations.csv", row):
         services.recommendation_add(
             plan=plan,

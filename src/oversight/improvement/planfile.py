@@ -20,7 +20,7 @@ from pathlib import Path
 from oversight.core.problems import Issue
 from oversight.core.rag import Rating
 from oversight.core.timescales import TimescaleError, parse_timescale
-from oversight.performance.importer import MAX_ROWS, MAX_XLSX_UNPACKED, FileRejected, csv_table
+from oversight.performance.importer import MAX_ROWS, MAX_XLSX_UNPACKED, FileRejectedError, csv_table
 
 AREA = "Area for Improvement / Recommendation"
 TIMESCALE = "TIMESCALE"
@@ -93,20 +93,22 @@ def _raw_rows(path: Path, data: bytes) -> list[tuple[int, list[object]]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_XLSX_UNPACKED:
-            raise FileRejected(Issue(path.name, None, None, "the workbook unpacks to too much data; it is refused"))
+            raise FileRejectedError(
+                Issue(path.name, None, None, "the workbook unpacks to too much data; it is refused")
+            )
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = []
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
-                raise FileRejected(Issue(path.name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
+                raise FileRejectedError(Issue(path.name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
             rows.append((number, list(cells)))
         book.close()
-    except FileRejected:
+    except FileRejectedError:
         raise
     except Exception as error:  # zipfile and openpyxl raise many kinds for a damaged workbook
         reason = str(error).strip() or type(error).__name__
-        raise FileRejected(Issue(path.name, None, None, f"the workbook cannot be read: {reason}")) from None
+        raise FileRejectedError(Issue(path.name, None, None, f"the workbook cannot be read: {reason}")) from None
     return rows
 
 
@@ -155,7 +157,7 @@ def read_plan_table(path: Path) -> tuple[PlanTable | None, list[Issue]]:
     name = path.name
     try:
         raw = _raw_rows(path, path.read_bytes())
-    except FileRejected as rejected:
+    except FileRejectedError as rejected:
         return None, [rejected.issue]
     except OSError as error:
         return None, [Issue(name, None, None, f"the file cannot be read: {error.strerror or error}")]
@@ -252,12 +254,14 @@ def write_plan_xlsx(table: PlanTable, *, subtitle: str = "") -> bytes:
     """The table as a workbook laid out like the paper plan: title, header, section rows, one row each."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
 
-    from oversight.reports.cells import RAG_FILLS, RAG_TEXT, text
+    from oversight.reports.cells import RAG_FILLS, RAG_TEXT, print_landscape_a4, text
 
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
+    if sheet is None:
+        raise AssertionError("sheet is not None")
     sheet.title = "Action plan"
     header = header_for(table.checkpoint_labels)
     sheet.append([text(table.title)])
@@ -293,14 +297,9 @@ def write_plan_xlsx(table: PlanTable, *, subtitle: str = "") -> bytes:
                 cell.font = Font(bold=True, color=RAG_TEXT[rating])
     widths = {AREA: 40, TIMESCALE: 16, ACTIONS: 50, OFFICER: 22, SCHEDULE: 28, RAG: 9}
     for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(3, index).column_letter].width = widths.get(name, 36)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 36)
     sheet.freeze_panes = "B4"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "3:3"
+    print_landscape_a4(sheet, title_rows="3:3")
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -45,5 +45,6 @@ def render_pdf(view: ScorecardView) -> bytes:
     # so that no text in the scorecard can make the renderer read a file or call a server.
     fetcher = URLFetcher(allowed_protocols=("data",))
     pdf = HTML(string=render_html(view), url_fetcher=fetcher).write_pdf()
-    assert isinstance(pdf, bytes)
+    if not isinstance(pdf, bytes):
+        raise AssertionError("isinstance(pdf, bytes)")
     return pdf

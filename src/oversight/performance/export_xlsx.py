@@ -19,13 +19,14 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.core.periods import YearType
 from oversight.performance.export_records import CSV_COLUMNS, rag_explanation, row_record
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView
-from oversight.reports.cells import RAG_FILLS, RAG_TEXT, text
+from oversight.reports.cells import RAG_FILLS, RAG_TEXT, print_landscape_a4, text
 
 HEADER_ROW = 6  # rows 1-4 are the title block, row 5 is a spacer
 NUMERIC_DATA_COLUMNS = frozenset({"value", "target"})
@@ -157,23 +158,18 @@ def _scorecard_sheet(sheet: Worksheet, view: ScorecardView) -> None:
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=2).coordinate  # header rows and indicator code
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last)}{max(number, HEADER_ROW + 1)}"
     _print_setup(sheet, view)
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
 def _print_setup(sheet: Worksheet, view: ScorecardView) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages tall as it needs
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape_a4(sheet, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     # '&' starts a header/footer code in Excel; a literal one is written '&&'.
     caption = f"{view.scorecard.title}: {view.period.label}".replace("&", "&&")
-    sheet.oddFooter.left.text = caption
-    sheet.oddFooter.left.size = 8
-    sheet.oddFooter.right.text = "Page &P of &N"
-    sheet.oddFooter.right.size = 8
+    footer = sheet.oddFooter or HeaderFooterItem()
+    footer.left.text, footer.left.size = caption, 8
+    footer.right.text, footer.right.size = "Page &P of &N", 8
+    sheet.oddFooter = footer
 
 
 def _data_sheet(sheet: Worksheet, view: ScorecardView) -> None:
@@ -225,17 +221,14 @@ def _explanations_sheet(sheet: Worksheet) -> None:
             cell = sheet.cell(row=number, column=column, value=text(value))
             cell.alignment = _WRAP_TOP
             cell.border = _BORDER
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    print_landscape_a4(sheet)
 
 
 def render_xlsx(view: ScorecardView) -> bytes:
     book = Workbook()
     scorecard = book.active
-    assert scorecard is not None
+    if scorecard is None:
+        raise AssertionError("scorecard is not None")
     scorecard.title = "Scorecard"
     _scorecard_sheet(scorecard, view)
     _data_sheet(book.create_sheet("Data"), view)

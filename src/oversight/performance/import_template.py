@@ -136,7 +136,8 @@ def _table_sheet(sheet: Worksheet, table: TableSpec) -> None:
 def import_template() -> bytes:
     book = Workbook()
     guide = book.active
-    assert guide is not None
+    if guide is None:
+        raise AssertionError("guide is not None")
     _guide_sheet(guide)
     for table in TABLES:
         _table_sheet(book.create_sheet(table.kind), table)

@@ -9,7 +9,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -40,7 +40,7 @@ class ParsedFile:
     tables: list[ParsedTable]
 
 
-class FileRejected(Exception):
+class FileRejectedError(Exception):
     def __init__(self, issue: Issue) -> None:
         super().__init__(str(issue))
         self.issue = issue
@@ -60,15 +60,17 @@ def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
     data = path.read_bytes()
     issues: list[Issue] = []
     if len(data) > max_bytes:
-        raise FileRejected(Issue(name, None, None, f"the file is {len(data):,} bytes; the limit is {max_bytes:,}"))
+        raise FileRejectedError(Issue(name, None, None, f"the file is {len(data):,} bytes; the limit is {max_bytes:,}"))
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(_XLSX_MAGIC):
         try:
             raw_tables = list(_xlsx_tables(name, data))
-        except FileRejected:
+        except FileRejectedError:
             raise
         except Exception as error:  # zipfile and openpyxl raise many kinds for a damaged workbook
-            raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
+            raise FileRejectedError(
+                Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")
+            ) from None
     else:
         raw_tables = [csv_table(name, data)]
     tables = []
@@ -86,7 +88,7 @@ def csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | No
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise FileRejected(
+        raise FileRejectedError(
             Issue(
                 name,
                 None,
@@ -96,17 +98,19 @@ def csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | No
             )
         ) from None
     if "\x00" in text:
-        raise FileRejected(Issue(name, None, None, "this is not a text CSV file; upload a CSV or an .xlsx workbook"))
+        raise FileRejectedError(
+            Issue(name, None, None, "this is not a text CSV file; upload a CSV or an .xlsx workbook")
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, [])
         rows: RawRows = []
         for number, row in enumerate(reader, start=2):
             if number > MAX_ROWS:
-                raise FileRejected(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
+                raise FileRejectedError(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
             rows.append((number, list(row)))
     except csv.Error as error:
-        raise FileRejected(Issue(name, reader.line_num, None, f"the CSV cannot be read: {error}")) from None
+        raise FileRejectedError(Issue(name, reader.line_num, None, f"the CSV cannot be read: {error}")) from None
     return name, header, rows, None
 
 
@@ -117,14 +121,14 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise FileRejected(Issue(name, None, None, "this looks like a workbook but cannot be opened")) from None
+        raise FileRejectedError(Issue(name, None, None, "this looks like a workbook but cannot be opened")) from None
     if unpacked > MAX_XLSX_UNPACKED:
         limit = f"{MAX_XLSX_UNPACKED / 1024 / 1024:,.0f} MB"
-        raise FileRejected(Issue(name, None, None, f"the workbook unpacks to more than {limit}; it is refused"))
+        raise FileRejectedError(Issue(name, None, None, f"the workbook unpacks to more than {limit}; it is refused"))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise FileRejected(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
+        raise FileRejectedError(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
     known = {table.kind for table in TABLES}
     for sheet in book.worksheets:
         if sheet.title.strip().lower() not in known:
@@ -139,13 +143,15 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
                     header = [str(v) if v is not None else "" for v in values]
                     continue
                 if number > MAX_ROWS:
-                    raise FileRejected(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
+                    raise FileRejectedError(Issue(name, number, None, f"more than {MAX_ROWS:,} rows; split the file"))
                 rows.append((number, values))
-        except FileRejected:
+        except FileRejectedError:
             raise
         except Exception as error:  # a damaged sheet: openpyxl raises many kinds while reading rows
             where = f"sheet '{sheet.title}'"
-            raise FileRejected(Issue(name, number + 1, None, f"{where} cannot be read: {_describe(error)}")) from None
+            raise FileRejectedError(
+                Issue(name, number + 1, None, f"{where} cannot be read: {_describe(error)}")
+            ) from None
         yield f"{name}, sheet '{sheet.title}'", header, rows, sheet.title.strip().lower()
     book.close()
 
@@ -171,6 +177,33 @@ def _type_table(
     names = [h.strip().lower() for h in header]
     while names and names[-1] == "":
         names.pop()
+    spec = _table_spec(source, names, sheet_kind, issues)
+    if spec is None:
+        return None
+    table = ParsedTable(source, spec)
+    columns = {c.name: c for c in spec.columns}
+    seen: dict[tuple[Cell, ...], int] = {}
+    for number, raw in rows:
+        if all(v is None or str(v).strip() == "" for v in raw):
+            continue  # blank lines are harmless
+        if len(raw) > len(names) and any(str(v).strip() for v in raw[len(names) :] if v is not None):
+            issues.append(Issue(source, number, None, f"the row has {len(raw)} cells but the header has {len(names)}"))
+            continue
+        typed = _typed_row(table, names, columns, number, raw, issues)
+        key = tuple(typed[k] for k in spec.key)
+        if None not in key:
+            if key in seen:
+                issues.append(
+                    Issue(source, number, None, f"repeats row {seen[key]} ({', '.join(spec.key)} are the same)")
+                )
+            seen[key] = number
+        table.rows.append((number, typed))
+    return table
+
+
+def _table_spec(source: str, names: list[str], sheet_kind: str | None, issues: list[Issue]) -> TableSpec | None:
+    """The import table a header row is for (the sheet's, when a template sheet names it), or None with the problem
+    noted: columns missing, unknown or repeated, or a header that matches no table."""
     spec: TableSpec | None
     if sheet_kind is not None:
         spec = next(table for table in TABLES if table.kind == sheet_kind)
@@ -188,48 +221,33 @@ def _type_table(
         spec = table_for_header(set(names))
         if spec is None:
             expected = "; ".join(f"{t.kind}: {', '.join(t.names)}" for t in TABLES)
-            issues.append(
-                Issue(
-                    source,
-                    1,
-                    None,
-                    f"the header row does not match any import table. Expected one of — {expected}",
-                )
-            )
+            problem = f"the header row does not match any import table. Expected one of — {expected}"
+            issues.append(Issue(source, 1, None, problem))
             return None
     duplicates = {n for n in names if n and names.count(n) > 1}
     if duplicates:
         issues.append(Issue(source, 1, None, f"column(s) {', '.join(sorted(duplicates))} appear more than once"))
         return None
-    table = ParsedTable(source, spec)
-    columns = {c.name: c for c in spec.columns}
-    seen: dict[tuple[Cell, ...], int] = {}
-    for number, raw in rows:
-        if all(v is None or str(v).strip() == "" for v in raw):
-            continue  # blank lines are harmless
-        if len(raw) > len(names) and any(str(v).strip() for v in raw[len(names) :] if v is not None):
-            issues.append(Issue(source, number, None, f"the row has {len(raw)} cells but the header has {len(names)}"))
+    return spec
+
+
+def _typed_row(
+    table: ParsedTable, names: list[str], columns: dict[str, Column], number: int, raw: Sequence[object],
+    issues: list[Issue],
+) -> dict[str, Cell]:  # fmt: skip
+    """One row's cells typed by their columns; a cell with a problem is noted in the table's bad cells."""
+    typed: dict[str, Cell] = {}
+    for index, name in enumerate(names):
+        if not name:
             continue
-        typed: dict[str, Cell] = {}
-        for index, name in enumerate(names):
-            if not name:
-                continue
-            cell = raw[index] if index < len(raw) else None
-            reported = len(issues)
-            typed[name] = _typed_cell(cell, columns[name], source, number, issues)
-            if len(issues) > reported:
-                table.bad_cells.add((number, name))
-        for name in spec.names:
-            typed.setdefault(name, None)
-        key = tuple(typed[k] for k in spec.key)
-        if None not in key:
-            if key in seen:
-                issues.append(
-                    Issue(source, number, None, f"repeats row {seen[key]} ({', '.join(spec.key)} are the same)")
-                )
-            seen[key] = number
-        table.rows.append((number, typed))
-    return table
+        cell = raw[index] if index < len(raw) else None
+        reported = len(issues)
+        typed[name] = _typed_cell(cell, columns[name], table.source, number, issues)
+        if len(issues) > reported:
+            table.bad_cells.add((number, name))
+    for name in table.spec.names:
+        typed.setdefault(name, None)
+    return typed
 
 
 def _typed_cell(cell: object, column: Column, source: str, row: int, issues: list[Issue]) -> Cell:

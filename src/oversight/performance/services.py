@@ -14,7 +14,7 @@ from django.db import OperationalError, models, transaction
 
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
-from oversight.performance.importer import Cell, FileRejected, ParsedFile, ParsedTable, read_file
+from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file
 from oversight.performance.models import (
     Change,
     Commentary,
@@ -144,7 +144,7 @@ def _clean(row: Mapping[str, Cell], names: Iterable[str]) -> dict[str, Any]:
 
 
 def import_files(
-    paths: Iterable[Path], *, user: User = None, progress: Callable[[int], None] | None = None
+    paths: Iterable[Path], *, user: User = None, progress: Callable[[int], object] | None = None
 ) -> LoadResult:
     """Import scorecards, priorities, indicators, glossary, targets, values, comparators and commentary.
 
@@ -157,7 +157,7 @@ def import_files(
         result.files += 1
         try:
             parsed_file, issues = read_file(Path(path), max_bytes=settings.OVERSIGHT_MAX_IMPORT_BYTES)
-        except FileRejected as rejected:
+        except FileRejectedError as rejected:
             result.issues.append(rejected.issue)
             continue
         except OSError as error:
@@ -196,7 +196,7 @@ def _import_write(
     *,
     user: User,
     result: LoadResult,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int], object] | None,
 ) -> None:
     """Write the checked tables in one transaction: all of them, or (on any error) none."""
     with transaction.atomic():
@@ -386,7 +386,8 @@ def observation_record(
     instance = writer.upsert(
         Observation, {"indicator": indicator, "period": period}, values, period=period, entity="value"
     )
-    assert isinstance(instance, Observation)
+    if not isinstance(instance, Observation):
+        raise AssertionError("isinstance(instance, Observation)")
     return instance
 
 
@@ -400,7 +401,8 @@ def target_set(*, indicator: Indicator, period: str, value: Decimal | None, note
         period=period,
         entity="target",
     )
-    assert isinstance(instance, Target)
+    if not isinstance(instance, Target):
+        raise AssertionError("isinstance(instance, Target)")
     return instance
 
 
@@ -413,7 +415,8 @@ def commentary_save(*, indicator: Indicator, period: str, text: str, user: User)
     instance = writer.upsert(
         Commentary, {"indicator": indicator, "period": period}, values, period=period, entity="commentary"
     )
-    assert isinstance(instance, Commentary)
+    if not isinstance(instance, Commentary):
+        raise AssertionError("isinstance(instance, Commentary)")
     return instance
 
 
@@ -466,7 +469,8 @@ def observation_computed(
     }
     lookup = {"indicator": indicator, "period": period}
     instance = writer.upsert(Observation, lookup, values, period=period, entity="value")
-    assert isinstance(instance, Observation)
+    if not isinstance(instance, Observation):
+        raise AssertionError("isinstance(instance, Observation)")
     return instance
 
 
@@ -480,5 +484,6 @@ def indicator_assign_owner(
     instance = writer.upsert(
         Indicator, {"code": current.code}, {"owner": owner, "owner_user": owner_user}, entity="indicator"
     )
-    assert isinstance(instance, Indicator)
+    if not isinstance(instance, Indicator):
+        raise AssertionError("isinstance(instance, Indicator)")
     return instance

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.core.rag import Rating
 
@@ -42,3 +44,16 @@ def _is_number(text: str) -> bool:
 def text(value: object) -> str:
     """A value as cell text that can never be a formula (and has no characters Excel refuses)."""
     return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
+
+
+def print_landscape_a4(sheet: Worksheet, *, title_rows: str | None = None) -> None:
+    """Print the sheet on landscape A4, one page wide and as many tall as it needs, its title rows on each."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    properties = sheet.sheet_properties.pageSetUpPr or PageSetupProperties()
+    properties.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = properties
+    if title_rows is not None:
+        sheet.print_title_rows = title_rows

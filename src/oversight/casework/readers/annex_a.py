@@ -421,7 +421,8 @@ class _WorkbookReader:
                 self.problem(number, f"{sheet}: {LA_HEADING}", "is blank; every row needs its council")
                 return
             la = str(la_cell).strip()
-        assert la is not None
+        if la is None:
+            raise AssertionError("la is not None")
         prefix = f"adopter{chr(31)}" if annex.number == 11 else ""
         child = self.pseudonymiser.child(la, prefix + child_id)
         values: list[Any] = []

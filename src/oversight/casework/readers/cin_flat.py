@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from oversight.core.safexml import XmlRejected, iter_elements, parse_file
+from oversight.core.safexml import XmlRejectedError, iter_elements, parse_file
 
 WHOLE_BYTES = 8 << 20  # a file up to this size is parsed at once; a larger one is streamed
 BATCH_CHILDREN = 2_000  # children handed to the stylesheet at a time when streaming
@@ -175,7 +175,7 @@ def flatten_census(index: int, path: Path, folder: Path) -> FlatCensus:
     try:
         with lines.open("wb") as out:
             lea, reference, children = (_write_whole if whole else _write_streamed)(path, out)
-    except XmlRejected as error:
+    except XmlRejectedError as error:
         return FlatCensus(index, path, lines, sha256, error=str(error).removeprefix(f"{path.name}: "))
     return FlatCensus(index, path, lines, sha256, lea, reference, children)
 
@@ -187,7 +187,7 @@ def _write_whole(path: Path, out: BinaryIO) -> Facts:
     """The file parsed at once, and every child handed to the stylesheet in one go."""
     root = parse_file(path, source=path.name)
     if _local(root.tag) == "Child":
-        raise XmlRejected(f"{path.name}: the Child elements must be inside Message/Children")
+        raise XmlRejectedError(f"{path.name}: the Child elements must be inside Message/Children")
     headers = list(root.iter("{*}Header"))
     lea, reference = _header(headers[-1]) if headers else (None, None)
     counts: dict[Any, int] = {}  # each element holding children, with how many, in the order they come
@@ -226,7 +226,7 @@ def _write_streamed(path: Path, out: BinaryIO) -> Facts:
             lea, reference = _header(element)
             continue
         if element.getparent() is None:
-            raise XmlRejected(f"{path.name}: the Child elements must be inside Message/Children")
+            raise XmlRejectedError(f"{path.name}: the Child elements must be inside Message/Children")
         if element.getparent() is not parent:
             flush()
             parent = element.getparent()

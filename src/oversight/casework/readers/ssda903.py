@@ -434,7 +434,7 @@ class ReadResult:
         return not self.issues
 
 
-class _Rejected(Exception):
+class _RejectedError(Exception):
     def __init__(self, issue: Issue) -> None:
         super().__init__(str(issue))
         self.issue = issue
@@ -538,7 +538,7 @@ def read_ssda903(
         path = Path(path)
         try:
             staged = _stage_file(con, path, index, result)
-        except _Rejected as rejected:
+        except _RejectedError as rejected:
             result.issues.append(rejected.issue)
             continue
         except OSError as error:
@@ -580,17 +580,17 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
     name = path.name
     data = path.read_bytes()
     if not data.strip():
-        raise _Rejected(field_issue(name, None, None, "the file is empty"))
+        raise _RejectedError(field_issue(name, None, None, "the file is empty"))
     if data.lstrip().startswith(b"<"):
-        raise _Rejected(field_issue(name, None, None, "this is XML, neither a CIN census nor an SSDA903 return"))
+        raise _RejectedError(field_issue(name, None, None, "this is XML, neither a CIN census nor an SSDA903 return"))
     if data.startswith(b"PK\x03\x04"):
-        raise _Rejected(
+        raise _RejectedError(
             field_issue(name, None, None, "this is a workbook; save each table of the return as a CSV file")
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _Rejected(
+        raise _RejectedError(
             field_issue(
                 name,
                 None,
@@ -599,16 +599,16 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
             )
         ) from None
     if "\x00" in text:
-        raise _Rejected(field_issue(name, None, None, "this is not a text CSV file"))
+        raise _RejectedError(field_issue(name, None, None, "this is not a text CSV file"))
     header: dict[str, str] = {}
     for cell in next(csv.reader(io.StringIO(text)), []):  # the header: the first record, read alone
         upper = cell.strip().upper()
         if upper in header:
-            raise _Rejected(field_issue(name, 1, cell.strip(), "this column appears twice in the header row"))
+            raise _RejectedError(field_issue(name, 1, cell.strip(), "this column appears twice in the header row"))
         header[upper] = cell
     spec, problem = recognise([c for c in header if c not in (LA_COLUMN, YEAR_COLUMN)])
     if spec is None or problem:
-        raise _Rejected(field_issue(name, 1, None, problem))
+        raise _RejectedError(field_issue(name, 1, None, problem))
     unknown = [header[c].strip() for c in header if c not in spec.column_names | {LA_COLUMN, YEAR_COLUMN}]
     if unknown:
         several = len(unknown) > 1
@@ -636,7 +636,7 @@ def _stage_file(con: duckdb.DuckDBPyConnection, path: Path, index: int, result: 
             {"path": str(path), "columns": {original: "VARCHAR" for original in header.values()}},
         )
     except duckdb.Error as error:
-        raise _Rejected(field_issue(name, None, None, f"the CSV cannot be read: {error}")) from None
+        raise _RejectedError(field_issue(name, None, None, f"the CSV cannot be read: {error}")) from None
     staged = StagedFile(path, hashlib.sha256(data).hexdigest(), spec, raw, header, data, values=values)
     staged.group = file_group(name, spec)
     count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
@@ -893,7 +893,8 @@ def _note_postcodes(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> None:
 def _note_quality(con: duckdb.DuckDBPyConnection, staged: StagedFile, source: str, la_sql: str, row_sql: str) -> None:
     """Data-quality issues of one file (unknown codes, repeated rows), noted beside rows that are still loaded."""
     spec, typed = staged.spec, staged.typed
-    assert typed is not None, "typed rows are built before their quality is noted"
+    if typed is None:
+        raise AssertionError("typed rows are built before their quality is noted")
     for column in spec.stored:
         if not column.codes or column.name not in staged.header:
             continue

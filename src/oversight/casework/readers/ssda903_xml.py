@@ -31,7 +31,7 @@ from oversight.casework.readers.ssda903 import (
 )
 from oversight.casework.readers.staging import file_sha256
 from oversight.core.problems import Issue
-from oversight.core.safexml import XmlRejected, iter_xml
+from oversight.core.safexml import XmlRejectedError, iter_xml
 
 # Each table's columns as the CSV file names them, and where the XML keeps them (relative to the part of
 # CHILD the table's rows come from). Columns the CSV reader drops (UPN, mother's details) are not read at all.
@@ -153,8 +153,10 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, prefix: str,
 def _xml_issues(staged: StagedFile) -> list[Issue]:
     """Cell problems at the XML element they came from: the child's identifier is HEADER/CHILDID whichever
     table's row found it blank, and the placement is PL."""
-    assert staged.locations is not None
-    assert staged.child_numbers is not None
+    if staged.locations is None:
+        raise AssertionError("staged.locations is not None")
+    if staged.child_numbers is None:
+        raise AssertionError("staged.child_numbers is not None")
     issues = []
     for problem in staged.problems:
         number = staged.child_numbers[problem.ordinality - 1]
@@ -201,7 +203,7 @@ def read_ssda903_xml(
             with path.open("rb") as stream:
                 for number, element in enumerate(iter_xml(stream, source=path.name, tags={"CHILD"}), start=1):
                     _read_child(element, number, tables)
-        except XmlRejected as error:
+        except XmlRejectedError as error:
             result.issues.append(field_issue(path.name, None, None, str(error).removeprefix(f"{path.name}: ")))
             continue
         except OSError as error:
