@@ -18,7 +18,6 @@ Generating the files is timed apart and not counted.
 
 from __future__ import annotations
 
-import csv
 import multiprocessing
 import os
 import resource
@@ -26,16 +25,21 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO, TypeVar
+from typing import NamedTuple, TypeVar
 
 from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.reference import population_rows
 from oversight.casework.store import CaseworkStore, LoadResult
-from oversight.casework.synthetic import synthetic_council, synthetic_returns, write_postcodes
+from oversight.casework.synthetic import (
+    SyntheticCouncil,
+    synthetic_council,
+    synthetic_national_returns,
+    write_postcodes,
+)
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.core.periods import parse_period
 
@@ -123,31 +127,18 @@ def councils(count: int) -> list[str]:
 def ssda903_national(codes: list[str], years: tuple[int, int], folder: Path) -> tuple[list[Path], Path]:
     """Each council's returns, merged into one file per table and year with an LA column; and the postcode lookup
     of all their postcodes."""
-    writers: dict[str, tuple[Any, TextIO]] = {}
-    paths: dict[str, Path] = {}
     postcodes: dict[str, tuple[str, int, int]] = {}
-    for code in codes:
-        council = synthetic_council(
-            code, seed=SEED, first_year_ending=years[0], last_year_ending=years[1], starts_per_year=STARTS_PER_YEAR
-        )
-        postcodes.update(council.postcodes)
-        for part in synthetic_returns(council, folder / "councils"):
-            with part.open(encoding="utf-8", newline="") as source:
-                reader = csv.reader(source)
-                header = next(reader)
-                if part.name not in writers:
-                    paths[part.name] = folder / "national" / part.name
-                    paths[part.name].parent.mkdir(parents=True, exist_ok=True)
-                    out = paths[part.name].open("w", encoding="utf-8", newline="")
-                    writer = csv.writer(out, lineterminator="\n")
-                    writer.writerow(["LA", *header])
-                    writers[part.name] = (writer, out)
-                writer = writers[part.name][0]
-                writer.writerows([code, *row] for row in reader)
-            part.unlink()
-    for _, out in writers.values():
-        out.close()
-    return sorted(paths.values()), write_postcodes(postcodes.items(), folder / "postcodes.csv")
+
+    def built() -> Iterator[SyntheticCouncil]:  # one council at a time, as its files are merged
+        for code in codes:
+            council = synthetic_council(
+                code, seed=SEED, first_year_ending=years[0], last_year_ending=years[1], starts_per_year=STARTS_PER_YEAR
+            )
+            postcodes.update(council.postcodes)
+            yield council
+
+    paths = synthetic_national_returns(built(), folder / "national")
+    return paths, write_postcodes(postcodes.items(), folder / "postcodes.csv")
 
 
 def cin_censuses(codes: list[str], years: tuple[int, int], folder: Path) -> list[Path]:

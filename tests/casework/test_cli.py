@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -233,3 +234,16 @@ def test_only_episodes_files_with_postcodes_are_pointed_out_when_the_lookup_arri
     assert len(loaded.stdout.splitlines()) == 1
     again = _run(tmp_path, "load", str(without), "--la", "E09000017")
     assert "Skipped 1 file(s) loaded before: episodes.csv." in again.stdout
+
+
+def test_the_store_is_compacted_by_a_command_and_keeps_its_figures(home: Path, tmp_path: Path) -> None:
+    before = _run(home, "compute", "--period", "2017-18", "--format", "csv", "--output", str(tmp_path / "a.csv"))
+    assert before.returncode == 0, before.stderr
+
+    compacted = _run(home, "compact")
+
+    assert compacted.returncode == 0, compacted.stderr
+    assert re.fullmatch(r"Compacted .*casework\.duckdb: [\d.,]+ MB before, [\d.,]+ MB now\.\n", compacted.stdout)
+    after = _run(home, "compute", "--period", "2017-18", "--format", "csv", "--output", str(tmp_path / "b.csv"))
+    assert after.returncode == 0, after.stderr
+    assert (tmp_path / "b.csv").read_text() == (tmp_path / "a.csv").read_text()

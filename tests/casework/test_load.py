@@ -418,3 +418,25 @@ def test_duckdb_works_within_a_bounded_memory_and_spills_beside_the_store(
     monkeypatch.setenv("OVERSIGHT_CASEWORK_MEMORY", "half")
     with pytest.raises(CaseworkError, match="OVERSIGHT_CASEWORK_MEMORY is 'half', which is not an amount of memory"):
         CaseworkStore(path)
+
+
+def test_compacting_gives_back_the_space_deleted_rows_left_and_keeps_every_row(
+    store: CaseworkStore, pseudonymiser: Pseudonymiser
+) -> None:
+    assert store.load(sorted(D2I.glob("*.csv")), pseudonymiser=pseudonymiser, la=LA, year_ending=2018).ok
+    counts = {table: rows(store, f"SELECT count(*) FROM {table}") for table in ("children", "episodes", "reviews")}
+    store.query(
+        "CREATE TABLE bulk AS SELECT range AS n, md5(range::VARCHAR) || md5((range * 7)::VARCHAR) AS filler "
+        "FROM range(400000)"
+    )
+    store.query("CHECKPOINT")
+    store.query("DROP TABLE bulk")
+    store.query("CHECKPOINT")
+
+    before, after = store.compact()
+
+    assert after < before / 2
+    assert store.path.stat().st_size == after
+    assert not store.path.with_name(store.path.name + ".compacting").exists()
+    store.open()
+    assert {table: rows(store, f"SELECT count(*) FROM {table}") for table in counts} == counts

@@ -77,6 +77,12 @@ def register(commands: Any) -> None:
     _add_database(quality)
     quality.set_defaults(func=_settled(cmd_quality))
 
+    compact = subcommands.add_parser(
+        "compact", help="write the store afresh without the space deleted rows and undone loads left in it"
+    )
+    _add_database(compact)
+    compact.set_defaults(func=_settled(cmd_compact))
+
     measures = subcommands.add_parser("measures", help="list the measure catalogue")
     measures.set_defaults(func=cmd_measures)
 
@@ -345,6 +351,17 @@ def cmd_quality(args: argparse.Namespace) -> int:
         print(f"  {count:,} × {QUALITY_RULES.get(rule, rule)} [{rule}]")
     for issue in issues:
         print(f"{issue.la}: {issue}")
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    setup()
+    from oversight.casework.store import CaseworkStore
+
+    path = _store_path(args)
+    with CaseworkStore(path) as store:
+        before, after = store.compact()
+    print(f"Compacted {path}: {before / 1e6:,.1f} MB before, {after / 1e6:,.1f} MB now.")
     return 0
 
 

@@ -233,6 +233,26 @@ class CaseworkStore:
         con.execute(_sql("cin_views.sql"))
         self._attached = True
 
+    def compact(self) -> tuple[int, int]:
+        """Write the store afresh, leaving out the space that deleted rows and undone loads (a load killed part way,
+        say) left in the file, which DuckDB does not give back; (bytes before, bytes after). The fresh file replaces
+        the old one only once it is complete."""
+        if self.read_only:
+            raise CaseworkError("a store opened for reading cannot be compacted")
+        self.open()
+        before = self.path.stat().st_size
+        fresh = self.path.with_name(self.path.name + ".compacting")
+        fresh.unlink(missing_ok=True)
+        con = self.connection
+        con.execute(f"ATTACH '{_literal(str(fresh))}' AS fresh")
+        try:
+            con.execute("COPY FROM DATABASE store TO fresh")
+        finally:
+            con.execute("DETACH fresh")
+        self.detach()
+        os.replace(fresh, self.path)
+        return before, self.path.stat().st_size
+
     def detach(self) -> None:
         """Let go of the store file, keeping this object usable: the next ``open`` attaches it again."""
         if not self._attached:

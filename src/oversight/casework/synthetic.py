@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, TextIO
 
 SEX_CODES = ("1", "2")
 ETHNIC_CODES = ("WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "AIND", "APKN", "BCRB", "BAFR", "CHNE", "OOTH", "REFU")
@@ -404,3 +405,29 @@ def synthetic_returns(council: SyntheticCouncil, folder: Path) -> Iterator[Path]
                 writer.writerow(HEADERS[table])
                 writer.writerows(rows)
             yield path
+
+
+def synthetic_national_returns(councils: Iterable[SyntheticCouncil], folder: Path) -> list[Path]:
+    """Every council's returns merged, as a national extract is, into one file per table and year with an LA
+    column: ``<folder>/<start year>-<table>.csv``. Each council's own files are written under
+    ``<folder>/councils`` on the way and removed."""
+    writers: dict[str, tuple[Any, TextIO]] = {}
+    paths: dict[str, Path] = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for council in councils:
+            for part in synthetic_returns(council, folder / "councils"):
+                with part.open(encoding="utf-8", newline="") as source:
+                    reader = csv.reader(source)
+                    header = next(reader)
+                    if part.name not in writers:
+                        paths[part.name] = folder / part.name
+                        out = paths[part.name].open("w", encoding="utf-8", newline="")
+                        writers[part.name] = (csv.writer(out, lineterminator="\n"), out)
+                        writers[part.name][0].writerow(["LA", *header])
+                    writers[part.name][0].writerows([council.code, *row] for row in reader)
+                part.unlink()
+    finally:
+        for _, opened in writers.values():
+            opened.close()
+    return sorted(paths.values())
