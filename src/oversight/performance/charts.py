@@ -15,14 +15,14 @@ def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
     for group, rows in detail.history.items():
         points: list[Point] = []
         for row in rows:
-            label = row.period.short_label
+            label, start = row.period.short_label, row.period.start
             if row.actual is not None and row.actual.value is not None:
-                points.append(Point(label, "Value", row.actual.value))
+                points.append(Point(label, "Value", row.actual.value, start))
             if row.target is not None and row.target.value is not None:
-                points.append(Point(label, "Target", row.target.value))
+                points.append(Point(label, "Target", row.target.value, start))
             for comparator in row.comparators:
                 if comparator.value is not None:
-                    points.append(Point(label, comparator.name, comparator.value))
+                    points.append(Point(label, comparator.name, comparator.value, start))
         summary = _summary(points)
         chart = line_chart(
             points,
@@ -37,7 +37,7 @@ def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
 
 
 def _summary(points: Sequence[Point]) -> str:
-    values = [p for p in points if p.series == "Value"]
+    values = sorted((p for p in points if p.series == "Value"), key=lambda p: p.start)
     if len(values) < 2:
         return ""
     first, last = values[0], values[-1]
@@ -50,7 +50,7 @@ def trend_charts(view: TrendView) -> dict[int, Chart]:
     charts: dict[int, Chart] = {}
     for priority, rows in view.groups:
         points = [
-            Point(view.years[index].short_label, row.indicator.title, figure.value)
+            Point(view.years[index].short_label, row.indicator.title, figure.value, view.years[index].start)
             for row in rows
             for index, figure in enumerate(row.figures)
             if figure is not None and figure.value is not None and row.indicator.unit == "percent"

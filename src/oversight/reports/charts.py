@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,16 +28,18 @@ _SERIES_STYLE = [
 
 @dataclass(frozen=True)
 class Chart:
-    svg: SafeString
+    svg: SafeString  # empty when there is too little to draw, and the description says so
     title: str
     description: str
+    periods: tuple[str, ...] = ()  # along the x axis, in time order
 
 
 @dataclass(frozen=True)
 class Point:
-    period: str
+    period: str  # its label on the axis
     series: str
     value: Decimal
+    start: date  # when the period starts: the axis is in time order whatever order the points come in
 
 
 def axis_title(unit_label: str) -> str:
@@ -45,12 +48,16 @@ def axis_title(unit_label: str) -> str:
 
 
 def line_chart(points: Sequence[Point], *, title: str, description: str, unit_title: str) -> Chart | None:
-    """A line per series over ordered periods. Returns None when there is nothing to draw."""
+    """A line per series over the periods in time order. None when there is nothing to draw; with one period
+    alone, no drawing but a sentence saying so (a single point in an empty frame tells a reader nothing)."""
     if not points:
         return None
+    periods = [label for _, label in sorted({(p.start, p.period) for p in points})]
+    if len(periods) == 1:
+        only = f"Only {periods[0]} has a figure so far, so there is no line to draw yet; the figures are below."
+        return Chart(mark_safe(""), title, only, tuple(periods))  # noqa: S308 - an empty string
     import vl_convert
 
-    periods = list(dict.fromkeys(p.period for p in points))
     # The council's value and the target keep the same style on every chart.
     named = list(dict.fromkeys(p.series for p in points))
     series = [s for s in ("Value", "Target") if s in named] + [s for s in named if s not in ("Value", "Target")]
@@ -102,7 +109,7 @@ def line_chart(points: Sequence[Point], *, title: str, description: str, unit_ti
     svg = vl_convert.vegalite_to_svg(spec)
     label = escape(f"{title}. {description}")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
-    return Chart(mark_safe(svg), title, description)  # noqa: S308 - SVG from our own spec, label escaped
+    return Chart(mark_safe(svg), title, description, tuple(periods))  # noqa: S308 - our own spec, label escaped
 
 
 # Benchmarking charts: the statistical-neighbour bar chart and the funnel plot.
