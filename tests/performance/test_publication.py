@@ -47,3 +47,14 @@ def test_a_small_cohort_outturn_is_suppressed(demo: LoadResult, client: Client) 
 def test_the_neet_figure_with_large_counts_is_published(demo: LoadResult, client: Client) -> None:
     row = _rows(client, "?for=publication")["NEET-16-18"]
     assert row["value"] == "6.2"
+
+
+def test_every_row_of_a_csv_says_how_it_may_be_handled(demo: LoadResult, client: Client) -> None:
+    internal = _rows(client)
+    published = _rows(client, "?for=publication")
+
+    assert {row["handling"] for row in internal.values()} == {"Internal: not for publication"}
+    assert {row["handling"] for row in published.values()} == {
+        "For publication: counts from 1 to 5 suppressed (shown as c)"
+    }
+    assert len(internal) == len(published) == 32
