@@ -267,8 +267,9 @@ def catalogue(db: None, tmp_path: Path) -> None:
     files = {
         "scorecards.csv": f"scorecard,title\n{SCORECARD},Test scorecard\n",
         "priorities.csv": f"scorecard,code,title\n{SCORECARD},{PRIORITY},First priority\n",
-        "indicators.csv": "code,scorecard,priority,title,unit,polarity\n"
-        + "".join(f"{code},{SCORECARD},{PRIORITY},Indicator {code},percent,higher\n" for code in INDICATORS),
+        # Values of any size and sign reach the writer: the indicators say their values may be below 0 or over 100.
+        "indicators.csv": "code,scorecard,priority,title,unit,polarity,may_be_negative,may_exceed_100\n"
+        + "".join(f"{code},{SCORECARD},{PRIORITY},Indicator {code},percent,higher,yes,yes\n" for code in INDICATORS),
     }
     for name, content in files.items():
         (tmp_path / name).write_text(content, encoding="utf-8")

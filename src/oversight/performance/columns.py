@@ -29,6 +29,7 @@ class Column:
     help: str = ""
     choices: tuple[str, ...] = ()
     max_length: int | None = None
+    minimum: int | None = None  # the least number allowed (0 for a count)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,8 @@ INDICATORS = TableSpec(
         ),
         Column("amber_tolerance", ColumnType.NUMBER, help="How far a value may miss the target and be amber"),
         Column("tolerance_kind", ColumnType.CHOICE, choices=_values(ToleranceKind)),
+        Column("may_be_negative", ColumnType.CHOICE, choices=("yes", "no"), help="yes if a value may be below 0"),
+        Column("may_exceed_100", ColumnType.CHOICE, choices=("yes", "no"), help="yes if a percentage may be over 100"),
         Column("source", max_length=300),
         Column("notes"),
     ),
@@ -120,8 +123,8 @@ VALUES = TableSpec(
         INDICATOR,
         PERIOD,
         Column("value", ColumnType.NUMBER, help="Percentages as 63.1, not 0.631; blank with a note if not known"),
-        Column("numerator", ColumnType.NUMBER),
-        Column("denominator", ColumnType.NUMBER),
+        Column("numerator", ColumnType.NUMBER, minimum=0),
+        Column("denominator", ColumnType.NUMBER, minimum=0),
         Column("cohort", ColumnType.WHOLE, help="Number of children the value is based on"),
         Column("status", ColumnType.CHOICE, choices=("provisional", "validated"), help="Default provisional"),
         Column("source", max_length=300),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -259,7 +260,7 @@ def _typed_cell(cell: object, column: Column, source: str, row: int, issues: lis
             problem("is empty but required")
         return None
     if column.type is ColumnType.NUMBER:
-        return _number(cell, problem)
+        return _number(cell, problem, minimum=column.minimum, name=column.name)
     if column.type is ColumnType.WHOLE:
         number = _number(cell, problem)
         if number is None:
@@ -292,7 +293,12 @@ def _typed_cell(cell: object, column: Column, source: str, row: int, issues: lis
     return text
 
 
-def _number(cell: object, problem: Callable[[str], None]) -> Decimal | None:
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def _number(
+    cell: object, problem: Callable[[str], None], *, minimum: int | None = None, name: str = "figure"
+) -> Decimal | None:
     if isinstance(cell, bool):
         problem(f"'{cell}' is not a number")
         return None
@@ -303,6 +309,8 @@ def _number(cell: object, problem: Callable[[str], None]) -> Decimal | None:
     else:
         text = str(cell).strip().replace(",", "").removesuffix("%").strip()
         try:
+            if not _PLAIN_NUMBER.fullmatch(text):  # Python reads 1_000 and other scripts' digits; a figure is neither
+                raise InvalidOperation
             number = Decimal(text)
         except InvalidOperation:
             problem(f"'{cell}' is not a number; put text such as 'n/a' or 'below 5%' in the note column")
@@ -313,6 +321,9 @@ def _number(cell: object, problem: Callable[[str], None]) -> Decimal | None:
     if number != 0 and number.adjusted() >= MAX_INTEGER_DIGITS:
         # Beyond this, SQLite (which keeps decimals as doubles) could not hold all four decimal places exactly.
         problem(f"'{cell}' is too large; figures must be below {10**MAX_INTEGER_DIGITS:,}")
+        return None
+    if minimum is not None and number < minimum:
+        problem(f"'{cell}' is below {minimum}; a {name} cannot be")
         return None
     # Figures are kept to four decimal places, rounded half up, so that re-importing a long float is a no-op.
     return round_half_up(number, DECIMAL_PLACES).normalize() + 0

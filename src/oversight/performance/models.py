@@ -102,6 +102,9 @@ class Indicator(models.Model):
         help_text="The account that may update this indicator's commentary",
     )
     minimum_cohort = models.PositiveIntegerField(null=True, blank=True)
+    # What an import accepts: a value below 0, or a percentage above 100, only where the indicator says it may be.
+    may_be_negative = models.BooleanField(default=False)
+    may_exceed_100 = models.BooleanField(default=False)
     amber_tolerance = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4)
     tolerance_kind = models.CharField(max_length=10, choices=_choices(ToleranceKind), blank=True)
     comparator_margin = models.DecimalField(

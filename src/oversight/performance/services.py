@@ -14,6 +14,7 @@ from django.db import OperationalError, models, transaction
 
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
+from oversight.core.units import Unit
 from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file
 from oversight.performance.models import (
     Change,
@@ -170,6 +171,7 @@ def import_files(
         key=lambda pair: _ORDER[pair[1].spec.kind],
     )
     result.issues.extend(_check_references([table for _, table in tables]))
+    result.issues.extend(_check_ranges([table for _, table in tables]))
     result.rows = sum(len(table.rows) for _, table in tables)
     if result.issues:
         result.issues.sort(key=lambda issue: (issue.file, issue.row or 0))
@@ -258,6 +260,50 @@ def _check_references(tables: list[ParsedTable]) -> list[Issue]:
     return issues
 
 
+def _check_ranges(tables: list[ParsedTable]) -> list[Issue]:
+    """Figures an indicator cannot have: below 0, or a percentage over 100 or with a numerator above its
+    denominator, unless the indicator (in the database or earlier in this import) says its values may be."""
+    bounds: dict[str, tuple[str, bool, bool]] = {
+        code: (unit, negative, over)
+        for code, unit, negative, over in Indicator.objects.values_list(
+            "code", "unit", "may_be_negative", "may_exceed_100"
+        )
+    }
+    issues: list[Issue] = []
+    for table in tables:
+        if table.spec.kind == "indicators":
+            for _, row in table.rows:
+                bounds[str(row["code"])] = (str(row["unit"]), row["may_be_negative"] == "yes",
+                                            row["may_exceed_100"] == "yes")  # fmt: skip
+        if table.spec.kind != "values":
+            continue
+        for number, row in table.rows:
+            if str(row["indicator"]) not in bounds:
+                continue  # reported as an unknown indicator
+            unit, may_be_negative, may_exceed_100 = bounds[str(row["indicator"])]
+            issues += _range_issues(table.source, number, row, unit, may_be_negative, may_exceed_100)
+    return issues
+
+
+def _range_issues(
+    source: str, number: int, row: Mapping[str, Cell], unit: str, may_be_negative: bool, may_exceed_100: bool
+) -> list[Issue]:
+    issues = []
+    value, numerator, denominator = row["value"], row["numerator"], row["denominator"]
+    if isinstance(value, Decimal) and value < 0 and not may_be_negative:
+        issues.append(Issue(source, number, "value", f"'{value}' is below 0; if this indicator's values may be, "
+                            "say so with may_be_negative: yes in its catalogue row"))  # fmt: skip
+    if unit != Unit.PERCENT:
+        return issues
+    if isinstance(value, Decimal) and value > 100 and not may_exceed_100:
+        issues.append(Issue(source, number, "value", f"'{value}' is over 100 for a percentage; if this indicator's "
+                            "values may be, say so with may_exceed_100: yes in its catalogue row"))  # fmt: skip
+    if isinstance(numerator, Decimal) and isinstance(denominator, Decimal) and numerator > denominator:
+        issues.append(Issue(source, number, "numerator", f"'{numerator}' is above the denominator '{denominator}'; "
+                            "a percentage's numerator cannot be"))  # fmt: skip
+    return issues
+
+
 def _apply_scorecards(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
     for _, row in table.rows:
         writer.upsert(Scorecard, {"slug": row["scorecard"]}, _clean(row, ["title", "description"]))
@@ -289,6 +335,8 @@ def _apply_indicators(writer: _Writer, table: ParsedTable, batch: ImportBatch) -
             year_type=row["year_type"] or "financial",
             minimum_cohort=row["minimum_cohort"],
             amber_tolerance=row["amber_tolerance"],
+            may_be_negative=row["may_be_negative"] == "yes",
+            may_exceed_100=row["may_exceed_100"] == "yes",
         )
         writer.upsert(Indicator, {"code": row["code"]}, values, entity="indicator")
 
