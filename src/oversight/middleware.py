@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from oversight.core.text import neutralised
 logger = logging.getLogger("oversight.database")
 
 RETRY_SECONDS = 5
+_MB = 1024 * 1024
 
 
 class DatabaseErrorMiddleware:
@@ -39,3 +41,24 @@ class DatabaseErrorMiddleware:
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_SECONDS)
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuse a request whose body is larger than oversight accepts, before any of it is read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit: int = settings.OVERSIGHT_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            message = (
+                f"This upload is {length / _MB:,.1f} MB; oversight accepts at most {limit / _MB:,.0f} MB in one go. "
+                "Nothing was saved: upload fewer or smaller files."
+            )
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from oversight.core.periods import YearType
 from oversight.core.rag import Polarity, ToleranceKind
 from oversight.core.units import Unit
+from oversight.performance.limits import LONG_TEXT, NOTE_TEXT
 
 
 class ColumnType(StrEnum):
@@ -59,7 +60,9 @@ PERIOD = Column(
     required=True,
     help="2011-12, 2011-12-Q1, AY2011-12, CY2011, 2011-M06 or R12-2011-M06",
 )
-NOTE = Column("note", help="Anything a reader should know; source text that is not a number goes here")
+NOTE = Column(
+    "note", help="Anything a reader should know; source text that is not a number goes here", max_length=NOTE_TEXT
+)
 
 SCORECARDS = TableSpec(
     "scorecards",
@@ -67,7 +70,7 @@ SCORECARDS = TableSpec(
     (
         Column("scorecard", required=True, help="Short name used in web addresses, e.g. strategic", max_length=50),
         Column("title", required=True, max_length=200),
-        Column("description"),
+        Column("description", max_length=LONG_TEXT),
     ),
     ("scorecard",),
 )
@@ -91,8 +94,8 @@ INDICATORS = TableSpec(
         Column("priority", required=True, help="The priority or section code it sits under"),
         Column("order", ColumnType.WHOLE),
         Column("title", required=True, max_length=200),
-        Column("description", help="As worded on the scorecard"),
-        Column("definition", help="What is counted"),
+        Column("description", help="As worded on the scorecard", max_length=LONG_TEXT),
+        Column("definition", help="What is counted", max_length=LONG_TEXT),
         Column("unit", ColumnType.CHOICE, required=True, choices=_values(Unit)),
         Column("decimal_places", ColumnType.WHOLE, help="Places shown; default 1"),
         Column("polarity", ColumnType.CHOICE, required=True, choices=_values(Polarity), help="What is better"),
@@ -112,7 +115,7 @@ INDICATORS = TableSpec(
         Column("may_be_negative", ColumnType.CHOICE, choices=("yes", "no"), help="yes if a value may be below 0"),
         Column("may_exceed_100", ColumnType.CHOICE, choices=("yes", "no"), help="yes if a percentage may be over 100"),
         Column("source", max_length=300),
-        Column("notes"),
+        Column("notes", max_length=LONG_TEXT),
     ),
     ("code",),
 )
@@ -161,7 +164,7 @@ COMPARATORS = TableSpec(
 COMMENTARY = TableSpec(
     "commentary",
     "Commentary",
-    (INDICATOR, PERIOD, Column("text", required=True), Column("author", max_length=200)),
+    (INDICATOR, PERIOD, Column("text", required=True, max_length=LONG_TEXT), Column("author", max_length=200)),
     ("indicator", "period"),
 )
 GLOSSARY = TableSpec(
@@ -171,7 +174,7 @@ GLOSSARY = TableSpec(
         Column("term", required=True, max_length=60),
         Column("kind", ColumnType.CHOICE, required=True, choices=("column", "acronym", "rag")),
         Column("title", max_length=200),
-        Column("explanation", required=True),
+        Column("explanation", required=True, max_length=LONG_TEXT),
     ),
     ("term",),
 )

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from oversight.performance.limits import LONG_TEXT, NOTE_TEXT
 from oversight.performance.models import Observation
 
 
@@ -25,11 +26,19 @@ class PeriodEditForm(forms.Form):
 
     value = forms.CharField(required=False, label="Value", help_text="A number, like 63.1. Leave empty if not known.")
     status = forms.ChoiceField(choices=Observation.Status.choices, label="Status", widget=forms.RadioSelect)
-    note = forms.CharField(required=False, label="Note", help_text="Why there is no value, or what to know about it.")
+    note = forms.CharField(
+        required=False, label="Note", max_length=NOTE_TEXT, help_text="Why there is no value, or what to know about it."
+    )
     target = forms.CharField(required=False, label="Target", help_text="A number. Leave empty for no target.")
-    target_note = forms.CharField(required=False, label="Target as worded", help_text="e.g. below 5%")
-    commentary = forms.CharField(required=False, label="Commentary", widget=forms.Textarea(attrs={"rows": 5}))
-    reason = forms.CharField(required=False, label="Reason for the change", help_text="Recorded in the history.")
+    target_note = forms.CharField(
+        required=False, label="Target as worded", max_length=NOTE_TEXT, help_text="e.g. below 5%"
+    )
+    commentary = forms.CharField(
+        required=False, label="Commentary", max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    reason = forms.CharField(
+        required=False, label="Reason for the change", max_length=NOTE_TEXT, help_text="Recorded in the history."
+    )
 
     def clean_value(self) -> Decimal | None:
         return _optional_number(self.cleaned_data["value"], "value")
@@ -45,7 +54,7 @@ class PeriodEditForm(forms.Form):
 
 
 class CommentaryForm(forms.Form):
-    text = forms.CharField(label="Commentary", widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(label="Commentary", max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

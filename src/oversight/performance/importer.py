@@ -20,6 +20,7 @@ from oversight.core.periods import PeriodError, parse_period
 from oversight.core.problems import Issue
 from oversight.core.units import round_half_up
 from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec, table_for_header
+from oversight.performance.limits import LONG_TEXT
 
 Cell = str | Decimal | int | None
 
@@ -52,7 +53,9 @@ DECIMAL_PLACES = 4  # as stored (DecimalField decimal_places=4)
 MAX_INTEGER_DIGITS = 11  # with four places, 15 significant digits: exact in every supported database
 _XLSX_MAGIC = b"PK\x03\x04"
 # A workbook may be compressed; refuse one that would unpack to more than this (a zip bomb).
-MAX_XLSX_UNPACKED = 200 * 1024 * 1024
+MAX_XLSX_UNPACKED = 40 * 1024 * 1024
+# Text a workbook may hold in all, as read: as much as the largest CSV accepted.
+MAX_XLSX_TEXT = 10 * 1024 * 1024
 
 
 def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
@@ -115,6 +118,22 @@ def csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | No
     return name, header, rows, None
 
 
+def _check_cell_lengths(name: str, number: int, header: list[str], values: list[object], read: list[int]) -> None:
+    """Refuse a workbook as soon as a row holds text longer than any column takes, or the text read so far (``read``,
+    a running count) passes MAX_XLSX_TEXT, before reading on: a workbook's shared strings let a small file repeat
+    one long text in every row."""
+    for index, value in enumerate(values):
+        if isinstance(value, str):
+            if len(value) > LONG_TEXT:
+                column = header[index] if index < len(header) else None
+                problem = f"is {len(value)} characters long; at most {LONG_TEXT} are allowed in any cell"
+                raise FileRejectedError(Issue(name, number, column, problem))
+            read[0] += len(value)
+    if read[0] > MAX_XLSX_TEXT:
+        problem = f"the workbook holds more than {MAX_XLSX_TEXT:,} characters of text by here; split it"
+        raise FileRejectedError(Issue(name, number, None, problem))
+
+
 def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRows, str | None]]:
     from openpyxl import load_workbook  # imported here: only workbook imports pay for it
 
@@ -131,6 +150,7 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise FileRejectedError(Issue(name, None, None, f"the workbook cannot be read: {_describe(error)}")) from None
     known = {table.kind for table in TABLES}
+    read = [0]  # characters of text read from the workbook so far
     for sheet in book.worksheets:
         if sheet.title.strip().lower() not in known:
             continue  # guide sheets and anything else are not data
@@ -140,6 +160,7 @@ def _xlsx_tables(name: str, data: bytes) -> Iterator[tuple[str, list[str], RawRo
         try:
             for number, cells in enumerate(sheet.iter_rows(), start=1):
                 values = [_excel_value(cell) for cell in cells]
+                _check_cell_lengths(name, number, header, values, read)
                 if number == 1:
                     header = [str(v) if v is not None else "" for v in values]
                     continue

@@ -15,6 +15,7 @@ from django.db import models
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
 from oversight.core.rag import Polarity, RagPolicy, RatingBasis, ToleranceKind, default_policy
 from oversight.core.units import Unit, format_value
+from oversight.performance.limits import LONG_TEXT, NOTE_TEXT
 
 
 def _choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
@@ -44,7 +45,7 @@ class Area(models.Model):
 class Scorecard(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT)
 
     def __str__(self) -> str:
         return self.title
@@ -82,8 +83,8 @@ class Indicator(models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="indicators")
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="As worded on the scorecard")
-    definition = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=LONG_TEXT, help_text="As worded on the scorecard")
+    definition = models.TextField(blank=True, max_length=LONG_TEXT)
     unit = models.CharField(max_length=20, choices=_choices(Unit))
     decimal_places = models.PositiveSmallIntegerField(default=1)
     polarity = models.CharField(max_length=10, choices=_choices(Polarity))
@@ -115,7 +116,7 @@ class Indicator(models.Model):
         help_text="Within this many units of a comparator counts as in line",
     )
     source = models.CharField(max_length=300, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["priority__scorecard", "priority__order", "order", "code"]
@@ -160,7 +161,7 @@ class PeriodValue(models.Model):
     period = PeriodField()
     period_start = models.DateField(editable=False)
     period_kind = models.CharField(max_length=20, choices=_choices(PeriodKind), editable=False)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_TEXT)
 
     class Meta:
         abstract = True
@@ -262,7 +263,7 @@ class ComparatorValue(PeriodValue):
 
 
 class Commentary(PeriodValue):
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
     author = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -287,7 +288,7 @@ class GlossaryEntry(models.Model):
     term = models.CharField(max_length=60, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=200, blank=True)
-    explanation = models.TextField()
+    explanation = models.TextField(max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["kind", "term"]

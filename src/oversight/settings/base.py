@@ -29,6 +29,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oversight.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -146,6 +147,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Largest import file accepted, in bytes.
 OVERSIGHT_MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# The largest request body: a few import files at once, with room for the form around them.
+OVERSIGHT_MAX_REQUEST_BYTES = 5 * OVERSIGHT_MAX_IMPORT_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_IMPORT_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_IMPORT_BYTES
 
