@@ -224,3 +224,10 @@ def test_a_new_database_holds_the_reference_data(tmp_path: Path) -> None:
     assert authorities > 150
     assert sets == [("April 2021",), ("May 2025",)]
     assert neighbours > 0
+
+
+def test_django_commands_run_on_a_fresh_machine_with_no_data_directory(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    migrated = _run(home, "manage", "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert oct((home / "oversight.sqlite3").stat().st_mode & 0o777) == "0o600"

@@ -14,6 +14,10 @@ def cmd_manage(args: argparse.Namespace) -> int:
     setup()
     from django.core.management import execute_from_command_line
 
+    from oversight.settings.base import HOME
+
+    HOME.mkdir(parents=True, exist_ok=True)  # a fresh machine has no data directory yet
+
     execute_from_command_line(["oversight manage", *args.rest])
     return 0
 
