@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from oversight.performance.services import LoadResult
 
 WORKING_NOTES = re.compile(
-    r"printed '|the report said|meaning unclear|seed 00\d|taken from|transcri|not in the seed", re.IGNORECASE
+    r"printed '|the report said|meaning unclear|seed 00\d|taken from|this transcription|not transcribed"
+    r"|in the seeds?\b",
+    re.IGNORECASE,
 )
 PAGES = [
     "/",
