@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from oversight.performance.selectors import IndicatorDetail, TrendView
-from oversight.reports.charts import Chart, Point, axis_title, line_chart
+from oversight.reports.charts import Chart, Point, axis_title, line_chart, sparkline
 
 
 def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
@@ -46,22 +46,22 @@ def _summary(points: Sequence[Point]) -> str:
 
 
 def trend_charts(view: TrendView) -> dict[int, Chart]:
-    """One chart per section of the trend view: each indicator's three outturns."""
+    """A small line for each indicator of the trend view, by the indicator's key: its outturns in time order,
+    with its figures said in the text alternative (the table row beside it shows them too)."""
     charts: dict[int, Chart] = {}
-    for priority, rows in view.groups:
-        points = [
-            Point(view.years[index].short_label, row.indicator.title, figure.value, view.years[index].start)
-            for row in rows
-            for index, figure in enumerate(row.figures)
-            if figure is not None and figure.value is not None and row.indicator.unit == "percent"
-        ]
-        chart = line_chart(
-            points,
-            title=f"{priority.title}: three-year trends",
-            description="Line chart of each percentage indicator's outturn over three years; "
-            "the figures and directions of travel are in the table below.",
-            unit_title="Percentage",
-        )
-        if chart is not None:
-            charts[priority.pk] = chart
+    for _, rows in view.groups:
+        for row in rows:
+            points = [
+                Point(view.years[index].short_label, "Value", figure.value, view.years[index].start)
+                for index, figure in enumerate(row.figures)
+                if figure is not None and figure.value is not None
+            ]
+            said = ", ".join(
+                f"{view.years[index].short_label} {figure.text}"
+                for index, figure in enumerate(row.figures)
+                if figure is not None and figure.value is not None
+            )
+            chart = sparkline(points, title=f"{row.indicator.title}: three-year trend", description=f"{said}.")
+            if chart is not None:
+                charts[row.indicator.pk] = chart
     return charts

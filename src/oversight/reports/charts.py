@@ -112,6 +112,36 @@ def line_chart(points: Sequence[Point], *, title: str, description: str, unit_ti
     return Chart(mark_safe(svg), title, description, tuple(periods))  # noqa: S308 - our own spec, label escaped
 
 
+def sparkline(points: Sequence[Point], *, title: str, description: str) -> Chart | None:
+    """One series as a small line with a point per period, in time order, for a table row: the figures are in
+    the row beside it, so it has no axes. None when there is nothing to draw; a sentence for one period alone."""
+    if not points:
+        return None
+    periods = [label for _, label in sorted({(p.start, p.period) for p in points})]
+    if len(periods) == 1:
+        return Chart(mark_safe(""), title, f"Only {periods[0]} has a figure.", tuple(periods))  # noqa: S308
+    import vl_convert
+
+    spec: dict[str, Any] = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": 34 * len(periods),
+        "height": 36,
+        "padding": 4,
+        "data": {"values": [{"period": p.period, "value": float(p.value)} for p in points]},
+        "mark": {"type": "line", "point": {"size": 30, "filled": True, "aria": False}, "strokeWidth": 2, "aria": False},
+        "encoding": {
+            "x": {"field": "period", "type": "ordinal", "sort": periods, "axis": None},
+            "y": {"field": "value", "type": "quantitative", "axis": None, "scale": {"zero": False}},
+            "color": {"value": _SERIES_STYLE[0][0]},
+        },
+        "config": {"view": {"stroke": None}, "aria": False},
+    }
+    svg = vl_convert.vegalite_to_svg(spec)
+    label = escape(f"{title}. {description}")
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
+    return Chart(mark_safe(svg), title, description, tuple(periods))  # noqa: S308 - our own spec, label escaped
+
+
 # Benchmarking charts: the statistical-neighbour bar chart and the funnel plot.
 
 _CONFIG: dict[str, Any] = {
