@@ -39,3 +39,18 @@ def test_on_a_wide_screen_the_scorecard_is_a_table(page: Page) -> None:
     page.goto(SCORECARD)
     header = page.get_by_role("columnheader", name="Rating and why").first
     expect(header).to_be_visible()
+
+
+def test_the_compact_view_shows_the_rating_and_leaves_the_working_columns_a_click_away(page: Page) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(SCORECARD)
+    page.get_by_role("link", name="Compact view").click()
+
+    row = page.locator('tr[id="CSC-CORE-35WD"]')
+    expect(row.locator(".col-rag")).to_contain_text("Red")
+    expect(row.locator(".col-actual")).to_be_visible()
+    expect(row.locator(".col-commentary")).to_be_hidden()
+    expect(row.locator(".col-rag .reason")).to_be_hidden()
+    assert not _axe_violations(page)
+    page.get_by_role("link", name="Show the full scorecard").click()
+    expect(row.locator(".col-commentary")).to_be_visible()

@@ -213,3 +213,15 @@ def test_annual_measures_not_due_this_quarter_are_listed_once_apart_from_the_res
     # every indicator is still on the page, once
     for code in Indicator.objects.filter(priority__scorecard__slug="strategic").values_list("code", flat=True):
         assert page.count(f'<tr id="{code}">') == 1, code
+
+
+def test_the_compact_view_keeps_actual_target_rating_and_direction_and_says_how_to_leave_it(
+    demo: LoadResult, client: Client
+) -> None:
+    full = client.get("/scorecards/strategic/2011-12-Q1/").content.decode()
+    compact = client.get("/scorecards/strategic/2011-12-Q1/", {"layout": "compact"}).content.decode()
+
+    assert '<a href="?layout=compact">Compact view</a>' in full
+    assert "scorecard--compact-view" not in full
+    assert compact.count('class="scorecard scorecard--compact-view"') == full.count('class="scorecard"')
+    assert '<a href="?">Show the full scorecard</a>' in compact

@@ -54,6 +54,7 @@ def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         "view": view,
         "periods": selectors.scorecard_periods(scorecard),
         "glossary": selectors.glossary_entries(),
+        "compact": request.GET.get("layout") == "compact",
     }
     return render(request, "performance/scorecard.html", context)
 
