@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -36,3 +37,15 @@ def test_an_administrator_opens_a_styled_admin_site_from_the_menu(admin_page: Pa
 def test_a_reader_has_no_administration_link(page: Page) -> None:
     page.goto("/glossary/")
     expect(page.get_by_role("link", name="Administration")).to_have_count(0)
+
+
+def test_an_administrator_filters_the_audit_trail_to_sign_ins(admin_page: Page) -> None:
+    page = admin_page
+    page.get_by_role("link", name="Audit trail").click()
+    page.get_by_label("Show").select_option(label="Sign-ins")
+    page.get_by_role("button", name="Show").click()
+
+    expect(page).to_have_url(re.compile(r"/audit/\?type=session"))
+    rows = page.get_by_role("row")
+    expect(rows.nth(1)).to_contain_text("sign in")
+    expect(page.get_by_role("cell", name="user", exact=False)).to_have_count(0)

@@ -74,3 +74,13 @@ def test_an_officer_uploads_a_plan_workbook_and_lands_on_the_new_plan(signed_in_
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.get_by_text(re.compile(r"\d+ recommendations?")).first).to_be_visible()
     assert not _axe_violations(page)
+
+
+def test_a_reader_shows_a_plan_as_at_another_date(page: Page) -> None:
+    page.goto("/plans/cheshire-east-2011/")
+    _date(page, "Show the plan as at", "1", "2", "2012")
+    page.get_by_role("button", name="Show").click()
+
+    expect(page).to_have_url(re.compile(r"on_0=1&on_1=2&on_2=2012"))
+    expect(page.locator(".as-at")).to_contain_text("As at 1 February 2012")
+    expect(page.get_by_role("group", name="Show the plan as at").get_by_label("Year")).to_have_value("2012")
