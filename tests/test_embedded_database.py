@@ -81,7 +81,7 @@ def server(home: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):  # up to 30 s for the server to start on a busy machine
             try:
                 with urllib.request.urlopen(f"{url}/accounts/sign-in/", timeout=1):  # noqa: S310 - the local server
                     break
