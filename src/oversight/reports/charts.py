@@ -56,7 +56,6 @@ def line_chart(points: Sequence[Point], *, title: str, description: str, unit_ti
     if len(periods) == 1:
         only = f"Only {periods[0]} has a figure so far, so there is no line to draw yet; the figures are below."
         return Chart(mark_safe(""), title, only, tuple(periods))  # noqa: S308 - an empty string
-    import vl_convert
 
     # The council's value and the target keep the same style on every chart.
     named = list(dict.fromkeys(p.series for p in points))
@@ -106,10 +105,7 @@ def line_chart(points: Sequence[Point], *, title: str, description: str, unit_ti
             "aria": False,
         },
     }
-    svg = vl_convert.vegalite_to_svg(spec)
-    label = escape(f"{title}. {description}")
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
-    return Chart(mark_safe(svg), title, description, tuple(periods))  # noqa: S308 - our own spec, label escaped
+    return _svg(spec, title, description, tuple(periods))
 
 
 def sparkline(points: Sequence[Point], *, title: str, description: str) -> Chart | None:
@@ -120,7 +116,6 @@ def sparkline(points: Sequence[Point], *, title: str, description: str) -> Chart
     periods = [label for _, label in sorted({(p.start, p.period) for p in points})]
     if len(periods) == 1:
         return Chart(mark_safe(""), title, f"Only {periods[0]} has a figure.", tuple(periods))  # noqa: S308
-    import vl_convert
 
     spec: dict[str, Any] = {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -136,10 +131,7 @@ def sparkline(points: Sequence[Point], *, title: str, description: str) -> Chart
         },
         "config": {"view": {"stroke": None}, "aria": False},
     }
-    svg = vl_convert.vegalite_to_svg(spec)
-    label = escape(f"{title}. {description}")
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
-    return Chart(mark_safe(svg), title, description, tuple(periods))  # noqa: S308 - our own spec, label escaped
+    return _svg(spec, title, description, tuple(periods))
 
 
 # Benchmarking charts: the statistical-neighbour bar chart and the funnel plot.
@@ -153,13 +145,14 @@ _CONFIG: dict[str, Any] = {
 }
 
 
-def _svg(spec: dict[str, Any], title: str, description: str) -> Chart:
+def _svg(spec: dict[str, Any], title: str, description: str, periods: tuple[str, ...] = ()) -> Chart:
+    """The chart drawn as SVG, the whole of it one image labelled with its title and description."""
     import vl_convert
 
     svg = vl_convert.vegalite_to_svg({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec})
     label = escape(f"{title}. {description}")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
-    return Chart(mark_safe(svg), title, description)  # noqa: S308 - SVG from our own spec, label escaped
+    return Chart(mark_safe(svg), title, description, periods)  # noqa: S308 - SVG from our own spec, label escaped
 
 
 @dataclass(frozen=True)
