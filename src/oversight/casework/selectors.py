@@ -241,15 +241,11 @@ class QualityRecordsView:
 
 def quality_records(la: str, rule: str, page: str | None) -> QualityRecordsView:
     """The issues of one rule in one council's returns, a page at a time; CaseworkError if there are none."""
-    found = next(
-        (r for council in quality_councils() if council.la == la for part in council.returns for r in part.rules
-         if r.rule == rule),
-        None,
-    )  # fmt: skip
-    if found is None:
-        raise CaseworkError(f"no data-quality issues of the rule '{rule}' are kept for the council '{la}'")
-    pages = max(1, -(-found.count // RECORDS_PER_PAGE))
-    number = min(max(int(page), 1), pages) if page and page.isdigit() else 1
     with casework_store() as store:
+        count = store.quality_counts([la]).get(rule, 0)
+        if not count:
+            raise CaseworkError(f"no data-quality issues of the rule '{rule}' are kept for the council '{la}'")
+        pages = -(-count // RECORDS_PER_PAGE)
+        number = min(max(int(page), 1), pages) if page and page.isdigit() else 1
         issues = store.quality_issues(la, rule=rule, limit=RECORDS_PER_PAGE, offset=(number - 1) * RECORDS_PER_PAGE)
-    return QualityRecordsView(la, found, issues, number, pages)
+    return QualityRecordsView(la, QualityRule(rule, QUALITY_RULES.get(rule, rule), count), issues, number, pages)
