@@ -43,16 +43,13 @@ def test_csv_export_reproduces_the_seed_quarter_one_figures(home: Path, tmp_path
     rows = {row["indicator_code"]: row for row in csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines())}
     core = rows["CSC-CORE-35WD"]
     assert (core["value"], core["target"], core["rag"], core["period"]) == ("63.1", "85", "Red", "2011-12-Q1")
-    assert (
-        core["rag_reason"]
-        == "Red: 63.1% is 21.9 points below the 85% target (higher is better; amber within 5 points)."
-    )
-    assert core["comparator"] == "N 73.9% — worse"
+    assert core["rag_reason"] == "Red: 63.1% is 21.9 points below the target of at least 85% (amber within 5 points)."
+    assert core["comparator"] == "2011-12 Q1 63.1% vs N 2009-10 73.9%: lower (worse); the periods differ."
     stability = rows["CLA-STABILITY-LT"]
     assert (stability["value"], stability["target"], stability["rag"]) == ("67", "85", "Red")
     plans = rows["CP-2YRS-PLUS"]
     assert (plans["value"], plans["target"], plans["rag"]) == ("0", "5", "Green")
-    assert plans["rag_reason"] == "Green: 0% meets the 5% target (lower is better)."
+    assert plans["rag_reason"] == "Green: 0% is below the target of less than 5%."
     assert {"indicator_code", "title", "period", "value", "target", "rag", "rag_reason", "direction"} <= set(core)
     assert core["commentary"] == "As above - further review in light of Munro."
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 SCORECARD = "/scorecards/strategic/2011-12-Q1/"
 INDICATOR = "/indicators/CSC-CORE-35WD/"
 EDIT = "/indicators/CSC-CORE-35WD/2011-12-Q1/edit/"
-CORE_REASON = "63.1% is 21.9 points below the 85% target"
+CORE_REASON = "63.1% is 21.9 points below the target of at least 85%"
 
 
 def test_scorecard_shows_ratings_in_words_with_reasons(page: Page) -> None:
@@ -162,7 +162,14 @@ def test_edit_form_reports_errors_then_saves(signed_in_page: Page) -> None:
     expect(value).to_be_focused()
 
     value.fill("86.4")
+    target = page.get_by_label("Target", exact=True)
+    target.fill("below 85%")  # a goal for a lower-is-better indicator: refused, saying why
     page.get_by_label("Reason for the change").fill("Corrected after validation")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".form-group--error .error-message")).to_contain_text(
+        "asks for a lower figure, but for this indicator higher is better"
+    )
+    page.get_by_label("Target", exact=True).fill("at least 85%")
     page.get_by_role("button", name="Save").click()
 
     # Back at the row just saved, with a banner that says so.
@@ -175,7 +182,7 @@ def test_edit_form_reports_errors_then_saves(signed_in_page: Page) -> None:
     )
     expect(quarter.get_by_role("cell").first).to_have_text(re.compile(r"^86\.4%"))
     expect(quarter.locator("strong.tag")).to_have_text("Green")
-    expect(quarter.locator("p.reason")).to_contain_text("86.4%")
+    expect(quarter.locator("p.reason").first).to_have_text("Green: 86.4% is above the target of at least 85%.")
     expect(page.get_by_role("region", name="Change history")).to_contain_text("Corrected after validation")
 
     page.goto(SCORECARD)

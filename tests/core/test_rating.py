@@ -3,8 +3,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oversight.core.rag import Polarity, RagPolicy, Rating, RatingBasis, ToleranceKind, target_is_met
+from oversight.core.rag import Polarity, RagPolicy, Rating, RatingBasis, ToleranceKind
 from oversight.core.rating import Actual, Goal, Outturn, TargetChoice, target_choose
+from oversight.core.targets import Operator, TargetRule
 from oversight.core.units import Unit
 
 PERCENT_HIGHER = RatingBasis(Unit.PERCENT, 1, Polarity.HIGHER, RagPolicy(Decimal(5)))
@@ -19,7 +20,16 @@ bases = st.builds(
     policy=st.builds(RagPolicy, numbers.map(abs), st.sampled_from(ToleranceKind)),
     minimum_cohort=st.none() | st.integers(1, 50),
 )
-goals = st.none() | st.builds(Goal, maybe_numbers, st.just("a target"))
+
+
+@st.composite
+def rules(draw: st.DrawFn) -> TargetRule:
+    operator, value = draw(st.sampled_from(Operator)), draw(numbers)
+    upper = value + draw(numbers.map(abs)) if operator is Operator.BETWEEN else None
+    return TargetRule(operator, value, upper, stated=draw(st.booleans()) or operator is Operator.BETWEEN)
+
+
+goals = st.none() | st.builds(Goal, st.none() | rules(), st.just("a target"))
 actuals = st.none() | st.builds(
     Actual, maybe_numbers, st.just("a value"), st.just("not yet published"), st.none() | st.integers(0, 100)
 )
@@ -70,8 +80,8 @@ def test_a_rating_never_contradicts_the_chosen_target_and_polarity(
     assert choice.target is not None
     assert choice.target.value is not None
     assert choice.target in (period_target, annual_target)
-    met = target_is_met(actual.value, choice.target.value, basis.polarity)
-    assert (choice.rag.rating is Rating.GREEN) == met
+    assert choice.target.rule is not None
+    assert (choice.rag.rating is Rating.GREEN) == choice.target.rule.is_met(actual.value)
 
 
 @given(choices())
@@ -81,8 +91,8 @@ def test_a_met_target_is_never_red_or_amber(drawn: tuple[RatingBasis, Actual | N
         assert actual is not None
         assert actual.value is not None
         assert choice.target is not None
-        assert choice.target.value is not None
-        assert not target_is_met(actual.value, choice.target.value, basis.polarity)
+        assert choice.target.rule is not None
+        assert not choice.target.rule.is_met(actual.value)
 
 
 @given(choices(annual_in_quarter=True))
@@ -119,12 +129,12 @@ def test_a_quarter_judged_by_the_year_s_target_calls_it_the_annual_target() -> N
         PERCENT_HIGHER,
         Actual(Decimal("63.1"), "63.1%"),
         period_target=None,
-        annual_target=Goal(Decimal(85), "85%"),
+        annual_target=Goal(TargetRule(Operator.AT_LEAST, Decimal(85), stated=False), "at least 85%"),
         over_year=False,
         annual_target_applies=True,
     )
     assert choice.rag.reason == (
-        "Red: 63.1% is 21.9 points below the 85% annual target (higher is better; amber within 5 points)."
+        "Red: 63.1% is 21.9 points below the annual target of at least 85% (amber within 5 points)."
     )
 
 
@@ -133,7 +143,7 @@ def test_a_count_with_only_a_whole_year_target_is_not_rated_in_a_quarter() -> No
         RatingBasis(Unit.COUNT, 0, Polarity.LOWER, RagPolicy(Decimal(5), ToleranceKind.RELATIVE)),
         Actual(Decimal(49), "49"),
         period_target=None,
-        annual_target=Goal(Decimal(198), "198"),
+        annual_target=Goal(TargetRule(Operator.AT_MOST, Decimal(198), stated=False), "198 or less"),
         over_year=False,
         annual_target_applies=False,
         period_label="Q1 2011-12",
@@ -141,7 +151,7 @@ def test_a_count_with_only_a_whole_year_target_is_not_rated_in_a_quarter() -> No
     )
     assert choice.target is None
     assert choice.rag.reason == (
-        "Not rated: 49 has no Q1 2011-12 target, and the 2011-12 target of 198 is for the whole year."
+        "Not rated: 49 has no Q1 2011-12 target, and the 2011-12 target of 198 or less is for the whole year."
     )
 
 
@@ -149,7 +159,7 @@ def test_a_period_with_a_note_and_no_value_says_what_the_source_says() -> None:
     choice = target_choose(
         PERCENT_HIGHER,
         Actual(None, "", note="not yet published"),
-        period_target=Goal(Decimal(85), "85%"),
+        period_target=Goal(TargetRule(Operator.AT_LEAST, Decimal(85), stated=False), "at least 85%"),
         annual_target=None,
         over_year=False,
         annual_target_applies=True,
@@ -162,7 +172,7 @@ def test_an_annual_measure_in_a_quarter_shows_its_latest_result() -> None:
         PERCENT_HIGHER,
         None,
         period_target=None,
-        annual_target=Goal(Decimal(85), "85%"),
+        annual_target=Goal(TargetRule(Operator.AT_LEAST, Decimal(85), stated=False), "at least 85%"),
         over_year=True,
         annual_target_applies=True,
         annual_in_quarter=True,

@@ -45,7 +45,7 @@ def test_the_recommendation_page_shows_the_timeline_in_date_order(demo: LoadResu
 def test_impact_measures_show_their_question_and_latest_rating(demo: LoadResult, client: Client) -> None:
     text = _text(client.get(SUSTAIN).content.decode())
     assert "How well did we do it? Core assessments completed within 35 working days 63.1%" in text
-    assert "Red Red: 63.1% is 21.9 points below the 85% target" in text
+    assert "Red Red: 63.1% is 21.9 points below the target of at least 85%" in text
     assert text.index("How well did we do it?") < text.index("Is anyone better off?")
 
 

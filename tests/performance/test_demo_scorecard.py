@@ -23,7 +23,7 @@ def test_core_assessments_are_red_against_85_percent(q1_view: ScorecardView) -> 
     assert row.actual is not None
     assert row.actual.value == Decimal("63.1")
     assert row.rag.rating is Rating.RED
-    assert row.rag.reason == "Red: 63.1% is 21.9 points below the 85% target (higher is better; amber within 5 points)."
+    assert row.rag.reason == "Red: 63.1% is 21.9 points below the target of at least 85% (amber within 5 points)."
     assert row.indicator.legacy_ni_ref == "NI 60"
     assert row.provisional
 
@@ -35,16 +35,17 @@ def test_long_term_placement_stability_is_red_and_worsening(q1_view: ScorecardVi
         Decimal(85),
     )
     assert row.rag.rating is Rating.RED
-    assert row.versus_previous.direction is Direction.WORSENED
-    assert row.versus_previous.description == "Worsened from 70% in 2010-11 (last year's outturn)."
+    # Like with like: Q1 is not set against the whole of 2010-11 (70%), and the demo has no 2010-11 Q4.
+    assert row.versus_previous.direction is Direction.NOT_COMPARABLE
+    assert row.versus_previous.description == "No value for 2010-11 Q4 to compare with."
 
 
 def test_child_protection_plans_of_two_years_are_green_lower_is_better(q1_view: ScorecardView) -> None:
     row = _row(q1_view, "CP-2YRS-PLUS")
     assert row.rag.rating is Rating.GREEN
-    assert row.rag.reason == "Green: 0% meets the 5% target (lower is better)."
+    assert row.rag.reason == "Green: 0% is below the target of less than 5%."
     assert row.period_target is not None
-    assert row.period_target.note == "below 5%"
+    assert row.period_target.text == "less than 5%"
     assert [f.text if f else None for f in row.outturns] == ["9.8%", "2%"]
 
 
@@ -62,15 +63,15 @@ def test_an_indicator_with_no_target_says_so(q1_view: ScorecardView) -> None:
 def test_a_count_is_not_judged_against_a_whole_year_target(q1_view: ScorecardView) -> None:
     row = _row(q1_view, "YJ-FTE")
     assert row.rag.rating is Rating.NOT_RATED
-    assert "the 2011-12 target of 198 is for the whole year" in row.rag.reason
+    assert "the 2011-12 target of 198 or less is for the whole year" in row.rag.reason
 
 
 def test_an_annual_measure_is_not_rated_in_a_quarter_but_shows_its_trend(q1_view: ScorecardView) -> None:
     row = _row(q1_view, "KS2-L4-ENG-MATHS")
     assert row.rag.rating is Rating.NOT_RATED
     assert "annual measure" in row.rag.reason
-    assert row.versus_previous.description == "Improved from 80% in 2009/10 to 81% in 2010/11."
-    assert row.comparator_summary == "N 74% — better"
+    assert row.versus_previous.description == "No significant change from 80% in 2009/10 (within 1 point)."
+    assert row.comparator_summary == "2010/11 81% vs N 2009/10 74%: higher (better); the periods differ."
 
 
 def test_an_ambiguous_source_cell_is_kept_as_a_note_not_a_number(q1_view: ScorecardView) -> None:

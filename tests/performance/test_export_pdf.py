@@ -86,9 +86,9 @@ def test_print_html_marks_rating_direction_and_provisional_figures(q1_view: Scor
     core = html[html.index("CSC-CORE-35WD") :]
     core = core[: core.index("</tr>")]
     assert '<span class="tag tag--red">Red</span>' in core
-    assert "Red: 63.1% is 21.9 points below the 85%" in core
+    assert "Red: 63.1% is 21.9 points below the target of at least 85%" in core
     assert '63.1% <span class="provisional">(provisional)</span>' in core
-    assert "↑</span> Improved" in core
+    assert "–</span> Not comparable" in core  # the demo has no 2010-11 Q4 to set Q1 against
     for rating, count in q1_view.rating_counts:
         assert f'<span class="tag tag--{rating.value}">{rating.label}</span> {count} indicator' in html
 

@@ -19,7 +19,7 @@ def test_the_home_page_lists_the_scorecards(demo: LoadResult, client: Client) ->
 def test_the_scorecard_shows_ratings_with_their_reasons(demo: LoadResult, client: Client) -> None:
     page = client.get("/scorecards/strategic/2011-12-Q1/").content.decode()
     assert "2011-12 Quarter 1 (April–June 2011)" in page
-    assert "Red: 63.1% is 21.9 points below the 85% target (higher is better; amber within 5 points)." in page
+    assert "Red: 63.1% is 21.9 points below the target of at least 85% (amber within 5 points)." in page
     assert '<strong class="tag tag--green">Green</strong>' in page
     assert "DCHI002: To raise standards" in page
     assert "Previous NI: NI 60" in page
@@ -121,7 +121,7 @@ def test_an_edit_saves_value_target_and_commentary_with_history(
         "Q2 return",
     )
     page = client.get("/scorecards/strategic/2011-12-Q2/").content.decode()
-    assert "Red: 71.4% is 13.6 points below the 85% target" in page
+    assert "Red: 71.4% is 13.6 points below the target of at least 85%" in page
     assert "Improved from 63.1% in 2011-12 Q1." in page
 
 

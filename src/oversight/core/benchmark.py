@@ -17,6 +17,7 @@ from enum import StrEnum
 from statistics import NormalDist
 
 from oversight.core.rag import Polarity
+from oversight.core.units import Unit
 
 
 def ordinal(number: int) -> str:
@@ -217,6 +218,33 @@ def byar_interval(count: int, confidence: float = 0.95) -> Interval:
     above = count + 1
     upper = above * (1 - 1 / (9 * above) + z / (3 * math.sqrt(above))) ** 3
     return Interval(float(count), max(0.0, lower), upper, confidence)
+
+
+def figure_interval(
+    unit: Unit, numerator: Decimal | None, denominator: Decimal | None, confidence: float = 0.95
+) -> Interval | None:
+    """The confidence interval of a figure in its own units, when its numerator and denominator are known: Wilson
+    for a percentage, Byar for a rate per 1,000 or 10,000 (the numerator a count of events). None otherwise."""
+    if numerator is None or denominator is None or denominator <= 0 or numerator < 0:
+        return None
+    if numerator != numerator.to_integral_value() or denominator != denominator.to_integral_value():
+        return None
+    count, base = int(numerator), int(denominator)
+    if unit is Unit.PERCENT:
+        return wilson_interval(count, base, confidence).scaled(100) if count <= base else None
+    per = {Unit.RATE_PER_1000: 1_000, Unit.RATE_PER_10000: 10_000}.get(unit)
+    if per is None:
+        return None
+    return byar_interval(count, confidence).scaled(per / base)
+
+
+def difference_interval(later: Interval, earlier: Interval) -> Interval:
+    """Interval for the difference of two independent estimates (later − earlier) from their own intervals, by
+    Newcombe's square-and-add method (method 10 of Newcombe, 1998, for proportions); both at the same level."""
+    difference = later.estimate - earlier.estimate
+    lower = difference - math.hypot(later.estimate - later.lower, earlier.upper - earlier.estimate)
+    upper = difference + math.hypot(later.upper - later.estimate, earlier.estimate - earlier.lower)
+    return Interval(difference, lower, upper, later.confidence)
 
 
 class Significance(StrEnum):

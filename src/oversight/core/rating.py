@@ -15,16 +15,24 @@ from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
 from oversight.core.rag import RagResult, Rating, RatingBasis, rag_rate
+from oversight.core.targets import TargetRule
 
 
 class Valued(Protocol):
-    """A target as shown: its number, if any, and how it reads."""
+    """A figure as shown: its number, if any, and how it reads."""
 
     @property
     def value(self) -> Decimal | None: ...
 
     @property
     def text(self) -> str: ...
+
+
+class Aimed(Valued, Protocol):
+    """A target: how it reads, and its rule (operator and figure) when it has a figure."""
+
+    @property
+    def rule(self) -> TargetRule | None: ...
 
 
 class Observed(Valued, Protocol):
@@ -39,8 +47,12 @@ class Observed(Valued, Protocol):
 
 @dataclass(frozen=True)
 class Goal:
-    value: Decimal | None
+    rule: TargetRule | None
     text: str
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.rule.value if self.rule is not None else None
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ class Outturn:
     period_label: str
 
 
-TargetT = TypeVar("TargetT", bound=Valued)
+TargetT = TypeVar("TargetT", bound=Aimed)
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ def target_choose(
         rag = rag_rate(
             basis,
             actual.value if actual is not None else None,
-            target.value if target is not None else None,
+            target.rule if target is not None else None,
             cohort=actual.cohort if actual is not None else None,
             target_label=label or "target",
         )

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from oversight.core.rag import Polarity
-from oversight.core.units import Unit, format_value
+from oversight.core.benchmark import difference_interval, figure_interval
+from oversight.core.comparison import CONFIDENCE, Side
+from oversight.core.periods import Period, PeriodKind
+from oversight.core.rag import Polarity, RatingBasis
+from oversight.core.units import exact_places, format_gap
 
 
 class Direction(StrEnum):
@@ -37,7 +40,7 @@ class Direction(StrEnum):
             Direction.WORSENED: "Worsened",
             Direction.UP: "Up",
             Direction.DOWN: "Down",
-            Direction.UNCHANGED: "No change",
+            Direction.UNCHANGED: "No significant change",
             Direction.NOT_COMPARABLE: "Not comparable",
         }[self]
 
@@ -53,6 +56,7 @@ class Travel:
 
 
 def direction_of(current: Decimal, earlier: Decimal, polarity: Polarity) -> Direction:
+    """The plain direction of a change, before any tolerance or test."""
     if current == earlier:
         return Direction.UNCHANGED
     went_up = current > earlier
@@ -63,30 +67,55 @@ def direction_of(current: Decimal, earlier: Decimal, polarity: Polarity) -> Dire
 
 
 def travel(
-    current: Decimal | None,
-    earlier: Decimal | None,
-    *,
-    polarity: Polarity,
-    unit: Unit,
-    places: int,
-    earlier_label: str,
-    current_label: str = "",
+    current: Side, earlier: Side, *, basis: RatingBasis, tolerance: Decimal, confidence: float = CONFIDENCE
 ) -> Travel:
-    """Direction of travel from ``earlier`` (the value for ``earlier_label``) to ``current``."""
-    if current is None:
+    """Direction of travel from ``earlier`` to ``current``, like with like.
+
+    Periods of different lengths (a quarter and a year) are not compared. Where both figures have numerators and
+    denominators, a change is a change only when it is significant (Newcombe's interval for the difference
+    excludes nought); otherwise a change within ``tolerance`` (the indicator's units) is no significant change.
+    """
+    if current.value is None:
         return Travel(Direction.NOT_COMPARABLE, "No value for this period.")
-    if earlier is None:
-        return Travel(Direction.NOT_COMPARABLE, f"No value for {earlier_label} to compare with.")
-    direction = direction_of(current, earlier, polarity)
-    then = format_value(earlier, unit, places)
-    now = f" to {format_value(current, unit, places)} in {current_label}" if current_label else ""
+    when = earlier.period.short_label
+    if earlier.value is None:
+        return Travel(Direction.NOT_COMPARABLE, f"No value for {when} to compare with.")
+    if period_months(current.period) != period_months(earlier.period):
+        return Travel(
+            Direction.NOT_COMPARABLE,
+            f"Not compared: {current.period.short_label} covers {_months(current.period)} and {when} "
+            f"{_months(earlier.period)}.",
+        )
+    then = basis.show(earlier.value)
+    direction = direction_of(current.value, earlier.value, basis.polarity)
     if direction is Direction.UNCHANGED:
-        return Travel(direction, f"No change from {then} in {earlier_label}{now}.")
-    return Travel(direction, f"{direction.label} from {then} in {earlier_label}{now}.")
+        return Travel(direction, f"No change from {then} in {when}.")
+    later_interval = figure_interval(basis.unit, current.numerator, current.denominator, confidence)
+    earlier_interval = figure_interval(basis.unit, earlier.numerator, earlier.denominator, confidence)
+    if later_interval is not None and earlier_interval is not None:
+        if difference_interval(later_interval, earlier_interval).contains(0.0):
+            level = f"{confidence * 100:g}% confidence"
+            return Travel(Direction.UNCHANGED, f"No significant change from {then} in {when} at {level}.")
+    elif abs(current.value - earlier.value) <= tolerance:
+        within = format_gap(tolerance, basis.unit, exact_places(tolerance, basis.decimal_places))
+        return Travel(Direction.UNCHANGED, f"No significant change from {then} in {when} (within {within}).")
+    return Travel(direction, f"{direction.label} from {then} in {when}.")
+
+
+def period_months(period: Period) -> int:
+    """How many months a period covers: a year of any kind 12, a quarter 3, a month 1, a rolling window its own."""
+    if period.is_year:
+        return 12
+    return {PeriodKind.FINANCIAL_QUARTER: 3, PeriodKind.MONTH: 1}.get(period.kind, period.months)
+
+
+def _months(period: Period) -> str:
+    months = period_months(period)
+    return "a whole year" if months == 12 else "a month" if months == 1 else f"{months} months"
 
 
 def trend(values: Sequence[Decimal | None], polarity: Polarity) -> list[Direction]:
-    """The direction between each pair of consecutive values (n values give n-1 directions)."""
+    """The plain direction between each pair of consecutive values (n values give n-1 directions)."""
     directions = []
     for earlier, current in zip(values, values[1:], strict=False):
         if earlier is None or current is None:
@@ -94,3 +123,28 @@ def trend(values: Sequence[Decimal | None], polarity: Polarity) -> list[Directio
         else:
             directions.append(direction_of(current, earlier, polarity))
     return directions
+
+
+@dataclass(frozen=True)
+class TrendSummary:
+    latest: Travel  # the last step
+    overall: Travel  # first to last
+    label: str  # 'Improved', or 'Improved over the years; worsened in 2011-12' when the two differ
+
+
+def trend_summary(points: Sequence[Side], *, basis: RatingBasis, tolerance: Decimal) -> TrendSummary:
+    """The latest movement and the overall one, worded so that the label contradicts neither."""
+    present = [point for point in points if point.value is not None]
+    nothing = Travel(Direction.NOT_COMPARABLE, "Fewer than two years with a value.")
+    if len(present) < 2 or points[-1].value is None:
+        return TrendSummary(nothing, nothing, Direction.NOT_COMPARABLE.label)
+    latest = travel(present[-1], present[-2], basis=basis, tolerance=tolerance)
+    overall = travel(present[-1], present[0], basis=basis, tolerance=tolerance)
+    if len(present) == 2 or latest.direction is overall.direction:
+        return TrendSummary(latest, overall, overall.direction.label)
+    first, last = present[0].period.short_label, present[-1].period.short_label
+    label = (
+        f"{overall.direction.label} from {first} to {last}; "
+        f"{latest.direction.label.lower()} since {present[-2].period.short_label}"
+    )
+    return TrendSummary(latest, overall, label)

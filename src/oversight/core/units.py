@@ -74,3 +74,10 @@ def format_gap(gap: Decimal, unit: Unit, places: int) -> str:
     if word and number == "1":
         word = word.removesuffix("s")
     return f"{number} {word}" if word else number
+
+
+def exact_places(value: Decimal, places: int, most: int = 4) -> int:
+    """The places needed to show ``value`` without changing it, at least ``places``: a target of 4.95 on an
+    indicator shown to one place is still written 4.95."""
+    needed = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return max(places, min(needed, most))

@@ -20,8 +20,8 @@ def history_charts(detail: IndicatorDetail) -> dict[str, Chart]:
                 points.append(Point(label, "Value", row.actual.value, start))
             if row.target is not None and row.target.value is not None:
                 points.append(Point(label, "Target", row.target.value, start))
-            for comparator in row.comparators:
-                if comparator.value is not None:
+            for comparator in row.comparators:  # each comparator at its own period, not carried forward
+                if comparator.value is not None and comparator.period == row.period:
                     points.append(Point(label, comparator.name, comparator.value, start))
         summary = _summary(points)
         chart = line_chart(

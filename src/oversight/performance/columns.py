@@ -132,13 +132,29 @@ VALUES = TableSpec(
         Column("status", ColumnType.CHOICE, choices=("provisional", "validated"), help="Default provisional"),
         Column("source", max_length=300),
         NOTE,
+        Column(
+            "confirmed",
+            ColumnType.CHOICE,
+            choices=("yes", "no"),
+            help="yes to accept a value the checks query, e.g. a percentage below 1 that is not a fraction",
+        ),
     ),
     ("indicator", "period"),
 )
 TARGETS = TableSpec(
     "targets",
     "Targets",
-    (INDICATOR, PERIOD, Column("target", ColumnType.NUMBER), NOTE),
+    (
+        INDICATOR,
+        PERIOD,
+        Column(
+            "target",
+            help="5, or with its operator: <5, below 5%, 5 or less, >=85, at least 85%, 60-70. "
+            "A bare number means at or better than it",
+            max_length=60,
+        ),
+        NOTE,
+    ),
     ("indicator", "period"),
 )
 COMPARATORS = TableSpec(

@@ -6,14 +6,16 @@ The CSV and the XLSX renderers import this module; it imports neither of them.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from oversight.core import rag as rag_module
 from oversight.performance.disclosure import WITHHELD, figure_for_publication
 from oversight.performance.selectors import ScorecardRow, ScorecardView
 
 CSV_COLUMNS = [
-    "scorecard", "priority", "indicator_code", "title", "period", "value", "unit", "status", "target",
-    "target_basis", "rag", "rag_reason", "direction", "direction_reason", "direction_last_year",
+    "scorecard", "priority", "indicator_code", "title", "period", "value", "unit", "status", "caution",
+    "target", "target_operator", "target_upper", "target_words", "target_basis", "rag", "rag_reason",
+    "direction", "direction_reason", "direction_last_year",
     "outturn_1_period", "outturn_1", "outturn_2_period", "outturn_2", "annual_target", "comparator",
     "legacy_ni_ref", "service_plan_code", "commentary", "note",
 ]  # fmt: skip
@@ -23,12 +25,8 @@ def row_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
     """One scorecard row as plain strings: the shared shape of the CSV and the XLSX data."""
     indicator = row.indicator
     actual = row.actual
-    target_value = row.period_target or row.annual_target
-    basis = ""
-    if row.period_target is not None and row.period_target.value is not None:
-        basis = row.period_target.period.code
-    elif row.annual_target is not None:
-        basis = row.annual_target.period.code
+    target = row.target
+    rule = target.rule if target is not None else None
     outturns = [(p.code, f.text if f else "") for p, f in zip(row.outturn_years, row.outturns, strict=True)]
     return {
         "scorecard": view.scorecard.slug,
@@ -36,13 +34,15 @@ def row_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
         "indicator_code": indicator.code,
         "title": indicator.title,
         "period": actual.period.code if actual else view.period.code,
-        "value": "" if actual is None or actual.value is None else format(actual.value.normalize(), "f"),
+        "value": _number(actual.value if actual is not None else None),
         "unit": indicator.unit,
         "status": actual.status_label if actual else "",
-        "target": ""
-        if target_value is None or target_value.value is None
-        else format(target_value.value.normalize(), "f"),
-        "target_basis": basis,
+        "caution": actual.caution if actual else "",
+        "target": _number(rule.value if rule is not None else None),
+        "target_operator": rule.operator.value if rule is not None and rule.stated else "",
+        "target_upper": _number(rule.upper if rule is not None else None),
+        "target_basis": target.period.code if target is not None else "",
+        "target_words": target.text if target is not None else "",
         "rag": row.rag.rating.label,
         "rag_reason": row.rag.reason,
         "direction": row.versus_previous.direction.label,
@@ -59,6 +59,10 @@ def row_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
         "commentary": row.commentary.text if row.commentary else "",
         "note": actual.note if actual else "",
     }
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
 
 
 def publication_record(view: ScorecardView, row: ScorecardRow) -> dict[str, str]:
@@ -90,8 +94,11 @@ EXTRA_EXPLANATIONS = [
     "points for a percentage, or by no more than 5% of the target for any other measure.",
     "Every rating comes with its reason in words ('Why this rating'). The rating word is always written out; "
     "the colour only repeats it.",
-    "Direction of travel compares the value with the previous period (or with last year's outturn when there "
-    "is no previous quarter), and says whether that is better or worse for this indicator.",
+    "Direction of travel compares like with like: the previous period of the same length, and the same period last "
+    "year. A change within the indicator's tolerance, or one that is not statistically significant where the "
+    "numbers behind the figures are known, is no significant change.",
+    "Each comparison with England, the region or statistical neighbours names the council's figure and period and "
+    "the comparator's, and says when the periods differ.",
 ]
 
 

@@ -29,7 +29,7 @@ from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView
 from oversight.reports.cells import RAG_FILLS, RAG_TEXT, print_landscape_a4, text
 
 HEADER_ROW = 6  # rows 1-4 are the title block, row 5 is a spacer
-NUMERIC_DATA_COLUMNS = frozenset({"value", "target"})
+NUMERIC_DATA_COLUMNS = frozenset({"value", "target", "target_upper"})
 
 _THIN = Side(style="thin", color="B1B4B6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -69,15 +69,16 @@ RAG_COLUMN = 12  # 1-based position of "RAG" in scorecard_headers
 def _figure_text(figure: Figure | None) -> str:
     if figure is None:
         return ""
-    return f"{figure.text} (provisional)" if figure.provisional else figure.text
+    text = f"{figure.text} (provisional)" if figure.provisional else figure.text
+    return f"{text} ({figure.caution})" if figure.caution else text
 
 
 def _scorecard_cells(row: ScorecardRow) -> list[str]:
     indicator = row.indicator
     actual = row.actual
     actual_text = actual.text if actual else ""
-    if row.small_cohort and actual is not None:
-        actual_text += f" (caution: cohort of {actual.cohort})"
+    if actual is not None and actual.caution:
+        actual_text += f" ({actual.caution})"
     travel = row.versus_previous
     direction = f"{travel.arrow} {travel.direction.label}\n{travel.description}"
     if row.versus_last_year.direction.value != "not_comparable" and row.versus_last_year != travel:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 
+from oversight.core.rag import Polarity
+from oversight.core.targets import TargetError, TargetRule, target_parse
 from oversight.performance.limits import LONG_TEXT, NOTE_TEXT
 from oversight.performance.models import Observation
 
@@ -29,7 +32,13 @@ class PeriodEditForm(forms.Form):
     note = forms.CharField(
         required=False, label="Note", max_length=NOTE_TEXT, help_text="Why there is no value, or what to know about it."
     )
-    target = forms.CharField(required=False, label="Target", help_text="A number. Leave empty for no target.")
+    target = forms.CharField(
+        required=False,
+        label="Target",
+        max_length=60,
+        help_text="A number, or one with its operator: below 5%, 5 or less, at least 85%, 60-70. "
+        "Leave empty for no target.",
+    )
     target_note = forms.CharField(
         required=False, label="Target as worded", max_length=NOTE_TEXT, help_text="e.g. below 5%"
     )
@@ -43,8 +52,18 @@ class PeriodEditForm(forms.Form):
     def clean_value(self) -> Decimal | None:
         return _optional_number(self.cleaned_data["value"], "value")
 
-    def clean_target(self) -> Decimal | None:
-        return _optional_number(self.cleaned_data["target"], "target")
+    def __init__(self, *args: Any, polarity: Polarity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.polarity = polarity
+
+    def clean_target(self) -> TargetRule | None:
+        text = self.cleaned_data["target"].strip()
+        if not text:
+            return None
+        try:
+            return target_parse(text, self.polarity)
+        except TargetError as error:
+            raise forms.ValidationError(f"{str(error)[:1].upper()}{str(error)[1:]}.") from None
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

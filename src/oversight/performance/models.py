@@ -13,7 +13,15 @@ from django.conf import settings
 from django.db import models
 
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
-from oversight.core.rag import Polarity, RagPolicy, RatingBasis, ToleranceKind, default_policy
+from oversight.core.rag import (
+    Polarity,
+    RagPolicy,
+    RatingBasis,
+    ToleranceKind,
+    default_minimum_cohort,
+    default_policy,
+)
+from oversight.core.targets import Operator, TargetRule, target_rule
 from oversight.core.units import Unit, format_value
 from oversight.performance.limits import LONG_TEXT, NOTE_TEXT
 
@@ -102,7 +110,13 @@ class Indicator(models.Model):
         related_name="owned_indicators",
         help_text="The account that may update this indicator's commentary",
     )
-    minimum_cohort = models.PositiveIntegerField(null=True, blank=True)
+    minimum_cohort = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Below this cohort a figure carries a caution; blank for the unit's default"
+    )
+    rate_small_cohorts = models.BooleanField(
+        default=False,
+        help_text="Rate a figure below the minimum cohort, with its caution, rather than leave it unrated",
+    )
     # What an import accepts: a value below 0, or a percentage above 100, only where the indicator says it may be.
     may_be_negative = models.BooleanField(default=False)
     may_exceed_100 = models.BooleanField(default=False)
@@ -131,7 +145,8 @@ class Indicator(models.Model):
             policy = default_policy(unit)
         else:
             policy = RagPolicy(self.amber_tolerance, ToleranceKind(self.tolerance_kind or ToleranceKind.ABSOLUTE))
-        return RatingBasis(unit, self.decimal_places, Polarity(self.polarity), policy, self.minimum_cohort)
+        minimum = self.minimum_cohort if self.minimum_cohort is not None else default_minimum_cohort(unit)
+        return RatingBasis(unit, self.decimal_places, Polarity(self.polarity), policy, minimum, self.rate_small_cohorts)
 
     @property
     def tolerance_text(self) -> str:
@@ -221,6 +236,13 @@ class Observation(PeriodValue):
 
 class Target(PeriodValue):
     value = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4)
+    operator = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=[(o.value, o.name.lower().replace("_", " ")) for o in Operator],
+        help_text="Blank for a bare number, which means what the indicator's polarity says",
+    )
+    upper = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4, help_text="The top of a range")
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -229,6 +251,11 @@ class Target(PeriodValue):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} target {self.value}"
+
+    def rule(self, polarity: Polarity) -> TargetRule | None:
+        if self.value is None:
+            return None
+        return target_rule(self.value, self.operator, self.upper, polarity)
 
 
 class ComparatorValue(PeriodValue):

@@ -10,11 +10,12 @@ from typing import TypeVar
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from oversight.core.comparison import Position, Standing, compare
+from oversight.core.comparison import Side, Standing, compare
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
-from oversight.core.rag import RagResult, Rating, rag_rate
+from oversight.core.rag import RagResult, Rating, small_cohort_caution
 from oversight.core.rating import Outturn, target_choose
-from oversight.core.trends import Direction, Travel, travel, trend
+from oversight.core.targets import TargetRule
+from oversight.core.trends import Direction, Travel, TrendSummary, travel, trend_summary
 from oversight.core.units import Unit
 from oversight.performance.models import (
     Change,
@@ -43,6 +44,11 @@ class Figure:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     source: str = ""  # where the figure came from, e.g. "casework measure cla_starts v1"
+    caution: str = ""  # 'Caution: a cohort of 6, below the minimum of 30 for a reliable figure.'
+
+    @property
+    def side(self) -> Side:
+        return Side(self.period, self.value, numerator=self.numerator, denominator=self.denominator)
 
     @property
     def status_label(self) -> str:
@@ -52,9 +58,13 @@ class Figure:
 @dataclass(frozen=True)
 class TargetFigure:
     period: Period
-    value: Decimal | None
-    text: str
+    rule: TargetRule | None
+    text: str  # the rule in words ('less than 5%'), or the source's note when there is no figure
     note: str = ""
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.rule.value if self.rule is not None else None
 
 
 @dataclass(frozen=True)
@@ -71,17 +81,17 @@ class ComparatorFigure:
 
     @property
     def summary(self) -> str:
-        """'SN 58.8% — better', as the scorecard's comparator column shows it."""
+        """The verdict as every page and export shows it: '2011-12 Q1 0% vs N 2009-10 6.6%: lower (better); the
+        periods differ.', or why there is no figure."""
         if self.value is None:
-            return f"{self.name}: {self.note}".strip(": ") if self.note else self.name
-        if self.standing.position is Position.UNKNOWN:
-            return f"{self.name} {self.text}"
-        return f"{self.name} {self.text} — {self.standing.position.label}"
+            return f"{self.name} {self.period.short_label}: {self.note}" if self.note else self.standing.description
+        return self.standing.description
 
 
 @dataclass
 class ScorecardRow:
     indicator: Indicator
+    period: Period  # the period viewed
     year: Period  # the indicator's own year that the scorecard period falls in
     outturns: list[Figure | None]  # the two years before ``year``, oldest first
     outturn_years: list[Period]
@@ -93,6 +103,7 @@ class ScorecardRow:
     versus_last_year: Travel
     comparators: list[ComparatorFigure]
     commentary: Commentary | None
+    target: TargetFigure | None = None  # the target that judged the value, if any
     small_cohort: bool = False
     due: bool = True  # False for an annual measure on a quarter's scorecard: reported when the year's results are out
 
@@ -157,12 +168,23 @@ class ScorecardView:
         return self.period if self.period.is_year else self.period.fiscal_year.previous()
 
 
+def _cohort(indicator: Indicator, observation: Observation) -> int | None:
+    """The children a figure is based on: its stated cohort, or else its denominator (for a percentage)."""
+    if observation.cohort is not None:
+        return observation.cohort
+    denominator = observation.denominator
+    if Unit(indicator.unit) is Unit.PERCENT and denominator is not None:
+        return int(denominator) if denominator == denominator.to_integral_value() else None
+    return None
+
+
 def _figure(indicator: Indicator, observation: Observation | None, period: Period) -> Figure | None:
     if observation is None:
         return None
     text = indicator.show(observation.value) if observation.value is not None else (observation.note or "–")
-    cohort, minimum = observation.cohort, indicator.minimum_cohort
-    small = cohort is not None and minimum is not None and cohort < minimum
+    cohort = _cohort(indicator, observation)
+    caution = small_cohort_caution(indicator.rating_basis, cohort) if observation.value is not None else ""
+    small = bool(caution)
     return Figure(
         period,
         observation.value,
@@ -174,14 +196,17 @@ def _figure(indicator: Indicator, observation: Observation | None, period: Perio
         observation.numerator,
         observation.denominator,
         observation.source,
+        caution,
     )
 
 
 def _target(indicator: Indicator, target: Target | None, period: Period) -> TargetFigure | None:
     if target is None:
         return None
-    text = indicator.show(target.value) if target.value is not None else target.note
-    return TargetFigure(period, target.value, text, target.note if target.value is not None else "")
+    basis = indicator.rating_basis
+    rule = target.rule(basis.polarity)
+    text = rule.words(basis.unit, basis.decimal_places) if rule is not None else target.note
+    return TargetFigure(period, rule, text, target.note if rule is not None else "")
 
 
 def annual_target_applies_to_periods(indicator: Indicator) -> bool:
@@ -247,121 +272,92 @@ def _row(
     commentary: Index[Commentary],
     comparators: list[ComparatorValue],
 ) -> ScorecardRow:
+    """One indicator in one period, rated, compared and explained: the row the scorecard, the indicator page's
+    history and every export show."""
+
     def observed(p: Period) -> Figure | None:
-        found = observations.get((indicator.pk, p.code))
-        return _figure(indicator, found, p)
+        return _figure(indicator, observations.get((indicator.pk, p.code)), p)
 
     def targeted(p: Period) -> TargetFigure | None:
-        found = targets.get((indicator.pk, p.code))
-        return _target(indicator, found, p)
+        return _target(indicator, targets.get((indicator.pk, p.code)), p)
 
     basis = indicator.rating_basis
     year = period.year_of_type(YearType(indicator.year_type))
     outturn_years = [year.shifted(-2), year.shifted(-1)]
     outturns = [observed(p) for p in outturn_years]
-    annual_target = targeted(year)
     is_quarter_view = period.kind is not PeriodKind.FINANCIAL_YEAR and not period.is_year
     annual_measure = indicator.frequency == Indicator.Frequency.ANNUAL
+    annual_in_quarter = annual_measure and is_quarter_view
     actual_period = year if (period.is_year or annual_measure) else period
-    actual = observed(actual_period) if not (annual_measure and is_quarter_view) else None
+    actual = observed(actual_period) if not annual_in_quarter else None
     period_target = targeted(period) if is_quarter_view and not annual_measure else None
-
-    def value_of(figure: Figure | None) -> Decimal | None:
-        return figure.value if figure is not None else None
-
-    small_cohort = actual is not None and actual.small_cohort
     latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
-    rag = target_choose(
+    choice = target_choose(
         basis,
         actual,
         period_target=period_target,
-        annual_target=annual_target,
+        annual_target=targeted(year),
         over_year=actual_period == year,
         annual_target_applies=annual_target_applies_to_periods(indicator),
-        annual_in_quarter=annual_measure and is_quarter_view,
+        annual_in_quarter=annual_in_quarter,
         latest=Outturn(latest.text, latest.period.short_label) if latest else None,
         period_label=period.short_label,
         year_label=year.short_label,
-    ).rag
+    )
 
-    places = indicator.decimal_places
-    unit = Unit(indicator.unit)
-    polarity = basis.polarity
-    if annual_measure and is_quarter_view:
-        earlier, later = outturns
-        versus_previous = travel(
-            value_of(later), value_of(earlier), polarity=polarity, unit=unit, places=places,
-            earlier_label=outturn_years[0].short_label, current_label=outturn_years[1].short_label,
-        )  # fmt: skip
-        if later is None or later.value is None:
-            versus_previous = Travel(Direction.NOT_COMPARABLE, "No outturn yet for the latest year.")
+    def side(p: Period) -> Side:
+        figure = observed(p)
+        return figure.side if figure is not None else Side(p, None)
+
+    tolerance = indicator.margin
+    if annual_in_quarter:
+        versus_previous = travel(side(outturn_years[1]), side(outturn_years[0]), basis=basis, tolerance=tolerance)
         versus_last_year = versus_previous
     else:
-        previous_period = actual_period.previous()
-        before = observed(previous_period)
-        label = previous_period.short_label
-        if (before is None or before.value is None) and is_quarter_view and annual_target_applies_to_periods(indicator):
-            before, label = outturns[1], f"{outturn_years[1].short_label} (last year's outturn)"
-        versus_previous = travel(
-            value_of(actual),
-            value_of(before),
-            polarity=polarity,
-            unit=unit,
-            places=places,
-            earlier_label=label,
-        )
-        last_year = actual_period.same_period_last_year()
-        versus_last_year = travel(
-            value_of(actual), value_of(observed(last_year)), polarity=polarity, unit=unit, places=places,
-            earlier_label=last_year.short_label,
-        )  # fmt: skip
+        here = side(actual_period)
+        versus_previous = travel(here, side(actual_period.previous()), basis=basis, tolerance=tolerance)
+        versus_last_year = travel(here, side(actual_period.same_period_last_year()), basis=basis, tolerance=tolerance)
 
     found_commentary = commentary.get((indicator.pk, period.code)) or commentary.get((indicator.pk, year.code))
+    compared = actual if actual is not None and actual.value is not None else latest
     return ScorecardRow(
         indicator=indicator,
+        period=period,
         year=year,
         outturns=outturns,
         outturn_years=outturn_years,
-        annual_target=annual_target,
+        annual_target=targeted(year),
         period_target=period_target,
         actual=actual,
-        rag=rag,
+        rag=choice.rag,
         versus_previous=versus_previous,
         versus_last_year=versus_last_year,
-        comparators=_latest_comparators(indicator, comparators, year, observations),
+        comparators=_latest_comparators(indicator, comparators, period, compared),
         commentary=found_commentary,
-        small_cohort=small_cohort,
-        due=not (annual_measure and is_quarter_view),
+        target=choice.target,
+        small_cohort=actual is not None and actual.small_cohort,
+        due=not annual_in_quarter,
     )
 
 
 def _latest_comparators(
-    indicator: Indicator,
-    comparators: list[ComparatorValue],
-    year: Period,
-    observations: Index[Observation],
+    indicator: Indicator, comparators: list[ComparatorValue], period: Period, ours: Figure | None
 ) -> list[ComparatorFigure]:
-    """For each comparator, its most recent figure up to the scorecard's year, set against our own figure."""
+    """For each comparator, its most recent figure for a period that starts no later than the one viewed, set
+    against the figure the row shows (or, for an annual measure in a quarter, its latest outturn)."""
     latest: dict[tuple[str, str], ComparatorValue] = {}
-    for comparator in comparators:  # oldest first, so later periods overwrite earlier ones
-        if comparator.period_start <= year.start:
+    for comparator in sorted(comparators, key=lambda c: (c.period_start, parse_period(c.period).end)):
+        if comparator.period_start <= period.start:
             latest[(comparator.kind, comparator.label)] = comparator
-    return [_comparator_figure(indicator, c, observations) for c in latest.values()]
+    return [_comparator_figure(indicator, c, ours) for c in latest.values()]
 
 
-def _comparator_figure(
-    indicator: Indicator, comparator: ComparatorValue, observations: Index[Observation]
-) -> ComparatorFigure:
-    own = observations.get((indicator.pk, comparator.period))
-    own_value = own.value if own is not None else None
+def _comparator_figure(indicator: Indicator, comparator: ComparatorValue, ours: Figure | None) -> ComparatorFigure:
     period = parse_period(comparator.period)
     standing = compare(
-        own_value,
-        comparator.value,
-        polarity=indicator.rating_basis.polarity,
-        unit=Unit(indicator.unit),
-        places=indicator.decimal_places,
-        comparator_name=f"{comparator.name} ({period.short_label})",
+        ours.side if ours is not None else Side(period, None),
+        Side(period, comparator.value, comparator.name),
+        basis=indicator.rating_basis,
         margin=indicator.margin,
     )
     text = indicator.show(comparator.value) if comparator.value is not None else ""
@@ -382,21 +378,11 @@ def _comparator_figure(
 
 
 @dataclass
-class HistoryRow:
-    period: Period
-    actual: Figure | None
-    target: TargetFigure | None
-    comparators: list[ComparatorFigure]
-    rag: RagResult
-
-
-@dataclass
 class IndicatorDetail:
     indicator: Indicator
-    history: dict[str, list[HistoryRow]]  # 'Years' / 'Quarters' / 'Months' → rows, oldest first
+    history: dict[str, list[ScorecardRow]]  # 'Years' / 'Quarters' / 'Months' → the scorecard's rows, oldest first
     commentary: list[Commentary]
     changes: list[Change]
-    comparator_names: list[str]
 
 
 _HISTORY_GROUP = {
@@ -410,35 +396,24 @@ _HISTORY_GROUP = {
 
 
 def indicator_detail(code: str) -> IndicatorDetail:
+    """The indicator's page: for every period it has a value or target in, the very row the scorecard shows for
+    that period, so that the two can never disagree."""
     indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
     observations = _index(indicator.observation_set.all())
-    targets = {t.period: t for t in indicator.target_set.all()}
-    comparators: dict[str, list[ComparatorValue]] = defaultdict(list)
-    for comparator in indicator.comparatorvalue_set.all():
-        comparators[comparator.period].append(comparator)
-    codes = {code for _, code in observations} | set(targets) | set(comparators)
+    targets = _index(indicator.target_set.all())
+    commentary = _index(indicator.commentary_set.all())
+    comparators = list(indicator.comparatorvalue_set.all())
+    codes = {code for _, code in observations} | {code for _, code in targets} | {c.period for c in comparators}
     periods = sorted((parse_period(c) for c in codes), key=lambda p: (p.start, p.end))
-    history: dict[str, list[HistoryRow]] = defaultdict(list)
-    basis = indicator.rating_basis
+    history: dict[str, list[ScorecardRow]] = defaultdict(list)
     for period in periods:
-        found = observations.get((indicator.pk, period.code))
-        actual = _figure(indicator, found, period)
-        target = _target(indicator, targets.get(period.code), period)
-        rag = rag_rate(
-            basis,
-            actual.value if actual else None,
-            target.value if target else None,
-            cohort=actual.cohort if actual else None,
-        )
-        figures = [_comparator_figure(indicator, c, observations) for c in comparators[period.code]]
-        history[_HISTORY_GROUP[period.kind]].append(HistoryRow(period, actual, target, figures, rag))
-    names = sorted({c.name for rows in comparators.values() for c in rows})
+        row = _row(indicator, period, observations, targets, commentary, comparators)
+        history[_HISTORY_GROUP[period.kind]].append(row)
     return IndicatorDetail(
         indicator=indicator,
         history=dict(history),
         commentary=sorted(indicator.commentary_set.all(), key=lambda c: c.period_start, reverse=True),
         changes=list(indicator.changes.all()[:200]),
-        comparator_names=names,
     )
 
 
@@ -450,14 +425,12 @@ class TrendRow:
     indicator: Indicator
     figures: list[Figure | None]
     directions: list[Direction]
+    summary: TrendSummary
     commentary: Commentary | None
 
     @property
     def overall(self) -> Direction:
-        values = [f.value for f in self.figures if f is not None and f.value is not None]
-        if len(values) < 2 or self.figures[-1] is None or self.figures[-1].value is None:
-            return Direction.NOT_COMPARABLE
-        return trend([values[0], values[-1]], self.indicator.rating_basis.polarity)[0]
+        return self.summary.overall.direction
 
 
 @dataclass
@@ -478,15 +451,16 @@ def trend_view(scorecard: Scorecard, last_year: Period, years: int = 3) -> Trend
     for indicator in indicators:
         own_last = last_year.year_of_type(YearType(indicator.year_type))
         periods = [own_last.shifted(step) for step in range(-(years - 1), 1)]
-        figures = []
-        for p in periods:
-            found = observations.get((indicator.pk, p.code))
-            figures.append(_figure(indicator, found, p))
-        values = [f.value if f else None for f in figures]
+        figures = [_figure(indicator, observations.get((indicator.pk, p.code)), p) for p in periods]
+        sides = [f.side if f is not None else Side(p, None) for f, p in zip(figures, periods, strict=True)]
+        basis, tolerance = indicator.rating_basis, indicator.margin
+        steps = [
+            travel(later, earlier, basis=basis, tolerance=tolerance).direction
+            for earlier, later in zip(sides, sides[1:], strict=False)
+        ]
+        summary = trend_summary(sides, basis=basis, tolerance=tolerance)
         found_commentary = commentary.get((indicator.pk, own_last.code))
-        by_priority[indicator.priority_id].append(
-            TrendRow(indicator, figures, trend(values, indicator.rating_basis.polarity), found_commentary)
-        )
+        by_priority[indicator.priority_id].append(TrendRow(indicator, figures, steps, summary, found_commentary))
     year_periods = [last_year.shifted(step) for step in range(-(years - 1), 1)]
     return TrendView(scorecard, year_periods, [(p, by_priority[p.pk]) for p in priorities if by_priority[p.pk]])
 

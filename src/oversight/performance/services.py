@@ -14,6 +14,8 @@ from django.db import OperationalError, models, transaction
 
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
+from oversight.core.rag import Polarity
+from oversight.core.targets import TargetError, TargetRule, target_parse
 from oversight.core.units import Unit
 from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file
 from oversight.performance.models import (
@@ -260,42 +262,104 @@ def _check_references(tables: list[ParsedTable]) -> list[Issue]:
     return issues
 
 
-def _check_ranges(tables: list[ParsedTable]) -> list[Issue]:
-    """Figures an indicator cannot have: below 0, or a percentage over 100 or with a numerator above its
-    denominator, unless the indicator (in the database or earlier in this import) says its values may be."""
-    bounds: dict[str, tuple[str, bool, bool]] = {
-        code: (unit, negative, over)
-        for code, unit, negative, over in Indicator.objects.values_list(
-            "code", "unit", "may_be_negative", "may_exceed_100"
+@dataclass(frozen=True)
+class _Facts:
+    """What the checks need to know of an indicator, from the database or earlier in the same import."""
+
+    unit: str
+    polarity: str
+    may_be_negative: bool
+    may_exceed_100: bool
+
+
+def _indicator_facts(tables: list[ParsedTable]) -> dict[str, _Facts]:
+    facts = {
+        code: _Facts(unit, polarity, negative, over)
+        for code, unit, polarity, negative, over in Indicator.objects.values_list(
+            "code", "unit", "polarity", "may_be_negative", "may_exceed_100"
         )
     }
-    issues: list[Issue] = []
     for table in tables:
         if table.spec.kind == "indicators":
             for _, row in table.rows:
-                bounds[str(row["code"])] = (str(row["unit"]), row["may_be_negative"] == "yes",
-                                            row["may_exceed_100"] == "yes")  # fmt: skip
-        if table.spec.kind != "values":
-            continue
-        for number, row in table.rows:
-            if str(row["indicator"]) not in bounds:
-                continue  # reported as an unknown indicator
-            unit, may_be_negative, may_exceed_100 = bounds[str(row["indicator"])]
-            issues += _range_issues(table.source, number, row, unit, may_be_negative, may_exceed_100)
+                facts[str(row["code"])] = _Facts(
+                    str(row["unit"]),
+                    str(row["polarity"]),
+                    row["may_be_negative"] == "yes",
+                    row["may_exceed_100"] == "yes",
+                )
+    return facts
+
+
+def _check_ranges(tables: list[ParsedTable]) -> list[Issue]:
+    """Figures an indicator cannot have: below 0, or a percentage over 100 or with a numerator above its
+    denominator, unless the indicator (in the database or earlier in this import) says its values may be; a
+    percentage given as a fraction of 1; a target oversight cannot read, or one that runs against the polarity."""
+    facts = _indicator_facts(tables)
+    issues: list[Issue] = []
+    for table in tables:
+        known = [(number, row, facts[str(row["indicator"])]) for number, row in table.rows
+                 if "indicator" in table.spec.names and str(row["indicator"]) in facts]  # fmt: skip
+        if table.spec.kind == "values":
+            for number, row, fact in known:
+                issues += _range_issues(table.source, number, row, fact)
+            issues += _fraction_issues(table, facts)
+        elif table.spec.kind == "targets":
+            for number, row, fact in known:
+                if not row["target"]:
+                    continue
+                try:
+                    target_parse(str(row["target"]), Polarity(fact.polarity))
+                except TargetError as error:
+                    issues.append(Issue(table.source, number, "target", str(error)))
     return issues
 
 
-def _range_issues(
-    source: str, number: int, row: Mapping[str, Cell], unit: str, may_be_negative: bool, may_exceed_100: bool
-) -> list[Issue]:
+def _fraction_issues(table: ParsedTable, facts: Mapping[str, _Facts]) -> list[Issue]:
+    """A percentage whose every value in the file is between 0 and 1, while its other values are on the 0–100
+    scale, was almost certainly given as a fraction (0.71 for 71%): refused unless the row confirms it."""
+    by_indicator: dict[str, list[tuple[int, Decimal]]] = {}
+    for number, row in table.rows:
+        code, value = str(row["indicator"]), row["value"]
+        if code in facts and facts[code].unit == Unit.PERCENT and isinstance(value, Decimal):
+            by_indicator.setdefault(code, []).append((number, value))
+    suspects = {code: rows for code, rows in by_indicator.items() if all(0 < v <= 1 for _, v in rows)}
+    if not suspects:
+        return []
+    periods = {(str(row["indicator"]), str(row["period"])) for _, row in table.rows}
+    history: dict[str, Observation] = {}
+    for observation in Observation.objects.filter(indicator__code__in=suspects, value__gt=1).select_related(
+        "indicator"
+    ):
+        if (observation.indicator.code, observation.period) not in periods:
+            history.setdefault(observation.indicator.code, observation)
+    confirmed = {number for number, row in table.rows if row.get("confirmed") == "yes"}
+    issues = []
+    for code, rows in suspects.items():
+        earlier = history.get(code)
+        if earlier is None:
+            continue
+        for number, value in rows:
+            if number in confirmed:
+                continue
+            issues.append(Issue(table.source, number, "value", (
+                f"'{value}' looks like a fraction of 1, but {code} is a percentage and its other values are on the "
+                f"0–100 scale (e.g. {earlier.value.normalize() if earlier.value is not None else ''} for "
+                f"{earlier.period}); write {(value * 100).normalize():f} for {(value * 100).normalize():f}%, or if "
+                f"{value}% is right, write yes in this row's confirmed column"
+            )))  # fmt: skip
+    return issues
+
+
+def _range_issues(source: str, number: int, row: Mapping[str, Cell], fact: _Facts) -> list[Issue]:
     issues = []
     value, numerator, denominator = row["value"], row["numerator"], row["denominator"]
-    if isinstance(value, Decimal) and value < 0 and not may_be_negative:
+    if isinstance(value, Decimal) and value < 0 and not fact.may_be_negative:
         issues.append(Issue(source, number, "value", f"'{value}' is below 0; if this indicator's values may be, "
                             "say so with may_be_negative: yes in its catalogue row"))  # fmt: skip
-    if unit != Unit.PERCENT:
+    if fact.unit != Unit.PERCENT:
         return issues
-    if isinstance(value, Decimal) and value > 100 and not may_exceed_100:
+    if isinstance(value, Decimal) and value > 100 and not fact.may_exceed_100:
         issues.append(Issue(source, number, "value", f"'{value}' is over 100 for a percentage; if this indicator's "
                             "values may be, say so with may_exceed_100: yes in its catalogue row"))  # fmt: skip
     if isinstance(numerator, Decimal) and isinstance(denominator, Decimal) and numerator > denominator:
@@ -376,9 +440,17 @@ def _apply_targets(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> N
     existing = _existing(Target, table)
     for indicator, row in _indicator_rows(table):
         period = str(row["period"])
-        values = {"value": row["target"], "note": row["note"] or "", "batch": batch}
+        rule = target_parse(str(row["target"]), Polarity(indicator.polarity)) if row["target"] else None
+        values = {**_rule_fields(rule), "note": row["note"] or "", "batch": batch}
         lookup = {"indicator": indicator, "period": period}
         writer.upsert(Target, lookup, values, period=period, entity="target", existing=existing)
+
+
+def _rule_fields(rule: TargetRule | None) -> dict[str, Any]:
+    """A target's stored fields: its figure, its operator (blank for a bare number) and the top of a range."""
+    if rule is None:
+        return {"value": None, "operator": "", "upper": None}
+    return {"value": rule.value, "operator": rule.operator.value if rule.stated else "", "upper": rule.upper}
 
 
 def _apply_comparators(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
@@ -440,12 +512,12 @@ def observation_record(
 
 
 @transaction.atomic
-def target_set(*, indicator: Indicator, period: str, value: Decimal | None, note: str, user: User) -> Target:
+def target_set(*, indicator: Indicator, period: str, rule: TargetRule | None, note: str, user: User) -> Target:
     writer = _Writer(user, "web form")
     instance = writer.upsert(
         Target,
         {"indicator": indicator, "period": period},
-        {"value": value, "note": note},
+        {**_rule_fields(rule), "note": note},
         period=period,
         entity="target",
     )
@@ -477,7 +549,7 @@ def period_edit(
     value: Decimal | None,
     status: str,
     note: str,
-    target: Decimal | None,
+    target: TargetRule | None,
     target_note: str,
     commentary: str,
     reason: str = "",
@@ -487,7 +559,7 @@ def period_edit(
         indicator=indicator, period=period, value=value, status=status, note=note, user=user, reason=reason
     )
     if target is not None or target_note.strip() or Target.objects.filter(indicator=indicator, period=period).exists():
-        target_set(indicator=indicator, period=period, value=target, note=target_note.strip(), user=user)
+        target_set(indicator=indicator, period=period, rule=target, note=target_note.strip(), user=user)
     if commentary.strip():
         commentary_save(indicator=indicator, period=period, text=commentary, user=user)
 

@@ -16,6 +16,7 @@ from oversight.accounts.roles import Capability
 from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
+from oversight.core.rag import Polarity
 from oversight.performance import charts, exports, selectors, services
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
 from oversight.performance.import_template import import_template
@@ -98,17 +99,18 @@ def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse
     observation = Observation.objects.filter(indicator=indicator, period=the_period.code).first()
     target = Target.objects.filter(indicator=indicator, period=the_period.code).first()
     commentary = Commentary.objects.filter(indicator=indicator, period=the_period.code).first()
+    polarity = Polarity(indicator.polarity)
     initial = {
         "value": ""
         if observation is None or observation.value is None
         else indicator.show(observation.value).rstrip("%"),
         "status": observation.status if observation else Observation.Status.PROVISIONAL,
         "note": observation.note if observation else "",
-        "target": "" if target is None or target.value is None else str(target.value.normalize()),
+        "target": "" if (rule := target.rule(polarity) if target else None) is None else rule.code,
         "target_note": target.note if target else "",
         "commentary": commentary.text if commentary else "",
     }
-    form = PeriodEditForm(request.POST or None, initial=initial)
+    form = PeriodEditForm(request.POST or None, initial=initial, polarity=polarity)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
