@@ -16,7 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from oversight.benchmarks import selectors
 from oversight.benchmarks.models import LocalAuthority, NeighbourSet, PublishedSeries
 from oversight.benchmarks.selectors import PublishedYear, ShowValue
-from oversight.benchmarks.services import comparators_fill, indicator_link_save, published_import
+from oversight.benchmarks.services import (
+    comparators_fill,
+    indicator_link_save,
+    published_import,
+)
+from oversight.benchmarks.views import comparison_csv
 from oversight.core.rag import Polarity
 from oversight.performance.models import ComparatorValue, Indicator
 from oversight.performance.services import LoadResult
@@ -289,3 +294,20 @@ def test_a_suppressed_neighbour_shows_its_reason_in_words(demo: LoadResult, clie
     assert "Not published: not available (‘x’)" in page
     assert "Mean of 9 of 10 (1 suppressed)." in page
     assert "A neighbour without a published figure is left out of the mean, the median and the ranks" in page
+
+
+def test_the_median_says_it_is_a_median(linked: Indicator, client: Client) -> None:
+    link = selectors.link_for(linked)
+    assert link is not None
+    found = selectors.indicator_comparison(linked, link, PublishedYear("2025", 2025))
+    rows = {row["area"]: row for row in csv.DictReader(comparison_csv(found).splitlines())}
+
+    assert found.summary.note_for("median") == "Median of 10 of 10."
+    median = rows["statistical neighbours (April 2021 groupings) median"]
+    assert median["reason_missing"] == "Median of 10 of 10."
+    assert rows["statistical neighbours (April 2021 groupings) mean"]["reason_missing"] == "Mean of 10 of 10."
+    assert ComparatorValue.objects.get(indicator=linked, period="2024-25", label="SN median").note == (
+        "Median of 10 of 10 statistical neighbours."
+    )
+    page = client.get("/benchmarks/indicators/CP-REPEAT/").content.decode()
+    assert '<td colspan="3">Median of 10 of 10.</td>' in page

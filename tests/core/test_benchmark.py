@@ -168,6 +168,13 @@ def test_suppressed_neighbour_is_excluded_and_the_group_size_reported() -> None:
     assert summary.note == "Mean of 3 of 5 (1 suppressed, 1 not in the data)."
 
 
+def test_each_statistic_of_a_group_has_its_own_note() -> None:
+    summary = group_summary(values("20", None, "30", "25", "10"), ["LA0", "LA1", "LA2", "LA3", "LA9"])
+
+    assert summary.note_for("median") == "Median of 3 of 5 (1 suppressed, 1 not in the data)."
+    assert summary.note_for("mean") == summary.note == "Mean of 3 of 5 (1 suppressed, 1 not in the data)."
+
+
 def test_group_with_no_values_has_no_mean() -> None:
     summary = group_summary(values(None, None), ["LA0", "LA1"])
 

@@ -143,7 +143,11 @@ class GroupSummary:
     @property
     def note(self) -> str:
         """'Mean of 9 of 10 (1 suppressed).'"""
-        text = f"Mean of {self.used} of {self.members}"
+        return self.note_for("mean")
+
+    def note_for(self, statistic: str) -> str:
+        """What one statistic of the group is taken over: note_for("median") → 'Median of 9 of 10 (1 suppressed).'"""
+        text = f"{statistic.capitalize()} of {self.used} of {self.members}"
         gaps = []
         if self.suppressed:
             gaps.append(f"{self.suppressed} suppressed")
