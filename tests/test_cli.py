@@ -181,10 +181,18 @@ def test_benchmark_import_is_idempotent_and_compare_writes_the_appendix_d_table(
     assert (council["value"], council["change_percent"], council["bold"]) == ("6.2", "8.8", "yes")
     assert council["bold_reason"] == "Bold: moving against the intended direction."
     assert rows["England"]["bold"] == "no"
-    assert len(rows) == 16  # council, region, England, ten neighbours, mean, median, rank
+    assert len(rows) == 17  # council, region, England, ten neighbours, mean, median, rank, comparators
     group = "comparator group “Appendix D neighbours, 2011”"
     assert rows[f"{group} mean"]["reason_missing"] == "Mean of 10 of 10."
     assert rows[f"{group} median"]["reason_missing"] == "Median of 10 of 10."
+    assert rows["rank"]["reason_missing"].endswith(
+        "Nationally: 7th of 11 areas with a published figure (1st is best); 141 of the 152 English councils of the "
+        "time are not in the published figures, so this is not a rank among all English councils."
+    )
+    assert rows["comparators"]["reason_missing"] == (
+        "The comparator group “Appendix D neighbours, 2011” is chosen for this indicator; DfE's "
+        "statistical-neighbour groupings (April 2021 and May 2025) are not used."
+    )
 
     wrong = _run(home, "benchmark", "compare", "--indicator", "NEET-16-18", "--la", "895", "--period", "2099")
     assert wrong.returncode == 2

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.benchmarks import selectors, services
 from oversight.benchmarks.forms import LinkForm, PublishedImportForm
-from oversight.benchmarks.models import IndicatorLink, NeighbourSet, SourceFile
+from oversight.benchmarks.models import IndicatorLink, SourceFile
 from oversight.performance.models import Indicator
 from oversight.reports import charts
 
@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "links": IndicatorLink.objects.select_related("indicator", "measure", "authority").order_by("indicator__code"),
         "sources": SourceFile.objects.order_by("-imported_at")[:50],
-        "neighbour_sets": NeighbourSet.objects.order_by("published"),
+        "neighbour_sets": selectors.neighbour_sets_described(),
         "measures": selectors.series_all().count(),
     }
     return render(request, "benchmarks/home.html", context)
@@ -195,4 +195,5 @@ def comparison_csv(found: selectors.Comparison) -> str:
              "", ""]
         )  # fmt: skip
     writer.writerow(["rank", "", found.year.period, "", found.rank_sentence, "", "", "", "", "", ""])
+    writer.writerow(["comparators", "", found.year.period, "", found.group_note, "", "", "", "", "", ""])
     return out.getvalue()
