@@ -18,6 +18,7 @@ from oversight.benchmarks.models import LocalAuthority, NeighbourSet, PublishedS
 from oversight.benchmarks.selectors import PublishedYear, ShowValue
 from oversight.benchmarks.services import (
     comparators_fill,
+    indicator_link_remove,
     indicator_link_save,
     published_import,
 )
@@ -375,3 +376,40 @@ def test_the_median_says_it_is_a_median(linked: Indicator, client: Client) -> No
     )
     page = client.get("/benchmarks/indicators/CP-REPEAT/").content.decode()
     assert '<td colspan="3">Median of 10 of 10.</td>' in page
+
+
+def test_unlinking_records_what_was_linked_in_the_history(linked: Indicator) -> None:
+    officer = Client()
+    officer.force_login(make_user("officer-u", "performance officer"))
+    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+
+    removed = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"remove": "on"})
+
+    assert removed.status_code == 302
+    unlink, link = linked.changes.filter(entity="benchmark")[:2]
+    assert (link.before, link.after) == ("", f"{measure.code} for Cheshire East")
+    assert (unlink.field, unlink.before, unlink.after) == ("measure", f"{measure.code} for Cheshire East", "")
+    assert (unlink.changed_by_name, unlink.via) == ("officer-u", "web form")
+    page = officer.get("/benchmarks/indicators/CP-REPEAT/").content.decode()
+    assert f"<td>{measure.code} for Cheshire East</td><td>Not linked</td>" in page
+    history = officer.get("/indicators/CP-REPEAT/").content.decode()
+    assert f"<td>{measure.code} for Cheshire East</td><td></td>" in history
+
+
+def test_the_unlink_service_records_the_link_and_group_it_removes_and_nothing_when_unlinked(demo: LoadResult) -> None:
+    neet = Indicator.objects.get(code="NEET-16-18")
+    before = neet.changes.count()
+
+    assert indicator_link_remove(indicator=neet, via="command line") is True
+    assert indicator_link_remove(indicator=neet) is False
+
+    assert neet.changes.count() == before + 1
+    change = neet.changes.first()
+    assert change is not None
+    assert (change.before, change.after, change.via, change.changed_by_name) == (
+        "appendix-d:neet for Cheshire East, compared with “Appendix D neighbours, 2011”",
+        "",
+        "command line",
+        "system",
+    )
+    assert not ComparatorValue.objects.filter(indicator=neet, source__startswith="DfE published figures").exists()

@@ -75,6 +75,18 @@ def test_an_officer_links_an_indicator_through_the_form(signed_in_page: Page) ->
     page.wait_for_url("**/benchmarks/indicators/NEET-16-18/")
     expect(page.locator("main")).to_contain_text("not linked to a published measure")
 
+    # The unlinking is recorded with what was linked, on this page and in the indicator's change history.
+    linked = "appendix-d:neet for Cheshire East, compared with “Appendix D neighbours, 2011”"
+    history = page.get_by_role("region", name="Changes to the link")
+    unlinked = history.get_by_role("row").filter(has_text="Not linked").first
+    expect(unlinked.get_by_role("cell")).to_have_text([re.compile(r"\d"), "editor", linked, "Not linked", "web form"])
+    assert not _axe_violations(page)
+    page.goto("/indicators/NEET-16-18/")
+    changes = page.get_by_role("region", name="Change history")
+    expect(changes.get_by_role("row").filter(has_text=linked).first.get_by_role("cell").nth(2)).to_have_text(
+        "benchmark measure"
+    )
+
 
 def test_a_damaged_published_file_is_refused_on_the_upload_page_naming_the_cell(
     signed_in_page: Page, tmp_path: Path

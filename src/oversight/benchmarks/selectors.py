@@ -43,7 +43,7 @@ from oversight.core.benchmark import (
 )
 from oversight.core.periods import Period, YearType, parse_period, year_period
 from oversight.core.rag import Polarity
-from oversight.performance.models import Indicator
+from oversight.performance.models import Change, Indicator
 
 
 def reason_text(symbol: str) -> str:
@@ -504,6 +504,11 @@ def link_for(indicator: Indicator) -> IndicatorLink | None:
         .select_related("measure", "authority__region", "comparator_group")
         .first()
     )
+
+
+def link_changes(indicator: Indicator) -> list[Change]:
+    """Who linked the indicator to a published measure, or unlinked it, and when: newest first."""
+    return list(Change.objects.filter(indicator=indicator, entity="benchmark").order_by("-changed_at", "-id")[:20])
 
 
 def series_all() -> QuerySet[PublishedSeries]:

@@ -236,6 +236,36 @@ def comparator_group_save(
     return group
 
 
+def _linked_text(link: IndicatorLink | None) -> str:
+    """What a link is, as its change records say: 'ees:… for Cheshire East, compared with the group “…”'."""
+    if link is None:
+        return ""
+    group = link.comparator_group
+    return f"{link.measure.code} for {link.authority}" + ("" if group is None else f", compared with “{group.name}”")
+
+
+def _link_change(indicator: Indicator, before: str, after: str, user: Any, via: str) -> None:
+    """The change record every link and unlink writes, so the indicator's history shows both the same way."""
+    Change.objects.create(
+        indicator=indicator,
+        entity="benchmark",
+        field="measure",
+        before=before,
+        after=after,
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by_name=getattr(user, "username", "") or "system",
+        via=via,
+    )
+
+
+def _current_link(indicator: Indicator) -> IndicatorLink | None:
+    return (
+        IndicatorLink.objects.filter(indicator=indicator)
+        .select_related("measure", "authority", "comparator_group")
+        .first()
+    )
+
+
 @transaction.atomic
 def indicator_link_save(
     *,
@@ -247,7 +277,7 @@ def indicator_link_save(
     via: str = "web form",
 ) -> IndicatorLink:
     """Link an indicator to a published measure for a council, then refill its benchmark comparators."""
-    before = IndicatorLink.objects.filter(indicator=indicator).select_related("measure", "authority").first()
+    before = _current_link(indicator)
     link, _ = IndicatorLink.objects.update_or_create(
         indicator=indicator,
         defaults={
@@ -257,29 +287,23 @@ def indicator_link_save(
             "updated_by": user if getattr(user, "is_authenticated", False) else None,
         },
     )
-    Change.objects.create(
-        indicator=indicator,
-        entity="benchmark",
-        field="measure",
-        before="" if before is None else f"{before.measure.code} for {before.authority}",
-        after=f"{measure.code} for {authority}",
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
-        changed_by_name=getattr(user, "username", "") or "system",
-        via=via,
-    )
+    _link_change(indicator, _linked_text(before), _linked_text(link), user, via)
     comparators_fill(indicator)
     return link
 
 
 @transaction.atomic
-def indicator_link_remove(*, indicator: Indicator, user: Any = None) -> None:
-    IndicatorLink.objects.filter(indicator=indicator).delete()
+def indicator_link_remove(*, indicator: Indicator, user: Any = None, via: str = "web form") -> bool:
+    """Unlink an indicator from its published measure and drop the comparators the link filled, recording
+    what was linked; False, and nothing written, when it was not linked."""
+    before = _current_link(indicator)
+    if before is None:
+        return False
+    removed = _linked_text(before)
+    before.delete()
     ComparatorValue.objects.filter(indicator=indicator, source__startswith=COMPARATOR_SOURCE).delete()
-    Change.objects.create(
-        indicator=indicator, entity="benchmark", field="measure", before="linked", after="",
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
-        changed_by_name=getattr(user, "username", "") or "system", via="web form",
-    )  # fmt: skip
+    _link_change(indicator, removed, "", user, via)
+    return True
 
 
 def _rounded(value: Decimal | None) -> Decimal | None:

@@ -109,7 +109,7 @@ def _change_text(row: selectors.ComparatorRow, indicator: Indicator | None) -> s
 def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
     link = selectors.link_for(indicator)
-    context: dict[str, object] = {"indicator": indicator, "link": link}
+    context: dict[str, object] = {"indicator": indicator, "link": link, "changes": selectors.link_changes(indicator)}
     if link is not None:
         years = selectors.published_years(link.measure)
         context["years"] = years
