@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from oversight.benchmarks.ees import ees_parse, figure_column
+from oversight.benchmarks.importers import FileKind, Places, read_published
 from oversight.benchmarks.models import PublishedSeries, PublishedValue, SourceFile
 from oversight.benchmarks.services import published_import
 from tests.benchmarks.test_import import D3
@@ -113,6 +114,19 @@ def test_a_metadata_file_that_does_not_match_or_comes_alone_is_refused(tmp_path:
         "d3.csv, row 1, column 'CLA_rate': is an indicator in d3.meta.csv but not a column of this file.",
     ]
     assert _nothing_written()
+
+
+def test_a_metadata_file_read_on_its_own_is_refused(tmp_path: Path) -> None:
+    meta = tmp_path / "d3.meta.csv"
+    meta.write_text(META, encoding="utf-8")
+
+    read = read_published(meta, Places(set(), {}, set(), {}))
+
+    assert read.kind is FileKind.EES_META
+    assert [str(issue) for issue in read.issues] == [
+        "d3.meta.csv: is an EES metadata file; import it together with its data file (the same name without .meta)."
+    ]
+    assert read.rows == []
 
 
 @pytest.mark.parametrize(

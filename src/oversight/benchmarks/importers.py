@@ -158,6 +158,9 @@ def read_published(
             "CSV, LAIT's long parquet, LAIT's data dictionary or a statistical-neighbour groupings CSV."
         )
         return ReadResult(path.name, FileKind.EES, sha, issues=[Issue(path.name, None, None, message)])
+    if kind is FileKind.EES_META:
+        message = "is an EES metadata file; import it together with its data file (the same name without .meta)."
+        return ReadResult(path.name, kind, sha, issues=[Issue(path.name, None, None, message)])
     result = ReadResult(path.name, kind, sha)
     if kind is FileKind.LAIT:
         _read_lait(path, places, result, progress)
