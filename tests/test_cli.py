@@ -178,11 +178,47 @@ def test_benchmark_import_is_idempotent_and_compare_writes_the_appendix_d_table(
     assert (council["value"], council["change_percent"], council["bold"]) == ("6.2", "8.8", "yes")
     assert council["bold_reason"] == "Bold: moving against the intended direction."
     assert rows["England"]["bold"] == "no"
-    assert len(rows) == 16  # council, region, England, ten neighbours, mean, median, rank
+    assert len(rows) == 17  # council, region, England, ten neighbours, mean, median, rank, comparators
+    group = "comparator group “Appendix D neighbours, 2011”"
+    assert rows[f"{group} mean"]["reason_missing"] == "Mean of 10 of 10."
+    assert rows[f"{group} median"]["reason_missing"] == "Median of 10 of 10."
+    assert rows["rank"]["reason_missing"].endswith(
+        "Nationally: 7th of 11 areas with a published figure (1st is best); 141 of the 152 English councils of the "
+        "time are not in the published figures, so this is not a rank among all English councils."
+    )
+    assert rows["comparators"]["reason_missing"] == (
+        "The comparator group “Appendix D neighbours, 2011” is chosen for this indicator; DfE's "
+        "statistical-neighbour groupings (April 2021 and May 2025) are not used."
+    )
 
     wrong = _run(home, "benchmark", "compare", "--indicator", "NEET-16-18", "--la", "895", "--period", "2099")
     assert wrong.returncode == 2
     assert "known: June 2010, June 2011" in wrong.stderr
+
+
+def test_benchmark_import_names_each_damaged_figure_and_imports_nothing(home: Path, tmp_path: Path) -> None:
+    published = Path(__file__).parent / "data" / "published"
+    c1 = published / "dfe_csc_oe_c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+    lines = c1.read_text(encoding="utf-8-sig").splitlines()
+    column = lines[0].split(",").index("rereferral_percent")
+    for row in (14, 20):
+        cells = next(csv.reader([lines[row - 1]]))
+        cells[column] = "12.3.4" if row == 14 else "2O.1"
+        lines[row - 1] = ",".join(f'"{cell}"' if "," in cell or not cell else cell for cell in cells)
+    damaged = tmp_path / "c1.csv"
+    damaged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = _run(home, "benchmark", "import", str(damaged))
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Nothing was imported: 2 problem(s) to fix first.",
+        "  c1.csv, row 14, column 'rereferral_percent': '12.3.4' is neither a number nor a DfE symbol "
+        "('c', 'x', 'z', 'low', 'k', 'u', ':', '~').",
+        "  c1.csv, row 20, column 'rereferral_percent': '2O.1' is neither a number nor a DfE symbol "
+        "('c', 'x', 'z', 'low', 'k', 'u', ':', '~').",
+    ]
 
 
 def test_benchmark_group_takes_numbers_codes_and_names(home: Path) -> None:

@@ -41,6 +41,7 @@ SAMPLES: dict[str, str] = {
     "benchmarks:home": "/benchmarks/",
     "benchmarks:indicator": "/benchmarks/indicators/NEET-16-18/",
     "benchmarks:link-edit": "/benchmarks/indicators/NEET-16-18/link/",
+    "benchmarks:import": "/benchmarks/import/",
     "accounts:audit": "/audit/",
     "accounts:audit-export": "/audit/export.csv",
     "casework:measures": "/casework/measures/",

@@ -16,7 +16,13 @@ from django.test.utils import CaptureQueriesContext
 from oversight.benchmarks import selectors
 from oversight.benchmarks.models import LocalAuthority, NeighbourSet, PublishedSeries
 from oversight.benchmarks.selectors import PublishedYear, ShowValue
-from oversight.benchmarks.services import comparators_fill, indicator_link_save, published_import
+from oversight.benchmarks.services import (
+    comparators_fill,
+    indicator_link_remove,
+    indicator_link_save,
+    published_import,
+)
+from oversight.benchmarks.views import comparison_csv
 from oversight.core.rag import Polarity
 from oversight.performance.models import ComparatorValue, Indicator
 from oversight.performance.services import LoadResult
@@ -289,3 +295,121 @@ def test_a_suppressed_neighbour_shows_its_reason_in_words(demo: LoadResult, clie
     assert "Not published: not available (‘x’)" in page
     assert "Mean of 9 of 10 (1 suppressed)." in page
     assert "A neighbour without a published figure is left out of the mean, the median and the ranks" in page
+
+
+def test_a_national_rank_of_a_few_areas_says_it_is_not_among_all_councils(demo: LoadResult, client: Client) -> None:
+    # Appendix D publishes June 2011 for Cheshire East, England, the North West and ten neighbours only.
+    neet = Indicator.objects.get(code="NEET-16-18")
+    link = selectors.link_for(neet)
+    assert link is not None
+    found = selectors.indicator_comparison(neet, link, PublishedYear("June 2011", 2011))
+
+    assert (found.councils, len(found.missing)) == (152, 141)
+    national = (
+        "Nationally: 7th of 11 areas with a published figure (1st is best); 141 of the 152 English councils of the "
+        "time are not in the published figures, so this is not a rank among all English councils."
+    )
+    assert found.rank_sentence.endswith(f"(1st is best). {national}")
+    assert found.band_sentence.startswith("Quartile band C (third quarter) of the 11 areas with a published figure:")
+    page = client.get("/benchmarks/indicators/NEET-16-18/").content.decode()
+    assert national in page
+    assert "Among all English councils" not in page
+
+
+def test_a_national_rank_is_among_all_councils_when_every_council_of_the_year_has_a_row(linked: Indicator) -> None:
+    link = selectors.link_for(linked)
+    assert link is not None
+    # 2016: 152 councils, four of them with a suppressed figure (a row, but no value).
+    found = selectors.indicator_comparison(linked, link, PublishedYear("2016", 2016))
+
+    assert (found.councils, found.missing) == (152, [])
+    assert found.national_rank.sentence == "130th of 148 (1st is best); 4 members without a published value left out."
+    assert found.rank_sentence.endswith(
+        "Among all English councils: 130th of 148 (1st is best); 4 members without a published value left out."
+    )
+
+
+def test_a_comparison_names_its_grouping_and_says_when_the_period_predates_them_all(
+    linked: Indicator, client: Client
+) -> None:
+    link = selectors.link_for(linked)
+    assert link is not None
+    old = selectors.indicator_comparison(linked, link, PublishedYear("2016", 2016))
+    new = selectors.indicator_comparison(linked, link, PublishedYear("2025", 2025))
+
+    assert old.group_label == "statistical neighbours (April 2021 groupings)"
+    assert old.group_note == (
+        "The statistical-neighbour groupings held date from April 2021 and May 2025, after this period (2016): "
+        "none was in force then, so the earliest, April 2021, is used."
+    )
+    assert new.group_note == (
+        "The statistical neighbours are DfE's April 2021 groupings, the latest of those held (April 2021 and "
+        "May 2025) published by 31 March 2025."
+    )
+    assert old.group_note in client.get("/benchmarks/indicators/CP-REPEAT/?period=2016").content.decode()
+    neet = client.get("/benchmarks/indicators/NEET-16-18/").content.decode()
+    assert (
+        "The comparator group “Appendix D neighbours, 2011” is chosen for this indicator; DfE&#x27;s "
+        "statistical-neighbour groupings (April 2021 and May 2025) are not used."
+    ) in neet
+    home = client.get("/benchmarks/").content.decode()
+    assert (
+        "April 2021: used for periods ending from April 2021 until May 2025, and for every earlier period, as no "
+        "older grouping is held"
+    ) in home
+    assert "May 2025: used for periods ending from May 2025 on" in home
+
+
+def test_the_median_says_it_is_a_median(linked: Indicator, client: Client) -> None:
+    link = selectors.link_for(linked)
+    assert link is not None
+    found = selectors.indicator_comparison(linked, link, PublishedYear("2025", 2025))
+    rows = {row["area"]: row for row in csv.DictReader(comparison_csv(found).splitlines())}
+
+    assert found.summary.note_for("median") == "Median of 10 of 10."
+    median = rows["statistical neighbours (April 2021 groupings) median"]
+    assert median["reason_missing"] == "Median of 10 of 10."
+    assert rows["statistical neighbours (April 2021 groupings) mean"]["reason_missing"] == "Mean of 10 of 10."
+    assert rows["comparators"]["reason_missing"] == found.group_note
+    assert ComparatorValue.objects.get(indicator=linked, period="2024-25", label="SN median").note == (
+        "Median of 10 of 10 statistical neighbours."
+    )
+    page = client.get("/benchmarks/indicators/CP-REPEAT/").content.decode()
+    assert '<td colspan="3">Median of 10 of 10.</td>' in page
+
+
+def test_unlinking_records_what_was_linked_in_the_history(linked: Indicator) -> None:
+    officer = Client()
+    officer.force_login(make_user("officer-u", "performance officer"))
+    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+
+    removed = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"remove": "on"})
+
+    assert removed.status_code == 302
+    unlink, link = linked.changes.filter(entity="benchmark")[:2]
+    assert (link.before, link.after) == ("", f"{measure.code} for Cheshire East")
+    assert (unlink.field, unlink.before, unlink.after) == ("measure", f"{measure.code} for Cheshire East", "")
+    assert (unlink.changed_by_name, unlink.via) == ("officer-u", "web form")
+    page = officer.get("/benchmarks/indicators/CP-REPEAT/").content.decode()
+    assert f"<td>{measure.code} for Cheshire East</td><td>Not linked</td>" in page
+    history = officer.get("/indicators/CP-REPEAT/").content.decode()
+    assert f"<td>{measure.code} for Cheshire East</td><td></td>" in history
+
+
+def test_the_unlink_service_records_the_link_and_group_it_removes_and_nothing_when_unlinked(demo: LoadResult) -> None:
+    neet = Indicator.objects.get(code="NEET-16-18")
+    before = neet.changes.count()
+
+    assert indicator_link_remove(indicator=neet, via="command line") is True
+    assert indicator_link_remove(indicator=neet) is False
+
+    assert neet.changes.count() == before + 1
+    change = neet.changes.first()
+    assert change is not None
+    assert (change.before, change.after, change.via, change.changed_by_name) == (
+        "appendix-d:neet for Cheshire East, compared with “Appendix D neighbours, 2011”",
+        "",
+        "command line",
+        "system",
+    )
+    assert not ComparatorValue.objects.filter(indicator=neet, source__startswith="DfE published figures").exists()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -71,3 +74,43 @@ def test_an_officer_links_an_indicator_through_the_form(signed_in_page: Page) ->
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/benchmarks/indicators/NEET-16-18/")
     expect(page.locator("main")).to_contain_text("not linked to a published measure")
+
+    # The unlinking is recorded with what was linked, on this page and in the indicator's change history.
+    linked = "appendix-d:neet for Cheshire East, compared with “Appendix D neighbours, 2011”"
+    history = page.get_by_role("region", name="Changes to the link")
+    unlinked = history.get_by_role("row").filter(has_text="Not linked").first
+    expect(unlinked.get_by_role("cell")).to_have_text([re.compile(r"\d"), "editor", linked, "Not linked", "web form"])
+    assert not _axe_violations(page)
+    page.goto("/indicators/NEET-16-18/")
+    changes = page.get_by_role("region", name="Change history")
+    expect(changes.get_by_role("row").filter(has_text=linked).first.get_by_role("cell").nth(2)).to_have_text(
+        "benchmark measure"
+    )
+
+
+def test_a_damaged_published_file_is_refused_on_the_upload_page_naming_the_cell(
+    signed_in_page: Page, tmp_path: Path
+) -> None:
+    page = signed_in_page
+    lines = D3.read_text(encoding="utf-8-sig").splitlines()
+    lines[13] = lines[13].removesuffix("21.2") + "12.3.4"
+    damaged = tmp_path / "d3.csv"
+    damaged.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    page.goto("/benchmarks/")
+    page.get_by_role("link", name="Import published figures").click()
+    expect(page.get_by_role("heading", name="Import published figures", level=1)).to_be_visible()
+    page.get_by_label("Published files").set_input_files([str(damaged)])
+    page.get_by_role("button", name="Import", exact=True).click()
+
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("heading")).to_have_text("Nothing was imported: 1 problem to fix")
+    row = alert.get_by_role("row").filter(has_text="12.3.4")
+    expect(row.get_by_role("cell")).to_have_text(
+        ["d3.csv", "14", "CPP_subsequent_percent", re.compile(r"^'12\.3\.4' is neither a number nor a DfE symbol")]
+    )
+    assert not _axe_violations(page)
+
+    page.get_by_label("Published files").set_input_files([str(D3)])
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("6396 published figures from 1 file: 6396 new")

@@ -21,6 +21,7 @@ from oversight.core.benchmark import (
     group_summary,
     is_bold,
     movement,
+    national_rank_sentence,
     ordinal,
     quartile_band,
     quartile_bands,
@@ -166,6 +167,33 @@ def test_suppressed_neighbour_is_excluded_and_the_group_size_reported() -> None:
     assert summary.mean == Decimal(25)
     assert summary.median == Decimal(25)
     assert summary.note == "Mean of 3 of 5 (1 suppressed, 1 not in the data)."
+
+
+def test_each_statistic_of_a_group_has_its_own_note() -> None:
+    summary = group_summary(values("20", None, "30", "25", "10"), ["LA0", "LA1", "LA2", "LA3", "LA9"])
+
+    assert summary.note_for("median") == "Median of 3 of 5 (1 suppressed, 1 not in the data)."
+    assert summary.note_for("mean") == summary.note == "Mean of 3 of 5 (1 suppressed, 1 not in the data)."
+
+
+def test_a_national_rank_says_among_what() -> None:
+    figures = values("5", "6", "7", None)
+    found = rank(figures, "LA1", Polarity.LOWER)
+
+    assert national_rank_sentence(found, councils=4, missing=[]) == (
+        "Among all English councils: 2nd of 3 (1st is best); 1 member without a published value left out."
+    )
+    assert national_rank_sentence(found, councils=6, missing=["Rutland", "Isles of Scilly"]) == (
+        "Nationally: 2nd of 3 areas with a published figure (1st is best); 1 member without a published value "
+        "left out; 2 of the 6 English councils of the time (Rutland, Isles of Scilly) are not in the published "
+        "figures, so this is not a rank among all English councils."
+    )
+    many = national_rank_sentence(rank(figures, "LA9", Polarity.LOWER), councils=152, missing=["A", "B", "C", "D"])
+    assert many == (
+        "Nationally: Not ranked: no value for LA9; 1 member without a published value left out; 4 of the 152 "
+        "English councils of the time are not in the published figures, so this is not a rank among all English "
+        "councils."
+    )
 
 
 def test_group_with_no_values_has_no_mean() -> None:

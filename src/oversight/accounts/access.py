@@ -47,6 +47,7 @@ RULES: dict[str, Rule] = {
     "benchmarks:home": Capability.VIEW,
     "benchmarks:indicator": Capability.VIEW,
     "benchmarks:link-edit": Capability.EDIT_DATA,
+    "benchmarks:import": Capability.EDIT_DATA,
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
     # casework: the measure pages for every reader; child-level records only with case-level access

@@ -17,8 +17,10 @@ def register(commands: Any) -> None:
     imp = subcommands.add_parser(
         "import",
         help="import DfE published statistics (EES CSV, LAIT parquet or data dictionary, neighbour groupings)",
-        description="Import published files; the kind of each is read from its contents. If any file has a "
-        "problem nothing is imported and every problem is listed. Importing the same file again changes nothing.",
+        description="Import published files; the kind of each is read from its contents. An EES CSV's metadata "
+        "file (NAME.meta.csv), given with it or lying beside it, says which of its columns are figures. If any "
+        "file has a problem nothing is imported and every problem is listed. Importing the same file again "
+        "changes nothing.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.set_defaults(func=cmd_import)

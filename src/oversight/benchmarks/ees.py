@@ -5,6 +5,11 @@ An EES file has fixed time and geography columns (``time_period``, ``time_identi
 breakdown a row is, such as ``category``) and indicator columns (the figures). A figure that is not
 published is a symbol, kept as the reason the value is missing — never read as zero.
 
+Which columns are figures comes from the file's metadata (``<stem>.meta.csv``, which EES publishes beside
+every data file, saying of each column whether it is a Filter or an Indicator) when it is given, otherwise
+from the columns' content (see ``figure_column``). A cell of a figure column that is neither a number nor a
+symbol is a problem to fix, never a reason to read the column as text.
+
 Problems come back as data (``Issue``), one per file, row and column; nothing stops at the first.
 """
 
@@ -31,6 +36,21 @@ GEOGRAPHY_COLUMNS = (
     "la_name",
 )
 REQUIRED_COLUMNS = TIME_COLUMNS
+# Other columns that EES names for places and time and that are never figures, whatever they hold (a
+# school's URN or a UKPRN is all digits). None of them is a measure's breakdown either in the files imported
+# here, but they are kept as filters so that a row's place stays part of what it measures.
+KNOWN_FILTERS = frozenset(
+    {
+        "lad_code", "lad_name", "pcon_code", "pcon_name", "ward_code", "ward_name", "la_code",
+        "english_devolved_area_code", "english_devolved_area_name", "opportunity_area_code", "opportunity_area_name",
+        "local_enterprise_partnership_code", "local_enterprise_partnership_name", "rsc_region_lead_name",
+        "school_urn", "school_laestab", "school_name", "school_postcode", "provider_ukprn", "provider_name",
+        "institution_id", "institution_name", "trust_id", "trust_name", "sponsor_id", "sponsor_name",
+    }
+)  # fmt: skip
+# The share of a column's cells, symbols and blanks aside, that must be numbers for it to be read as figures
+# when the file comes without its metadata.
+FIGURE_SHARE = Decimal("0.9")
 
 # DfE's symbols for a figure that is not published. The first six are EES's current set; ':' (now 'x') and
 # '~' (now 'low') are the forms used in older DfE tables. A blank cell is treated the same way.
@@ -118,6 +138,61 @@ class EesRow:
 
 
 @dataclass(frozen=True)
+class MetaColumn:
+    """One column of an EES metadata file: its name, Filter or Indicator, label and unit as published."""
+
+    name: str
+    is_indicator: bool
+    label: str = ""
+    unit: str = ""  # indicator_unit: '%', '£' … or blank
+
+
+@dataclass(frozen=True)
+class EesMeta:
+    """An EES metadata file (``*.meta.csv``): which columns of its data file are figures and which filters."""
+
+    source: str
+    columns: Mapping[str, MetaColumn] = field(default_factory=dict)
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return tuple(name for name, column in self.columns.items() if column.is_indicator)
+
+
+META_COLUMNS = ("col_name", "col_type")
+
+
+def ees_meta_parse(text: str, *, source: str) -> EesMeta:
+    """Read an EES metadata file: one row per filter or indicator column, ``col_type`` saying which."""
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    missing = [name for name in META_COLUMNS if name not in header]
+    if missing:
+        message = f"Missing column(s) {', '.join(missing)}: this does not look like an EES metadata file."
+        return EesMeta(source, {}, (Issue(source, 1, None, message),))
+    reader.fieldnames = header
+    columns: dict[str, MetaColumn] = {}
+    issues: list[Issue] = []
+    for number, record in enumerate(reader, start=2):
+        name = (record.get("col_name") or "").strip()
+        kind = (record.get("col_type") or "").strip().lower()
+        if not name and not kind:
+            continue
+        if not name:
+            issues.append(Issue(source, number, "col_name", "is blank; every row names a column of the data file."))
+        elif kind not in ("filter", "indicator"):
+            message = f"'{record.get('col_type') or ''}' is not a column type: EES uses Filter or Indicator."
+            issues.append(Issue(source, number, "col_type", message))
+        elif name in columns:
+            issues.append(Issue(source, number, "col_name", f"'{name}' is described twice."))
+        else:
+            label, unit = (record.get("label") or "").strip(), (record.get("indicator_unit") or "").strip()
+            columns[name] = MetaColumn(name, kind == "indicator", label, unit)
+    return EesMeta(source, columns, tuple(issues))
+
+
+@dataclass(frozen=True)
 class EesFile:
     source: str
     filter_columns: tuple[str, ...]
@@ -130,7 +205,9 @@ class EesFile:
         return not self.issues
 
 
-def ees_read(path: Path, *, indicators: Sequence[str] | None = None, durations: bool = False) -> EesFile:
+def ees_read(
+    path: Path, *, indicators: Sequence[str] | None = None, durations: bool = False, meta: EesMeta | None = None
+) -> EesFile:
     """Read an EES CSV file; see ``ees_parse``."""
     data = path.read_bytes()
     try:
@@ -138,18 +215,26 @@ def ees_read(path: Path, *, indicators: Sequence[str] | None = None, durations: 
     except UnicodeDecodeError as error:
         issue = Issue(path.name, None, None, f"The file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8.")
         return EesFile(path.name, (), (), (), (issue,))
-    return ees_parse(text, source=path.name, indicators=indicators, durations=durations)
+    return ees_parse(text, source=path.name, indicators=indicators, durations=durations, meta=meta)
 
 
-def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None, durations: bool = False) -> EesFile:
+def ees_parse(
+    text: str,
+    *,
+    source: str,
+    indicators: Sequence[str] | None = None,
+    durations: bool = False,
+    meta: EesMeta | None = None,
+) -> EesFile:
     """Parse EES CSV text into rows.
 
     With ``durations``, DfE's 'years:months' cells (adoption timeliness, '01:10') count as figures, read as
     months; without it they are text, so a column of them is a filter.
 
-    Indicator columns are those named in ``indicators``; when none are named, a column is an indicator
-    if at least one cell holds a number and every other cell is a number or a suppression symbol. The
-    remaining non-geography columns are filters, kept as text.
+    Indicator columns are those the metadata file ``meta`` calls indicators, else those named in
+    ``indicators``, else those that ``figure_column`` finds by their content. The remaining non-geography
+    columns are filters, kept as text. Every cell of an indicator column that is neither a number nor a
+    symbol is reported by row and column.
     """
     text = text.removeprefix("\ufeff")
     records = list(csv.reader(io.StringIO(text, newline="")))
@@ -162,7 +247,10 @@ def ees_parse(text: str, *, source: str, indicators: Sequence[str] | None = None
     issues: list[Issue] = []
     shaped = _shaped_rows(records[1:], header, source, issues)
     others = [name for name in header if name not in TIME_COLUMNS and name not in GEOGRAPHY_COLUMNS]
-    chosen = _indicator_columns(others, shaped, indicators, durations, source, issues)
+    if meta is not None:
+        chosen = _meta_indicator_columns(others, meta, source, issues)
+    else:
+        chosen = _indicator_columns(others, shaped, indicators, durations, source, issues)
     filter_columns = tuple(name for name in others if name not in chosen)
     rows = [_ees_row(number, cells, chosen, filter_columns, durations, source, issues) for number, cells in shaped]
     # Header problems (row 1) first, then by row, each row's in column order.
@@ -201,13 +289,29 @@ def _indicator_columns(
     others: list[str], shaped: list[tuple[int, dict[str, str]]], indicators: Sequence[str] | None, durations: bool,
     source: str, issues: list[Issue],
 ) -> list[str]:  # fmt: skip
-    """The figure columns: those named, or, when none are, those whose cells are all figures or symbols."""
+    """The figure columns: those named, or, when none are, those ``figure_column`` finds by their content."""
     if indicators is None:
-        return [name for name in others if _looks_numeric((record[name] for _, record in shaped), durations)]
+        return [
+            name for name in others if figure_column(name, (record[name] for _, record in shaped), durations=durations)
+        ]
     for name in indicators:
         if name not in others:
             issues.append(Issue(source, 1, name, "is named as an indicator but is not a figure column here."))
     return [name for name in indicators if name in others]
+
+
+def _meta_indicator_columns(others: list[str], meta: EesMeta, source: str, issues: list[Issue]) -> list[str]:
+    """The columns the metadata file calls indicators; a column it leaves out, or names but the file lacks,
+    is a problem (EES itself refuses such a pair), since then the file and its metadata do not match."""
+    for name in others:
+        if name not in meta.columns and name not in KNOWN_FILTERS:
+            message = f"is not described in {meta.source}; the data file and its metadata file do not match."
+            issues.append(Issue(source, 1, name, message))
+    for name, column in meta.columns.items():
+        if name not in others and name not in TIME_COLUMNS and name not in GEOGRAPHY_COLUMNS:
+            kind = "an indicator" if column.is_indicator else "a filter"
+            issues.append(Issue(source, 1, name, f"is {kind} in {meta.source} but not a column of this file."))
+    return [name for name in others if name in meta.columns and meta.columns[name].is_indicator]
 
 
 def _ees_row(
@@ -235,15 +339,27 @@ def _ees_row(
     )
 
 
-def _looks_numeric(cells: Iterable[str], durations: bool) -> bool:
-    seen_number = False
+def figure_column(name: str, cells: Iterable[str], *, durations: bool = False) -> bool:
+    """Whether a column holds figures, judged from its content when no metadata file says.
+
+    A column is a figure column when its name is not one EES keeps for time, place or a known identifier,
+    at least one cell is a number, and at least 90% (``FIGURE_SHARE``) of its cells that are not symbols or
+    blank are numbers (with ``durations``, 'years:months' counts as a number). A share rather than "every
+    cell" so that one damaged cell ('12.3.4') does not turn a column of figures into a breakdown of hundreds
+    of measures: the cell is reported instead. A real breakdown is text ('Boys', '16 to 17') in far more
+    than one cell in ten; one that is nearly all numbers (ages 1 to 15 and 'Total') needs the metadata file.
+    """
+    if name in TIME_COLUMNS or name in GEOGRAPHY_COLUMNS or name in KNOWN_FILTERS:
+        return False
+    numbers = others = 0
     for text in cells:
         if symbol_of(text) is not None:
             continue
-        if number_of(text) is None and not (durations and months_of(text) is not None):
-            return False
-        seen_number = True
-    return seen_number
+        if number_of(text) is not None or (durations and months_of(text) is not None):
+            numbers += 1
+        else:
+            others += 1
+    return numbers > 0 and numbers >= FIGURE_SHARE * (numbers + others)
 
 
 def _cell(text: str, source: str, row: int, column: str, issues: list[Issue], durations: bool) -> Cell:

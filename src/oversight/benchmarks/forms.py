@@ -3,6 +3,19 @@ from __future__ import annotations
 from django import forms
 
 from oversight.benchmarks.models import ComparatorGroup, LocalAuthority, PublishedSeries
+from oversight.performance.forms import MultipleFileField, MultipleFileInput
+
+
+class PublishedImportForm(forms.Form):
+    """DfE's published files, each with its metadata file if there is one."""
+
+    upload = MultipleFileField(
+        label="Published files",
+        help_text="Explore Education Statistics CSVs with their metadata files (name.meta.csv), LAIT's long "
+        "parquet or data dictionary, or statistical-neighbour groupings. If any file has a problem, nothing "
+        "is imported.",
+        widget=MultipleFileInput(attrs={"accept": ".csv,.parquet"}),
+    )
 
 
 class LinkForm(forms.Form):

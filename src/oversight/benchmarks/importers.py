@@ -18,7 +18,17 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from oversight.benchmarks.ees import Cell, EesFile, EesRow, ees_parse, months_of, number_of
+from oversight.benchmarks.ees import (
+    META_COLUMNS,
+    Cell,
+    EesFile,
+    EesMeta,
+    EesRow,
+    ees_meta_parse,
+    ees_parse,
+    months_of,
+    number_of,
+)
 from oversight.benchmarks.reference import ENGLAND, looks_like_neighbours
 from oversight.core.problems import Issue
 from oversight.core.rag import Polarity
@@ -40,6 +50,7 @@ TOTAL_COLUMNS = ("CPP_At31",)
 
 class FileKind(StrEnum):
     EES = "ees"
+    EES_META = "ees_meta"  # read with its data file, never on its own
     LAIT = "lait"
     LAIT_DICTIONARY = "lait_dictionary"
     NEIGHBOURS = "neighbours"
@@ -119,6 +130,8 @@ def detect(path: Path) -> FileKind | None:
     header = [name.strip().strip('"') for name in next(csv.reader([first]), [])]
     if "time_period" in header and "geographic_level" in header:
         return FileKind.EES
+    if all(name in header for name in META_COLUMNS):
+        return FileKind.EES_META
     if "Measure_code" in header and "Measure_short" in header:
         return FileKind.LAIT_DICTIONARY
     if looks_like_neighbours(header):
@@ -126,7 +139,16 @@ def detect(path: Path) -> FileKind | None:
     return None
 
 
-def read_published(path: Path, places: Places, progress: Callable[[int], object] | None = None) -> ReadResult:
+def meta_path(path: Path) -> Path:
+    """Where EES puts a data file's metadata: beside it, as ``<stem>.meta.csv``."""
+    return path.with_name(f"{path.stem}.meta.csv")
+
+
+def read_published(
+    path: Path, places: Places, progress: Callable[[int], object] | None = None, *, meta: Path | None = None
+) -> ReadResult:
+    """Read one published file. An EES file's metadata is ``meta`` if given, else its ``meta_path`` if that
+    exists; without either, which columns are figures is judged from their content."""
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     kind = detect(path)
@@ -136,6 +158,9 @@ def read_published(path: Path, places: Places, progress: Callable[[int], object]
             "CSV, LAIT's long parquet, LAIT's data dictionary or a statistical-neighbour groupings CSV."
         )
         return ReadResult(path.name, FileKind.EES, sha, issues=[Issue(path.name, None, None, message)])
+    if kind is FileKind.EES_META:
+        message = "is an EES metadata file; import it together with its data file (the same name without .meta)."
+        return ReadResult(path.name, kind, sha, issues=[Issue(path.name, None, None, message)])
     result = ReadResult(path.name, kind, sha)
     if kind is FileKind.LAIT:
         _read_lait(path, places, result, progress)
@@ -147,7 +172,12 @@ def read_published(path: Path, places: Places, progress: Callable[[int], object]
         result.issues.append(Issue(path.name, None, None, message))
         return result
     if kind is FileKind.EES:
-        _read_ees(ees_parse(text, source=path.name, durations=True), places, result)
+        found = meta if meta is not None else (meta_path(path) if meta_path(path).is_file() else None)
+        described = None if found is None else _meta_read(found)
+        if described is not None and described.issues:
+            result.issues += described.issues
+            return result
+        _read_ees(ees_parse(text, source=path.name, durations=True, meta=described), places, result, described)
     elif kind is FileKind.LAIT_DICTIONARY:
         _read_dictionary(text, result)
     else:
@@ -157,11 +187,20 @@ def read_published(path: Path, places: Places, progress: Callable[[int], object]
     return result
 
 
+def _meta_read(path: Path) -> EesMeta:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = f"is not UTF-8 text (byte {error.start}); save it as CSV UTF-8."
+        return EesMeta(path.name, {}, (Issue(path.name, None, None, message),))
+    return ees_meta_parse(text, source=path.name)
+
+
 def _filters_text(filters: Mapping[str, str]) -> str:
     return "; ".join(f"{name} = {value}" for name, value in filters.items())
 
 
-def _read_ees(parsed: EesFile, places: Places, result: ReadResult) -> None:
+def _read_ees(parsed: EesFile, places: Places, result: ReadResult, meta: EesMeta | None = None) -> None:
     result.issues += parsed.issues
     if not parsed.indicator_columns:
         result.issues.append(Issue(parsed.source, 1, None, "has no figure columns to import."))
@@ -185,13 +224,15 @@ def _read_ees(parsed: EesFile, places: Places, result: ReadResult) -> None:
         for column in parsed.indicator_columns:
             code = f"ees:{column}{key}"
             if code not in result.measures:
-                title = column.replace("_", " ")
+                described = None if meta is None else meta.columns.get(column)
+                title = (described.label if described is not None else "") or column.replace("_", " ")
+                units = "%" if column.endswith("_percent") else _duration_units(row.indicators[column].text)
                 result.measures[code] = MeasureInfo(
                     code,
                     f"{title} ({', '.join(row.filters.values())})" if filters else title,
                     publication=parsed.source,
                     filters=filters,
-                    units="%" if column.endswith("_percent") else _duration_units(row.indicators[column].text),
+                    units=(described.unit if described is not None else "") or units,
                 )
             cell = row.indicators[column]
             numerator, denominator = _fraction(column, row.indicators, parsed.indicator_columns)

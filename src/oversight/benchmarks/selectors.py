@@ -24,6 +24,7 @@ from oversight.benchmarks.models import (
     Reorganisation,
 )
 from oversight.core.benchmark import (
+    PARTIAL,
     Band,
     Bold,
     GroupSummary,
@@ -34,6 +35,7 @@ from oversight.core.benchmark import (
     group_summary,
     is_bold,
     movement,
+    national_rank_sentence,
     quartile_band,
     rank,
     significance_against,
@@ -41,7 +43,7 @@ from oversight.core.benchmark import (
 )
 from oversight.core.periods import Period, YearType, parse_period, year_period
 from oversight.core.rag import Polarity
-from oversight.performance.models import Indicator
+from oversight.performance.models import Change, Indicator
 
 
 def reason_text(symbol: str) -> str:
@@ -158,6 +160,47 @@ def neighbour_set_for(day: date) -> NeighbourSet | None:
     return found or NeighbourSet.objects.order_by("published").first()
 
 
+def _names(items: Sequence[str]) -> str:
+    """'April 2021', 'April 2021 and May 2025', 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def neighbour_set_note(day: date, period: str) -> str:
+    """Which statistical-neighbour groupings a period's comparison uses, and why: the latest published by
+    ``day`` (the period's end), or, when every grouping held was published after it, the earliest, said so."""
+    held = list(NeighbourSet.objects.order_by("published"))
+    if not held:
+        return "No statistical-neighbour groupings are loaded, so there are no neighbours to compare with."
+    used = neighbour_set_for(day)
+    if used is None:  # there is a grouping, so neighbour_set_for finds one
+        raise AssertionError("used is not None")
+    names = _names([item.name for item in held])
+    if used.published > day:
+        return (
+            f"The statistical-neighbour groupings held date from {names}, after this period ({period}): none was "
+            f"in force then, so the earliest, {used.name}, is used."
+        )
+    return (
+        f"The statistical neighbours are DfE's {used.name} groupings, the latest of those held ({names}) "
+        f"published by {day:%-d %B %Y}."
+    )
+
+
+def neighbour_sets_described() -> list[tuple[NeighbourSet, str]]:
+    """Each grouping held with the periods it is used for, as ``neighbour_set_for`` chooses: from its date
+    until the next one's, and the earliest also for every period before it, for which none is held."""
+    held = list(NeighbourSet.objects.order_by("published"))
+    described = []
+    for index, item in enumerate(held):
+        after = held[index + 1] if index + 1 < len(held) else None
+        until = f" until {after.published:%B %Y}" if after is not None else " on"
+        text = f"used for periods ending from {item.published:%B %Y}{until}"
+        if index == 0:
+            text += ", and for every earlier period, as no older grouping is held"
+        described.append((item, text))
+    return described
+
+
 def statistical_neighbours(authority: LocalAuthority, neighbour_set: NeighbourSet) -> list[LocalAuthority]:
     rows = Neighbour.objects.filter(neighbour_set=neighbour_set, authority=authority).select_related("neighbour")
     return [row.neighbour for row in rows.order_by("rank")]
@@ -165,6 +208,16 @@ def statistical_neighbours(authority: LocalAuthority, neighbour_set: NeighbourSe
 
 def _period_end(year_end: int) -> date:
     return date(year_end, 3, 31)
+
+
+def councils_on(day: date) -> dict[str, str]:
+    """The English councils of a day, by LA number: those not yet ended, less those created after it."""
+    started = dict(Reorganisation.objects.values_list("successor__number", "effective"))
+    return {
+        number: name
+        for number, name, ended in LocalAuthority.objects.values_list("number", "name", "ended")
+        if (ended is None or ended >= day) and started.get(number, day) <= day
+    }
 
 
 def group_members(link: IndicatorLink, year_end: int) -> list[LocalAuthority]:
@@ -180,6 +233,15 @@ def group_name(link: IndicatorLink, year_end: int) -> str:
         return f"comparator group “{link.comparator_group.name}”"
     neighbour_set = neighbour_set_for(_period_end(year_end))
     return "statistical neighbours" + ("" if neighbour_set is None else f" ({neighbour_set.name} groupings)")
+
+
+def link_group_note(link: IndicatorLink, year: PublishedYear) -> str:
+    """Which grouping a linked indicator's comparison uses: its comparator group, or DfE's groupings of the year."""
+    if link.comparator_group is not None:
+        held = list(NeighbourSet.objects.order_by("published").values_list("name", flat=True))
+        unused = f"; DfE's statistical-neighbour groupings ({_names(held)}) are not used" if held else ""
+        return f"The comparator group “{link.comparator_group.name}” is chosen for this indicator{unused}."
+    return neighbour_set_note(_period_end(year.year_end), year.period)
 
 
 @dataclass(frozen=True)
@@ -238,6 +300,14 @@ class Comparison:
     funnel: Funnel | None
     council_value: PublishedValue | None
     lineage: list[str] = field(default_factory=list)
+    councils: int = 0  # English councils of the period
+    missing: list[str] = field(default_factory=list)  # of those, the ones with no row in the figures
+    group_note: str = ""  # which grouping the comparators come from, and why that one
+
+    @property
+    def complete(self) -> bool:
+        """Whether every English council of the period is in the figures, so ranks are among all of them."""
+        return not self.missing
 
     @property
     def council_row(self) -> ComparatorRow:
@@ -254,7 +324,7 @@ class Comparison:
     @property
     def rank_sentence(self) -> str:
         group = f"Among {self.authority.name} and its {self.group_label}: {self.group_rank.sentence}"
-        nation = f"Among all English councils: {self.national_rank.sentence}"
+        nation = national_rank_sentence(self.national_rank, councils=self.councils, missing=self.missing)
         return f"{group} {nation}"
 
     @property
@@ -262,8 +332,9 @@ class Comparison:
         if self.band is None:
             return f"No quartile band: {self.authority.name} has no published figure for {self.year.period}."
         best = "highest" if self.polarity is Polarity.NEITHER else "best"
+        among = "" if self.complete else f" of the {self.national_rank.ranked} {PARTIAL}"
         return (
-            f"Quartile band {self.band.label}: councils are split into four equal runs by rank, "
+            f"Quartile band {self.band.label}{among}: councils are split into four equal runs by rank, "
             f"A holding the {best} quarter."
         )
 
@@ -373,6 +444,7 @@ def comparison(
     members: Sequence[LocalAuthority],
     group_label: str,
     show: ShowValue,
+    group_note: str = "",
 ) -> Comparison:
     """Everything the benchmark page and the compare command show for one council, measure and year."""
     figures = year_figures(measure, year)
@@ -397,6 +469,8 @@ def comparison(
     group = {member.number: figures.la_values.get(member.number) for member in members}
     group[authority.number] = council_value.value if council_value is not None else None
     national = {number: value.value for number, value in figures.las.items()}
+    councils = councils_on(_period_end(year.year_end))
+    missing = sorted(name for number, name in councils.items() if number not in figures.las)
     lineage = [
         f"{item.predecessor.name} was replaced on {item.effective:%-d %B %Y}; its figures before then are "
         f"published under its own name, not {authority.name}'s."
@@ -413,11 +487,14 @@ def comparison(
         rows=rows,
         summary=group_summary(figures.la_values, [member.number for member in members]),
         group_rank=rank(group, authority.number, polarity),
-        national_rank=rank(national, authority.number, polarity),
+        national_rank=rank(national, authority.number, polarity, of_what=PARTIAL if missing else ""),
         band=quartile_band(national, authority.number, polarity),
         funnel=_funnel(figures, authority, names),
         council_value=council_value,
         lineage=lineage,
+        councils=len(councils),
+        missing=missing,
+        group_note=group_note,
     )  # fmt: skip
 
 
@@ -427,6 +504,11 @@ def link_for(indicator: Indicator) -> IndicatorLink | None:
         .select_related("measure", "authority__region", "comparator_group")
         .first()
     )
+
+
+def link_changes(indicator: Indicator) -> list[Change]:
+    """Who linked the indicator to a published measure, or unlinked it, and when: newest first."""
+    return list(Change.objects.filter(indicator=indicator, entity="benchmark").order_by("-changed_at", "-id")[:20])
 
 
 def series_all() -> QuerySet[PublishedSeries]:
@@ -479,11 +561,13 @@ def indicator_comparison(
 ) -> Comparison:
     """The comparison for a linked indicator, in its polarity and units, for the linked council or another."""
     council = authority or link.authority
+    note = link_group_note(link, year)
     if council == link.authority or link.comparator_group is not None:
         members = [member for member in group_members(link, year.year_end) if member != council]
     else:
         neighbour_set = neighbour_set_for(_period_end(year.year_end))
         members = [] if neighbour_set is None else statistical_neighbours(council, neighbour_set)
+        note = neighbour_set_note(_period_end(year.year_end), year.period)
     return comparison(
         link.measure,
         council,
@@ -492,4 +576,5 @@ def indicator_comparison(
         members=members,
         group_label=group_name(link, year.year_end),
         show=ShowValue(indicator),
+        group_note=note,
     )

@@ -15,7 +15,16 @@ from typing import Any
 from django.db import connection, transaction
 
 from oversight.benchmarks import selectors
-from oversight.benchmarks.importers import FileKind, MeasureInfo, Places, ReadResult, Row, read_published
+from oversight.benchmarks.importers import (
+    FileKind,
+    MeasureInfo,
+    Places,
+    ReadResult,
+    Row,
+    detect,
+    meta_path,
+    read_published,
+)
 from oversight.benchmarks.models import (
     AuthorityCode,
     ComparatorGroup,
@@ -72,11 +81,16 @@ def _neighbour_set_date(name: str) -> tuple[str, date] | None:
 def published_import(
     paths: Sequence[Path], *, user_name: str = "", progress: Callable[[int], object] | None = None
 ) -> PublishedImportResult:
-    """Import published files: all of them, or — if any has a problem — none."""
+    """Import published files: all of them, or — if any has a problem — none.
+
+    An EES data file's metadata file (``<stem>.meta.csv``) may be among the paths; if it is not, the one
+    beside the data file is used when there is one (see ``importers.read_published``).
+    """
     reference_ensure()
     places = places_index()
-    reads = [read_published(path, places, progress) for path in paths]
-    issues = [issue for read in reads for issue in read.issues]
+    data, metas, issues = _paired(paths)
+    reads = [read_published(path, places, progress, meta=metas.get(path)) for path in data]
+    issues += [issue for read in reads for issue in read.issues]
     for read in reads:
         if read.kind is FileKind.NEIGHBOURS and _neighbour_set_date(read.source) is None:
             message = "Name the file with the month and year the groupings were published, e.g. …_April_2021.csv."
@@ -85,6 +99,20 @@ def published_import(
         return PublishedImportResult(issues=issues)
     with transaction.atomic():
         return _store(reads, user_name)
+
+
+def _paired(paths: Sequence[Path]) -> tuple[list[Path], dict[Path, Path], list[Issue]]:
+    """The data files, the metadata file given for each (by EES's naming), and a problem for each metadata
+    file given without its data file."""
+    given = {path.name: path for path in paths if path.is_file() and detect(path) is FileKind.EES_META}
+    data = [path for path in paths if path.name not in given or given[path.name] != path]
+    metas = {path: given[meta_path(path).name] for path in data if meta_path(path).name in given}
+    issues = [
+        Issue(name, None, None, f"is an EES metadata file, but its data file ({name.removesuffix('.meta.csv')}.csv) "
+              "was not given with it; import them together.")
+        for name in sorted(set(given) - {meta.name for meta in metas.values()})
+    ]  # fmt: skip
+    return data, metas, issues
 
 
 def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
@@ -208,6 +236,36 @@ def comparator_group_save(
     return group
 
 
+def _linked_text(link: IndicatorLink | None) -> str:
+    """What a link is, as its change records say: 'ees:… for Cheshire East, compared with the group “…”'."""
+    if link is None:
+        return ""
+    group = link.comparator_group
+    return f"{link.measure.code} for {link.authority}" + ("" if group is None else f", compared with “{group.name}”")
+
+
+def _link_change(indicator: Indicator, before: str, after: str, user: Any, via: str) -> None:
+    """The change record every link and unlink writes, so the indicator's history shows both the same way."""
+    Change.objects.create(
+        indicator=indicator,
+        entity="benchmark",
+        field="measure",
+        before=before,
+        after=after,
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by_name=getattr(user, "username", "") or "system",
+        via=via,
+    )
+
+
+def _current_link(indicator: Indicator) -> IndicatorLink | None:
+    return (
+        IndicatorLink.objects.filter(indicator=indicator)
+        .select_related("measure", "authority", "comparator_group")
+        .first()
+    )
+
+
 @transaction.atomic
 def indicator_link_save(
     *,
@@ -219,7 +277,7 @@ def indicator_link_save(
     via: str = "web form",
 ) -> IndicatorLink:
     """Link an indicator to a published measure for a council, then refill its benchmark comparators."""
-    before = IndicatorLink.objects.filter(indicator=indicator).select_related("measure", "authority").first()
+    before = _current_link(indicator)
     link, _ = IndicatorLink.objects.update_or_create(
         indicator=indicator,
         defaults={
@@ -229,29 +287,23 @@ def indicator_link_save(
             "updated_by": user if getattr(user, "is_authenticated", False) else None,
         },
     )
-    Change.objects.create(
-        indicator=indicator,
-        entity="benchmark",
-        field="measure",
-        before="" if before is None else f"{before.measure.code} for {before.authority}",
-        after=f"{measure.code} for {authority}",
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
-        changed_by_name=getattr(user, "username", "") or "system",
-        via=via,
-    )
+    _link_change(indicator, _linked_text(before), _linked_text(link), user, via)
     comparators_fill(indicator)
     return link
 
 
 @transaction.atomic
-def indicator_link_remove(*, indicator: Indicator, user: Any = None) -> None:
-    IndicatorLink.objects.filter(indicator=indicator).delete()
+def indicator_link_remove(*, indicator: Indicator, user: Any = None, via: str = "web form") -> bool:
+    """Unlink an indicator from its published measure and drop the comparators the link filled, recording
+    what was linked; False, and nothing written, when it was not linked."""
+    before = _current_link(indicator)
+    if before is None:
+        return False
+    removed = _linked_text(before)
+    before.delete()
     ComparatorValue.objects.filter(indicator=indicator, source__startswith=COMPARATOR_SOURCE).delete()
-    Change.objects.create(
-        indicator=indicator, entity="benchmark", field="measure", before="linked", after="",
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
-        changed_by_name=getattr(user, "username", "") or "system", via="web form",
-    )  # fmt: skip
+    _link_change(indicator, removed, "", user, via)
+    return True
 
 
 def _rounded(value: Decimal | None) -> Decimal | None:
@@ -288,10 +340,10 @@ def comparators_fill(indicator: Indicator) -> int:
         if members and summary.used:
             chosen = link.comparator_group
             group = f"in the group “{chosen.name}”" if chosen is not None else "statistical neighbours"
-            note = f"{summary.note[:-1]} {group}."
             group_kind = ComparatorValue.Kind.STATISTICAL_NEIGHBOURS
-            rows.append((group_kind, "SN mean", _rounded(summary.mean), note))
-            rows.append((group_kind, "SN median", _rounded(summary.median), "Median" + note.removeprefix("Mean")))
+            rows.append((group_kind, "SN mean", _rounded(summary.mean), f"{summary.note_for('mean')[:-1]} {group}."))
+            median_note = f"{summary.note_for('median')[:-1]} {group}."
+            rows.append((group_kind, "SN median", _rounded(summary.median), median_note))
         for kind, label, value, note in rows:
             ComparatorValue.objects.update_or_create(
                 indicator=indicator, period=period.code, kind=kind, label=label,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from oversight.benchmarks import selectors, services
-from oversight.benchmarks.forms import LinkForm
-from oversight.benchmarks.models import IndicatorLink, NeighbourSet, SourceFile
+from oversight.benchmarks.forms import LinkForm, PublishedImportForm
+from oversight.benchmarks.models import IndicatorLink, SourceFile
 from oversight.performance.models import Indicator
 from oversight.reports import charts
 
@@ -21,10 +23,31 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "links": IndicatorLink.objects.select_related("indicator", "measure", "authority").order_by("indicator__code"),
         "sources": SourceFile.objects.order_by("-imported_at")[:50],
-        "neighbour_sets": NeighbourSet.objects.order_by("published"),
+        "neighbour_sets": selectors.neighbour_sets_described(),
         "measures": selectors.series_all().count(),
     }
     return render(request, "benchmarks/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def published_upload(request: HttpRequest) -> HttpResponse:
+    """Import published files from the browser, as ``oversight benchmark import`` does: all or nothing."""
+    form = PublishedImportForm(request.POST or None, request.FILES or None)
+    result, refreshed = None, 0
+    if request.method == "POST" and form.is_valid():
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for upload in form.cleaned_data["upload"]:
+                # Kept under their own names: an EES file's metadata is found by its name.
+                path = Path(folder) / Path(upload.name).name
+                with path.open("wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                paths.append(path)
+            result = services.published_import(paths, user_name=request.user.get_username())
+        if result.ok:
+            refreshed = services.comparators_refresh_all()
+    return render(request, "benchmarks/import.html", {"form": form, "result": result, "refreshed": refreshed})
 
 
 def benchmark_charts(found: selectors.Comparison, indicator: Indicator) -> dict[str, charts.Chart]:
@@ -86,7 +109,7 @@ def _change_text(row: selectors.ComparatorRow, indicator: Indicator | None) -> s
 def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
     link = selectors.link_for(indicator)
-    context: dict[str, object] = {"indicator": indicator, "link": link}
+    context: dict[str, object] = {"indicator": indicator, "link": link, "changes": selectors.link_changes(indicator)}
     if link is not None:
         years = selectors.published_years(link.measure)
         context["years"] = years
@@ -104,6 +127,7 @@ def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
                 "verdict": found.council_row.verdict,
                 "mean_text": indicator.show(found.summary.mean) if found.summary.mean is not None else "",
                 "median_text": indicator.show(found.summary.median) if found.summary.median is not None else "",
+                "median_note": found.summary.note_for("median"),
                 "series": selectors.authority_series(link.measure, link.authority),
             }
     return render(request, "benchmarks/indicator.html", context)
@@ -167,7 +191,9 @@ def comparison_csv(found: selectors.Comparison) -> str:
     for label, value in (("mean", summary.mean), ("median", summary.median)):
         shown = "" if value is None else f"{value.quantize(Decimal('0.0001')).normalize():f}"
         writer.writerow(
-            [f"{found.group_label} {label}", "group", found.year.period, shown, summary.note, "", "", "", "", "", ""]
-        )
+            [f"{found.group_label} {label}", "group", found.year.period, shown, summary.note_for(label), "", "", "", "",
+             "", ""]
+        )  # fmt: skip
     writer.writerow(["rank", "", found.year.period, "", found.rank_sentence, "", "", "", "", "", ""])
+    writer.writerow(["comparators", "", found.year.period, "", found.group_note, "", "", "", "", "", ""])
     return out.getvalue()

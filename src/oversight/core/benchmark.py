@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from statistics import NormalDist
@@ -57,6 +57,7 @@ class Rank:
     ranked: int  # members with a value
     excluded: int  # members without a value (suppressed or missing), left out of the ranking
     polarity: Polarity
+    of_what: str = ""  # what the ranked members are, when the words must say: 'areas with a published figure'
 
     @property
     def is_joint(self) -> bool:
@@ -64,11 +65,12 @@ class Rank:
 
     @property
     def words(self) -> str:
-        """'joint 4th of 152', '1st of 10', or 'not ranked' when the subject has no value."""
+        """'joint 4th of 152', '1st of 10', '7th of 11 areas with a published figure', or 'not ranked' when the
+        subject has no value."""
         if self.position is None:
             return "not ranked"
         joint = "joint " if self.is_joint else ""
-        return f"{joint}{ordinal(self.position)} of {self.ranked}"
+        return f"{joint}{ordinal(self.position)} of {self.ranked}" + (f" {self.of_what}" if self.of_what else "")
 
     @property
     def sentence(self) -> str:
@@ -83,13 +85,35 @@ class Rank:
         return head + "."
 
 
-def rank(values: Mapping[str, Decimal | None], subject: str, polarity: Polarity) -> Rank:
+def rank(values: Mapping[str, Decimal | None], subject: str, polarity: Polarity, *, of_what: str = "") -> Rank:
     """Where ``subject`` stands among ``values`` (which include it), by the indicator's polarity."""
     ranks = competition_ranks(values, polarity)
     excluded = len(values) - len(ranks)
     position = ranks.get(subject)
     tied = 0 if position is None else sum(1 for other in ranks.values() if other == position)
-    return Rank(subject, position, tied, len(ranks), excluded, polarity)
+    return Rank(subject, position, tied, len(ranks), excluded, polarity, of_what)
+
+
+# What a national rank is among when some English councils of the time are not in the figures.
+PARTIAL = "areas with a published figure"
+
+
+def national_rank_sentence(found: Rank, *, councils: int, missing: Sequence[str]) -> str:
+    """Say among what a national rank is: 'Among all English councils: 7th of 150 (1st is best).' when none of
+    the ``councils`` English councils of the time is ``missing`` from the figures (a council with a row but no
+    value is there, left out of the rank as the sentence says); otherwise 'Nationally: 7th of 11 areas with a
+    published figure', how many councils are not in the figures, and their names when there are few. A rank
+    made with ``of_what`` set says what it is among itself; one made without gets ``PARTIAL`` here."""
+    if not missing:
+        return f"Among all English councils: {found.sentence}"
+    partial = found if found.of_what else replace(found, of_what=PARTIAL)
+    named = f" ({', '.join(missing)})" if len(missing) <= 3 else ""
+    verb = "is" if len(missing) == 1 else "are"
+    return (
+        f"Nationally: {partial.sentence[:-1]}; {len(missing)} of the {councils} English "
+        f"councils of the time{named} {verb} not in the published figures, so this is not a rank among all "
+        "English councils."
+    )
 
 
 class Band(StrEnum):
@@ -144,7 +168,11 @@ class GroupSummary:
     @property
     def note(self) -> str:
         """'Mean of 9 of 10 (1 suppressed).'"""
-        text = f"Mean of {self.used} of {self.members}"
+        return self.note_for("mean")
+
+    def note_for(self, statistic: str) -> str:
+        """What one statistic of the group is taken over: note_for("median") → 'Median of 9 of 10 (1 suppressed).'"""
+        text = f"{statistic.capitalize()} of {self.used} of {self.members}"
         gaps = []
         if self.suppressed:
             gaps.append(f"{self.suppressed} suppressed")
