@@ -60,6 +60,7 @@ def _said(row: ScorecardRow) -> list[str]:
 
 def _walk(scorecard: Scorecard, client: Client, folder: Path) -> int:
     checked = 0
+    indicator_pages: dict[str, str] = {}  # an indicator's page holds every period: fetched once
     for period in scorecard_periods(scorecard):
         view = scorecard_view(scorecard, period)
         page = client.get(f"/scorecards/{scorecard.slug}/{period.code}/").content.decode()
@@ -91,7 +92,9 @@ def _walk(scorecard: Scorecard, client: Client, folder: Path) -> int:
                 assert sentence in pdf[start:end], (code, period.code, sentence)
             if row.actual is not None and row.actual.caution:
                 assert row.actual.caution in pdf[start:end]
-            indicator_page = client.get(f"/indicators/{code}/").content.decode()
+            if code not in indicator_pages:
+                indicator_pages[code] = client.get(f"/indicators/{code}/").content.decode()
+            indicator_page = indicator_pages[code]
             if f'id="period-{period.code}"' in indicator_page:
                 history = _element(indicator_page, f"period-{period.code}")
                 for sentence in said:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +15,7 @@ from oversight.benchmarks.forms import LinkForm, PublishedImportForm
 from oversight.benchmarks.models import IndicatorLink, SourceFile
 from oversight.performance.models import Indicator
 from oversight.reports import charts
+from oversight.uploads import uploads_saved
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,15 +34,7 @@ def published_upload(request: HttpRequest) -> HttpResponse:
     form = PublishedImportForm(request.POST or None, request.FILES or None)
     result, refreshed = None, 0
     if request.method == "POST" and form.is_valid():
-        with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for upload in form.cleaned_data["upload"]:
-                # Kept under their own names: an EES file's metadata is found by its name.
-                path = Path(folder) / Path(upload.name).name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                paths.append(path)
+        with uploads_saved(form.cleaned_data["upload"]) as paths:
             result = services.published_import(paths, user_name=request.user.get_username())
         if result.ok:
             refreshed = services.comparators_refresh_all()

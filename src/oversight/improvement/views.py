@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from oversight.core.rag import Rating
 from oversight.improvement import exports, selectors, services
 from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm, PlanImportForm
 from oversight.improvement.models import Action, Framework, Plan, Recommendation
+from oversight.uploads import uploads_saved
 
 
 def _as_at(request: HttpRequest, plan_slug: str) -> tuple[date, AsAtForm, bool]:
@@ -58,11 +57,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(data["upload"].name).name
-            with path.open("wb") as out:
-                for chunk in data["upload"].chunks():
-                    out.write(chunk)
+        with uploads_saved([data["upload"]]) as [path]:
             result = services.plan_import(
                 path, plan_slug=data["plan"], source=data["source"], user=request.user, title=data["title"]
             )

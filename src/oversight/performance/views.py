@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +18,7 @@ from oversight.performance import charts, exports, selectors, services
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
 from oversight.performance.import_template import import_template
 from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
+from oversight.uploads import uploads_saved
 
 
 def _period(code: str) -> Period:
@@ -155,14 +153,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        with tempfile.TemporaryDirectory() as folder:
-            paths = []
-            for upload in form.cleaned_data["upload"]:
-                path = Path(folder) / Path(upload.name).name
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                paths.append(path)
+        with uploads_saved(form.cleaned_data["upload"]) as paths:
             result = services.import_files(paths, user=request.user)
     return render(request, "performance/import.html", {"form": form, "result": result})
 
