@@ -98,3 +98,16 @@ def officer_client(db: None) -> Client:
     signed_in = Client()
     signed_in.force_login(make_user("officer", "performance officer"))
     return signed_in
+
+
+@pytest.fixture
+def q1_open(demo: LoadResult) -> None:
+    """The demo's 2011-12 Q1, approved when the demo loads, reopened by an approver so a test may change it."""
+    from oversight.performance.signoff import signoff_reopen
+
+    signoff_reopen(
+        scorecard=Scorecard.objects.get(slug="strategic"),
+        period=parse_period("2011-12-Q1"),
+        user=make_user("reopener", "approver"),
+        reason="a test changes the quarter",
+    )

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -31,7 +32,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert (home / "casework-demo.duckdb").is_file()
     assert not (home / "casework.duckdb").exists()  # a real store is never loaded with the development key
     accounts = (home / "demo-accounts.txt").read_text().split()
-    assert accounts[0::2] == ["councillor", "officer", "admin"]
+    assert accounts[0::2] == ["councillor", "officer", "director", "admin"]
     assert oct((home / "demo-accounts.txt").stat().st_mode & 0o777) == "0o600"
     return home
 
@@ -264,3 +265,31 @@ def test_django_commands_run_on_a_fresh_machine_with_no_data_directory(tmp_path:
     migrated = _run(home, "manage", "migrate")
     assert migrated.returncode == 0, migrated.stderr
     assert oct((home / "oversight.sqlite3").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_period_is_signed_off_from_the_command_line_and_then_refuses_edits(home: Path, tmp_path: Path) -> None:
+    q1 = tmp_path / "q1.csv"
+    q1.write_text("indicator,period,value\nCSC-CORE-35WD,2011-12-Q1,70\n", encoding="utf-8")
+    refused = _run(home, "import", str(q1))  # the demo's Q1 is approved
+    assert refused.returncode == 1
+    assert "q1.csv, row 2, column 'period': 2011-12 Q1 on the scorecard" in refused.stderr
+    assert "was approved by director on" in refused.stderr
+
+    step = ("scorecard", "--scorecard", "strategic", "--period", "2010-11")
+    assert _run(home, *step[:1], "approve", *step[1:], "--user", "director").returncode == 1  # not yet submitted
+    nobody = _run(home, *step[:1], "submit", *step[1:], "--user", "nobody")
+    assert (nobody.returncode, nobody.stderr.strip()) == (2, "--user: there is no active account 'nobody'")
+    submitted = _run(home, *step[:1], "submit", *step[1:], "--user", "officer")
+    assert submitted.returncode == 0, submitted.stderr
+    assert "2010-11: Submitted for approval by officer on" in submitted.stdout
+    approved = _run(home, *step[:1], "approve", *step[1:], "--user", "director", "--note", "Agreed at SMT.")
+    assert approved.returncode == 0, approved.stderr
+    assert re.search(r"Approved by director on \d+ \w+ \d{4}\. Note: Agreed at SMT\.", approved.stdout)
+
+    year = tmp_path / "year.csv"
+    year.write_text("indicator,period,value\nCSC-CORE-35WD,2010-11,64\n", encoding="utf-8")
+    assert _run(home, "import", str(year)).returncode == 1
+    reopened = _run(home, *step[:1], "reopen", *step[1:], "--user", "director", "--reason", "Validated figures.")
+    assert reopened.returncode == 0, reopened.stderr
+    assert "Draft — not yet approved (reopened by director on" in reopened.stdout
+    assert _run(home, "import", str(year)).returncode == 0

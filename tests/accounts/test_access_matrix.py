@@ -21,6 +21,7 @@ SAMPLES: dict[str, str] = {
     "performance:scorecard": "/scorecards/strategic/2011-12-Q1/",
     "performance:scorecard-export": "/scorecards/strategic/2011-12-Q1/export.csv",
     "performance:trend": "/scorecards/school-summary/AY2010-11/trend/",
+    "performance:signoff": "/scorecards/strategic/2011-12-Q1/sign-off/",
     "performance:indicator": "/indicators/CSC-CORE-35WD/",
     "performance:indicator-edit": "/indicators/CSC-CORE-35WD/2011-12-Q1/edit/",
     "performance:commentary-edit": "/indicators/CSC-CORE-35WD/2011-12-Q1/commentary/",
@@ -128,7 +129,7 @@ def test_the_authorisation_matrix(clients: dict[str, Client]) -> None:
     assert mismatches == []
 
 
-def test_an_owner_edits_commentary_only_on_their_own_indicators(demo: LoadResult) -> None:
+def test_an_owner_edits_commentary_only_on_their_own_indicators(q1_open: None) -> None:
     from oversight.performance.models import Commentary, Indicator
 
     owner = make_user("owner-a", "owner")

@@ -12,14 +12,14 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from oversight.performance.models import Commentary, Indicator
-from oversight.performance.services import LoadResult, import_files
+from oversight.performance.services import import_files
 
 SCRIPT = "<script>alert('xss')</script>"
 IMAGE = '<img src=x onerror="alert(1)">'
 
 
 @pytest.fixture
-def hostile(demo: LoadResult, write_csv: Callable[[str, str], Path]) -> None:
+def hostile(q1_open: None, write_csv: Callable[[str, str], Path]) -> None:
     """Hostile text arriving the way users' text arrives: an imported commentary and a catalogue title."""
     Indicator.objects.filter(code="CP-REPEAT").update(title=f"Repeat plans {IMAGE}")
     result = import_files(

@@ -145,3 +145,20 @@ def signed_in_page(browser: Browser, site: str, editor: str) -> Iterator[Page]:
     """A page signed in as a performance officer."""
     for new in _new_page(browser, base_url=site):
         yield sign_in(new, editor)
+
+
+@pytest.fixture
+def q1_reopened(demo_live: None) -> None:
+    """The demo's approved 2011-12 Q1, reopened by an approver so a journey may change its figures."""
+    from django.contrib.auth.models import User
+
+    from oversight.core.periods import parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.signoff import signoff_reopen
+
+    signoff_reopen(
+        scorecard=Scorecard.objects.get(slug="strategic"),
+        period=parse_period("2011-12-Q1"),
+        user=User.objects.get(username=_create("reopener", "approver")),
+        reason="a journey changes the quarter",
+    )

@@ -21,7 +21,7 @@ R8 = "/plans/cheshire-east-2011/recommendations/8/"
 @pytest.fixture
 def approver_page(browser: Browser, site: str) -> Iterator[Page]:
     for new in _new_page(browser, base_url=site):
-        yield sign_in(new, _create("director", "approver"))
+        yield sign_in(new, _create("chair", "approver"))
 
 
 def _date(page: Page, group: str, day: str, month: str, year: str) -> None:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def owner_page(browser: Browser, site: str) -> Iterator[Page]:
+def owner_page(browser: Browser, site: str, q1_reopened: None) -> Iterator[Page]:
     from django.contrib.auth.models import User
 
     from oversight.performance.models import Indicator

@@ -143,7 +143,7 @@ def test_axe_finds_no_violations_on_the_edit_page(signed_in_page: Page) -> None:
     )
 
 
-def test_edit_form_reports_errors_then_saves(signed_in_page: Page) -> None:
+def test_edit_form_reports_errors_then_saves(q1_reopened: None, signed_in_page: Page) -> None:
     page = signed_in_page
     page.goto(EDIT)
     value = page.get_by_label("Value", exact=True)

@@ -13,7 +13,7 @@ from tests.conftest import make_user
 
 
 def test_sign_off_is_refused_without_a_recorded_decision(recommendation: Recommendation) -> None:
-    approver = make_user("director", "approver")
+    approver = make_user("chair", "approver")
     with pytest.raises(ApplicationError, match="cannot be signed off without a recorded decision"):
         services.recommendation_sign_off(recommendation=recommendation, user=approver)
     recommendation.refresh_from_db()
@@ -22,7 +22,7 @@ def test_sign_off_is_refused_without_a_recorded_decision(recommendation: Recomme
 
 
 def test_more_evidence_needed_does_not_allow_sign_off(recommendation: Recommendation) -> None:
-    approver = make_user("director", "approver")
+    approver = make_user("chair", "approver")
     services.decision_record(
         recommendation=recommendation,
         board="Improvement Board",
@@ -37,7 +37,7 @@ def test_more_evidence_needed_does_not_allow_sign_off(recommendation: Recommenda
 
 
 def test_a_decision_to_sign_off_closes_the_recommendation_on_the_decision_date(recommendation: Recommendation) -> None:
-    approver = make_user("director", "approver")
+    approver = make_user("chair", "approver")
     services.decision_record(
         recommendation=recommendation,
         board="Improvement Board",
@@ -50,7 +50,7 @@ def test_a_decision_to_sign_off_closes_the_recommendation_on_the_decision_date(r
     assert recommendation.status == Recommendation.Status.SIGNED_OFF
     assert recommendation.signed_off_on == date(2013, 10, 7)
     event = AuditEvent.objects.filter(object_type="improvement.recommendation").get()
-    assert event.actor_name == "director"
+    assert event.actor_name == "chair"
     assert event.after["decision"] == "Improvement Board, 2013-10-07"
     with pytest.raises(ApplicationError, match="signed off on 2013-10-07; it is closed"):
         services.decision_record(

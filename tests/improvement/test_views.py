@@ -95,7 +95,7 @@ def test_a_reader_and_an_officer_cannot_record_a_sign_off(demo: LoadResult, clie
 
 def test_an_approver_signs_off_by_recording_the_decision(demo: LoadResult) -> None:
     approver = Client()
-    approver.force_login(make_user("director", "approver"))
+    approver.force_login(make_user("chair", "approver"))
     data = {"board": "Improvement Board", "decided_on": "2013-09-30", "outcome": "signed_off", "note": ""}
     assert approver.post(SUSTAIN + "decision/", data).status_code == 302
     recommendation = Recommendation.objects.get(plan__slug="cheshire-east-2011", order=8)
@@ -145,7 +145,7 @@ def test_an_officer_adds_evidence_to_the_matrix_and_it_shows_in_next_sign_offs(d
 
 def test_repeated_requests_for_more_evidence_long_past_due_show_as_perpetual_limbo(demo: LoadResult) -> None:
     approver = Client()
-    approver.force_login(make_user("director", "approver"))
+    approver.force_login(make_user("chair", "approver"))
     for day, note in (("2012-03-01", "Audit results for a full quarter"), ("2012-06-01", "Audit results again")):
         data = {"board": "LSCB", "decided_on": day, "outcome": "more_evidence", "note": note}
         assert approver.post(SUSTAIN + "decision/", data).status_code == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -49,7 +50,12 @@ def test_title_rows_and_header_row(book: Workbook) -> None:
         "Internal: not for publication (small numbers are not suppressed). Provisional data is marked; "
         "provisional figures are subject to change"
     )
-    assert str(sheet["A4"].value).startswith("Generated ")
+    # The demo's Q1 is approved: the file says so, and is dated by its approval.
+    assert re.fullmatch(
+        r"Approved by director on \d+ \w+ \d{4}\. Note: Approved and signed off by the Children & Families senior "
+        r"management team\. Generated \d+ \w+ \d{4}\.",
+        str(sheet["A4"].value),
+    )
     assert [cell.value for cell in sheet[HEADER_ROW]] == [
         "Indicator",
         "Description",

@@ -79,7 +79,7 @@ def test_the_catalogue_row_declares_it(demo: LoadResult, write_csv: Callable[[st
         "code,scorecard,priority,title,unit,polarity,may_exceed_100\n"
         f"NEW-PCT,strategic,{priority.code},A share that can pass 100,percent,higher,yes\n",
     )
-    values = write_csv("values.csv", "indicator,period,value\nNEW-PCT,2011-12-Q1,104\n")
+    values = write_csv("values.csv", "indicator,period,value\nNEW-PCT,2011-12-Q2,104\n")
     result = import_files([catalogue, values])
     assert result.ok, [str(issue) for issue in result.issues]
     assert Indicator.objects.get(code="NEW-PCT").may_exceed_100

@@ -25,6 +25,7 @@ RULES: dict[str, Rule] = {
     "performance:scorecard": Capability.VIEW,
     "performance:scorecard-export": Capability.VIEW,
     "performance:trend": Capability.VIEW,
+    "performance:signoff": Capability.VIEW,  # every reader sees where a period stands; each step checks its role
     "performance:indicator": Capability.VIEW,
     "performance:glossary": Capability.VIEW,
     "performance:import-template": Capability.VIEW,

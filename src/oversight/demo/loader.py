@@ -32,13 +32,41 @@ def demo_load(*, progress: bool = False) -> LoadResult:
 
         result.issues.extend(improvement_load(DATA_DIR / "improvement"))
         appendix_d_load()  # Appendix D's NEET comparator table, linked to the NEET indicator
+        demo_signoff()
     return result
+
+
+def demo_signoff() -> None:
+    """2011-12 Quarter 1 as the pack presents it: approved by the senior management team before scrutiny, and so
+    locked; Quarter 2 is a draft. The approval is recorded by the demo's approver account."""
+    from django.contrib.auth.models import User
+
+    from oversight.accounts.roles import Role
+    from oversight.accounts.services import user_create
+    from oversight.core.periods import parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.signoff import signoff_record_approval
+
+    approver = User.objects.filter(username="director").first()
+    if approver is None:  # no password until `oversight demo` gives the demo accounts theirs
+        import secrets
+
+        approver = user_create(username="director", password=secrets.token_urlsafe(12), roles={Role.APPROVER})
+        approver.set_unusable_password()
+        approver.save(update_fields=["password"])
+    signoff_record_approval(
+        scorecard=Scorecard.objects.get(slug="strategic"),
+        period=parse_period("2011-12-Q1"),
+        user=approver,
+        note="Approved and signed off by the Children & Families senior management team.",
+    )
 
 
 # The officer also has case-level access, to follow the synthetic council's figures to the records behind them.
 DEMO_ACCOUNTS = {
     "councillor": ("reader",),
     "officer": ("performance officer", "case-level access"),
+    "director": ("approver",),
     "admin": ("administrator",),
 }
 

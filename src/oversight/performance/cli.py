@@ -27,6 +27,17 @@ def register(commands: Any) -> None:
     )
     export.set_defaults(func=cmd_export)
 
+    for step, text in _STEPS.items():
+        command = scorecard_commands.add_parser(step, help=text)
+        command.add_argument("--scorecard", required=True, help="scorecard short name, e.g. strategic")
+        command.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
+        command.add_argument("--user", required=True, help="the account taking this step, e.g. director")
+        if step == "approve":
+            command.add_argument("--note", default="", help="an optional note kept with the approval")
+        if step == "reopen":
+            command.add_argument("--reason", required=True, help="why the approved period is reopened")
+        command.set_defaults(func=cmd_signoff, step=step)
+
     template = commands.add_parser("template", help="write the XLSX import template")
     template.add_argument("--output", required=True, metavar="FILE")
     template.set_defaults(func=cmd_template)
@@ -50,25 +61,75 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    ready()
+_STEPS = {
+    "submit": "submit a period's scorecard for approval (performance officer)",
+    "approve": "approve a submitted period, which locks its figures (approver)",
+    "publish": "publish an approved period (approver)",
+    "reopen": "reopen an approved period, with a reason (approver)",
+}
+
+
+def _scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """The scorecard and period named on the command line, or None after saying what is wrong."""
     from oversight.core.periods import PeriodError, parse_period
-    from oversight.performance import exports
     from oversight.performance.models import Scorecard
-    from oversight.performance.selectors import scorecard_view
 
     try:
         period = parse_period(args.period)
     except PeriodError as error:
         print(f"--period: {error}", file=sys.stderr)
-        return 2
+        return None
     scorecard = Scorecard.objects.filter(slug=args.scorecard).first()
     if scorecard is None:
         known = (
             ", ".join(Scorecard.objects.values_list("slug", flat=True)) or "none: run 'oversight demo' or import one"
         )
         print(f"--scorecard: there is no scorecard '{args.scorecard}' (known: {known})", file=sys.stderr)
+        return None
+    return scorecard, period
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    ready()
+    from django.contrib.auth.models import User
+
+    from oversight.core.problems import ApplicationError
+    from oversight.performance import signoff
+    from oversight.performance.models import version_text
+
+    found = _scorecard_and_period(args)
+    if found is None:
         return 2
+    scorecard, period = found
+    user = User.objects.filter(username=args.user, is_active=True).first()
+    if user is None:
+        print(f"--user: there is no active account '{args.user}'", file=sys.stderr)
+        return 2
+    try:
+        if args.step == "submit":
+            done = signoff.signoff_submit(scorecard=scorecard, period=period, user=user)
+        elif args.step == "approve":
+            done = signoff.signoff_approve(scorecard=scorecard, period=period, user=user, note=args.note)
+        elif args.step == "publish":
+            done = signoff.signoff_publish(scorecard=scorecard, period=period, user=user)
+        else:
+            done = signoff.signoff_reopen(scorecard=scorecard, period=period, user=user, reason=args.reason)
+    except ApplicationError as error:
+        print(f"Not done: {error}", file=sys.stderr)
+        return 1
+    print(f"{scorecard.title}, {period.label}: {version_text(done)}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    ready()
+    from oversight.performance import exports
+    from oversight.performance.selectors import scorecard_view
+
+    found = _scorecard_and_period(args)
+    if found is None:
+        return 2
+    scorecard, period = found
     view = scorecard_view(scorecard, period)
     try:
         data = exports.render(view, args.format, publication=args.publication)

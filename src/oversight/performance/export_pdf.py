@@ -28,7 +28,7 @@ def render_html(view: ScorecardView) -> str:
     lead, steps = rag_rules()
     context = {
         "view": view,
-        "generated": timezone.localdate(),
+        "generated": view.approved_on or timezone.localdate(),
         "glossary": glossary(),
         "rules_lead": lead,
         "rules": steps,

@@ -13,6 +13,9 @@ Every text cell goes through ``reports.cells.text`` so that nothing a user typed
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -103,7 +106,7 @@ def _scorecard_cells(row: ScorecardRow) -> list[str]:
 
 
 def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> None:
-    generated = timezone.localdate()
+    generated = view.approved_on or timezone.localdate()
     lines = [
         (view.scorecard.title, Font(bold=True, size=14)),
         (view.period.label, Font(bold=True, size=12)),
@@ -112,7 +115,7 @@ def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> Non
             "provisional figures are subject to change",
             Font(size=11),
         ),
-        (f"Generated {generated.day} {generated:%B %Y}", Font(size=10, color="505A5F")),
+        (f"{view.version} Generated {generated.day} {generated:%B %Y}.", Font(size=10, color="505A5F")),
     ]
     for number, (value, font) in enumerate(lines, start=1):
         cell = sheet.cell(row=number, column=1, value=text(value))
@@ -236,6 +239,27 @@ def render_xlsx(view: ScorecardView) -> bytes:
     _explanations_sheet(book.create_sheet("Explanations"))
     book.properties.title = f"{view.scorecard.title}: {view.period.label}"
     book.properties.creator = "oversight"
+    approved = None
+    if view.signoff is not None and view.signoff.is_locked and view.signoff.approved_at is not None:
+        # An approved period's file is the same file whenever it is exported: dated by its approval.
+        approved = view.signoff.approved_at.replace(tzinfo=None, microsecond=0)
+        book.properties.created = book.properties.modified = approved
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue() if approved is None else _dated(buffer.getvalue(), approved)
+
+
+def _dated(data: bytes, moment: datetime) -> bytes:
+    """The workbook with every part of its zip, and its 'modified' property, dated ``moment`` (openpyxl dates both
+    when it saves)."""
+    source, output = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            stamped = zipfile.ZipInfo(item.filename, date_time=moment.timetuple()[:6])
+            stamped.compress_type = item.compress_type
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                stamp = f">{moment:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>".encode()
+                content = re.sub(rb">[^<]*</dcterms:modified>", stamp, content)
+            target.writestr(stamped, content)
+    return output.getvalue()

@@ -24,12 +24,13 @@ PUBLISHED = "For publication: counts from 1 to 5 suppressed (shown as c)"
 def render_csv(view: ScorecardView, *, publication: bool = False) -> bytes:
     """The scorecard as CSV. For publication, small numbers are suppressed; otherwise each row says it is internal."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*CSV_COLUMNS, "handling"], lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=[*CSV_COLUMNS, "version", "handling"], lineterminator="\r\n")
     writer.writeheader()
     make = publication_record if publication else row_record
     handling = PUBLISHED if publication else INTERNAL
     for row in view.rows:
-        writer.writerow({key: safe_cell(value) for key, value in make(view, row).items()} | {"handling": handling})
+        record = {key: safe_cell(value) for key, value in make(view, row).items()}
+        writer.writerow(record | {"version": view.version, "handling": handling})
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 correctly
 
 

@@ -94,3 +94,18 @@ class ImportForm(forms.Form):
         help_text="CSV or XLSX in the template's format. If any file has a problem, nothing is imported.",
         widget=MultipleFileInput(attrs={"accept": ".csv,.xlsx", "aria-describedby": "files-hint"}),
     )
+
+
+class SignoffForm(forms.Form):
+    """One sign-off step: which, and the note or reason it carries."""
+
+    step = forms.ChoiceField(choices=[(s, s) for s in ("submit", "approve", "publish", "reopen")])
+    note = forms.CharField(
+        required=False, label="Note (optional)", max_length=NOTE_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        required=False,
+        label="Why it is reopened",
+        max_length=NOTE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

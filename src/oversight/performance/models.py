@@ -6,11 +6,13 @@ beside it, so that rows sort by time and the code stays readable in the database
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
 from oversight.core.rag import (
@@ -345,3 +347,73 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.entity} {self.period} by {self.changed_by_name}"
+
+
+class PeriodSignoff(models.Model):
+    """Where a scorecard's period stands in its sign-off: draft, submitted, approved, published.
+
+    No row means a draft. Approval locks the period's figures, targets and commentary and keeps the rows as they
+    were approved, so that after a reopening the approved version can still be shown beside the current one.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft"
+        SUBMITTED = "submitted"
+        APPROVED = "approved"
+        PUBLISHED = "published"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="signoffs")
+    period = PeriodField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    submitted_by_name = models.CharField(max_length=150, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by_name = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.TextField(blank=True, max_length=NOTE_TEXT)
+    published_by_name = models.CharField(max_length=150, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    reopened_by_name = models.CharField(max_length=150, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True, max_length=NOTE_TEXT)
+    approved_rows = models.JSONField(default=dict, blank=True)  # indicator code → the row as approved
+
+    class Meta:
+        ordering = ["scorecard", "period"]
+        constraints = [models.UniqueConstraint(fields=["scorecard", "period"], name="signoff_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard.slug} {self.period}: {self.state}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state in (self.State.APPROVED, self.State.PUBLISHED)
+
+    @property
+    def period_obj(self) -> Period:
+        return parse_period(self.period)
+
+
+def signed_on(moment: datetime | None) -> str:
+    """'20 July 2011': the day of a sign-off step, in the council's time zone."""
+    return f"{timezone.localtime(moment):%-d %B %Y}" if moment is not None else ""
+
+
+def version_text(signoff: PeriodSignoff | None) -> str:
+    """What a page or an export says of the version it shows."""
+    if signoff is None or signoff.state == PeriodSignoff.State.DRAFT:
+        reopened = (
+            f" (reopened by {signoff.reopened_by_name} on {signed_on(signoff.reopened_at)}: {signoff.reopen_reason})"
+            if signoff is not None and signoff.reopened_at
+            else ""
+        )
+        return f"Draft — not yet approved{reopened}."
+    if signoff.state == PeriodSignoff.State.SUBMITTED:
+        when = signed_on(signoff.submitted_at)
+        return f"Submitted for approval by {signoff.submitted_by_name} on {when}; not yet approved."
+    published = (
+        f" Published by {signoff.published_by_name} on {signed_on(signoff.published_at)}."
+        if signoff.state == PeriodSignoff.State.PUBLISHED
+        else ""
+    )
+    note = f" Note: {signoff.approval_note}" if signoff.approval_note else ""
+    return f"Approved by {signoff.approved_by_name} on {signed_on(signoff.approved_at)}.{published}{note}"

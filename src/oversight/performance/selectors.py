@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from oversight.core.comparison import Side, Standing, compare
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
@@ -24,9 +26,12 @@ from oversight.performance.models import (
     GlossaryEntry,
     Indicator,
     Observation,
+    PeriodSignoff,
     Priority,
     Scorecard,
     Target,
+    signed_on,
+    version_text,
 )
 
 
@@ -140,6 +145,19 @@ class ScorecardView:
     scorecard: Scorecard
     period: Period
     groups: list[PriorityGroup]
+    signoff: PeriodSignoff | None = None
+
+    @property
+    def version(self) -> str:
+        """'Approved by … on …' or 'Draft — not yet approved.': said on every page and export of the period."""
+        return version_text(self.signoff)
+
+    @property
+    def approved_on(self) -> date | None:
+        """The day the period was approved, when it is: the date an approved export says it was made."""
+        if self.signoff is None or not self.signoff.is_locked or self.signoff.approved_at is None:
+            return None
+        return timezone.localtime(self.signoff.approved_at).date()
 
     @property
     def rows(self) -> list[ScorecardRow]:
@@ -243,7 +261,7 @@ def _index(rows: QuerySet[PeriodRow]) -> Index[PeriodRow]:
 
 
 def scorecard_view(scorecard: Scorecard, period: Period) -> ScorecardView:
-    """Every row of a scorecard for one period, rated, compared and explained, in six queries."""
+    """Every row of a scorecard for one period, rated, compared and explained, in seven queries."""
     priorities = list(scorecard.priorities.order_by("order", "code"))
     indicators = list(
         Indicator.objects.filter(priority__scorecard=scorecard)
@@ -261,7 +279,8 @@ def scorecard_view(scorecard: Scorecard, period: Period) -> ScorecardView:
     for indicator in indicators:
         row = _row(indicator, period, observations, targets, commentary, comparators[indicator.pk])
         groups[indicator.priority_id].rows.append(row)
-    return ScorecardView(scorecard, period, [group for group in groups.values() if group.rows])
+    signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
+    return ScorecardView(scorecard, period, [group for group in groups.values() if group.rows], signoff)
 
 
 def _row(
@@ -377,12 +396,35 @@ def _comparator_figure(indicator: Indicator, comparator: ComparatorValue, ours: 
 # The indicator page ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ApprovedVersion:
+    """A period's row as it was approved, kept after the period was reopened so both versions can be shown."""
+
+    signoff: PeriodSignoff
+    record: dict[str, str]  # the row as its export gave it on approval
+
+    @property
+    def words(self) -> str:
+        record, signoff = self.record, self.signoff
+        value = f"{record.get('value') or '–'} ({record.get('unit', '')})" if record.get("value") else "no value"
+        reopened = (
+            f"; reopened by {signoff.reopened_by_name} on {signed_on(signoff.reopened_at)}: {signoff.reopen_reason}"
+            if signoff.reopened_at
+            else ""
+        )
+        return (
+            f"As approved by {signoff.approved_by_name} on {signed_on(signoff.approved_at)}{reopened}. "
+            f"Value {value}; {record.get('rag_reason', '')}"
+        )
+
+
 @dataclass
 class IndicatorDetail:
     indicator: Indicator
     history: dict[str, list[ScorecardRow]]  # 'Years' / 'Quarters' / 'Months' → the scorecard's rows, oldest first
     commentary: list[Commentary]
     changes: list[Change]
+    approved: dict[str, ApprovedVersion] = field(default_factory=dict)  # reopened periods' approved rows by code
 
 
 _HISTORY_GROUP = {
@@ -409,11 +451,20 @@ def indicator_detail(code: str) -> IndicatorDetail:
     for period in periods:
         row = _row(indicator, period, observations, targets, commentary, comparators)
         history[_HISTORY_GROUP[period.kind]].append(row)
+    reopened = PeriodSignoff.objects.filter(
+        scorecard_id=indicator.priority.scorecard_id, state=PeriodSignoff.State.DRAFT, approved_at__isnull=False
+    )
+    approved = {
+        signoff.period: ApprovedVersion(signoff, signoff.approved_rows[indicator.code])
+        for signoff in reopened
+        if indicator.code in signoff.approved_rows
+    }
     return IndicatorDetail(
         indicator=indicator,
         history=dict(history),
         commentary=sorted(indicator.commentary_set.all(), key=lambda c: c.period_start, reverse=True),
         changes=list(indicator.changes.all()[:200]),
+        approved=approved,
     )
 
 

@@ -31,6 +31,7 @@ from oversight.performance.models import (
     Scorecard,
     Target,
 )
+from oversight.performance.signoff import Locks, PeriodLockedError
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -78,6 +79,23 @@ class _Writer:
     via: str
     reason: str = ""
     result: LoadResult = field(default_factory=LoadResult)
+    locks: Locks | None = None  # approved periods, read on the first write that needs them
+    refusals: list[Issue] | None = None  # an import gathers every refusal, then writes nothing
+    place: tuple[str, int] | None = None  # the file and row an import is writing, to name in a refusal
+
+    def _refused(self, instance: models.Model, period: str, entity: str) -> bool:
+        """Whether the write is refused because its period is approved: raised at once for a single edit,
+        gathered with its file and row for an import."""
+        indicator = instance if isinstance(instance, Indicator) else getattr(instance, "indicator")  # noqa: B009
+        if self.locks is None:
+            self.locks = Locks.load()
+        refusal = self.locks.refusal(indicator, period, entity)
+        if refusal is None:
+            return False
+        if self.refusals is None or self.place is None:
+            raise PeriodLockedError(f"{refusal[:1].upper()}{refusal[1:]}.")
+        self.refusals.append(Issue(self.place[0], self.place[1], "period", refusal))
+        return True
 
     def upsert(
         self,
@@ -113,6 +131,13 @@ class _Writer:
                 setattr(instance, name, new)
         if period is not None and isinstance(instance, PeriodValue):
             instance.set_period(parse_period(period))
+        if (
+            entity is not None
+            and period is not None
+            and (created or changed)
+            and self._refused(instance, period, entity)
+        ):
+            return instance
         if created:
             instance.save()
             self.result.created += 1
@@ -180,13 +205,24 @@ def import_files(
         return result
     try:
         _import_write(tables, user=user, result=result, progress=progress)
+    except (_LockedRowsError, PeriodLockedError) as locked:
+        refusals = (
+            locked.refusals
+            if isinstance(locked, _LockedRowsError)
+            else [Issue(_names(parsed), None, None, str(locked))]
+        )
+        result.issues.extend(refusals)
+        result.created = result.updated = result.unchanged = 0
     except OperationalError as error:
         if "locked" not in str(error):
             raise
-        names = ", ".join(sorted({file.name for file in parsed}))
-        result.issues.append(Issue(names, None, None, _BUSY))
+        result.issues.append(Issue(_names(parsed), None, None, _BUSY))
         result.created = result.updated = result.unchanged = 0
     return result
+
+
+def _names(parsed: list[ParsedFile]) -> str:
+    return ", ".join(sorted({file.name for file in parsed}))
 
 
 _BUSY = (
@@ -202,7 +238,10 @@ def _import_write(
     result: LoadResult,
     progress: Callable[[int], object] | None,
 ) -> None:
-    """Write the checked tables in one transaction: all of them, or (on any error) none."""
+    """Write the checked tables in one transaction: all of them, or (on any error or a row for an approved period)
+    none."""
+    refusals: list[Issue] = []
+    locks = Locks.load()
     with transaction.atomic():
         batches: dict[str, ImportBatch] = {}
         for file, table in tables:
@@ -213,10 +252,20 @@ def _import_write(
                 batches[file.name] = ImportBatch.objects.create(
                     filename=file.name, sha256=file.sha256, rows=rows, imported_by=_user_name(user)
                 )
-            writer = _Writer(user, f"import: {file.name}", result=result)
+            writer = _Writer(user, f"import: {file.name}", result=result, locks=locks, refusals=refusals)
             _APPLY[table.spec.kind](writer, table, batches[file.name])
             if progress is not None:
                 progress(len(table.rows))
+        if refusals:
+            raise _LockedRowsError(refusals)
+
+
+class _LockedRowsError(Exception):
+    """Rows for approved periods: raised inside the import's transaction so that nothing is written."""
+
+    def __init__(self, refusals: list[Issue]) -> None:
+        super().__init__(f"{len(refusals)} row(s) for approved periods")
+        self.refusals = refusals
 
 
 def _check_references(tables: list[ParsedTable]) -> list[Issue]:
@@ -410,10 +459,13 @@ def _apply_glossary(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> 
         writer.upsert(GlossaryEntry, {"term": row["term"]}, _clean(row, ["kind", "title", "explanation"]))
 
 
-def _indicator_rows(table: ParsedTable) -> Iterable[tuple[Indicator, dict[str, Cell]]]:
+def _indicator_rows(table: ParsedTable, writer: _Writer | None = None) -> Iterable[tuple[Indicator, dict[str, Cell]]]:
+    """Each row with its indicator; with ``writer``, the writer knows the file and row it is writing."""
     codes = {row["indicator"] for _, row in table.rows}
     indicators = Indicator.objects.in_bulk([str(code) for code in codes], field_name="code")
-    for _, row in table.rows:
+    for number, row in table.rows:
+        if writer is not None:
+            writer.place = (table.source, number)
         yield indicators[str(row["indicator"])], row
 
 
@@ -426,7 +478,7 @@ def _existing(model: type[PeriodValue], table: ParsedTable, *fields: str) -> dic
 
 def _apply_values(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
     existing = _existing(Observation, table)
-    for indicator, row in _indicator_rows(table):
+    for indicator, row in _indicator_rows(table, writer):
         values: dict[str, Any] = {name: row[name] for name in ("value", "numerator", "denominator", "cohort")}
         values.update(_clean(row, ["source", "note"]))
         values["status"] = row["status"] or Observation.Status.PROVISIONAL
@@ -438,7 +490,7 @@ def _apply_values(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> No
 
 def _apply_targets(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
     existing = _existing(Target, table)
-    for indicator, row in _indicator_rows(table):
+    for indicator, row in _indicator_rows(table, writer):
         period = str(row["period"])
         rule = target_parse(str(row["target"]), Polarity(indicator.polarity)) if row["target"] else None
         values = {**_rule_fields(rule), "note": row["note"] or "", "batch": batch}
@@ -455,7 +507,7 @@ def _rule_fields(rule: TargetRule | None) -> dict[str, Any]:
 
 def _apply_comparators(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
     existing = _existing(ComparatorValue, table, "kind", "label")
-    for indicator, row in _indicator_rows(table):
+    for indicator, row in _indicator_rows(table, writer):
         period = str(row["period"])
         lookup = {"indicator": indicator, "period": period, "kind": row["kind"], "label": row["label"] or ""}
         values: dict[str, Any] = {"value": row["value"], "batch": batch}
@@ -465,7 +517,7 @@ def _apply_comparators(writer: _Writer, table: ParsedTable, batch: ImportBatch) 
 
 def _apply_commentary(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
     existing = _existing(Commentary, table)
-    for indicator, row in _indicator_rows(table):
+    for indicator, row in _indicator_rows(table, writer):
         period = str(row["period"])
         values = {"text": row["text"], "author": row["author"] or "", "batch": batch}
         lookup = {"indicator": indicator, "period": period}

@@ -26,6 +26,7 @@ urlpatterns = [
         name="scorecard-export",
     ),
     path("scorecards/<slug:slug>/<period:period>/trend/", views.trend, name="trend"),
+    path("scorecards/<slug:slug>/<period:period>/sign-off/", views.signoff_page, name="signoff"),
     path("indicators/<str:code>/", views.indicator, name="indicator"),
     path("indicators/<str:code>/<period:period>/edit/", views.indicator_edit, name="indicator-edit"),
     path("indicators/<str:code>/<period:period>/commentary/", views.commentary_edit, name="commentary-edit"),

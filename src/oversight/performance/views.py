@@ -14,10 +14,18 @@ from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Polarity
-from oversight.performance import charts, exports, selectors, services
-from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
+from oversight.performance import charts, exports, selectors, services, signoff
+from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm, SignoffForm
 from oversight.performance.import_template import import_template
-from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
+from oversight.performance.models import (
+    Commentary,
+    Indicator,
+    Observation,
+    PeriodSignoff,
+    Scorecard,
+    Target,
+    version_text,
+)
 from oversight.uploads import uploads_saved
 
 
@@ -68,6 +76,46 @@ def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> 
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt, publication=publication)}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
+    """Where a period stands, what blocks it, and the step the signed-in user may take next."""
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    the_period = _period(period)
+    form = SignoffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        steps = {
+            "submit": lambda: signoff.signoff_submit(scorecard=scorecard, period=the_period, user=request.user),
+            "approve": lambda: signoff.signoff_approve(
+                scorecard=scorecard, period=the_period, user=request.user, note=data["note"]
+            ),
+            "publish": lambda: signoff.signoff_publish(scorecard=scorecard, period=the_period, user=request.user),
+            "reopen": lambda: signoff.signoff_reopen(
+                scorecard=scorecard, period=the_period, user=request.user, reason=data["reason"]
+            ),
+        }
+        try:
+            done = steps[data["step"]]()
+        except ApplicationError as error:
+            form.add_error("reason" if data["step"] == "reopen" else None, str(error))
+        else:
+            messages.success(request, f"{the_period.label}: {version_text(done)}")
+            return redirect("performance:signoff", slug=slug, period=the_period.code)
+    view = selectors.scorecard_view(scorecard, the_period)
+    state = view.signoff.state if view.signoff else PeriodSignoff.State.DRAFT
+    context = {
+        "view": view,
+        "form": form,
+        "state": state,
+        "missing": signoff.missing_commentary(view) if state == PeriodSignoff.State.DRAFT else [],
+        "may_submit": state == PeriodSignoff.State.DRAFT and user_can(request.user, Capability.EDIT_DATA),
+        "may_approve": state == PeriodSignoff.State.SUBMITTED and user_can(request.user, Capability.APPROVE),
+        "may_publish": state == PeriodSignoff.State.APPROVED and user_can(request.user, Capability.APPROVE),
+        "may_reopen": bool(view.signoff and view.signoff.is_locked) and user_can(request.user, Capability.APPROVE),
+    }
+    return render(request, "performance/signoff.html", context)
 
 
 def trend(request: HttpRequest, slug: str, period: str) -> HttpResponse:

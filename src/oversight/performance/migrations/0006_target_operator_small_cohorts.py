@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="rate_small_cohorts",
             field=models.BooleanField(
                 default=False,
-                help_text="Rate a figure below the minimum cohort (with its caution) instead of leaving it unrated",
+                help_text="Rate a figure below the minimum cohort, with its caution, rather than leave it unrated",
             ),
         ),
         migrations.AddField(
