@@ -48,6 +48,7 @@ SAMPLES: dict[str, str] = {
     "casework:measures": "/casework/measures/",
     "casework:measure": "/casework/measures/cla_reviews_on_time/",
     "casework:records": "/casework/measures/cla_starts/2011-12/records/",
+    "casework:watch": "/casework/measures/cla_reviews_on_time/watch/",
     "casework:quality": "/casework/quality/",
     "casework:quality-records": "/casework/quality/E06000049/episodes_overlap/",
     "admin:index": "/admin/",

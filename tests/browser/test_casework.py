@@ -1,5 +1,5 @@
 """The casework pages in a real browser: a measure page generated from its card, and the drill-through from a
-figure on the synthetic council's scorecard to the records behind it; both pass axe-core."""
+figure on the synthetic council's scorecard to the records behind it, and early warnings; all pass axe-core."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_the_catalogue_and_a_measure_page_show_the_cards_and_pass_axe(page: Page
         "Looked-after children's cases reviewed within the required timescales"
     )
     expect(page.get_by_role("heading", name="Rules not yet verified")).to_be_visible()
-    expect(page.locator("pre code")).to_contain_text("add_working_days(period_of_care_start, 20)")
+    expect(page.locator("pre code").first).to_contain_text("add_working_days(period_of_care_start, 20)")
     assert not _axe_violations(page)
 
 
@@ -109,3 +109,69 @@ def test_an_officer_follows_a_data_quality_rule_to_the_rows_to_correct(quality_p
     assert not _axe_violations(page)
     page.get_by_role("link", name="Next page").click()
     expect(page.get_by_role("heading", level=2, name="Issues 51 to 62 of 62")).to_be_visible()
+
+
+# Early warnings: a reader sees only the count on the measure and indicator pages; a user with case-level access
+# opens the list from them, and the view is audited.
+
+WATCHED_MEASURE = "/casework/measures/cla_three_plus_placements/"
+WATCH_AT_YEAR_END = (
+    "Z99000001, as at 31 March 2012: 31 children may move into the 3+ placements figure by 31 March 2012."
+)
+WATCH_AT_QUARTER_END = "As at 30 June 2011: 14 children may move into the 3+ placements figure by 31 March 2012."
+SEE_WHO = "See who, and when each crosses the line"
+
+
+def test_a_reader_sees_only_the_count_of_an_early_warning(page: Page, casework_demo: str) -> None:
+    page.goto(WATCHED_MEASURE)
+    expect(page.locator(".watch-line")).to_have_text(WATCH_AT_YEAR_END)
+    expect(page.get_by_role("link", name=re.compile(SEE_WHO))).to_have_count(0)
+    assert not _axe_violations(page)
+    page.goto("/indicators/SYN-NI62/")
+    expect(page.locator(".watch-line")).to_have_text(WATCH_AT_QUARTER_END)
+    expect(page.get_by_role("link", name=re.compile(SEE_WHO))).to_have_count(0)
+    assert not _axe_violations(page)
+
+
+def test_case_level_access_opens_an_early_warning_list_from_the_measure_page(case_level_page: Page) -> None:
+    page = case_level_page
+    page.goto(WATCHED_MEASURE)
+    expect(page.locator(".watch-line")).to_contain_text(WATCH_AT_YEAR_END)
+    page.get_by_role("link", name=f"{SEE_WHO} (Z99000001)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Early warning: Children one move from the three-or-more placements figure"
+    )
+    expect(page.locator("p.lead")).to_have_text("31 children may move into the 3+ placements figure by 31 March 2012.")
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(31)
+    expect(rows.first).to_contain_text(re.compile(r"2 placements this year by 31/03/2012: \d\d/\d\d/\d{4} to "))
+    expect(rows.first.get_by_role("cell").nth(1)).to_have_text("31 March 2012")
+    page.screenshot(path="/tmp/browser_casework_watch.png", full_page=True)
+    assert not _axe_violations(page)
+
+    # As at another day, from the form on the page (no JavaScript needed: a GET form).
+    page.get_by_label("As at").fill("2011-06-30")
+    page.get_by_role("button", name="Show the list").click()
+    expect(rows).to_have_count(14)
+    page.get_by_role("link", name=re.compile("Records behind the 2011-12 figure")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Records behind: Children looked after with three or more placements during the period"
+    )
+
+    from oversight.accounts.models import AuditEvent
+
+    views = AuditEvent.objects.filter(object_type="case_record").order_by("id")
+    assert [(v.actor_name, v.after["list"], v.after.get("as_at"), v.after["records_shown"]) for v in views] == [
+        (CASE_LEVEL_USER, "watch", "2012-03-31", 31),
+        (CASE_LEVEL_USER, "watch", "2011-06-30", 14),
+        (CASE_LEVEL_USER, "denominator", None, views[2].after["records_shown"]),
+    ]
+
+
+def test_case_level_access_opens_an_early_warning_list_from_the_indicator_page(case_level_page: Page) -> None:
+    page = case_level_page
+    page.goto("/indicators/SYN-NI62/")
+    expect(page.locator(".watch-line")).to_contain_text(WATCH_AT_QUARTER_END)
+    page.get_by_role("link", name=SEE_WHO).click()
+    expect(page.locator("table tbody tr")).to_have_count(14)
+    assert not _axe_violations(page)

@@ -247,3 +247,29 @@ def test_the_store_is_compacted_by_a_command_and_keeps_its_figures(home: Path, t
     after = _run(home, "compute", "--period", "2017-18", "--format", "csv", "--output", str(tmp_path / "b.csv"))
     assert after.returncode == 0, after.stderr
     assert (tmp_path / "b.csv").read_text() == (tmp_path / "a.csv").read_text()
+
+
+def test_watch_prints_the_count_then_each_child_with_the_day_it_crosses_the_line(home: Path) -> None:
+    from datetime import date
+
+    from oversight.casework.engine import measure_card
+    from oversight.casework.watch import watch_compute
+
+    result = _run(home, "watch", "--measure", "cla_reviews_on_time", "--as-at", "2018-01-31")
+    assert result.returncode == 0, result.stderr
+    with CaseworkStore(home / "casework.duckdb", read_only=True) as store:
+        found = watch_compute(
+            store, measure_card("cla_reviews_on_time"), la=LA, today=date(2026, 1, 1), as_at=date(2018, 1, 31)
+        )
+    assert found.count > 0
+    [first, *rows] = result.stdout.splitlines()
+    assert first == f"{LA}, as at 31 January 2018: {found.sentence()}."
+    assert rows == [f"  {r.child}  {r.crosses_on.isoformat()}  {r.evidence}" for r in found.records]
+    later = _run(home, "watch", "--measure", "cla_reviews_on_time", "--as-at", "2018-04-01")
+    assert later.returncode == 2
+    assert f"the returns loaded for {LA} run to 31 March 2018" in later.stderr
+    none = _run(home, "watch", "--measure", "cla_starts")
+    assert (none.returncode, none.stderr) == (
+        2,
+        "oversight casework watch: measure cla_starts declares no watch list.\n",
+    )

@@ -55,6 +55,7 @@ RULES: dict[str, Rule] = {
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,
+    "casework:watch": Capability.VIEW_CASES,
     "casework:quality": Capability.VIEW_CASES,
     "casework:quality-records": Capability.VIEW_CASES,
 }

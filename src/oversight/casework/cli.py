@@ -83,6 +83,19 @@ def register(commands: Any) -> None:
     _add_database(compact)
     compact.set_defaults(func=_settled(cmd_compact))
 
+    watch = subcommands.add_parser(
+        "watch",
+        help="early warning: the records one step from a measure's line, with the day each crosses it",
+        description="Print the count on a measure's watch list for each council (or one), and the list: each child's "
+        "pseudonym, the day the record crosses the line and why. The list is drawn up as at a day, by default the "
+        "last day the loaded returns cover or today, whichever is earlier.",
+    )
+    watch.add_argument("--measure", required=True, metavar="ID", help="a measure whose card declares a watch list")
+    watch.add_argument("--as-at", metavar="YYYY-MM-DD", help="the day to draw the list up as at")
+    watch.add_argument("--la", metavar="CODE", help="one council (default: each council the measure reports on)")
+    _add_database(watch)
+    watch.set_defaults(func=_settled(cmd_watch))
+
     measures = subcommands.add_parser("measures", help="list the measure catalogue")
     measures.set_defaults(func=cmd_measures)
 
@@ -362,6 +375,40 @@ def cmd_compact(args: argparse.Namespace) -> int:
     with CaseworkStore(path) as store:
         before, after = store.compact()
     print(f"Compacted {path}: {before / 1e6:,.1f} MB before, {after / 1e6:,.1f} MB now.")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """The count on a measure's watch list, then the list with pseudonyms: whoever runs the command holds the store
+    file and its key, as for ``casework quality --details``, so the list is printed in full."""
+    setup()
+    from datetime import date
+
+    from django.utils import timezone
+
+    from oversight.casework.engine import measure_card
+    from oversight.casework.store import CaseworkStore
+    from oversight.casework.watch import long_date, watch_compute, watch_councils
+
+    try:
+        as_at = date.fromisoformat(args.as_at) if args.as_at else None
+    except ValueError:
+        print(
+            f"--as-at: '{args.as_at}' is not a date: write it as year, month and day, such as 2011-06-30",
+            file=sys.stderr,
+        )
+        return 2
+    card = measure_card(args.measure)
+    with CaseworkStore(_store_path(args)) as store:
+        councils = watch_councils(store, card, args.la)
+        found = [watch_compute(store, card, la=la, today=timezone.localdate(), as_at=as_at) for la in councils]
+    if not found:
+        print(f"No council has the {' and the '.join(card.returns)} loaded: there is no list.", file=sys.stderr)
+        return 2
+    for listed in found:
+        print(f"{listed.la}, as at {long_date(listed.as_at)}: {listed.sentence()}.")
+        for record in listed.records:
+            print(f"  {record.child}  {record.crosses_on.isoformat()}  {record.evidence}")
     return 0
 
 

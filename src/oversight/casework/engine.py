@@ -198,6 +198,7 @@ _FIELDS: dict[str, tuple[type, ...]] = {
 _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "denominator_source": (str, type(None)),
     "empty_denominator": (str, type(None)),
+    "watch": (dict,),  # an early-warning list, read by casework/watch.py
 }
 
 

@@ -4,9 +4,11 @@ issues kept with the loaded returns."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from oversight.casework.engine import (
     RETURNS,
@@ -17,14 +19,17 @@ from oversight.casework.engine import (
     measure_card,
     measure_compute,
     measure_councils,
+    measure_id_from_source,
     measure_records,
     measure_window,
     not_loaded_error,
 )
 from oversight.casework.issues import CaseworkError
 from oversight.casework.store import QUALITY_RULES, CaseworkStore, QualityIssue
+from oversight.casework.watch import WatchCard, WatchList, watch_as_at, watch_card, watch_compute, watch_councils
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.units import Unit, format_value
+from oversight.performance.models import Indicator, Observation
 
 RECORDS_PER_PAGE = 50
 
@@ -249,3 +254,92 @@ def quality_records(la: str, rule: str, page: str | None) -> QualityRecordsView:
         number = min(max(int(page), 1), pages) if page and page.isdigit() else 1
         issues = store.quality_issues(la, rule=rule, limit=RECORDS_PER_PAGE, offset=(number - 1) * RECORDS_PER_PAGE)
     return QualityRecordsView(la, QualityRule(rule, QUALITY_RULES.get(rule, rule), count), issues, number, pages)
+
+
+# Early warnings ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchLine:
+    """A council's watch list as a count in a sentence, for every reader: no record, no pseudonym."""
+
+    measure: str
+    title: str
+    la: str
+    as_at: date
+    sentence: str
+    count: int
+
+
+def _line(found: WatchList) -> WatchLine:
+    return WatchLine(found.card.id, found.watch.title, found.la, found.as_at, found.sentence(), found.count)
+
+
+def watch_lines(measure_id: str) -> list[WatchLine]:
+    """The count on a measure's watch list for each council it reports on, as at the default day (``watch_as_at``);
+    none when the measure declares no list or no store is there."""
+    card = measure_card(measure_id)
+    if watch_card(card.id) is None or not casework_store_path().exists():
+        return []
+    today = timezone.localdate()
+    with casework_store() as store:
+        return [_line(watch_compute(store, card, la=la, today=today)) for la in watch_councils(store, card)]
+
+
+def indicator_watch_line(indicator: Indicator) -> WatchLine | None:
+    """The watch line of the measure an indicator's latest computed figure came from, for the council it was computed
+    for, as at the end of that figure's period (or the default day, if earlier); None when there is none."""
+    if not casework_store_path().exists():
+        return None
+    for observation in Observation.objects.filter(indicator=indicator).order_by("-period_start"):
+        measure = measure_id_from_source(observation.source)
+        if measure is None:
+            continue
+        if watch_card(measure) is None:
+            return None
+        card, period = measure_card(measure), parse_period(observation.period)
+        today = timezone.localdate()
+        with casework_store() as store:
+            latest = store.run_latest(card.id, period.code)
+            councils = watch_councils(store, card)
+            la = latest[0] if latest is not None else (councils[0] if len(councils) == 1 else None)
+            if la is None or la not in councils:
+                return None
+            as_at = min(period.end, watch_as_at(store, card, la, today=today))
+            return _line(watch_compute(store, card, la=la, today=today, as_at=as_at))
+    return None
+
+
+@dataclass(frozen=True)
+class WatchView:
+    """A council's watch list, record by record, for users with case-level access."""
+
+    card: MeasureCard
+    watch: WatchCard
+    found: WatchList
+    councils: tuple[str, ...]  # the councils it can be drawn up for, to choose between
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CaseworkError(f"'{text}' is not a date: write it as year, month and day, such as 2011-06-30") from None
+
+
+def watch_view(measure_id: str, *, la: str | None = None, as_at: str | None = None) -> WatchView:
+    """A measure's watch list for a council (the only one loaded, or ``la``) as at a day (``as_at``, YYYY-MM-DD, or
+    the default day)."""
+    card = measure_card(measure_id)
+    watch = watch_card(card.id)
+    if watch is None:
+        raise CaseworkError(f"measure {card.id} declares no watch list")
+    day = _day(as_at) if as_at else None
+    with casework_store() as store:
+        councils = watch_councils(store, card)
+        if la is None:
+            if not councils:
+                raise CaseworkError(f"no council has the {' and the '.join(card.returns)} loaded")
+            la = councils[0]
+        found = watch_compute(store, card, la=la, today=timezone.localdate(), as_at=day)
+    return WatchView(card, watch, found, councils)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from oversight.accounts.models import AuditEvent
 from oversight.accounts.services import audit_record
-from oversight.casework.selectors import QualityRecordsView, RecordsView
+from oversight.casework.selectors import QualityRecordsView, RecordsView, WatchView
 
 RECORDS_OBJECT_TYPE = "case_record"  # the audit page's "child-level record views"
 
@@ -53,3 +53,28 @@ def quality_records_view_record(
                "records_in_list": view.rule.count},
         ip_address=ip_address,
     )  # fmt: skip
+
+
+@transaction.atomic
+def watch_list_view_record(
+    *, viewer: AbstractBaseUser | AnonymousUser, view: WatchView, ip_address: str | None
+) -> AuditEvent:
+    """Write who saw a watch list: it names children as the drill-through does, and is audited the same way."""
+    found = view.found
+    return audit_record(
+        actor=viewer,
+        action=AuditEvent.Action.VIEW,
+        object_type=RECORDS_OBJECT_TYPE,
+        object_id=f"{view.card.id} watch {found.as_at.isoformat()} {found.la}",
+        object_repr=f"Watch list: {view.watch.title}, as at {found.as_at:%d/%m/%Y}, {found.la}",
+        after={
+            "measure": view.card.id,
+            "measure_version": view.card.version,
+            "as_at": found.as_at.isoformat(),
+            "la": found.la,
+            "list": "watch",
+            "records_shown": found.count,
+            "records_in_list": found.count,
+        },
+        ip_address=ip_address,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("measures/", views.measures, name="measures"),
     path("measures/<slug:measure>/", views.measure, name="measure"),
     path("measures/<slug:measure>/<period:period>/records/", views.records, name="records"),
+    path("measures/<slug:measure>/watch/", views.watch, name="watch"),
     path("quality/", views.quality, name="quality"),
     path("quality/<str:la>/<slug:rule>/", views.quality_records, name="quality-records"),
 ]

@@ -9,6 +9,7 @@ from oversight.accounts.forms import client_ip
 from oversight.casework import selectors, services
 from oversight.casework.engine import RETURN_TITLES, measure_card, measure_cards
 from oversight.casework.issues import CaseworkError
+from oversight.casework.watch import watch_card
 
 
 def measures(request: HttpRequest) -> HttpResponse:
@@ -23,7 +24,8 @@ def measure(request: HttpRequest, measure: str) -> HttpResponse:
         card = measure_card(measure)
     except CaseworkError as error:
         raise Http404(str(error)) from None
-    return render(request, "casework/measure.html", {"card": card})
+    context = {"card": card, "watch": watch_card(card.id), "watch_lines": selectors.watch_lines(card.id)}
+    return render(request, "casework/measure.html", context)
 
 
 def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:
@@ -42,6 +44,15 @@ def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:
         return render(request, "casework/records_choose.html", {"choice": view})
     services.case_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
     return render(request, "casework/records.html", {"view": view})
+
+
+def watch(request: HttpRequest, measure: str) -> HttpResponse:
+    try:
+        view = selectors.watch_view(measure, la=request.GET.get("la") or None, as_at=request.GET.get("as_at") or None)
+    except CaseworkError as error:
+        return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
+    services.watch_list_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
+    return render(request, "casework/watch.html", {"view": view})
 
 
 def quality(request: HttpRequest) -> HttpResponse:
