@@ -113,7 +113,7 @@ def _table_sheet(sheet: Worksheet, table: TableSpec) -> None:
         letter = get_column_letter(index)
         dimension = sheet.column_dimensions[letter]
         dimension.width = max(14, len(column.name) + 4)
-        if column.type in (ColumnType.TEXT, ColumnType.PERIOD, ColumnType.CHOICE):
+        if column.type in (ColumnType.TEXT, ColumnType.PERIOD, ColumnType.CHOICE, ColumnType.SLUG):
             dimension.number_format = "@"  # text: Excel must not turn 2011-12 into a date
         comment = column.help or column.type.value
         if column.type is ColumnType.CHOICE:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from oversight.core.targets import TargetError, TargetRule, target_parse
 from oversight.core.units import Unit
 from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file
 from oversight.performance.models import (
+    Breakdown,
     Change,
     Commentary,
     ComparatorValue,
@@ -149,7 +150,7 @@ def _clean(row: Mapping[str, Cell], names: Iterable[str]) -> dict[str, Any]:
 def import_files(
     paths: Iterable[Path], *, user: User = None, progress: Callable[[int], object] | None = None
 ) -> LoadResult:
-    """Import scorecards, priorities, indicators, glossary, targets, values, comparators and commentary.
+    """Import scorecards, priorities, indicators, glossary, targets, values, comparators, commentary and breakdowns.
 
     Every file is read and checked first. If any file has a problem, nothing at all is written and the
     result lists every problem with its file, row and column. Importing the same file again changes nothing.
@@ -253,7 +254,7 @@ def _check_references(tables: list[ParsedTable]) -> list[Issue]:
                 if row["indicator"] and row["indicator"] not in indicators:
                     missing("indicator", f"no indicator with code '{row['indicator']}' in the catalogue")
                 if (
-                    kind == "values"
+                    kind in ("values", "breakdowns")
                     and row["value"] is None
                     and not row["note"]
                     and (number, "value") not in table.bad_cells
@@ -300,9 +301,10 @@ def _check_ranges(tables: list[ParsedTable]) -> list[Issue]:
     for table in tables:
         known = [(number, row, facts[str(row["indicator"])]) for number, row in table.rows
                  if "indicator" in table.spec.names and str(row["indicator"]) in facts]  # fmt: skip
-        if table.spec.kind == "values":
+        if table.spec.kind in ("values", "breakdowns"):
             for number, row, fact in known:
                 issues += _range_issues(table.source, number, row, fact)
+        if table.spec.kind == "values":
             issues += _fraction_issues(table, facts)
         elif table.spec.kind == "targets":
             for number, row, fact in known:
@@ -472,6 +474,19 @@ def _apply_commentary(writer: _Writer, table: ParsedTable, batch: ImportBatch) -
         writer.upsert(Commentary, lookup, values, period=period, entity="commentary", existing=existing)
 
 
+def _apply_breakdowns(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    existing = _existing(Breakdown, table, "dimension", "category")
+    for (number, _), (indicator, row) in zip(table.rows, _indicator_rows(table), strict=True):
+        period, dimension, category = str(row["period"]), str(row["dimension"]), str(row["category"])
+        values: dict[str, Any] = {name: row[name] for name in ("value", "numerator", "denominator")}
+        # Without an order the rows keep the file's order, which is the source's.
+        values.update(order=number if row["order"] is None else row["order"], note=row["note"] or "", batch=batch)
+        lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": category}
+        # The history names the cell, which the change's field alone would not.
+        cell = replace(writer, via=f"{writer.via} ({dimension}: {category})"[:300])
+        cell.upsert(Breakdown, lookup, values, period=period, entity="breakdown", existing=existing)
+
+
 _APPLY: dict[str, Callable[[_Writer, ParsedTable, ImportBatch], None]] = {
     "scorecards": _apply_scorecards,
     "priorities": _apply_priorities,
@@ -481,6 +496,7 @@ _APPLY: dict[str, Callable[[_Writer, ParsedTable, ImportBatch], None]] = {
     "values": _apply_values,
     "comparators": _apply_comparators,
     "commentary": _apply_commentary,
+    "breakdowns": _apply_breakdowns,
 }
 _ORDER = {kind: index for index, kind in enumerate(_APPLY)}
 
@@ -592,6 +608,55 @@ def observation_computed(
     if not isinstance(instance, Observation):
         raise AssertionError("isinstance(instance, Observation)")
     return instance
+
+
+@dataclass(frozen=True)
+class BreakdownFigure:
+    """One category of a computed breakdown, as ``breakdowns_computed`` records it."""
+
+    category: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+@transaction.atomic
+def breakdowns_computed(
+    *,
+    indicator: Indicator,
+    period: str,
+    dimension: str,
+    figures: Iterable[BreakdownFigure],
+    note: str = "",
+    user: User = None,
+    via: str,
+) -> list[Breakdown]:
+    """Record a figure's breakdown by one dimension, computed by the casework engine, in the order given.
+
+    A category the new computation no longer has (no child under 1 any more, say) is removed, and the removal
+    recorded, so that the categories always add up to the figure they break down."""
+    writer = _Writer(user, via)
+    written = []
+    for order, figure in enumerate(figures, start=1):
+        values = {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator}
+        lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": figure.category}
+        cell = replace(writer, via=f"{via} ({dimension}: {figure.category})"[:300])
+        instance = cell.upsert(
+            Breakdown, lookup, {**values, "order": order, "note": note}, period=period, entity="breakdown"
+        )
+        if not isinstance(instance, Breakdown):
+            raise AssertionError("isinstance(instance, Breakdown)")
+        written.append(instance)
+    stale = Breakdown.objects.filter(indicator=indicator, period=period, dimension=dimension).exclude(
+        pk__in=[row.pk for row in written]
+    )
+    for row in stale:
+        Change.objects.create(
+            indicator=indicator, period=period, entity="breakdown", field="category", before=row.category, after="",
+            changed_by=_user_or_none(user), changed_by_name=_user_name(user), via=f"{via} ({dimension})"[:300],
+        )  # fmt: skip
+    stale.delete()
+    return written
 
 
 @transaction.atomic
