@@ -24,7 +24,7 @@ VALIDATED_ROWS = 5000  # how far down each sheet the choice dropdowns reach
 
 RULES = [
     "Put each kind of record on its own sheet. A sheet is read only if its name is exactly one of the table "
-    "names below (scorecards, priorities, indicators, glossary, targets, values, comparators, commentary); "
+    f"names below ({', '.join(table.kind for table in TABLES)}); "
     "this guide sheet and any other sheet are ignored. Leave a sheet empty, or delete it, if you have nothing "
     "for it.",
     "Keep the first row of each sheet as it is: it holds the column names. You may leave out columns that "
