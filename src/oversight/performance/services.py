@@ -633,30 +633,39 @@ def breakdowns_computed(
 ) -> list[Breakdown]:
     """Record a figure's breakdown by one dimension, computed by the casework engine, in the order given.
 
-    A category the new computation no longer has (no child under 1 any more, say) is removed, and the removal
-    recorded, so that the categories always add up to the figure they break down."""
+    A category an earlier computation had and this one does not (no child under 1 any more, say) is set to none
+    (0, or 0 of 0) and put after the others, through the same writer, so that the categories still add up to the
+    figure and a period that may not change is not changed behind the writer's back."""
     writer = _Writer(user, via)
-    written = []
+    written: list[Breakdown] = []
     for order, figure in enumerate(figures, start=1):
         values = {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator}
-        lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": figure.category}
-        cell = replace(writer, via=f"{via} ({dimension}: {figure.category})"[:300])
-        instance = cell.upsert(
-            Breakdown, lookup, {**values, "order": order, "note": note}, period=period, entity="breakdown"
-        )
-        if not isinstance(instance, Breakdown):
-            raise AssertionError("isinstance(instance, Breakdown)")
-        written.append(instance)
-    stale = Breakdown.objects.filter(indicator=indicator, period=period, dimension=dimension).exclude(
-        pk__in=[row.pk for row in written]
-    )
-    for row in stale:
-        Change.objects.create(
-            indicator=indicator, period=period, entity="breakdown", field="category", before=row.category, after="",
-            changed_by=_user_or_none(user), changed_by_name=_user_name(user), via=f"{via} ({dimension})"[:300],
-        )  # fmt: skip
-    stale.delete()
+        written.append(_breakdown_write(writer, indicator, period, dimension, figure.category, order, values, note))
+    shown = {row.category for row in written}
+    stale = Breakdown.objects.filter(indicator=indicator, period=period, dimension=dimension)
+    for order, row in enumerate(stale.exclude(category__in=shown).order_by("order"), start=len(written) + 1):
+        counted = row.denominator is not None or row.numerator is not None
+        values = {
+            "value": None if counted else Decimal(0),
+            "numerator": Decimal(0) if counted else None,
+            "denominator": Decimal(0) if row.denominator is not None else None,
+        }
+        _breakdown_write(writer, indicator, period, dimension, row.category, order, values, note)
     return written
+
+
+def _breakdown_write(
+    writer: _Writer, indicator: Indicator, period: str, dimension: str, category: str, order: int,
+    values: dict[str, Any], note: str,
+) -> Breakdown:  # fmt: skip
+    lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": category}
+    cell = replace(writer, via=f"{writer.via} ({dimension}: {category})"[:300])
+    instance = cell.upsert(
+        Breakdown, lookup, {**values, "order": order, "note": note}, period=period, entity="breakdown"
+    )
+    if not isinstance(instance, Breakdown):
+        raise AssertionError("isinstance(instance, Breakdown)")
+    return instance
 
 
 @transaction.atomic
