@@ -30,6 +30,7 @@ def test_sheets_are_the_guide_then_one_per_table_in_import_order(book: Workbook)
         "values",
         "comparators",
         "commentary",
+        "breakdowns",
     ]
     assert book.sheetnames[1:] == [table.kind for table in TABLES]
 

@@ -171,3 +171,14 @@ def test_the_signoff_page_takes_each_step_without_javascript(q1_open: None) -> N
     assert "Note: Agreed." in page
     refused = approver.post(url, {"step": "reopen", "reason": ""}).content.decode()
     assert "Give the reason for reopening" in refused
+
+
+def test_a_locked_period_refuses_a_breakdown_naming_its_row(
+    demo: LoadResult, write_csv: Callable[[str, str], Path]
+) -> None:
+    cells = write_csv(
+        "wards.csv", "indicator,period,dimension,category,value\nNEET-16-18,2011-12-Q1,ward,Crewe North,9.9\n"
+    )
+    result = import_files([cells])
+    assert [(issue.file, issue.row, issue.place) for issue in result.issues] == [("wards.csv", 2, "period")]
+    assert result.issues[0].message.startswith(LOCKED.replace("2011-12 Q1", "2011-12 Q1", 1))

@@ -41,6 +41,11 @@ def card_markdown(card: MeasureCard) -> str:
         f"- **Legacy NI:** {card.legacy_ni or 'none'}. **DfE measure:** {card.dfe_measure_id or 'none'}",
         f"- **Published as:** {card.published_as or 'not published'}",
         f"- **Source tables:** {', '.join(card.source_tables)}",
+        *(
+            [f"- **Broken down by:** {', '.join(d.name.replace('_', ' ') for d in card.breakdown)}"]
+            if card.breakdown
+            else []
+        ),
         "",
         "Included:",
         "",

@@ -46,7 +46,7 @@ division by zero. The drill-through shows the numerator's records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -56,6 +56,14 @@ from typing import Any, Literal
 
 import yaml
 
+from oversight.casework.breakdown import (
+    BreakdownCell,
+    Dimension,
+    MeasureBreakdown,
+    breakdown_dimensions,
+    breakdown_problems,
+    breakdown_sql,
+)
 from oversight.casework.issues import CaseworkError
 from oversight.casework.manifest import Manifest, sql_manifest
 from oversight.casework.readers.annex_a import ANNEX_TABLES
@@ -149,6 +157,7 @@ class MeasureCard:
     denominator_source: DenominatorSource | None = None  # None: the denominator is counted from the records
     # why there is no value when the denominator is empty, where the card can say more than "nothing in it"
     empty_denominator: str | None = None
+    breakdown: tuple[Dimension, ...] = ()  # the dimensions its figure is also counted by (breakdown.py)
 
     @property
     def label(self) -> str:
@@ -199,6 +208,7 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "denominator_source": (str, type(None)),
     "empty_denominator": (str, type(None)),
     "watch": (dict,),  # an early-warning list, read by casework/watch.py
+    "breakdown": (list, dict, type(None)),
 }
 
 
@@ -206,7 +216,7 @@ def card_from_mapping(data: Mapping[str, Any], sql: str, *, name: str) -> Measur
     """Check a card's fields and build it; every problem is listed in one CaseworkError."""
     problems = _field_problems(data)
     if not problems:
-        problems = [*_value_problems(data, name=name), *_sql_problems(sql)]
+        problems = [*_value_problems(data, name=name), *_sql_problems(sql), *breakdown_problems(data)]
     if problems:
         raise CaseworkError(f"measure card {name}.yml: " + "; ".join(problems))
     return _card(data, sql)
@@ -292,6 +302,7 @@ def _card(data: Mapping[str, Any], sql: str) -> MeasureCard:
         sql=sql,
         denominator_source=DenominatorSource(data["denominator_source"]) if data.get("denominator_source") else None,
         empty_denominator=_words(data["empty_denominator"]) if data.get("empty_denominator") else None,
+        breakdown=breakdown_dimensions(data),
     )
 
 
@@ -336,6 +347,7 @@ class MeasureResult:
     denominator_basis: str | None = None  # where a denominator not counted from records came from, in words
     no_value_reason: str | None = None  # why there is no value, when there is none
     left_out: int = 0  # records the measure gave but left out of its denominator (a distance not known, say)
+    breakdowns: tuple[MeasureBreakdown, ...] = ()  # its numerator and denominator by each dimension the card names
 
     @property
     def source(self) -> str:
@@ -564,7 +576,24 @@ def _computed(
                 left_out=int(left_out),
             )
         )
-    return results
+    return _with_breakdowns(store, card, records, {**parameters, "period_end": end}, results)
+
+
+def _with_breakdowns(
+    store: CaseworkStore, card: MeasureCard, records: str, parameters: dict[str, Any], results: list[MeasureResult]
+) -> list[MeasureResult]:
+    """The results with their breakdowns, counted from the same records, one query a dimension."""
+    if not card.breakdown:
+        return results
+    found: dict[str, list[MeasureBreakdown]] = {}
+    for dimension in card.breakdown:
+        cells: dict[str, list[BreakdownCell]] = {}
+        for council, category, numerator, denominator in store.query(breakdown_sql(records, dimension), parameters):
+            whole = int(denominator) if card.counts_denominator else None
+            cells.setdefault(str(council), []).append(BreakdownCell(str(category), int(numerator), whole))
+        for council, rows in cells.items():
+            found.setdefault(council, []).append(MeasureBreakdown(dimension, tuple(rows)))
+    return [replace(result, breakdowns=tuple(found.get(result.la, ()))) for result in results]
 
 
 def measure_records(

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from oversight.casework.engine import MeasureResult
+from oversight.casework.engine import MeasureResult, measure_value
 from oversight.casework.issues import CaseworkError
 from oversight.core.units import Unit
 from oversight.performance.models import Indicator, Observation
-from oversight.performance.services import observation_computed
+from oversight.performance.services import BreakdownFigure, breakdowns_computed, observation_computed
 
 VIA_LIMIT = 300  # Change.via's length
 
@@ -87,6 +87,9 @@ def casework_observations_record(
         raise CaseworkError("; ".join(problems))
     observations = []
     for result, run_id in mapped:
+        _breakdowns_record(
+            result, indicators[indicator_map[result.card.id]], run_id=run_id, run_at=run_at, run_by=run_by
+        )
         observations.append(
             observation_computed(
                 indicator=indicators[indicator_map[result.card.id]],
@@ -100,3 +103,27 @@ def casework_observations_record(
             )
         )
     return observations
+
+
+def _breakdowns_record(
+    result: MeasureResult, indicator: Indicator, *, run_id: int, run_at: datetime, run_by: str
+) -> None:
+    """The result's breakdowns, a dimension at a time, as the indicator's breakdown rows for the period."""
+    via = run_description(result, run_id=run_id, run_at=run_at, run_by=run_by)
+    returns = " and ".join(result.card.returns)
+    note = f"Computed by oversight from the {returns} returns for {result.la} ({result.card.label}; run #{run_id})."
+    for breakdown in result.breakdowns:
+        figures = [
+            BreakdownFigure(
+                cell.category,
+                measure_value(result.card, cell.numerator, cell.denominator),
+                # A count's figure is its records: no numerator and denominator beside it.
+                None if cell.denominator is None else Decimal(cell.numerator),
+                None if cell.denominator is None else Decimal(cell.denominator),
+            )
+            for cell in breakdown.cells
+        ]
+        breakdowns_computed(
+            indicator=indicator, period=result.period.code, dimension=breakdown.dimension.slug, figures=figures,
+            note=note, via=via,
+        )  # fmt: skip

@@ -11,7 +11,9 @@ from oversight.commandline import ready, report_rejected, setup
 
 
 def register(commands: Any) -> None:
-    imp = commands.add_parser("import", help="import values, targets, comparators, commentary (CSV or XLSX)")
+    imp = commands.add_parser(
+        "import", help="import values, targets, comparators, commentary, breakdowns (CSV or XLSX)"
+    )
     imp.add_argument("paths", nargs="+", metavar="PATH")
     imp.set_defaults(func=cmd_import)
 

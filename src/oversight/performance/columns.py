@@ -20,6 +20,7 @@ class ColumnType(StrEnum):
     WHOLE = "whole number"
     PERIOD = "period"
     CHOICE = "choice"
+    SLUG = "short name"  # letters, digits and hyphens; 'Category of abuse' is read as category-of-abuse
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,33 @@ COMMENTARY = TableSpec(
     (INDICATOR, PERIOD, Column("text", required=True, max_length=LONG_TEXT), Column("author", max_length=200)),
     ("indicator", "period"),
 )
+BREAKDOWNS = TableSpec(
+    "breakdowns",
+    "Breakdowns (a figure by ward, age, month …)",
+    (
+        INDICATOR,
+        PERIOD,
+        Column(
+            "dimension",
+            ColumnType.SLUG,
+            required=True,
+            help="What the figure is broken down by: ward, age, sex, ethnicity, month, team, category-of-abuse "
+            "or another short name",
+            max_length=40,
+        ),
+        Column(
+            "category", required=True, help="One group of the dimension, e.g. Crewe North, 16, Female", max_length=100
+        ),
+        Column(
+            "order", ColumnType.WHOLE, help="Position in the dimension's table; default the row's place in the file"
+        ),
+        Column("value", ColumnType.NUMBER, help="As for values: percentages as 63.1; blank with a note if not known"),
+        Column("numerator", ColumnType.NUMBER, minimum=0),
+        Column("denominator", ColumnType.NUMBER, minimum=0),
+        NOTE,
+    ),
+    ("indicator", "period", "dimension", "category"),
+)
 GLOSSARY = TableSpec(
     "glossary",
     "Glossary",
@@ -205,6 +233,7 @@ TABLES: tuple[TableSpec, ...] = (
     VALUES,
     COMPARATORS,
     COMMENTARY,
+    BREAKDOWNS,
 )
 TABLES_BY_KIND = {table.kind: table for table in TABLES}
 

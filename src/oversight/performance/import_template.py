@@ -24,7 +24,7 @@ VALIDATED_ROWS = 5000  # how far down each sheet the choice dropdowns reach
 
 RULES = [
     "Put each kind of record on its own sheet. A sheet is read only if its name is exactly one of the table "
-    "names below (scorecards, priorities, indicators, glossary, targets, values, comparators, commentary); "
+    f"names below ({', '.join(table.kind for table in TABLES)}); "
     "this guide sheet and any other sheet are ignored. Leave a sheet empty, or delete it, if you have nothing "
     "for it.",
     "Keep the first row of each sheet as it is: it holds the column names. You may leave out columns that "
@@ -113,7 +113,7 @@ def _table_sheet(sheet: Worksheet, table: TableSpec) -> None:
         letter = get_column_letter(index)
         dimension = sheet.column_dimensions[letter]
         dimension.width = max(14, len(column.name) + 4)
-        if column.type in (ColumnType.TEXT, ColumnType.PERIOD, ColumnType.CHOICE):
+        if column.type in (ColumnType.TEXT, ColumnType.PERIOD, ColumnType.CHOICE, ColumnType.SLUG):
             dimension.number_format = "@"  # text: Excel must not turn 2011-12 into a date
         comment = column.help or column.type.value
         if column.type is ColumnType.CHOICE:

@@ -299,12 +299,23 @@ def _typed_cell(cell: object, column: Column, source: str, row: int, issues: lis
     if column.max_length is not None and len(text) > column.max_length:
         problem(f"is {len(text)} characters long; at most {column.max_length} are allowed")
         return None
+    return _typed_text(text, column, problem)
+
+
+def _typed_text(text: str, column: Column, problem: Callable[[str], None]) -> Cell:
+    """A period, a choice or a short name in its canonical form; other text as it is."""
     if column.type is ColumnType.PERIOD:
         try:
             return parse_period(text).code
         except PeriodError as error:
             problem(str(error))
             return None
+    if column.type is ColumnType.SLUG:
+        slug = re.sub(r"[\s_]+", "-", text.lower())
+        if not _SLUG.fullmatch(slug):
+            problem(f"'{text}' is not a short name; use letters, digits and hyphens, e.g. category-of-abuse")
+            return None
+        return slug
     if column.type is ColumnType.CHOICE:
         choice = text.lower().replace(" ", "_")
         if choice not in column.choices:
@@ -314,6 +325,7 @@ def _typed_cell(cell: object, column: Column, source: str, row: int, issues: lis
     return text
 
 
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*", re.ASCII)
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 

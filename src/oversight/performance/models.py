@@ -306,6 +306,31 @@ class Commentary(PeriodValue):
         return f"{self.indicator.code} {self.period} commentary"
 
 
+class Breakdown(PeriodValue):
+    """One cell of an indicator's figure for a period broken down by a dimension: a ward, an age, a month …
+
+    ``dimension`` is a short name (ward, age, sex, ethnicity, month, team, category-of-abuse, or any other slug);
+    ``order`` keeps the categories in the order the source gives them.
+    """
+
+    dimension = models.SlugField(max_length=40)
+    category = models.CharField(max_length=100)
+    order = models.PositiveIntegerField(default=0)
+    value = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4)
+    numerator = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4)
+    denominator = models.DecimalField(null=True, blank=True, max_digits=16, decimal_places=4)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["indicator", "period_start", "dimension", "order", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period", "dimension", "category"], name="breakdown_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} {self.dimension}: {self.category}"
+
+
 class GlossaryEntry(models.Model):
     """Appendix C: what each scorecard column, acronym and RAG word means."""
 
@@ -332,7 +357,7 @@ class Change(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="changes")
     period = models.CharField(max_length=16, blank=True)
-    entity = models.CharField(max_length=20)  # value, target, comparator, commentary, indicator
+    entity = models.CharField(max_length=20)  # value, target, comparator, commentary, breakdown, indicator
     field = models.CharField(max_length=40, blank=True)
     before = models.TextField(blank=True)
     after = models.TextField(blank=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from oversight.core.targets import TargetError, TargetRule, target_parse
 from oversight.core.units import Unit
 from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file
 from oversight.performance.models import (
+    Breakdown,
     Change,
     Commentary,
     ComparatorValue,
@@ -174,7 +175,7 @@ def _clean(row: Mapping[str, Cell], names: Iterable[str]) -> dict[str, Any]:
 def import_files(
     paths: Iterable[Path], *, user: User = None, progress: Callable[[int], object] | None = None
 ) -> LoadResult:
-    """Import scorecards, priorities, indicators, glossary, targets, values, comparators and commentary.
+    """Import scorecards, priorities, indicators, glossary, targets, values, comparators, commentary and breakdowns.
 
     Every file is read and checked first. If any file has a problem, nothing at all is written and the
     result lists every problem with its file, row and column. Importing the same file again changes nothing.
@@ -302,7 +303,7 @@ def _check_references(tables: list[ParsedTable]) -> list[Issue]:
                 if row["indicator"] and row["indicator"] not in indicators:
                     missing("indicator", f"no indicator with code '{row['indicator']}' in the catalogue")
                 if (
-                    kind == "values"
+                    kind in ("values", "breakdowns")
                     and row["value"] is None
                     and not row["note"]
                     and (number, "value") not in table.bad_cells
@@ -349,9 +350,10 @@ def _check_ranges(tables: list[ParsedTable]) -> list[Issue]:
     for table in tables:
         known = [(number, row, facts[str(row["indicator"])]) for number, row in table.rows
                  if "indicator" in table.spec.names and str(row["indicator"]) in facts]  # fmt: skip
-        if table.spec.kind == "values":
+        if table.spec.kind in ("values", "breakdowns"):
             for number, row, fact in known:
                 issues += _range_issues(table.source, number, row, fact)
+        if table.spec.kind == "values":
             issues += _fraction_issues(table, facts)
         elif table.spec.kind == "targets":
             for number, row, fact in known:
@@ -524,6 +526,19 @@ def _apply_commentary(writer: _Writer, table: ParsedTable, batch: ImportBatch) -
         writer.upsert(Commentary, lookup, values, period=period, entity="commentary", existing=existing)
 
 
+def _apply_breakdowns(writer: _Writer, table: ParsedTable, batch: ImportBatch) -> None:
+    existing = _existing(Breakdown, table, "dimension", "category")
+    for (number, _), (indicator, row) in zip(table.rows, _indicator_rows(table, writer), strict=True):
+        period, dimension, category = str(row["period"]), str(row["dimension"]), str(row["category"])
+        values: dict[str, Any] = {name: row[name] for name in ("value", "numerator", "denominator")}
+        # Without an order the rows keep the file's order, which is the source's.
+        values.update(order=number if row["order"] is None else row["order"], note=row["note"] or "", batch=batch)
+        lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": category}
+        # The history names the cell, which the change's field alone would not.
+        cell = replace(writer, via=f"{writer.via} ({dimension}: {category})"[:300])
+        cell.upsert(Breakdown, lookup, values, period=period, entity="breakdown", existing=existing)
+
+
 _APPLY: dict[str, Callable[[_Writer, ParsedTable, ImportBatch], None]] = {
     "scorecards": _apply_scorecards,
     "priorities": _apply_priorities,
@@ -533,6 +548,7 @@ _APPLY: dict[str, Callable[[_Writer, ParsedTable, ImportBatch], None]] = {
     "values": _apply_values,
     "comparators": _apply_comparators,
     "commentary": _apply_commentary,
+    "breakdowns": _apply_breakdowns,
 }
 _ORDER = {kind: index for index, kind in enumerate(_APPLY)}
 
@@ -643,6 +659,64 @@ def observation_computed(
     instance = writer.upsert(Observation, lookup, values, period=period, entity="value")
     if not isinstance(instance, Observation):
         raise AssertionError("isinstance(instance, Observation)")
+    return instance
+
+
+@dataclass(frozen=True)
+class BreakdownFigure:
+    """One category of a computed breakdown, as ``breakdowns_computed`` records it."""
+
+    category: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+@transaction.atomic
+def breakdowns_computed(
+    *,
+    indicator: Indicator,
+    period: str,
+    dimension: str,
+    figures: Iterable[BreakdownFigure],
+    note: str = "",
+    user: User = None,
+    via: str,
+) -> list[Breakdown]:
+    """Record a figure's breakdown by one dimension, computed by the casework engine, in the order given.
+
+    A category an earlier computation had and this one does not (no child under 1 any more, say) is set to none
+    (0, or 0 of 0) and put after the others, through the same writer, so that the categories still add up to the
+    figure and a period that may not change is not changed behind the writer's back."""
+    writer = _Writer(user, via)
+    written: list[Breakdown] = []
+    for order, figure in enumerate(figures, start=1):
+        values = {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator}
+        written.append(_breakdown_write(writer, indicator, period, dimension, figure.category, order, values, note))
+    shown = {row.category for row in written}
+    stale = Breakdown.objects.filter(indicator=indicator, period=period, dimension=dimension)
+    for order, row in enumerate(stale.exclude(category__in=shown).order_by("order"), start=len(written) + 1):
+        counted = row.denominator is not None or row.numerator is not None
+        values = {
+            "value": None if counted else Decimal(0),
+            "numerator": Decimal(0) if counted else None,
+            "denominator": Decimal(0) if row.denominator is not None else None,
+        }
+        _breakdown_write(writer, indicator, period, dimension, row.category, order, values, note)
+    return written
+
+
+def _breakdown_write(
+    writer: _Writer, indicator: Indicator, period: str, dimension: str, category: str, order: int,
+    values: dict[str, Any], note: str,
+) -> Breakdown:  # fmt: skip
+    lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": category}
+    cell = replace(writer, via=f"{writer.via} ({dimension}: {category})"[:300])
+    instance = cell.upsert(
+        Breakdown, lookup, {**values, "order": order, "note": note}, period=period, entity="breakdown"
+    )
+    if not isinstance(instance, Breakdown):
+        raise AssertionError("isinstance(instance, Breakdown)")
     return instance
 
 
