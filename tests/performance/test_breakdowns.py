@@ -52,9 +52,7 @@ def test_an_officer_sees_where_each_breakdown_came_from(demo: LoadResult, office
     assert "Appendix D, June 2011, &#x27;Breakdown by age&#x27;" in page
 
 
-def test_a_breakdowns_file_is_imported_and_reimporting_it_changes_nothing(
-    q1_open: None, write_csv: WriteCsv
-) -> None:
+def test_a_breakdowns_file_is_imported_and_reimporting_it_changes_nothing(q1_open: None, write_csv: WriteCsv) -> None:
     path = write_csv(
         "teams.csv",
         f"""
