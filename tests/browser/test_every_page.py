@@ -51,7 +51,9 @@ def test_every_page_fits_the_window_at_1366_and_390_pixels_and_shows_no_working_
             assert response is not None
             if response.status >= 400:
                 continue  # a page with nothing to show for this data (a figure not computed): not this test's
-            page.screenshot(path=str(tmp_path / f"{name.replace(':', '-')}-{width}.png"))  # the first screen, to look at
+            page.screenshot(
+                path=str(tmp_path / f"{name.replace(':', '-')}-{width}.png")
+            )  # the first screen, to look at
             wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > width:
                 problems.append(f"{path} at {width} px is {wide} px wide")

@@ -2,7 +2,7 @@
 
 Each function here follows its measure card in ``oversight.casework.measures`` rule for rule, but shares no
 code with it: the tables come out of the store as DataFrames and everything after that is pandas (working
-days with numpy's ``busday_count`` and the England and Wales bank holidays of ``oversight.casework.workdays``).
+days with numpy's ``busday_count`` and the England and Wales bank holidays of ``oversight.core.workdays``).
 Every measure in the catalogue is here, in four groups: the looked-after children (SSDA903), children in need
 and child protection (CIN census), adoption (the scorecard's three-year averages) and rates per 10,000
 children (the ONS estimates). The tests (tests/casework/test_pandas_agreement.py) hold the two
@@ -23,8 +23,8 @@ from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.store import CaseworkStore
-from oversight.casework.workdays import add_working_days, bank_holidays
 from oversight.core.periods import parse_period
+from oversight.core.workdays import add_working_days, bank_holidays
 
 SSDA903, CIN_CENSUS = "SSDA903", "CIN census"
 RETURN_TABLES = {

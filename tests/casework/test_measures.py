@@ -9,9 +9,9 @@ import pytest
 
 from oversight.casework.engine import measure_card, measure_compute, measure_records, measure_window
 from oversight.casework.issues import CaseworkError
-from oversight.casework.workdays import add_working_days, working_days_between
 from oversight.core.periods import parse_period
 from oversight.core.units import Unit, format_value
+from oversight.core.workdays import add_working_days, working_days_between
 
 from .conftest import LA, Casebook, named
 

@@ -21,8 +21,8 @@ from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
 from oversight.casework.store import CaseworkStore
 from oversight.casework.synthetic import synthetic_council, synthetic_postcodes, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
-from oversight.casework.workdays import bank_holidays
 from oversight.core.periods import parse_period
+from oversight.core.workdays import bank_holidays
 from tests.casework.pandas_reference import GROUPS, MEASURES, Figures, Returns, engine_catalogue, pandas_catalogue
 
 from .conftest import CIN, LA, LONGITUDINAL, TEST_KEY

@@ -11,8 +11,8 @@ from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.store import CaseworkStore
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
-from oversight.casework.workdays import is_working_day
 from oversight.core.periods import parse_period
+from oversight.core.workdays import is_working_day
 
 COUNCILS = ("E06000049", "E09000028")
 

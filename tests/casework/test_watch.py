@@ -18,8 +18,8 @@ from oversight.casework.store import CaseworkStore
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.casework.watch import WATCH_PARAMETERS, WatchList, watch_cards, watch_compute, watch_from_mapping
-from oversight.casework.workdays import add_working_days, working_days_between
 from oversight.core.periods import parse_period
+from oversight.core.workdays import add_working_days, working_days_between
 
 from .conftest import LA, Casebook, CinCasebook, d, named
 

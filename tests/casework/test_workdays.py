@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oversight.casework.workdays import (
+from oversight.core.workdays import (
     ONE_OFF_BANK_HOLIDAYS,
     WorkingDayConvention,
     add_working_days,

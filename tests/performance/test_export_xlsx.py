@@ -50,10 +50,11 @@ def test_title_rows_and_header_row(book: Workbook) -> None:
         "Internal: not for publication (small numbers are not suppressed). Provisional data is marked; "
         "provisional figures are subject to change"
     )
-    # The demo's Q1 is approved: the file says so, and is dated by its approval.
+    # The demo's Q1 is approved: the file says so, and carries no other date, so it is the same whenever made.
     assert re.fullmatch(
-        r"Approved by director on \d+ \w+ \d{4}\. Note: Approved and signed off by the Children & Families senior "
-        r"management team\. Generated \d+ \w+ \d{4}\.",
+        r"Approved by director on 14 July 2011\. Published by director on 20 September 2011\. Note: Approved and "
+        r"signed off by the Children & Families senior "
+        r"management team\.",
         str(sheet["A4"].value),
     )
     assert [cell.value for cell in sheet[HEADER_ROW]] == [

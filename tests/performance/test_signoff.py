@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,11 +36,15 @@ def _strategic() -> Scorecard:
 
 def test_the_demo_quarter_is_approved_and_locked(demo: LoadResult) -> None:
     signoff = PeriodSignoff.objects.get(scorecard__slug="strategic", period="2011-12-Q1")
-    assert (signoff.state, signoff.approved_by_name) == ("approved", "director")
+    assert (signoff.state, signoff.approved_by_name) == ("published", "director")  # presented to scrutiny
+    assert (signoff.approved_at.date(), signoff.published_at.date()) == (date(2011, 7, 14), date(2011, 9, 20))
     assert len(signoff.approved_rows) == 32
     assert signoff.approved_rows["CSC-CORE-35WD"]["rag"] == "Red"
     assert not PeriodSignoff.objects.filter(period="2011-12-Q2").exists()  # Q2 is a draft
-    assert scorecard_view(_strategic(), Q1).version.startswith("Approved by director on ")
+    assert scorecard_view(_strategic(), Q1).version == (
+        "Approved by director on 14 July 2011. Published by director on 20 September 2011. "
+        "Note: Approved and signed off by the Children & Families senior management team."
+    )
     assert scorecard_view(_strategic(), parse_period("2011-12-Q2")).version == "Draft — not yet approved."
 
 

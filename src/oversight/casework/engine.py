@@ -70,10 +70,10 @@ from oversight.casework.readers.annex_a import ANNEX_TABLES
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.store import CaseworkStore, InputFile
-from oversight.casework.workdays import WorkingDayConvention
 from oversight.core.periods import Period
 from oversight.core.rag import Polarity
 from oversight.core.units import Unit
+from oversight.core.workdays import WorkingDayConvention
 
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
 RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")

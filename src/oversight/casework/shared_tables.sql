@@ -1,6 +1,6 @@
 -- Shared building blocks for the measures: created as TEMP macros and views on every connection, so the
 -- store file holds only data and a change here never needs a migration. The working_days table is built
--- beside them from oversight.casework.workdays (England and Wales bank holidays).
+-- beside them from oversight.core.workdays (England and Wales bank holidays).
 --
 -- Rules tagged [R] are unverified recollections (see the measure cards' rules_unverified).
 

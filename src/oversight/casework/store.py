@@ -26,7 +26,6 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from oversight.casework import workdays
 from oversight.casework.issues import CaseworkError, OutdatedStoreError, field_issue
 from oversight.casework.manifest import DIALECT, sql_manifest
 from oversight.casework.postcodes import PostcodeLookup, read_lookup
@@ -44,6 +43,7 @@ from oversight.casework.readers.ssda903 import (
 )
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.reference import population_rows, population_text
+from oversight.core import workdays
 from oversight.core.problems import ImportResult, Issue
 
 MEMORY_LIMIT = "2GB"  # DuckDB's working memory unless OVERSIGHT_CASEWORK_MEMORY says otherwise (as "4GB")

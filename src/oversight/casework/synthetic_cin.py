@@ -2,7 +2,7 @@
 
 For tests and benchmarks; every child is invented, and the same seed gives the same files byte for byte.
 Each child's journey is drawn first, on working days (England and Wales bank holidays from
-``casework.workdays``): a referral; for most, an assessment started within a few working days and
+``core.workdays``): a referral; for most, an assessment started within a few working days and
 authorised some working days later (now and then never, or long after 45); for some, a section 47 enquiry
 and an initial child protection conference some working days on, and for most of those a child protection
 plan with reviews three months after it starts and six-monthly after that; some children are referred
@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from oversight.casework.reference import population_rows
-from oversight.casework.workdays import add_working_days, is_working_day, working_days_between
+from oversight.core.workdays import add_working_days, is_working_day, working_days_between
 
 SOURCES = ("1A", "1B", "2A", "2B", "3A", "3B", "3E", "4", "5A", "5C", "6", "7", "8", "9")
 NEEDS = ("N1", "N1", "N1", "N2", "N3", "N4", "N4", "N5", "N6", "N7", "N8", "N9")

@@ -8,6 +8,8 @@ from typing import Any
 
 from oversight.commandline import ready, report_rejected
 
+DEMO_TODAY = "2011-10-17"  # the demo's reporting calendar reads as it did that Monday
+
 
 def register(commands: Any) -> None:
     demo = commands.add_parser("demo", help="load the demo scorecard into the embedded database and serve it")
@@ -56,6 +58,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from django.core.management import call_command
 
+    settings.OVERSIGHT_TODAY = settings.OVERSIGHT_TODAY or DEMO_TODAY
     url = f"http://127.0.0.1:{args.port}/"
     print(f"oversight is running at {url} (press Ctrl+C to stop)", flush=True)
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, skip_checks=True)

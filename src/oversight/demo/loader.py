@@ -6,6 +6,7 @@ The same loader feeds ``make demo`` and the tests, so what a user sees is what t
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from oversight.performance.services import LoadResult, import_files
@@ -37,14 +38,15 @@ def demo_load(*, progress: bool = False) -> LoadResult:
 
 
 def demo_signoff() -> None:
-    """2011-12 Quarter 1 as the pack presents it: approved by the senior management team before scrutiny, and so
-    locked; Quarter 2 is a draft. The approval is recorded by the demo's approver account."""
+    """2011-12 Quarter 1 as the pack presents it: approved by the senior management team, then presented to the
+    scrutiny committee on 20 September 2011, and so locked; Quarter 2 is a draft. The reporting calendar: the
+    management team two weeks after a quarter ends, scrutiny at its first meeting six weeks or more after."""
     from django.contrib.auth.models import User
 
     from oversight.accounts.roles import Role
     from oversight.accounts.services import user_create
     from oversight.core.periods import parse_period
-    from oversight.performance.models import Scorecard
+    from oversight.performance.models import ReportingStep, Scorecard
     from oversight.performance.signoff import signoff_record_approval
 
     approver = User.objects.filter(username="director").first()
@@ -54,12 +56,27 @@ def demo_signoff() -> None:
         approver = user_create(username="director", password=secrets.token_urlsafe(12), roles={Role.APPROVER})
         approver.set_unusable_password()
         approver.save(update_fields=["password"])
+    strategic = Scorecard.objects.get(slug="strategic")
     signoff_record_approval(
-        scorecard=Scorecard.objects.get(slug="strategic"),
+        scorecard=strategic,
         period=parse_period("2011-12-Q1"),
         user=approver,
         note="Approved and signed off by the Children & Families senior management team.",
+        approved_on=date(2011, 7, 14),
+        published_on=date(2011, 9, 20),
     )
+    meetings = ["2011-07-26", "2011-09-20", "2011-10-18", "2011-11-15", "2011-12-13", "2012-01-17", "2012-02-14",
+                "2012-03-13", "2012-04-10"]  # fmt: skip
+    for order, (body, lag, done_when, dates) in enumerate(
+        [
+            ("Children & Families senior management team", 14, ReportingStep.DoneWhen.APPROVED, []),
+            ("Children and Families Scrutiny Committee", 42, ReportingStep.DoneWhen.PUBLISHED, meetings),
+        ]
+    ):
+        ReportingStep.objects.update_or_create(
+            scorecard=strategic, body=body, defaults={"order": order, "lag_days": lag, "done_when": done_when,
+                                                      "meetings": dates},
+        )  # fmt: skip
 
 
 # The officer also has case-level access, to follow the synthetic council's figures to the records behind them.

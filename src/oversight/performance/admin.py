@@ -17,7 +17,9 @@ from oversight.performance.models import (
     ImportBatch,
     Indicator,
     Observation,
+    PeriodSignoff,
     Priority,
+    ReportingStep,
     Scorecard,
     Target,
 )
@@ -44,8 +46,17 @@ class IndicatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
 
+@admin.register(ReportingStep)
+class ReportingStepAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The reporting calendar is configuration: which bodies see each scorecard, and how long after a period."""
+
+    list_display = ["scorecard", "order", "body", "lag_days", "working_days", "done_when"]
+    list_filter = ["scorecard"]
+
+
 for model in (
     Scorecard,
+    PeriodSignoff,
     Priority,
     GlossaryEntry,
     Observation,

@@ -28,7 +28,7 @@ def render_html(view: ScorecardView) -> str:
     lead, steps = rag_rules()
     context = {
         "view": view,
-        "generated": view.approved_on or timezone.localdate(),
+        "generated": None if view.approved_on else timezone.localdate(),
         "glossary": glossary(),
         "rules_lead": lead,
         "rules": steps,

@@ -106,7 +106,8 @@ def _scorecard_cells(row: ScorecardRow) -> list[str]:
 
 
 def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> None:
-    generated = view.approved_on or timezone.localdate()
+    # An approved period's file says only what was approved, so it is the same file whenever it is made.
+    generated = "" if view.approved_on else f" Generated {timezone.localdate():%-d %B %Y}."
     lines = [
         (view.scorecard.title, Font(bold=True, size=14)),
         (view.period.label, Font(bold=True, size=12)),
@@ -115,7 +116,7 @@ def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> Non
             "provisional figures are subject to change",
             Font(size=11),
         ),
-        (f"{view.version} Generated {generated.day} {generated:%B %Y}.", Font(size=10, color="505A5F")),
+        (f"{view.version}{generated}", Font(size=10, color="505A5F")),
     ]
     for number, (value, font) in enumerate(lines, start=1):
         cell = sheet.cell(row=number, column=1, value=text(value))

@@ -442,3 +442,28 @@ def version_text(signoff: PeriodSignoff | None) -> str:
     )
     note = f" Note: {signoff.approval_note}" if signoff.approval_note else ""
     return f"Approved by {signoff.approved_by_name} on {signed_on(signoff.approved_at)}.{published}{note}"
+
+
+class ReportingStep(models.Model):
+    """A body a scorecard's period goes to, in order, and when: the senior management team two weeks after the
+    quarter ends to approve it, the scrutiny committee at its next meeting to see it published."""
+
+    class DoneWhen(models.TextChoices):
+        APPROVED = "approved", "the period is approved"
+        PUBLISHED = "published", "the period is published"
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="reporting_steps")
+    order = models.PositiveIntegerField(default=0)
+    body = models.CharField(max_length=200, help_text="e.g. Children & Families senior management team")
+    lag_days = models.PositiveIntegerField(help_text="Days after the period ends")
+    working_days = models.BooleanField(default=False, help_text="Count the lag in working days")
+    meetings = models.JSONField(
+        default=list, blank=True, help_text="The body's meeting dates (YYYY-MM-DD), when it meets on set dates"
+    )
+    done_when = models.CharField(max_length=10, choices=DoneWhen.choices, default=DoneWhen.APPROVED)
+
+    class Meta:
+        ordering = ["scorecard", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard.slug}: {self.body}"

@@ -8,6 +8,7 @@ keeps its rows as approved; an approver may publish it, or reopen it with a reas
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -164,17 +165,31 @@ def signoff_approve(*, scorecard: Scorecard, period: Period, user: Any, note: st
 
 
 @transaction.atomic
-def signoff_record_approval(*, scorecard: Scorecard, period: Period, user: Any, note: str) -> PeriodSignoff:
-    """Record that a period was approved before the council kept its sign-off in oversight (say, at a senior
-    management team meeting minuted elsewhere): locked and kept as approved, like an approval here. The note says
-    where it was approved; the audit trail says who recorded it."""
+def signoff_record_approval(
+    *, scorecard: Scorecard, period: Period, user: Any, note: str, approved_on: date, published_on: date | None = None
+) -> PeriodSignoff:
+    """Record that a period was approved (and perhaps published) before the council kept its sign-off in oversight
+    — at a senior management team meeting minuted elsewhere, say — on the days given. It is locked and kept as
+    approved, like an approval here; the note says where it was approved, the audit trail who recorded it."""
     _require(user, Capability.APPROVE, "an approver")
     if not note.strip():
         raise SignoffError("Say where the period was approved, for the record.")
+    if published_on is not None and published_on < approved_on:
+        raise SignoffError("A period is published on or after the day it is approved.")
     signoff = _signoff_for_update(scorecard, period)
     if signoff.is_locked:
         return signoff
-    return _approved(signoff, user, note, reason=f"recorded: {note.strip()}")
+    _approved(signoff, user, note, reason=f"recorded: {note.strip()}")
+    signoff.approved_at = _noon(approved_on)
+    if published_on is not None:
+        signoff.state = PeriodSignoff.State.PUBLISHED
+        signoff.published_by_name, signoff.published_at = user.get_username(), _noon(published_on)
+    signoff.save()
+    return signoff
+
+
+def _noon(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 @transaction.atomic

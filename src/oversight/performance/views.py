@@ -14,7 +14,7 @@ from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Polarity
-from oversight.performance import breakdowns, charts, exports, selectors, services, signoff
+from oversight.performance import breakdowns, charts, exports, reporting, selectors, services, signoff
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm, SignoffForm
 from oversight.performance.import_template import import_template
 from oversight.performance.models import (
@@ -41,7 +41,16 @@ def home(request: HttpRequest) -> HttpResponse:
     for scorecard in selectors.scorecards_all():
         periods = selectors.scorecard_periods(scorecard)
         scorecards.append((scorecard, periods, next((p for p in periods if p.is_year), None)))
-    return render(request, "performance/home.html", {"scorecards": scorecards})
+    today = reporting.calendar_today(request.GET.get("on"))
+    calendar = reporting.reporting_calendar(today)
+    context = {
+        "scorecards": scorecards,
+        "calendar": calendar,
+        "today": today,
+        "late": sum(1 for row in calendar if row.standing.is_late),
+        "due": sum(1 for row in calendar if row.waits_for and not row.standing.is_late),
+    }
+    return render(request, "performance/home.html", context)
 
 
 def scorecard_latest(request: HttpRequest, slug: str) -> HttpResponse:

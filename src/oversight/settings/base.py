@@ -158,3 +158,7 @@ OVERSIGHT_SERVE_STATIC = True
 
 # The case-level store (DuckDB) that `oversight casework load` writes and the drill-through pages read.
 OVERSIGHT_CASEWORK_STORE = Path(os.environ.get("OVERSIGHT_CASEWORK_STORE", HOME / "casework.duckdb")).resolve()
+
+# The day the reporting calendar is worked out for (YYYY-MM-DD); unset, today. The demo sets a day in its own
+# year, so that its calendar reads as it did in October 2011 rather than fifteen years late.
+OVERSIGHT_TODAY = os.environ.get("OVERSIGHT_TODAY", "")
