@@ -14,7 +14,7 @@ from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Polarity
-from oversight.performance import charts, exports, selectors, services
+from oversight.performance import analysis, charts, exports, selectors, services
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm
 from oversight.performance.import_template import import_template
 from oversight.performance.models import Commentary, Indicator, Observation, Scorecard, Target
@@ -82,6 +82,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     detail = selectors.indicator_detail(code)
     may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
     context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
+    context |= analysis.indicator_spc_context(detail.indicator)
     return render(request, "performance/indicator.html", context)
 
 
