@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from oversight.core.periods import Period, PeriodKind
 from oversight.core.spc import ChartKind
-from oversight.demo.casework import DATA_DIR
+from oversight.demo.casework import DATA_DIR, DEMO_MONTHS, demo_casework_load
 from oversight.performance.analysis import indicator_analysis, spc_signals
 from oversight.performance.models import Indicator, Observation
 from oversight.performance.services import LoadResult, import_files
@@ -74,6 +75,18 @@ def test_the_analysis_reads_in_one_query(demo: LoadResult) -> None:
     with CaptureQueriesContext(connection) as queries:
         indicator_analysis(indicator)
     assert len(queries) == 1
+
+
+def test_the_demo_charts_the_synthetic_councils_starts_by_month(
+    demo: LoadResult, client: Client, tmp_path: Path
+) -> None:
+    demo_casework_load(tmp_path / "casework.duckdb")
+    assert Observation.objects.filter(indicator__code="SYN-CLA-STARTS", period__in=DEMO_MONTHS).count() == 21
+    starts = client.get("/indicators/SYN-CLA-STARTS/").content.decode()
+    assert "An XmR chart of 21 points" in starts
+    assert "Projected year end:" in starts
+    reviews = client.get("/indicators/SYN-NI66/").content.decode()
+    assert "12 points are needed for control limits; this series has 1," in reviews
 
 
 def test_a_percentage_with_its_counts_is_a_p_chart(demo: LoadResult) -> None:
