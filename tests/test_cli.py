@@ -28,7 +28,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "Demo loaded into" in result.stdout
     assert "councillor" in result.stdout
     assert "Synthetic council Z99000001:" in result.stdout
-    assert "16 figures computed onto the scorecard 'synthetic-council'" in result.stdout
+    assert "37 figures computed onto the scorecard 'synthetic-council'" in result.stdout
     assert (home / "casework-demo.duckdb").is_file()
     assert not (home / "casework.duckdb").exists()  # a real store is never loaded with the development key
     accounts = (home / "demo-accounts.txt").read_text().split()

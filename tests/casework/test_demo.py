@@ -9,14 +9,14 @@ from oversight.accounts.services import user_roles
 from oversight.casework.engine import measure_card, measure_compute
 from oversight.casework.store import SCHEMA_VERSION, CaseworkStore
 from oversight.core.periods import parse_period
-from oversight.demo.casework import DEMO_INDICATORS, DEMO_LA, demo_casework_load
+from oversight.demo.casework import DEMO_INDICATORS, DEMO_LA, DEMO_MONTHLY, DEMO_MONTHS, demo_casework_load
 from oversight.demo.loader import demo_accounts
 from oversight.performance.models import Change, Observation
 
 
 def test_the_synthetic_councils_scorecard_is_computed_from_its_returns(db: None, tmp_path: Path) -> None:
     demo = demo_casework_load(tmp_path / "casework.duckdb")
-    assert demo.observations == 2 * len(DEMO_INDICATORS)
+    assert demo.observations == 2 * len(DEMO_INDICATORS) + len(DEMO_MONTHLY) * len(DEMO_MONTHS)
     observation = Observation.objects.get(indicator__code="SYN-NI66", period="2011-12-Q1")
     assert observation.source == "casework measure cla_reviews_on_time v1"
     with CaseworkStore(demo.store) as store:
@@ -48,7 +48,7 @@ def test_a_demo_store_made_by_an_earlier_version_is_made_again(db: None, tmp_pat
         store.open(create=True)
         store.query("UPDATE meta SET value = '2' WHERE name = 'schema_version'")
     demo = demo_casework_load(path)
-    assert demo.observations == 2 * len(DEMO_INDICATORS)
+    assert demo.observations == 2 * len(DEMO_INDICATORS) + len(DEMO_MONTHLY) * len(DEMO_MONTHS)
     with CaseworkStore(path) as store:
         assert store.query("SELECT value FROM meta WHERE name = 'schema_version'") == [(SCHEMA_VERSION,)]
         assert store.query("SELECT count(*) > 0 FROM children") == [(True,)]

@@ -40,6 +40,11 @@ DEMO_INDICATORS = {
     "cla_placed_over_20_miles": "SYN-CLA-20MILES",
 }
 
+# Children starting to be looked after, month by month from April 2010 to December 2011: enough months for a
+# control chart's limits, and 2011-12 to Quarter 3, from when its year end is projected.
+DEMO_MONTHLY = {"cla_starts": "SYN-CLA-STARTS"}
+DEMO_MONTHS = tuple(f"{2010 + (index + 3) // 12}-M{(index + 3) % 12 + 1:02d}" for index in range(21))
+
 
 @dataclass(frozen=True)
 class CaseworkDemo:
@@ -70,11 +75,12 @@ def demo_casework_load(store_path: Path, *, run_by: str = "demo") -> CaseworkDem
         if len(loaded.skipped) == len(files) and _recorded():
             return CaseworkDemo(store_path, len(council.children), 0)
         run_at = datetime.now(UTC)
-        for code in DEMO_PERIODS:
+        runs = [(code, DEMO_INDICATORS) for code in DEMO_PERIODS] + [(code, DEMO_MONTHLY) for code in DEMO_MONTHS]
+        for code, measures in runs:
             period = parse_period(code)
             results = [
                 result
-                for measure in DEMO_INDICATORS
+                for measure in measures
                 for result in measure_compute(store, measure_card(measure), period, la=DEMO_LA)
             ]
             run_ids = measure_results_record(store, results, run_at=run_at, run_by=run_by)
@@ -99,4 +105,8 @@ def _replace_if_outdated(store_path: Path) -> None:
 def _recorded() -> bool:
     """Whether every demo figure is on the scorecard already."""
     recorded = Observation.objects.filter(indicator__code__in=DEMO_INDICATORS.values(), period__in=DEMO_PERIODS)
-    return recorded.count() == len(DEMO_INDICATORS) * len(DEMO_PERIODS)
+    monthly = Observation.objects.filter(indicator__code__in=DEMO_MONTHLY.values(), period__in=DEMO_MONTHS)
+    return (recorded.count(), monthly.count()) == (
+        len(DEMO_INDICATORS) * len(DEMO_PERIODS),
+        len(DEMO_MONTHLY) * len(DEMO_MONTHS),
+    )

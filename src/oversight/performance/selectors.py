@@ -241,14 +241,19 @@ def scorecards_all() -> QuerySet[Scorecard]:
 
 
 def scorecard_periods(scorecard: Scorecard) -> list[Period]:
-    """The periods with any value on this scorecard, newest first: what the period picker offers."""
+    """The periods with any value on this scorecard, newest first: what the period picker offers.
+
+    A scorecard reports by quarter and year; where it has those, the months and rolling periods some of its
+    figures also have (for a control chart on the indicator page) are left to the indicator pages."""
     codes = (
         Observation.objects.filter(indicator__priority__scorecard=scorecard)
         .order_by()
         .values_list("period", flat=True)
         .distinct()
     )
-    return sorted({parse_period(code) for code in codes}, key=lambda p: (p.start, -p.end.toordinal()), reverse=True)
+    periods = {parse_period(code) for code in codes}
+    reported = {p for p in periods if p.is_year or p.kind is PeriodKind.FINANCIAL_QUARTER}
+    return sorted(reported or periods, key=lambda p: (p.start, -p.end.toordinal()), reverse=True)
 
 
 PeriodRow = TypeVar("PeriodRow", Observation, Target, Commentary)

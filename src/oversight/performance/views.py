@@ -14,7 +14,7 @@ from oversight.accounts.services import user_can
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Polarity
-from oversight.performance import breakdowns, charts, exports, reporting, selectors, services, signoff
+from oversight.performance import analysis, breakdowns, charts, exports, reporting, selectors, services, signoff
 from oversight.performance.forms import CommentaryForm, ImportForm, PeriodEditForm, SignoffForm
 from oversight.performance.import_template import import_template
 from oversight.performance.models import (
@@ -140,6 +140,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
     context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
     context.update(breakdowns.indicator_breakdowns_context(detail.indicator, request.GET.get("for") == "publication"))
+    context |= analysis.indicator_spc_context(detail.indicator)
     return render(request, "performance/indicator.html", context)
 
 

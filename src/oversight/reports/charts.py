@@ -318,3 +318,68 @@ def funnel_chart(
         "config": _CONFIG,
     }
     return _svg(spec, title, description)
+
+
+@dataclass(frozen=True)
+class ControlPoint:
+    period: str
+    value: float
+    lower: float | None
+    upper: float | None
+    signal: bool  # covered by a signal: drawn as a larger, darker point
+
+
+def control_chart(
+    points: Sequence[ControlPoint], *, centre: float | None, title: str, description: str, unit_title: str
+) -> Chart | None:
+    """A control chart: the figures as a line, the centre line solid grey, the limits dashed (stepped where each
+    point has its own, as a p-chart's do), and a point covered by a signal as a larger orange diamond. Without
+    limits, the line alone. None when there is nothing to draw."""
+    if len(points) < 2:
+        return None
+    periods = [p.period for p in points]
+    x = {"field": "period", "type": "ordinal", "sort": periods, "title": None, "axis": {"labelAngle": -45}}
+    rows = [
+        {"period": p.period, "value": p.value, "lower": p.lower, "upper": p.upper, "centre": centre,
+         "kind": "Signal" if p.signal else "Figure"}
+        for p in points
+    ]  # fmt: skip
+    layers: list[dict[str, Any]] = []
+    if centre is not None:
+        for field, dash in (("upper", [6, 4]), ("lower", [6, 4]), ("centre", [1, 0])):
+            layers.append(
+                {
+                    "mark": {"type": "line", "interpolate": "step", "strokeDash": dash, "strokeWidth": 1.5,
+                             "color": "#505a5f", "aria": False},
+                    "encoding": {"x": x, "y": {"field": field, "type": "quantitative"}},
+                }
+            )  # fmt: skip
+    layers.append(
+        {
+            "mark": {"type": "line", "strokeWidth": 2.5, "color": _SERIES_STYLE[0][0], "aria": False},
+            "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": unit_title}},
+        }
+    )
+    layers.append(
+        {
+            "mark": {"type": "point", "filled": True, "aria": False},
+            "encoding": {
+                "x": x,
+                "y": {"field": "value", "type": "quantitative"},
+                "shape": {"field": "kind", "type": "nominal", "scale": {"domain": ["Figure", "Signal"],
+                          "range": ["circle", "diamond"]}, "legend": {"title": None, "orient": "bottom"}},
+                "color": {"field": "kind", "type": "nominal", "scale": {"domain": ["Figure", "Signal"],
+                          "range": [_SERIES_STYLE[0][0], "#D55E00"]}, "legend": None},
+                "size": {"field": "kind", "type": "nominal", "scale": {"domain": ["Figure", "Signal"],
+                         "range": [50, 160]}, "legend": None},
+            },
+        }
+    )  # fmt: skip
+    spec = {
+        "width": max(300, 34 * len(periods)),
+        "height": 240,
+        "data": {"values": rows},
+        "layer": layers,
+        "config": _CONFIG,
+    }
+    return _svg(spec, title, description, tuple(periods))
