@@ -293,3 +293,18 @@ def test_a_period_is_signed_off_from_the_command_line_and_then_refuses_edits(hom
     assert reopened.returncode == 0, reopened.stderr
     assert "Draft — not yet approved (reopened by director on" in reopened.stdout
     assert _run(home, "import", str(year)).returncode == 0
+
+
+def test_the_exception_report_is_written_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    output = tmp_path / "exceptions.csv"
+    result = _run(
+        home, "scorecard", "exceptions", "--scorecard", "strategic", "--period", "2011-12-Q1", "--format", "csv",
+        "--output", str(output),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "8 indicator(s) in the exception report for 2011-12 Quarter 1 (April–June 2011)." in result.stdout
+    rows = list(csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines()))
+    assert [row["indicator_code"] for row in rows if row["rag"] == "Red"] == [
+        "NEET-16-18", "YJ-REOFFENDING", "CSC-REF-TO-IA", "CSC-IA-10D", "CSC-CORE-35WD", "CLA-STABILITY-LT",
+    ]  # fmt: skip
+    assert not output.with_name("exceptions.csv.part").exists()

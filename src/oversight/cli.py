@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     from oversight.accounts.cli import register as register_accounts
     from oversight.benchmarks.cli import register as register_benchmarks
     from oversight.casework.cli import register as register_casework
+    from oversight.committee.cli import register as register_committee
     from oversight.demo.cli import register as register_demo
     from oversight.improvement.cli import register as register_improvement
     from oversight.performance.cli import register as register_performance
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         register_casework,
         register_improvement,
         register_benchmarks,
+        register_committee,  # adds to the scorecard commands, so after them
     ):
         register(commands)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("benchmarks/", include("oversight.benchmarks.urls")),
     path("casework/", include("oversight.casework.urls")),
     path("", include("oversight.performance.urls")),
+    path("", include("oversight.committee.urls")),  # after performance, whose period converter it uses
 ]
 
 if getattr(settings, "OVERSIGHT_SERVE_STATIC", False):

@@ -22,6 +22,8 @@ SAMPLES: dict[str, str] = {
     "performance:scorecard-export": "/scorecards/strategic/2011-12-Q1/export.csv",
     "performance:trend": "/scorecards/school-summary/AY2010-11/trend/",
     "performance:signoff": "/scorecards/strategic/2011-12-Q1/sign-off/",
+    "committee:exceptions": "/scorecards/strategic/2011-12-Q1/exceptions/",
+    "committee:exceptions-export": "/scorecards/strategic/2011-12-Q1/exceptions.csv",
     "performance:indicator": "/indicators/CSC-CORE-35WD/",
     "performance:indicator-edit": "/indicators/CSC-CORE-35WD/2011-12-Q1/edit/",
     "performance:commentary-edit": "/indicators/CSC-CORE-35WD/2011-12-Q1/commentary/",

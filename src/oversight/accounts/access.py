@@ -52,6 +52,8 @@ RULES: dict[str, Rule] = {
     "accounts:audit": Capability.ADMINISTER,
     "accounts:audit-export": Capability.ADMINISTER,
     # casework: the measure pages for every reader; child-level records only with case-level access
+    "committee:exceptions": Capability.VIEW,
+    "committee:exceptions-export": Capability.VIEW,
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,

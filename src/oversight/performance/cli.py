@@ -71,7 +71,7 @@ _STEPS = {
 }
 
 
-def _scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
+def scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
     """The scorecard and period named on the command line, or None after saying what is wrong."""
     from oversight.core.periods import PeriodError, parse_period
     from oversight.performance.models import Scorecard
@@ -99,7 +99,7 @@ def cmd_signoff(args: argparse.Namespace) -> int:
     from oversight.performance import signoff
     from oversight.performance.models import version_text
 
-    found = _scorecard_and_period(args)
+    found = scorecard_and_period(args)
     if found is None:
         return 2
     scorecard, period = found
@@ -128,7 +128,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from oversight.performance import exports
     from oversight.performance.selectors import scorecard_view
 
-    found = _scorecard_and_period(args)
+    found = scorecard_and_period(args)
     if found is None:
         return 2
     scorecard, period = found

@@ -71,6 +71,7 @@ def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         "periods": selectors.scorecard_periods(scorecard),
         "glossary": selectors.glossary_entries(),
         "compact": request.GET.get("layout") == "compact",
+        "exceptions_url": f"/scorecards/{scorecard.slug}/{view.period.code}/exceptions/",
     }
     return render(request, "performance/scorecard.html", context)
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "oversight.improvement",
     "oversight.benchmarks",
     "oversight.casework",
+    "oversight.committee",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,40 @@
+"""``oversight scorecard exceptions``: a period's exception report as CSV, XLSX or PDF."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from oversight.commandline import ready
+
+
+def register(commands: Any) -> None:
+    """Add ``exceptions`` to the ``scorecard`` commands the performance app registered."""
+    scorecard = commands.choices["scorecard"]
+    group = next(action for action in scorecard._actions if isinstance(action, argparse._SubParsersAction))
+    command = group.add_parser("exceptions", help="write a period's exception report as CSV, XLSX or PDF")
+    command.add_argument("--scorecard", required=True, help="scorecard short name, e.g. strategic")
+    command.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
+    command.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
+    command.add_argument("--output", required=True, metavar="FILE")
+    command.set_defaults(func=cmd_exceptions)
+
+
+def cmd_exceptions(args: argparse.Namespace) -> int:
+    ready()
+    from oversight.committee import exports
+    from oversight.committee.exceptions import exception_report
+    from oversight.performance.cli import scorecard_and_period
+
+    found = scorecard_and_period(args)
+    if found is None:
+        return 2
+    scorecard, period = found
+    report = exception_report(scorecard, period)
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")  # nothing half-written: renamed into place when complete
+    partial.write_bytes(exports.render(report, args.format))
+    partial.replace(output)
+    print(f"Wrote {output}: {len(report.entries)} indicator(s) in the exception report for {period.label}.")
+    return 0
