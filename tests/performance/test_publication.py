@@ -1,60 +1,67 @@
-"""A scorecard CSV prepared for publication withholds small numbers and every sentence that repeats them."""
+"""The scorecard's PDF and XLSX for publication: small numbers withheld, with everything that would repeat them,
+and the file says what was withheld and why; no "internal" stamp."""
 
 from __future__ import annotations
 
-import csv
 import io
-from decimal import Decimal
+import subprocess
+from pathlib import Path
 
-from django.test import Client
+from openpyxl import load_workbook
 
-from oversight.performance.models import Observation
+from oversight.core.periods import parse_period
+from oversight.demo.casework import demo_casework_load
+from oversight.performance.disclosure import view_for_publication
+from oversight.performance.export_pdf import render_pdf
+from oversight.performance.export_xlsx import render_xlsx
+from oversight.performance.models import Scorecard
+from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
 
 
-def _rows(client: Client, query: str = "") -> dict[str, dict[str, str]]:
-    response = client.get(f"/scorecards/strategic/2011-12-Q1/export.csv{query}")
-    assert response.status_code == 200
-    return {r["indicator_code"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+def _synthetic_q1(tmp_path: Path) -> ScorecardView:
+    demo_casework_load(tmp_path / "casework.duckdb")
+    scorecard = Scorecard.objects.exclude(slug__in=["strategic", "school-summary"]).get()
+    return scorecard_view(scorecard, parse_period("2011-12-Q1"))
 
 
-def test_a_small_count_is_suppressed_for_publication_only(demo: LoadResult, client: Client) -> None:
-    Observation.objects.filter(indicator__code="YJ-FTE", period="2011-12-Q1").update(value=Decimal(4))
-    internal = _rows(client)["YJ-FTE"]
-    assert internal["value"] == "4"
-    published = _rows(client, "?for=publication")["YJ-FTE"]
-    assert (published["value"], published["rag"]) == ("c", "Not shown")
-    assert "4" not in published["rag_reason"] + published["direction_reason"] + published["direction_last_year"]
-    assert published["rag_reason"].startswith("Not shown: c: suppressed to protect confidentiality")
+def test_a_small_number_is_withheld_with_all_that_would_repeat_it(demo: LoadResult, tmp_path: Path) -> None:
+    view = _synthetic_q1(tmp_path)
+    published = view_for_publication(view)
+    assert published.withheld, "the synthetic council has small numbers"
+    withheld_codes = {entry.split(",")[0] for entry in published.withheld}
+    for before, after in zip(view.rows, published.view.rows, strict=True):
+        if before.indicator.code in withheld_codes and before.actual and after.actual and after.actual.text == "c":
+            shown = before.actual.text
+            said = [after.rag.reason, after.versus_previous.description, *[c.summary for c in after.comparators]]
+            assert all(f" {shown} " not in f" {sentence} " for sentence in said), (before.indicator.code, said)
 
 
-def test_a_percentage_on_a_small_numerator_is_suppressed(demo: LoadResult, client: Client) -> None:
-    Observation.objects.filter(indicator__code="CP-REPEAT", period="2011-12-Q1").update(
-        numerator=Decimal(3), denominator=Decimal(21)
+def test_the_pdf_for_publication_says_what_was_withheld(demo: LoadResult, tmp_path: Path) -> None:
+    view = _synthetic_q1(tmp_path)
+    published = view_for_publication(view)
+    pdf = tmp_path / "published.pdf"
+    pdf.write_bytes(render_pdf(view, publication=True))
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
     )
-    published = _rows(client, "?for=publication")
-    assert published["CP-REPEAT"]["value"] == "c"
-    assert published["CSC-CORE-35WD"]["value"] == "63.1"  # no counts known: nothing to suppress
+    assert "Internal: not for publication" not in text
+    assert "For publication:" in text
+    assert f"Withheld here ({len(published.withheld)}):" in text
+    internal = tmp_path / "internal.pdf"
+    internal.write_bytes(render_pdf(view))
+    assert (
+        "Internal: not for publication"
+        in subprocess.run(["pdftotext", str(internal), "-"], capture_output=True, text=True, check=True).stdout
+    )
 
 
-def test_a_small_cohort_outturn_is_suppressed(demo: LoadResult, client: Client) -> None:
-    Observation.objects.filter(indicator__code="KS2-L4EM-GRT", period="AY2010-11").update(cohort=4)
-    row = _rows(client, "?for=publication")["KS2-L4EM-GRT"]
-    assert row["outturn_2"] == "c"
-    assert "0%" not in row["direction_reason"]
-
-
-def test_the_neet_figure_with_large_counts_is_published(demo: LoadResult, client: Client) -> None:
-    row = _rows(client, "?for=publication")["NEET-16-18"]
-    assert row["value"] == "6.2"
-
-
-def test_every_row_of_a_csv_says_how_it_may_be_handled(demo: LoadResult, client: Client) -> None:
-    internal = _rows(client)
-    published = _rows(client, "?for=publication")
-
-    assert {row["handling"] for row in internal.values()} == {"Internal: not for publication"}
-    assert {row["handling"] for row in published.values()} == {
-        "For publication: counts from 1 to 5 suppressed (shown as c)"
-    }
-    assert len(internal) == len(published) == 32
+def test_the_workbook_for_publication_withholds_on_both_sheets(demo: LoadResult, tmp_path: Path) -> None:
+    view = _synthetic_q1(tmp_path)
+    book = load_workbook(io.BytesIO(render_xlsx(view, publication=True)))
+    assert str(book["Scorecard"]["A3"].value).startswith("For publication:")
+    data = list(book["Data"].iter_rows(values_only=True))
+    header = list(data[0])
+    values = [row[header.index("value")] for row in data[1:]]
+    assert "c" in values
+    assert all(row[header.index("rag")] == "Not shown" for row in data[1:] if row[header.index("value")] == "c")

@@ -25,7 +25,7 @@ def register(commands: Any) -> None:
     export.add_argument("--output", required=True, metavar="FILE")
     export.add_argument("--scorecard", default="strategic", help="scorecard short name (default: strategic)")
     export.add_argument(
-        "--publication", action="store_true", help="suppress small numbers for publication (CSV only for now)"
+        "--publication", action="store_true", help="withhold small numbers for publication, and say which"
     )
     export.set_defaults(func=cmd_export)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from oversight.core.comparison import Position, Standing
+from oversight.core.rag import RagResult, Rating
 from oversight.core.suppression import DEFAULT_THRESHOLD, SUPPRESSED, legend, suppress_rate
+from oversight.core.trends import Direction, Travel
 from oversight.core.units import Unit
-from oversight.performance.selectors import Figure, ScorecardRow
+from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView
 
 WITHHELD = f"Not shown: {legend(DEFAULT_THRESHOLD)}"
 
@@ -34,3 +37,62 @@ def figure_for_publication(row: ScorecardRow, figure: Figure | None, threshold: 
         if rate.figure.is_suppressed:
             return Verdict(True, SUPPRESSED)
     return Verdict(False, figure.text)
+
+
+@dataclass(frozen=True)
+class PublishedView:
+    """A scorecard as it may be published: small numbers and everything that would repeat them withheld, with a
+    list of what was withheld so the file can say so."""
+
+    view: ScorecardView
+    withheld: list[str]  # 'CP-2YRS-PLUS, 2011-12 Q1: 0 of 32 …' — which figures, in words, without the figure
+
+
+def _withheld(figure: Figure) -> Figure:
+    return replace(figure, value=None, text=SUPPRESSED, note="", numerator=None, denominator=None, cohort=None,
+                   caution="", small_cohort=False)  # fmt: skip
+
+
+def _published_row(row: ScorecardRow, withheld: list[str]) -> ScorecardRow:
+    outturns: list[Figure | None] = []
+    for figure in row.outturns:
+        if figure is not None and figure_for_publication(row, figure).suppressed:
+            withheld.append(f"{row.indicator.code}, {figure.period.short_label}")
+            outturns.append(_withheld(figure))
+        else:
+            outturns.append(figure)
+    changes: dict[str, object] = {"outturns": outturns}
+    if row.actual is not None and figure_for_publication(row, row.actual).suppressed:
+        withheld.append(f"{row.indicator.code}, {row.actual.period.short_label}")
+        not_shown = Travel(Direction.NOT_COMPARABLE, WITHHELD)
+        changes.update(
+            actual=_withheld(row.actual),
+            rag=RagResult(Rating.NOT_RATED, WITHHELD),
+            versus_previous=not_shown,
+            versus_last_year=not_shown,
+            comparators=[
+                replace(c, standing=Standing(Position.UNKNOWN, f"{c.name} {c.period.short_label} {c.text}; {WITHHELD}"))
+                for c in row.comparators
+            ],
+            small_cohort=False,
+        )
+    elif any(f is not None and f.text == SUPPRESSED for f in outturns):
+        changes.update(versus_previous=Travel(Direction.NOT_COMPARABLE, WITHHELD))
+    return replace(row, **changes)  # type: ignore[arg-type]
+
+
+def view_for_publication(view: ScorecardView) -> PublishedView:
+    """The scorecard with every figure that could identify a child withheld, as the CSV for publication has it."""
+    withheld: list[str] = []
+    groups = [replace(group, rows=[_published_row(row, withheld) for row in group.rows]) for group in view.groups]
+    return PublishedView(replace(view, groups=groups), withheld)
+
+
+def publication_notice(published: PublishedView) -> str:
+    """What a published file says of itself: that small numbers are withheld, and which."""
+    which = (
+        f" Withheld here ({len(published.withheld)}): {'; '.join(published.withheld)}."
+        if published.withheld
+        else " No figure on it needed withholding."
+    )
+    return f"For publication: {legend(DEFAULT_THRESHOLD)}{which}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from oversight.performance.disclosure import publication_notice, view_for_publication
 from oversight.performance.export_records import EXTRA_EXPLANATIONS, rag_rules
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import ScorecardView
@@ -23,11 +24,17 @@ def glossary() -> list[GlossaryEntry]:
     return sorted(entries, key=lambda entry: (_KIND_ORDER.get(entry.kind, len(_KIND_ORDER)), entry.term.lower()))
 
 
-def render_html(view: ScorecardView) -> str:
-    """The print HTML on its own, for checking the layout in a browser."""
+def render_html(view: ScorecardView, *, publication: bool = False) -> str:
+    """The print HTML on its own, for checking the layout in a browser. For publication, small numbers are
+    withheld (see performance.disclosure) and the pack says which, instead of being stamped internal."""
     lead, steps = rag_rules()
+    notice = ""
+    if publication:
+        published = view_for_publication(view)
+        view, notice = published.view, publication_notice(published)
     context = {
         "view": view,
+        "publication_notice": notice,
         "generated": None if view.approved_on else timezone.localdate(),
         "glossary": glossary(),
         "rules_lead": lead,
@@ -37,14 +44,14 @@ def render_html(view: ScorecardView) -> str:
     return render_to_string(TEMPLATE, context)
 
 
-def render_pdf(view: ScorecardView) -> bytes:
+def render_pdf(view: ScorecardView, *, publication: bool = False) -> bytes:
     from weasyprint import HTML  # imported here: only PDF exports pay for loading it
     from weasyprint.urls import URLFetcher
 
     # The template carries its own CSS and needs nothing from outside: refuse every fetch but data: URIs,
     # so that no text in the scorecard can make the renderer read a file or call a server.
     fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=render_html(view), url_fetcher=fetcher).write_pdf()
+    pdf = HTML(string=render_html(view, publication=publication), url_fetcher=fetcher).write_pdf()
     if not isinstance(pdf, bytes):
         raise AssertionError("isinstance(pdf, bytes)")
     return pdf

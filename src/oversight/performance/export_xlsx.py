@@ -26,11 +26,17 @@ from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oversight.core.periods import YearType
-from oversight.performance.export_records import CSV_COLUMNS, rag_explanation, row_record
+from oversight.core.suppression import SUPPRESSED
+from oversight.performance.disclosure import publication_notice, view_for_publication
+from oversight.performance.export_records import CSV_COLUMNS, publication_record, rag_explanation, row_record
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView
 from oversight.reports.cells import RAG_FILLS, RAG_TEXT, print_landscape_a4, text
 
+INTERNAL_NOTICE = (
+    "Internal: not for publication (small numbers are not suppressed). Provisional data is marked; "
+    "provisional figures are subject to change"
+)
 HEADER_ROW = 6  # rows 1-4 are the title block, row 5 is a spacer
 NUMERIC_DATA_COLUMNS = frozenset({"value", "target", "target_upper"})
 
@@ -105,17 +111,13 @@ def _scorecard_cells(row: ScorecardRow) -> list[str]:
     ]
 
 
-def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> None:
+def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int, handling: str) -> None:
     # An approved period's file says only what was approved, so it is the same file whenever it is made.
     generated = "" if view.approved_on else f" Generated {timezone.localdate():%-d %B %Y}."
     lines = [
         (view.scorecard.title, Font(bold=True, size=14)),
         (view.period.label, Font(bold=True, size=12)),
-        (
-            "Internal: not for publication (small numbers are not suppressed). Provisional data is marked; "
-            "provisional figures are subject to change",
-            Font(size=11),
-        ),
+        (handling, Font(size=11)),
         (f"{view.version}{generated}", Font(size=10, color="505A5F")),
     ]
     for number, (value, font) in enumerate(lines, start=1):
@@ -124,10 +126,10 @@ def _title_block(sheet: Worksheet, view: ScorecardView, last_column: int) -> Non
         sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=last_column)
 
 
-def _scorecard_sheet(sheet: Worksheet, view: ScorecardView) -> None:
+def _scorecard_sheet(sheet: Worksheet, view: ScorecardView, handling: str = INTERNAL_NOTICE) -> None:
     headers = scorecard_headers(view)
     last = len(headers)
-    _title_block(sheet, view, last)
+    _title_block(sheet, view, last, handling)
     for column, heading in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=column, value=text(heading))
         cell.font = _HEADER_FONT
@@ -177,16 +179,16 @@ def _print_setup(sheet: Worksheet, view: ScorecardView) -> None:
     sheet.oddFooter = footer
 
 
-def _data_sheet(sheet: Worksheet, view: ScorecardView) -> None:
+def _data_sheet(sheet: Worksheet, view: ScorecardView, *, publication: bool = False) -> None:
     sheet.append([text(name) for name in CSV_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in view.rows:
-        record = row_record(view, row)
+        record = publication_record(view, row) if publication else row_record(view, row)
         cells: list[object] = []
         for name in CSV_COLUMNS:
             value = record[name]
-            if name in NUMERIC_DATA_COLUMNS and value != "":
+            if name in NUMERIC_DATA_COLUMNS and value not in ("", SUPPRESSED):  # "c" stays text
                 cells.append(Decimal(value))
             else:
                 cells.append(text(value))
@@ -229,14 +231,19 @@ def _explanations_sheet(sheet: Worksheet) -> None:
     print_landscape_a4(sheet)
 
 
-def render_xlsx(view: ScorecardView) -> bytes:
+def render_xlsx(view: ScorecardView, *, publication: bool = False) -> bytes:
+    """The scorecard workbook; for publication, small numbers withheld on both sheets, and the title says which."""
     book = Workbook()
     scorecard = book.active
     if scorecard is None:
         raise AssertionError("scorecard is not None")
     scorecard.title = "Scorecard"
-    _scorecard_sheet(scorecard, view)
-    _data_sheet(book.create_sheet("Data"), view)
+    if publication:
+        published = view_for_publication(view)
+        _scorecard_sheet(scorecard, published.view, publication_notice(published))
+    else:
+        _scorecard_sheet(scorecard, view)
+    _data_sheet(book.create_sheet("Data"), view, publication=publication)
     _explanations_sheet(book.create_sheet("Explanations"))
     book.properties.title = f"{view.scorecard.title}: {view.period.label}"
     book.properties.creator = "oversight"

@@ -37,16 +37,14 @@ def render_csv(view: ScorecardView, *, publication: bool = False) -> bytes:
 def render(view: ScorecardView, fmt: str, *, publication: bool = False) -> bytes:
     if fmt == "csv":
         return render_csv(view, publication=publication)
-    if publication:
-        raise ValueError("only the CSV export can be prepared for publication so far; use --format csv")
     if fmt == "xlsx":
         from oversight.performance.export_xlsx import render_xlsx
 
-        return render_xlsx(view)
+        return render_xlsx(view, publication=publication)
     if fmt == "pdf":
         from oversight.performance.export_pdf import render_pdf
 
-        return render_pdf(view)
+        return render_pdf(view, publication=publication)
     raise ValueError(f"unknown export format {fmt!r}; use csv, xlsx or pdf")
 
 

@@ -81,7 +81,7 @@ def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> 
         raise Http404("Exports are csv, xlsx or pdf.")
     scorecard = get_object_or_404(Scorecard, slug=slug)
     view = selectors.scorecard_view(scorecard, _period(period))
-    publication = request.GET.get("for") == "publication" and fmt == "csv"
+    publication = request.GET.get("for") == "publication"
     body = exports.render(view, fmt, publication=publication)
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(view, fmt, publication=publication)}"'
