@@ -1,0 +1,217 @@
+"""A committee report in the council's numbered template, with its appendices, as Word (DOCX) and tagged PDF.
+
+The cover report's sections are the council's words, kept per agenda item; every figure in the appendices comes
+from the system and says whether its period is approved. Word through python-docx with Word's own heading and
+table styles (a committee system takes Word); PDF through WeasyPrint as PDF/UA (a structure tree, the document's
+language and title, headings and table headers), A4 with page numbers and bookmarks.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.template.loader import render_to_string
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table
+
+from oversight.committee.exceptions import ExceptionReport
+from oversight.performance.selectors import ScorecardView
+
+# The council's standard sections, in order (the seeds' cover reports): configuration, not code, where a council
+# words them differently; an item leaves out what it has nothing to say under.
+STANDARD_SECTIONS = (
+    "Report summary",
+    "Decision requested",
+    "Reasons for recommendations",
+    "Wards affected",
+    "Local ward members",
+    "Policy implications",
+    "Financial implications",
+    "Legal implications",
+    "Risk management",
+    "Background and options",
+    "Access to information",
+)
+
+
+@dataclass(frozen=True)
+class CoverReport:
+    """The front of a committee report: who it is for, from whom, and its numbered sections."""
+
+    council: str
+    report_to: str
+    meeting_on: date
+    report_of: str
+    title: str
+    portfolio_holder: str = ""
+    sections: dict[str, str] = field(default_factory=dict)  # standard section → its text
+    part: int = 1  # 1: public; 2: private, stamped so
+
+    @property
+    def numbered(self) -> list[tuple[int, str, str]]:
+        return [
+            (number, heading, self.sections[heading])
+            for number, heading in enumerate(STANDARD_SECTIONS, start=1)
+            if self.sections.get(heading, "").strip()
+        ]
+
+
+@dataclass(frozen=True)
+class Pack:
+    cover: CoverReport
+    scorecard: ScorecardView | None = None
+    exceptions: ExceptionReport | None = None
+
+    @property
+    def appendices(self) -> list[tuple[str, str]]:
+        """(letter, title) of each appendix, in order."""
+        titles = []
+        if self.scorecard is not None:
+            titles.append(f"{self.scorecard.scorecard.title}, {self.scorecard.period.label}")
+        if self.exceptions is not None:
+            titles.append(self.exceptions.title)
+        return [(chr(ord("A") + index), title) for index, title in enumerate(titles)]
+
+
+def _repeat_header(table: Table) -> None:
+    """Mark the table's first row as a header row, which Word repeats on every page the table runs over."""
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)  # type: ignore[arg-type]
+
+
+def _table(document: WordDocument, headings: list[str], rows: list[list[str]]) -> Table:
+    table: Table = document.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = value
+    _repeat_header(table)
+    return table
+
+
+def pack_docx(pack: Pack) -> bytes:
+    """The pack as a Word document: the cover report, then each appendix on its own landscape section."""
+    document = Document()
+    document.core_properties.title = pack.cover.title
+    document.core_properties.language = "en-GB"
+    style = document.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(11)
+    cover = pack.cover
+    if cover.part == 2:
+        document.add_paragraph("Part 2: private. Not for publication.").runs[0].bold = True
+    document.add_heading(cover.council, level=1)
+    _table(
+        document,
+        ["", ""],
+        [
+            ["Report to", cover.report_to],
+            ["Date of meeting", f"{cover.meeting_on.day} {cover.meeting_on:%B %Y}"],
+            ["Report of", cover.report_of],
+            ["Subject/Title", cover.title],
+            ["Portfolio holder", cover.portfolio_holder or "–"],
+        ],
+    )
+    for number, heading, text in cover.numbered:
+        document.add_heading(f"{number}. {heading}", level=2)
+        for paragraph in text.split("\n\n"):
+            document.add_paragraph(paragraph.strip())
+    if pack.appendices:
+        document.add_heading("Appendices", level=2)
+        for letter, title in pack.appendices:
+            document.add_paragraph(f"Appendix {letter}: {title}")
+    letters = iter(letter for letter, _ in pack.appendices)
+    if pack.scorecard is not None:
+        _scorecard_appendix(document, next(letters), pack.scorecard)
+    if pack.exceptions is not None:
+        _exceptions_appendix(document, next(letters), pack.exceptions)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _landscape(document: WordDocument) -> None:
+    section = document.add_section()
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+
+
+def _scorecard_appendix(document: WordDocument, letter: str, view: ScorecardView) -> None:
+    _landscape(document)
+    document.add_heading(f"Appendix {letter}: {view.scorecard.title}, {view.period.label}", level=1)
+    document.add_paragraph(view.version)
+    for group in view.groups:
+        document.add_heading(f"{group.priority.code}: {group.priority.title}", level=2)
+        rows = [
+            [
+                f"{row.indicator.title} ({row.indicator.code})",
+                row.actual.text if row.actual else "–",
+                row.target.text if row.target else "–",
+                f"{row.rag.rating.label}: {row.rag.reason.split(': ', 1)[-1]}",
+                row.versus_previous.description,
+                row.commentary.text if row.commentary else "",
+            ]
+            for row in group.rows
+        ]
+        _table(document, ["Indicator", "Actual", "Target", "Rating and why", "Direction of travel", "Commentary"], rows)
+
+
+def _exceptions_appendix(document: WordDocument, letter: str, report: ExceptionReport) -> None:
+    _landscape(document)
+    document.add_heading(f"Appendix {letter}: {report.title}", level=1)
+    document.add_paragraph(report.view.version)
+    for entry in report.entries:
+        row = entry.row
+        document.add_heading(f"{row.indicator.title} ({entry.code}): {row.rag.rating.label}", level=2)
+        document.add_heading("Why it is in this report", level=3)
+        for reason in entry.reasons:
+            document.add_paragraph(reason, style="List Bullet")
+        document.add_heading("Commentary", level=3)
+        document.add_paragraph(row.commentary.text if row.commentary else "No commentary for this period.")
+        if entry.actions:
+            document.add_heading("Improvement plan actions", level=3)
+            _table(
+                document,
+                ["Action", "Officers", "Status and latest progress"],
+                [
+                    [f"{a.reference}: {a.text}", a.officers, f"{a.status.capitalize()}. {a.progress}"]
+                    for a in entry.actions
+                ],
+            )
+        for table in entry.breakdowns:
+            document.add_heading(table.caption, level=3)
+            _table(
+                document,
+                [table.label, "Value", "Numerator", "Denominator"],
+                [[cell.category, cell.value.text, cell.numerator.text, cell.denominator.text] for cell in table.rows],
+            )
+
+
+def pack_html(pack: Pack) -> str:
+    return render_to_string("committee/pack_print.html", {"pack": pack})
+
+
+def pack_pdf(pack: Pack) -> bytes:
+    """The pack as tagged PDF (PDF/UA-1), so a screen reader can follow its headings and tables."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    pdf = HTML(string=pack_html(pack), url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    if not isinstance(pdf, bytes):
+        raise AssertionError("isinstance(pdf, bytes)")
+    return pdf
