@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 
 from oversight.committee.exceptions import ExceptionEntry, ExceptionReport
 from oversight.reports.cells import print_landscape_a4, safe_cell, text
+from oversight.reports.pdf import pdf_from_html
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -84,13 +85,7 @@ def render_html(report: ExceptionReport) -> str:
 
 
 def render_pdf(report: ExceptionReport) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    pdf = HTML(string=render_html(report), url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
-    if not isinstance(pdf, bytes):
-        raise AssertionError("isinstance(pdf, bytes)")
-    return pdf
+    return pdf_from_html(render_html(report))
 
 
 def render(report: ExceptionReport, fmt: str) -> bytes:

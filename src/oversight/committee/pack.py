@@ -23,6 +23,7 @@ from docx.table import Table
 
 from oversight.committee.exceptions import ExceptionReport
 from oversight.performance.selectors import ScorecardView
+from oversight.reports.pdf import pdf_from_html
 
 # The council's standard sections, in order (the seeds' cover reports): configuration, not code, where a council
 # words them differently; an item leaves out what it has nothing to say under.
@@ -207,11 +208,4 @@ def pack_html(pack: Pack) -> str:
 
 def pack_pdf(pack: Pack) -> bytes:
     """The pack as tagged PDF (PDF/UA-1), so a screen reader can follow its headings and tables."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=pack_html(pack), url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
-    if not isinstance(pdf, bytes):
-        raise AssertionError("isinstance(pdf, bytes)")
-    return pdf
+    return pdf_from_html(pack_html(pack), tagged=True)

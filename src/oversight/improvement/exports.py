@@ -8,6 +8,7 @@ from django.utils import timezone
 from oversight.improvement.models import Plan
 from oversight.improvement.planfile import header_for, write_plan_xlsx
 from oversight.improvement.selectors import plan_table
+from oversight.reports.pdf import pdf_from_html
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -28,11 +29,4 @@ def render_html(plan: Plan) -> str:
 def render(plan: Plan, fmt: str) -> bytes:
     if fmt == "xlsx":
         return write_plan_xlsx(plan_table(plan), subtitle=_subtitle(plan))
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # The template carries its own CSS: refuse every fetch, so no text in a plan can make the renderer read a file.
-    pdf = HTML(string=render_html(plan), url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
-    if not isinstance(pdf, bytes):
-        raise AssertionError("isinstance(pdf, bytes)")
-    return pdf
+    return pdf_from_html(render_html(plan))

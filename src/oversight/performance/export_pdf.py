@@ -9,6 +9,7 @@ from oversight.performance.disclosure import publication_notice, view_for_public
 from oversight.performance.export_records import EXTRA_EXPLANATIONS, rag_rules
 from oversight.performance.models import GlossaryEntry
 from oversight.performance.selectors import ScorecardView
+from oversight.reports.pdf import pdf_from_html
 
 TEMPLATE = "reports/scorecard_print.html"
 # The reader meets the columns first, then the rating words, then the acronyms.
@@ -45,13 +46,4 @@ def render_html(view: ScorecardView, *, publication: bool = False) -> str:
 
 
 def render_pdf(view: ScorecardView, *, publication: bool = False) -> bytes:
-    from weasyprint import HTML  # imported here: only PDF exports pay for loading it
-    from weasyprint.urls import URLFetcher
-
-    # The template carries its own CSS and needs nothing from outside: refuse every fetch but data: URIs,
-    # so that no text in the scorecard can make the renderer read a file or call a server.
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=render_html(view, publication=publication), url_fetcher=fetcher).write_pdf()
-    if not isinstance(pdf, bytes):
-        raise AssertionError("isinstance(pdf, bytes)")
-    return pdf
+    return pdf_from_html(render_html(view, publication=publication))
