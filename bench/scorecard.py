@@ -124,9 +124,50 @@ def main() -> int:
     timed("export XLSX", lambda: exports.render(view, "xlsx"))  # type: ignore[arg-type]
     timed("export PDF", lambda: exports.render(view, "pdf"))  # type: ignore[arg-type]
     timed("indicator page with charts (HTTP)", lambda: get("/indicators/BENCH-0001/"), repeat=3)
+    packs(scorecard, period)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory (RSS)':<48} {peak:9.1f} MB")
     return 0
+
+
+def pages(pdf: bytes) -> str:
+    """The PDF's page count, as poppler's pdfinfo reads it (or '?' on a machine without it)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo") is None:
+        return "?"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True, check=False).stdout
+    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
+
+
+def packs(scorecard: object, period: object) -> None:
+    """The committee pack (cover report, scorecard and exception report) for the 400 indicators and for the demo."""
+    from datetime import date
+
+    from oversight.committee.exceptions import exception_report
+    from oversight.committee.pack import CoverReport, Pack, pack_docx, pack_pdf
+    from oversight.demo.loader import demo_load
+    from oversight.performance.models import Scorecard
+    from oversight.performance.selectors import scorecard_view
+
+    def pack_of(board: Scorecard) -> Pack:
+        cover = CoverReport("A council", "Scrutiny committee", date(2011, 9, 20), "Director", "Performance report",
+                            sections={"Report summary": "Quarter 1.", "Decision requested": "To note."})  # fmt: skip
+        return Pack(cover, scorecard_view(board, period), exception_report(board, period))  # type: ignore[arg-type]
+
+    big = pack_of(scorecard)  # type: ignore[arg-type]
+    timed(f"pack DOCX, {INDICATORS} indicators", lambda: pack_docx(big))
+    pdf = timed(f"pack PDF, {INDICATORS} indicators", lambda: pack_pdf(big))
+    print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
+    assert demo_load().ok
+    demo = pack_of(Scorecard.objects.get(slug="strategic"))
+    timed("demo pack DOCX (32 indicators)", lambda: pack_docx(demo))
+    pdf = timed("demo pack PDF (32 indicators)", lambda: pack_pdf(demo))
+    print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
