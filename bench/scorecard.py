@@ -135,12 +135,13 @@ def pages(pdf: bytes) -> str:
     import shutil
     import subprocess
 
-    if shutil.which("pdfinfo") is None:
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
         return "?"
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(pdf)
         file.flush()
-        info = subprocess.run(["pdfinfo", file.name], capture_output=True, text=True, check=False).stdout
+        info = subprocess.run([pdfinfo, file.name], capture_output=True, text=True, check=False).stdout  # noqa: S603
     return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
 
 
