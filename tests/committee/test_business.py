@@ -210,6 +210,15 @@ def test_a_clerk_adds_a_work_item_and_a_resolution_and_the_home_page_shows_what_
     assert "Overdue" in page
     assert "That the Fostering Inspection report" in client.get("/").content.decode()
     assert AuditEvent.objects.filter(object_type="committee.resolution", reason="web form").count() == 1
+    added = Resolution.objects.get(number="95")
+    response = client.post(f"/committees/scrutiny/resolutions/{added.pk}/", {
+        "number": "95", "text": added.text, "owner": added.owner, "due_meeting": str(november.pk), "status": "done",
+        "follow_up": "Reported to the Committee on 15 November 2011.",
+    })  # fmt: skip
+    assert response.status_code == 302
+    added.refresh_from_db()
+    assert added.status == Resolution.Status.DONE
+    assert "That the Fostering Inspection report" not in client.get("/").content.decode()
     reader = Client()
     reader.force_login(make_user("councillor-x", "reader"))
     assert reader.post("/committees/scrutiny/work-programme/add/", {"topic": "Mine"}).status_code == 403

@@ -127,21 +127,39 @@ def work_item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 @require_http_methods(["GET", "POST"])
 def resolution_add(request: HttpRequest, slug: str, on: str) -> HttpResponse:
     found = get_object_or_404(Body, slug=slug)
-    held = _meeting(found, on)
-    form = ResolutionForm(request.POST or None, initial={"status": Resolution.Status.OPEN}, body=found)
+    return _resolution_form(request, found, _meeting(found, on), None)
+
+
+@require_http_methods(["GET", "POST"])
+def resolution_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = get_object_or_404(Body, slug=slug)
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk, meeting__body=found)
+    return _resolution_form(request, found, resolution.meeting, resolution)
+
+
+def _resolution_form(request: HttpRequest, found: Body, held: Meeting, resolution: Resolution | None) -> HttpResponse:
+    initial: dict[str, object] = {"status": Resolution.Status.OPEN}
+    if resolution is not None:
+        initial = {name: getattr(resolution, name) for name in ("number", "text", "owner", "status", "follow_up")}
+        initial["due_meeting"] = resolution.due_meeting_id or ""
+    form = ResolutionForm(request.POST or None, initial=initial, body=found)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.resolution_save(
-                meeting=held, number=data["number"], text=data["text"], owner=data["owner"],
-                due_meeting=form.meeting(), status=data["status"], follow_up=data["follow_up"],
-                user=request.user, via="web form",
-            )  # fmt: skip
-        except ApplicationError as error:
-            form.add_error(None, str(error))
+        if resolution is not None and data["number"] != resolution.number:
+            form.add_error("number", "The minute number names the resolution; record a new one for a new number.")
         else:
-            return redirect("committee:body", slug=slug)
-    heading = f"Record a resolution of {held.date:%-d %B %Y}"
+            try:
+                services.resolution_save(
+                    meeting=held, number=data["number"], text=data["text"], owner=data["owner"],
+                    due_meeting=form.meeting(), status=data["status"], follow_up=data["follow_up"],
+                    user=request.user, via="web form",
+                )  # fmt: skip
+            except ApplicationError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("committee:body", slug=found.slug)
+    verb = "Follow up" if resolution is not None else "Record"
+    heading = f"{verb} a resolution of {held.date.day} {held.date:%B %Y}"
     return render(request, "committee/form_page.html", {"body": found, "form": form, "heading": heading})
 
 
