@@ -47,6 +47,14 @@ SAMPLES: dict[str, str] = {
     "benchmarks:import": "/benchmarks/import/",
     "accounts:audit": "/audit/",
     "accounts:audit-export": "/audit/export.csv",
+    "committee:bodies": "/committees/",
+    "committee:body": "/committees/scrutiny/",
+    "committee:meeting": "/committees/scrutiny/meetings/2011-09-20/",
+    "committee:work-item-add": "/committees/scrutiny/work-programme/add/",
+    "committee:work-item-edit": "/committees/scrutiny/work-programme/1/",
+    "committee:resolution-add": "/committees/scrutiny/meetings/2011-07-26/resolutions/add/",
+    "committee:resolution-edit": "/committees/scrutiny/resolutions/1/",
+    "committee:import": "/committees/import/",
     "casework:measures": "/casework/measures/",
     "casework:measure": "/casework/measures/cla_reviews_on_time/",
     "casework:records": "/casework/measures/cla_starts/2011-12/records/",
@@ -81,7 +89,7 @@ def test_every_page_outside_the_admin_has_a_sample_in_this_matrix() -> None:
     assert names - set(SAMPLES) == set(), "add a sample address for each new page to SAMPLES"
 
 
-ROLES = [Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER, Role.OWNER, Role.APPROVER, Role.READER]
+ROLES = [Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER, Role.OWNER, Role.APPROVER, Role.CLERK, Role.READER]
 
 
 @pytest.fixture

@@ -54,6 +54,15 @@ RULES: dict[str, Rule] = {
     # casework: the measure pages for every reader; child-level records only with case-level access
     "committee:exceptions": Capability.VIEW,
     "committee:exceptions-export": Capability.VIEW,
+    # Committee business: anyone may read; clerks (and performance officers) keep it.
+    "committee:bodies": Capability.VIEW,
+    "committee:body": Capability.VIEW,
+    "committee:meeting": Capability.VIEW,
+    "committee:work-item-add": Capability.MANAGE_COMMITTEE,
+    "committee:work-item-edit": Capability.MANAGE_COMMITTEE,
+    "committee:resolution-add": Capability.MANAGE_COMMITTEE,
+    "committee:resolution-edit": Capability.MANAGE_COMMITTEE,
+    "committee:import": Capability.MANAGE_COMMITTEE,
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,
@@ -112,6 +121,8 @@ def _refusal(capability: Capability) -> str:
         Capability.APPROVE: "Only approvers can sign off.",
         Capability.ADMINISTER: "Only administrators can open this page.",
         Capability.VIEW_CASES: "Only users with case-level access can see child-level records.",
+        Capability.MANAGE_COMMITTEE: "Only clerks, performance officers and administrators can change committee "
+        "business.",
     }[capability]
 
 

@@ -12,6 +12,7 @@ class Capability(StrEnum):
     APPROVE = "approve"  # sign off quarters and recommendations
     ADMINISTER = "administer"  # users, roles, the admin site, the audit trail
     VIEW_CASES = "view_cases"  # drill through to pseudonymised child-level records
+    MANAGE_COMMITTEE = "manage_committee"  # bodies, meetings, work programmes, the forward plan, resolutions
 
 
 class Role(StrEnum):
@@ -19,6 +20,7 @@ class Role(StrEnum):
     PERFORMANCE_OFFICER = "performance officer"
     OWNER = "owner"
     APPROVER = "approver"
+    CLERK = "clerk"
     READER = "reader"
     CASE_ACCESS = "case-level access"  # a permission held alongside a role, never alone
 
@@ -29,9 +31,19 @@ class Role(StrEnum):
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(
-        {Capability.VIEW, Capability.EDIT_DATA, Capability.EDIT_COMMENTARY, Capability.APPROVE, Capability.ADMINISTER}
+        {
+            Capability.VIEW,
+            Capability.EDIT_DATA,
+            Capability.EDIT_COMMENTARY,
+            Capability.APPROVE,
+            Capability.ADMINISTER,
+            Capability.MANAGE_COMMITTEE,
+        }
     ),
-    Role.PERFORMANCE_OFFICER: frozenset({Capability.VIEW, Capability.EDIT_DATA, Capability.EDIT_COMMENTARY}),
+    Role.PERFORMANCE_OFFICER: frozenset(
+        {Capability.VIEW, Capability.EDIT_DATA, Capability.EDIT_COMMENTARY, Capability.MANAGE_COMMITTEE}
+    ),
+    Role.CLERK: frozenset({Capability.VIEW, Capability.MANAGE_COMMITTEE}),
     Role.OWNER: frozenset({Capability.VIEW, Capability.EDIT_COMMENTARY}),
     Role.APPROVER: frozenset({Capability.VIEW, Capability.APPROVE}),
     Role.READER: frozenset({Capability.VIEW}),
@@ -43,9 +55,12 @@ OWN_ONLY: dict[Capability, frozenset[Role]] = {Capability.EDIT_COMMENTARY: froze
 
 _DESCRIPTIONS = {
     Role.ADMINISTRATOR: "Manages users and roles, and can do everything a performance officer and approver can.",
-    Role.PERFORMANCE_OFFICER: "Keeps the catalogue, loads data and targets, imports files, writes commentary.",
+    Role.PERFORMANCE_OFFICER: "Keeps the catalogue, loads data and targets, imports files, writes commentary, and "
+    "keeps committee business too, since in a small council the officer who writes the report also tracks it.",
     Role.OWNER: "Updates commentary on the indicators assigned to them, and nothing else.",
     Role.APPROVER: "Signs off quarters and recommendations.",
+    Role.CLERK: "Keeps committee business (meetings, agendas, work programmes, the forward plan, resolutions and "
+    "their follow-up) and reads everything else; changes no figure. For democratic services officers.",
     Role.READER: "Reads everything published internally; changes nothing. For councillors and observers.",
     Role.CASE_ACCESS: "May see the pseudonymised child-level records behind a computed figure.",
 }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission, User
+from django.core.exceptions import ValidationError
 from django.core.mail import mail_admins
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from oversight.core.text import neutralised
 security_log = logging.getLogger("oversight.security")
 
 AnyUser = AbstractBaseUser | AnonymousUser | None
+M = TypeVar("M", bound=models.Model)
 
 
 class AccountError(ApplicationError):
@@ -249,3 +251,46 @@ def sign_in_unlock(*, username: str, actor: AnyUser, reason: str) -> int:
     audit_record(actor=actor, action=AuditEvent.Action.UNLOCKED, object_type="user", object_repr=username[:150],
                  reason=reason, after={"failures_cleared": cleared})  # fmt: skip
     return cleared
+
+
+def _plain(value: object) -> object:
+    """A field's value as the audit trail stores it (JSON)."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def audited_upsert(
+    model: type[M], key: dict[str, Any], values: dict[str, Any], *, actor: AnyUser, reason: str, name_key: bool = True
+) -> M:
+    """Create or update the row with this natural key, checked by the model's own validation, and audit what
+    changed (as ``<app>.<model>``); a row already as given is left alone and writes nothing, so loading a file twice
+    is a no-op. A refusal names the model and key first unless ``name_key`` is false (a form says where itself)."""
+    found = model._default_manager.filter(**key).first()
+    instance = found if found is not None else model(**key)
+    before = {name: _plain(getattr(instance, name)) for name in values} if found is not None else {}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    after = {name: _plain(getattr(instance, name)) for name in values}
+    if found is not None and before == after:
+        return instance
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        raise ApplicationError(f"{model.__name__} {key}: {problems}" if name_key else problems) from None
+    instance.save()
+    changed = [name for name in values if before.get(name) != after[name]]
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE if found is not None else AuditEvent.Action.CREATE,
+        object_type=f"{model._meta.app_label}.{model.__name__.lower()}",
+        object_id=instance.pk,
+        object_repr=str(instance),
+        before={name: before[name] for name in changed if name in before},
+        after={name: after[name] for name in changed},
+        reason=reason,
+    )
+    return instance

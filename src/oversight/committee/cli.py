@@ -1,4 +1,5 @@
-"""``oversight scorecard exceptions``: a period's exception report as CSV, XLSX or PDF."""
+"""``oversight scorecard exceptions``: a period's exception report as CSV, XLSX or PDF; ``oversight committee import``:
+bodies, meetings, agendas, work programmes, the forward plan and resolutions from CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -19,6 +20,24 @@ def register(commands: Any) -> None:
     command.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
     command.add_argument("--output", required=True, metavar="FILE")
     command.set_defaults(func=cmd_exceptions)
+    committee = commands.add_parser("committee", help="committee business: bodies, work programmes, resolutions")
+    actions = committee.add_subparsers(dest="action", required=True)
+    bulk = actions.add_parser("import", help="import committee business from CSV files or a workbook, all or nothing")
+    bulk.add_argument("files", nargs="+", metavar="FILE", help="e.g. work_programme.csv, or a workbook")
+    bulk.set_defaults(func=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    ready()
+    from oversight.committee.loader import committee_import
+    from oversight.core.problems import rejected_lines
+
+    result = committee_import([Path(name) for name in args.files])
+    if not result.ok:
+        print("\n".join(rejected_lines(result.issues)))
+        return 1
+    print(f"Imported {result.rows} row(s) from {result.files} file(s).")
+    return 0
 
 
 def cmd_exceptions(args: argparse.Namespace) -> int:

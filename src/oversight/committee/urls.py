@@ -8,4 +8,12 @@ urlpatterns = [
     path(
         "scorecards/<slug:slug>/<period:period>/exceptions.<str:fmt>", views.exceptions_export, name="exceptions-export"
     ),
+    path("committees/", views.bodies, name="bodies"),
+    path("committees/import/", views.committee_import_page, name="import"),
+    path("committees/<slug:slug>/", views.body, name="body"),
+    path("committees/<slug:slug>/work-programme/add/", views.work_item_edit, name="work-item-add"),
+    path("committees/<slug:slug>/work-programme/<int:pk>/", views.work_item_edit, name="work-item-edit"),
+    path("committees/<slug:slug>/resolutions/<int:pk>/", views.resolution_edit, name="resolution-edit"),
+    path("committees/<slug:slug>/meetings/<str:on>/", views.meeting, name="meeting"),
+    path("committees/<slug:slug>/meetings/<str:on>/resolutions/add/", views.resolution_add, name="resolution-add"),
 ]

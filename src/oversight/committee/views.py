@@ -1,14 +1,38 @@
-"""Thin views for committee reporting: the exception report, on the page and as files."""
+"""Thin views for committee reporting: the exception report, on the page and as files; the bodies, their meetings,
+work programmes and resolutions, and the forms and import that keep them."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from datetime import date
 
-from oversight.committee import exports
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from oversight.committee import exports, selectors, services
 from oversight.committee.exceptions import exception_report
+from oversight.committee.forms import ResolutionForm, WorkItemForm
+from oversight.committee.loader import COLUMNS, committee_import
+from oversight.committee.models import Body, Meeting, Resolution, WorkProgrammeItem
 from oversight.core.periods import Period, PeriodError, parse_period
+from oversight.core.problems import ApplicationError
 from oversight.performance.models import Scorecard
+from oversight.uploads import uploads_saved
+
+WORK_ITEM_FIELDS = [
+    "topic",
+    "purpose",
+    "origin",
+    "corporate_priority",
+    "frequency",
+    "status",
+    "status_reason",
+    "status_on",
+    "criteria",
+]
 
 
 def _period(code: str) -> Period:
@@ -32,3 +56,120 @@ def exceptions_export(request: HttpRequest, slug: str, period: str, fmt: str) ->
     response = HttpResponse(exports.render(report, fmt), content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, fmt)}"'
     return response
+
+
+# Committee business ------------------------------------------------------------------------------
+
+
+def bodies(request: HttpRequest) -> HttpResponse:
+    found = Body.objects.annotate(meeting_count=Count("meetings"))
+    return render(request, "committee/bodies.html", {"bodies": found})
+
+
+def body(request: HttpRequest, slug: str) -> HttpResponse:
+    view = selectors.body_view(get_object_or_404(Body, slug=slug), timezone.localdate())
+    return render(request, "committee/body.html", {"view": view, "today": timezone.localdate()})
+
+
+def _meeting(found: Body, on: str) -> Meeting:
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise Http404("A meeting is named by its date, YYYY-MM-DD.") from None
+    held = selectors.meeting_find(found, day)
+    if held is None:
+        raise Http404(f"{found.name} has no meeting on {on}.")
+    return held
+
+
+def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
+    found = get_object_or_404(Body, slug=slug)
+    held = _meeting(found, on)
+    context = {
+        "body": found,
+        "meeting": held,
+        "agenda": list(held.agenda.all()),
+        "resolutions": list(held.resolutions.select_related("due_meeting")),
+        "due_here": list(held.resolutions_due.select_related("meeting")),
+        "today": timezone.localdate(),
+    }
+    return render(request, "committee/meeting.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def work_item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    found = get_object_or_404(Body, slug=slug)
+    item = get_object_or_404(WorkProgrammeItem, pk=pk, body=found) if pk is not None else None
+    initial: dict[str, object] = {"status": WorkProgrammeItem.Status.ON_TRACK}
+    if item is not None:
+        initial = {name: getattr(item, name) for name in WORK_ITEM_FIELDS} | {
+            "planned_meeting": item.planned_meeting_id or ""
+        }
+    form = WorkItemForm(request.POST or None, initial=initial, body=found)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in WORK_ITEM_FIELDS}
+        if item is not None and data["topic"] != item.topic:
+            form.add_error("topic", "The topic names the item; add a new item for a new topic.")
+        else:
+            try:
+                services.work_item_save(
+                    body=found, planned_meeting=form.meeting(), user=request.user, via="web form",
+                    **data,
+                )  # fmt: skip
+            except ApplicationError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("committee:body", slug=slug)
+    heading = "Change a work programme item" if item is not None else "Add to the work programme"
+    return render(request, "committee/form_page.html", {"body": found, "form": form, "heading": heading})
+
+
+@require_http_methods(["GET", "POST"])
+def resolution_add(request: HttpRequest, slug: str, on: str) -> HttpResponse:
+    found = get_object_or_404(Body, slug=slug)
+    return _resolution_form(request, found, _meeting(found, on), None)
+
+
+@require_http_methods(["GET", "POST"])
+def resolution_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = get_object_or_404(Body, slug=slug)
+    resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk, meeting__body=found)
+    return _resolution_form(request, found, resolution.meeting, resolution)
+
+
+def _resolution_form(request: HttpRequest, found: Body, held: Meeting, resolution: Resolution | None) -> HttpResponse:
+    initial: dict[str, object] = {"status": Resolution.Status.OPEN}
+    if resolution is not None:
+        initial = {name: getattr(resolution, name) for name in ("number", "text", "owner", "status", "follow_up")}
+        initial["due_meeting"] = resolution.due_meeting_id or ""
+    form = ResolutionForm(request.POST or None, initial=initial, body=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if resolution is not None and data["number"] != resolution.number:
+            form.add_error("number", "The minute number names the resolution; record a new one for a new number.")
+        else:
+            try:
+                services.resolution_save(
+                    meeting=held, number=data["number"], text=data["text"], owner=data["owner"],
+                    due_meeting=form.meeting(), status=data["status"], follow_up=data["follow_up"],
+                    user=request.user, via="web form",
+                )  # fmt: skip
+            except ApplicationError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("committee:body", slug=found.slug)
+    verb = "Follow up" if resolution is not None else "Record"
+    heading = f"{verb} a resolution of {held.date.day} {held.date:%B %Y}"
+    return render(request, "committee/form_page.html", {"body": found, "form": form, "heading": heading})
+
+
+@require_http_methods(["GET", "POST"])
+def committee_import_page(request: HttpRequest) -> HttpResponse:
+    result = None
+    if request.method == "POST":
+        with uploads_saved(request.FILES.getlist("files")) as paths:
+            result = committee_import(paths)
+        if result.ok:
+            messages.success(request, f"Imported {result.rows} row{'s' if result.rows != 1 else ''}.")
+            return redirect("committee:bodies")
+    return render(request, "committee/import.html", {"result": result, "kinds": list(COLUMNS.items())})

@@ -29,18 +29,22 @@ def demo_load(*, progress: bool = False) -> LoadResult:
     if result.ok:
         # inspections and improvement plans (seeds 000–004); their impact measures need the catalogue
         from oversight.benchmarks.demo import appendix_d_load
+        from oversight.committee.loader import committee_import
         from oversight.improvement.loader import improvement_load
 
         result.issues.extend(improvement_load(DATA_DIR / "improvement"))
         appendix_d_load()  # Appendix D's NEET comparator table, linked to the NEET indicator
         demo_signoff()
+        # the scrutiny committee of 20 September 2011: its agenda, work programme, forward plan, July resolutions
+        result.issues.extend(committee_import(sorted((DATA_DIR / "committee").glob("*.csv"))).issues)
     return result
 
 
 def demo_signoff() -> None:
     """2011-12 Quarter 1 as the pack presents it: approved by the senior management team, then presented to the
     scrutiny committee on 20 September 2011, and so locked; Quarter 2 is a draft. The reporting calendar: the
-    management team two weeks after a quarter ends, scrutiny at its first meeting six weeks or more after."""
+    management team two weeks after a quarter ends, scrutiny at its first meeting six weeks or more after (the
+    committee's meetings, as the committee app records them, are given to the step as they are loaded)."""
     from django.contrib.auth.models import User
 
     from oversight.accounts.roles import Role
@@ -65,17 +69,14 @@ def demo_signoff() -> None:
         approved_on=date(2011, 7, 14),
         published_on=date(2011, 9, 20),
     )
-    meetings = ["2011-07-26", "2011-09-20", "2011-10-18", "2011-11-15", "2011-12-13", "2012-01-17", "2012-02-14",
-                "2012-03-13", "2012-04-10"]  # fmt: skip
-    for order, (body, lag, done_when, dates) in enumerate(
+    for order, (body, lag, done_when) in enumerate(
         [
-            ("Children & Families senior management team", 14, ReportingStep.DoneWhen.APPROVED, []),
-            ("Children and Families Scrutiny Committee", 42, ReportingStep.DoneWhen.PUBLISHED, meetings),
+            ("Children & Families senior management team", 14, ReportingStep.DoneWhen.APPROVED),
+            ("Children and Families Scrutiny Committee", 42, ReportingStep.DoneWhen.PUBLISHED),
         ]
     ):
         ReportingStep.objects.update_or_create(
-            scorecard=strategic, body=body, defaults={"order": order, "lag_days": lag, "done_when": done_when,
-                                                      "meetings": dates},
+            scorecard=strategic, body=body, defaults={"order": order, "lag_days": lag, "done_when": done_when},
         )  # fmt: skip
 
 

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from oversight.accounts.models import AuditEvent
-from oversight.accounts.services import audit_record
+from oversight.accounts.services import audit_record, audited_upsert
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Rating
 from oversight.core.timescales import TimescaleError, checkpoint_date, parse_timescale
@@ -361,42 +360,8 @@ def impact_measure_link(*, recommendation: Recommendation, indicator_code: str, 
 M = TypeVar("M", bound=models.Model)
 
 
-def _plain(value: object) -> object:
-    """A field's value as the audit trail stores it (JSON)."""
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def _upsert(model: type[M], key: dict[str, Any], values: dict[str, Any], user: User, via: str) -> M:
-    """Create or update the row with this natural key, checked by the model's own validation, and audit what
-    changed; a row already as given is left alone and writes nothing, so loading a file twice is a no-op."""
-    found = model._default_manager.filter(**key).first()
-    instance = found if found is not None else model(**key)
-    before = {name: _plain(getattr(instance, name)) for name in values} if found is not None else {}
-    for name, value in values.items():
-        setattr(instance, name, value)
-    after = {name: _plain(getattr(instance, name)) for name in values}
-    if found is not None and before == after:
-        return instance
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
-        raise ApplicationError(f"{model.__name__} {key}: {problems}") from None
-    instance.save()
-    changed = [name for name in values if before.get(name) != after[name]]
-    _audit(
-        user,
-        AuditEvent.Action.UPDATE if found is not None else AuditEvent.Action.CREATE,
-        instance,
-        {name: before[name] for name in changed if name in before},
-        {name: after[name] for name in changed},
-        via,
-    )
-    return instance
+    return audited_upsert(model, key, values, actor=user, reason=via)
 
 
 @transaction.atomic

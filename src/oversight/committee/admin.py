@@ -1,0 +1,20 @@
+"""The admin site for committee business: read-only. It changes through its pages and the import (all audited);
+nothing a committee has resolved is deleted."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from oversight.accounts.admin import ReadOnlyAdmin
+from oversight.committee.models import (
+    AgendaItem,
+    Body,
+    ForwardPlanEntry,
+    Meeting,
+    Resolution,
+    TaskGroup,
+    WorkProgrammeItem,
+)
+
+for model in (Body, Meeting, AgendaItem, WorkProgrammeItem, TaskGroup, ForwardPlanEntry, Resolution):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -1,0 +1,171 @@
+"""Committee business: the bodies a council's reports go to, their meetings and agendas, each body's work programme
+and task-and-finish groups, the forward plan of key decisions, and the resolutions minutes record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+
+
+class Body(models.Model):
+    class Kind(models.TextChoices):
+        CABINET = "cabinet", "Cabinet"
+        SCRUTINY = "scrutiny", "Scrutiny committee"
+        HEALTH_WELLBEING = "health-wellbeing", "Health and Wellbeing Board"
+        SAFEGUARDING = "safeguarding", "Safeguarding board"
+        IMPROVEMENT = "improvement", "Improvement board"
+        CORPORATE_PARENTING = "corporate-parenting", "Corporate parenting board"
+        MANAGEMENT = "management", "Senior management team"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    selection_criteria = models.TextField(
+        blank=True, help_text="The criteria the body applies before taking an item onto its work programme"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Meeting(models.Model):
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    venue = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["body", "date"]
+        constraints = [models.UniqueConstraint(fields=["body", "date"], name="committee_meeting_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.body.name}, {self.date.day} {self.date:%B %Y}"
+
+
+class Part(models.IntegerChoices):
+    """Part 1 is taken with the public and press present; Part 2 in their absence."""
+
+    PUBLIC = 1, "Part 1 (public)"
+    PRIVATE = 2, "Part 2 (private)"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    purpose = models.TextField(blank=True)
+    report_of = models.CharField(max_length=200, blank=True)
+    part = models.PositiveSmallIntegerField(choices=Part.choices, default=Part.PUBLIC)
+    scorecard_slug = models.SlugField(blank=True, help_text="The scorecard the item presents, if any")
+    period = models.CharField(max_length=20, blank=True, help_text="Its period code, e.g. 2011-12-Q1")
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "order"], name="committee_agenda_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class WorkProgrammeItem(models.Model):
+    class Status(models.TextChoices):
+        ON_TRACK = "on-track", "On track"
+        DEFERRED = "deferred", "Deferred"
+        COMPLETED = "completed", "Completed"
+        DISCONTINUED = "discontinued", "Discontinued"
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", "Once"
+        QUARTERLY = "quarterly", "Quarterly"
+        BIANNUAL = "bi-annual", "Bi-annual"
+        REGULAR = "regular", "Regular"
+        WHEN_APPROPRIATE = "when-appropriate", "When appropriate"
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="work_programme")
+    topic = models.CharField(max_length=300)
+    purpose = models.TextField(blank=True)
+    origin = models.CharField(max_length=300, blank=True, help_text="e.g. a resolution, a councillor's request")
+    corporate_priority = models.CharField(max_length=200, blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.ONCE)
+    planned_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="planned_items"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ON_TRACK)
+    status_reason = models.TextField(blank=True, help_text="Why it was deferred or discontinued")
+    status_on = models.DateField(null=True, blank=True, help_text="When it was discontinued or completed")
+    criteria = models.TextField(blank=True, help_text="How the item meets the body's selection criteria")
+
+    class Meta:
+        ordering = ["body", "planned_meeting__date", "topic"]
+        constraints = [models.UniqueConstraint(fields=["body", "topic"], name="committee_work_item_topic")]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class TaskGroup(models.Model):
+    """A task-and-finish group a body has set up, with where it has got to."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="task_groups")
+    title = models.CharField(max_length=300)
+    progress = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["body", "title"]
+        constraints = [models.UniqueConstraint(fields=["body", "title"], name="committee_task_group_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ForwardPlanEntry(models.Model):
+    """A key decision the executive expects to take, as the forward plan lists it."""
+
+    reference = models.CharField(max_length=30, unique=True, help_text="e.g. CE11/12-17")
+    title = models.CharField(max_length=300)
+    decision = models.TextField()
+    decision_maker = models.CharField(max_length=200)
+    expected_on = models.DateField()
+    consultation = models.TextField(blank=True)
+    scrutiny = models.CharField(max_length=300, blank=True, help_text="The relevant scrutiny committee(s)")
+    contact = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["expected_on", "reference"]
+        verbose_name_plural = "forward plan entries"
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class Resolution(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        NO_ACTION = "no-action", "No follow-up needed"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="resolutions")
+    number = models.CharField(max_length=20, help_text="The minute and letter, e.g. 80(c)")
+    text = models.TextField()
+    owner = models.CharField(max_length=200, blank=True)
+    due_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolutions_due"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    follow_up = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting__date", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="committee_resolution_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:60]}"
+
+    def is_overdue(self, today: date) -> bool:
+        """Still open after the meeting it was due at."""
+        return self.status == self.Status.OPEN and self.due_meeting is not None and self.due_meeting.date < today

@@ -1,0 +1,59 @@
+"""A clerk keeps the scrutiny committee's business through its pages: a work programme item and a resolution added
+through the forms, then seen on the committee's page; every page visited is axe-clean."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.test_pages import _axe_violations
+
+pytestmark = pytest.mark.browser
+
+BODY = "/committees/scrutiny/"
+
+
+@pytest.fixture
+def clerk_page(browser: Browser, site: str) -> Iterator[Page]:
+    for new in _new_page(browser, base_url=site):
+        yield sign_in(new, _create("clerk", "clerk"), then="/committees/")
+
+
+def test_a_clerk_adds_a_work_programme_item_and_a_resolution(clerk_page: Page) -> None:
+    page = clerk_page
+    assert not _axe_violations(page)
+    page.get_by_role("link", name="Children and Families Scrutiny Committee").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children and Families Scrutiny Committee")
+    expect(page.get_by_text("Overdue").first).to_be_visible()  # 82(c), due in February 2012
+    assert not _axe_violations(page)
+
+    page.get_by_role("link", name="Add to the work programme").click()
+    page.get_by_label("Topic").fill("Fostering Inspection")
+    page.get_by_label("Purpose and key issues").fill("Members to be briefed on the inspection's findings")
+    page.get_by_label("Origin").fill("Possible future item, September 2011")
+    page.get_by_label("Planned meeting").select_option(label="13 December 2011")
+    page.get_by_label("Status").select_option(label="On track")
+    assert not _axe_violations(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(f"{page.url.split('/committees/')[0]}{BODY}")
+    row = page.get_by_role("row").filter(has_text="Fostering Inspection")
+    expect(row).to_contain_text("13 Dec 2011")
+    expect(row).to_contain_text("On track")
+
+    page.get_by_role("link", name="Tuesday 20 September 2011").click()
+    expect(page.get_by_text("Summary of Schools Performance 2010-11")).to_be_visible()
+    assert not _axe_violations(page)
+    page.get_by_role("link", name="Record a resolution").click()
+    page.get_by_label("Minute number").fill("95")
+    page.get_by_label("Resolved").fill("That the Fostering Inspection report be brought to the Committee.")
+    page.get_by_label("Owner").fill("Head of Service, Cared for Children")
+    page.get_by_label("Due at").select_option(label="13 December 2011")
+    assert not _axe_violations(page)
+    page.get_by_role("button", name="Save").click()
+    row = page.get_by_role("row").filter(has_text="That the Fostering Inspection report")
+    expect(row).to_contain_text("Head of Service, Cared for Children")
+    expect(row).to_contain_text("Overdue")
+    assert not _axe_violations(page)
