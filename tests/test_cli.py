@@ -307,3 +307,26 @@ def test_the_exception_report_is_written_from_the_command_line(home: Path, tmp_p
         "NEET-16-18", "YJ-REOFFENDING", "CSC-REF-TO-IA", "CSC-IA-10D", "CSC-CORE-35WD", "CLA-STABILITY-LT",
     ]  # fmt: skip
     assert not output.with_name("exceptions.csv.part").exists()
+
+
+def test_a_meetings_pack_is_built_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    docx = tmp_path / "pack.docx"
+    built = _run(home, "pack", "build", "--body", "scrutiny", "--meeting", "2011-09-20", "--format", "docx",
+                 "--output", str(docx))  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert "the pack for Children and Families Scrutiny Committee, 20 September 2011" in built.stdout
+    cover = Document(str(docx)).tables[0]
+    assert [row.cells[1].text for row in cover.rows][:2] == [
+        "Children and Families Scrutiny Committee",
+        "20 September 2011",
+    ]
+    pdf = tmp_path / "pack.pdf"
+    assert _run(home, "pack", "build", "--body", "scrutiny", "--meeting", "2011-09-20", "--format", "pdf",
+                "--output", str(pdf)).returncode == 0  # fmt: skip
+    assert "Tagged:          yes" in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    none = _run(home, "pack", "build", "--body", "scrutiny", "--meeting", "2011-07-26", "--format", "pdf",
+                "--output", str(tmp_path / "none.pdf"))  # fmt: skip
+    assert none.returncode == 1
+    assert "no item on the agenda of 26 July 2011 presents a scorecard" in none.stderr

@@ -50,6 +50,7 @@ SAMPLES: dict[str, str] = {
     "committee:bodies": "/committees/",
     "committee:body": "/committees/scrutiny/",
     "committee:meeting": "/committees/scrutiny/meetings/2011-09-20/",
+    "committee:meeting-pack": "/committees/scrutiny/meetings/2011-09-20/pack.docx",
     "committee:work-item-add": "/committees/scrutiny/work-programme/add/",
     "committee:work-item-edit": "/committees/scrutiny/work-programme/1/",
     "committee:resolution-add": "/committees/scrutiny/meetings/2011-07-26/resolutions/add/",

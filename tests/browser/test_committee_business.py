@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import _create, _new_page, sign_in
@@ -57,3 +58,17 @@ def test_a_clerk_adds_a_work_programme_item_and_a_resolution(clerk_page: Page) -
     expect(row).to_contain_text("Head of Service, Cared for Children")
     expect(row).to_contain_text("Overdue")
     assert not _axe_violations(page)
+
+    # The clerk builds the meeting's pack from its page and downloads it: the Word file opens with its sections.
+    page.goto("/committees/scrutiny/meetings/2011-09-20/")
+    assert not _axe_violations(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the pack (Word)").click()
+    assert download.value.suggested_filename == "oversight-scrutiny-2011-09-20-pack.docx"
+    document = Document(download.value.path())
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert "1. Report summary" in headings
+    assert any(text.startswith("Appendix A: Children & Families Strategic Performance Scorecard") for text in headings)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="download the pack (PDF)").click()
+    assert download.value.suggested_filename.endswith("-pack.pdf")

@@ -16,7 +16,7 @@ from tests.test_committee_outputs import WORKING_NOTES
 pytestmark = pytest.mark.browser
 
 # Pages, not files: downloads, the stylesheet, sign-out (POST only) and the admin's own pages are left out.
-FILES = (".csv", ".xlsx", ".css")
+FILES = (".csv", ".xlsx", ".css", ".pdf", ".docx")
 PAGES = sorted(
     (name, path)
     for name, path in SAMPLES.items()

@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
     "accounts:audit-export": Capability.ADMINISTER,
     # casework: the measure pages for every reader; child-level records only with case-level access
     "committee:exceptions": Capability.VIEW,
+    "committee:meeting-pack": Capability.VIEW,
     "committee:exceptions-export": Capability.VIEW,
     # Committee business: anyone may read; clerks (and performance officers) keep it.
     "committee:bodies": Capability.VIEW,

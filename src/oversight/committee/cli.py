@@ -25,6 +25,44 @@ def register(commands: Any) -> None:
     bulk = actions.add_parser("import", help="import committee business from CSV files or a workbook, all or nothing")
     bulk.add_argument("files", nargs="+", metavar="FILE", help="e.g. work_programme.csv, or a workbook")
     bulk.set_defaults(func=cmd_import)
+    pack = commands.add_parser("pack", help="committee packs")
+    pack_actions = pack.add_subparsers(dest="action", required=True)
+    build = pack_actions.add_parser("build", help="build a meeting's committee pack as Word (DOCX) or tagged PDF")
+    build.add_argument("--body", required=True, help="the committee's short name, e.g. scrutiny")
+    build.add_argument("--meeting", required=True, help="the meeting's date, YYYY-MM-DD")
+    build.add_argument("--format", required=True, choices=["docx", "pdf"])
+    build.add_argument("--output", required=True, metavar="FILE")
+    build.set_defaults(func=cmd_pack_build)
+
+
+def cmd_pack_build(args: argparse.Namespace) -> int:
+    ready()
+    import sys
+    from datetime import date
+
+    from oversight.committee.models import Meeting
+    from oversight.committee.pack import PackError, meeting_pack, pack_docx, pack_pdf
+
+    try:
+        day = date.fromisoformat(args.meeting)
+    except ValueError:
+        print(f"--meeting: '{args.meeting}' is not a date; write it as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    meeting = Meeting.objects.filter(body__slug=args.body, date=day).select_related("body").first()
+    if meeting is None:
+        print(f"--body/--meeting: there is no meeting of '{args.body}' on {day:%-d %B %Y}", file=sys.stderr)
+        return 2
+    try:
+        pack = meeting_pack(meeting)
+    except PackError as error:
+        print(f"Not built: {error}.", file=sys.stderr)
+        return 1
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")  # nothing half-written: renamed into place when complete
+    partial.write_bytes(pack_docx(pack) if args.format == "docx" else pack_pdf(pack))
+    partial.replace(output)
+    print(f"Wrote {output}: the pack for {meeting.body.name}, {day:%-d %B %Y}.")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

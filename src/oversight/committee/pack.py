@@ -89,18 +89,21 @@ def _repeat_header(table: Table) -> None:
     properties.append(header)  # type: ignore[arg-type]
 
 
-def _table(document: WordDocument, headings: list[str], rows: list[list[str]]) -> Table:
-    table: Table = document.add_table(rows=1, cols=len(headings))
+def _table(document: WordDocument, headings: list[str], rows: list[list[str]], *, columns: int = 0) -> Table:
+    """A table in Word's grid style; with ``headings``, its first row is a header row repeated on each page."""
+    width = len(headings) or columns
+    table: Table = document.add_table(rows=1 if headings else 0, cols=width)
     table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.text = heading
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    if headings:
+        for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+            cell.text = heading
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        _repeat_header(table)
     for values in rows:
         cells = table.add_row().cells  # type: ignore[no-untyped-call]
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
-    _repeat_header(table)
     return table
 
 
@@ -118,7 +121,7 @@ def pack_docx(pack: Pack) -> bytes:
     document.add_heading(cover.council, level=1)
     _table(
         document,
-        ["", ""],
+        [],
         [
             ["Report to", cover.report_to],
             ["Date of meeting", f"{cover.meeting_on.day} {cover.meeting_on:%B %Y}"],
@@ -126,6 +129,7 @@ def pack_docx(pack: Pack) -> bytes:
             ["Subject/Title", cover.title],
             ["Portfolio holder", cover.portfolio_holder or "–"],
         ],
+        columns=2,
     )
     for number, heading, text in cover.numbered:
         document.add_heading(f"{number}. {heading}", level=2)
@@ -209,3 +213,39 @@ def pack_html(pack: Pack) -> str:
 def pack_pdf(pack: Pack) -> bytes:
     """The pack as tagged PDF (PDF/UA-1), so a screen reader can follow its headings and tables."""
     return pdf_from_html(pack_html(pack), tagged=True)
+
+
+class PackError(ValueError):
+    """A pack that cannot be built: the message says what the meeting lacks."""
+
+
+def meeting_pack(meeting: object) -> Pack:
+    """The pack for a meeting: the report of the agenda item that presents a scorecard's period, with that period's
+    scorecard and exception report as its appendices."""
+    from django.conf import settings
+
+    from oversight.committee.exceptions import exception_report
+    from oversight.committee.models import Meeting
+    from oversight.core.periods import parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.selectors import scorecard_view
+
+    if not isinstance(meeting, Meeting):
+        raise TypeError("meeting_pack needs a Meeting")
+    item = meeting.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first()
+    if item is None:
+        raise PackError(f"no item on the agenda of {meeting.date:%-d %B %Y} presents a scorecard, so there is no pack")
+    scorecard = Scorecard.objects.filter(slug=item.scorecard_slug).first()
+    if scorecard is None:
+        raise PackError(f"agenda item {item.order} names a scorecard '{item.scorecard_slug}' that does not exist")
+    period = parse_period(item.period)
+    cover = CoverReport(
+        council=settings.OVERSIGHT_COUNCIL_NAME,
+        report_to=meeting.body.name,
+        meeting_on=meeting.date,
+        report_of=item.report_of,
+        title=item.title,
+        sections={"Report summary": item.purpose} if item.purpose else {},
+        part=item.part,
+    )
+    return Pack(cover, scorecard_view(scorecard, period), exception_report(scorecard, period))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("committees/<slug:slug>/work-programme/<int:pk>/", views.work_item_edit, name="work-item-edit"),
     path("committees/<slug:slug>/resolutions/<int:pk>/", views.resolution_edit, name="resolution-edit"),
     path("committees/<slug:slug>/meetings/<str:on>/", views.meeting, name="meeting"),
+    path("committees/<slug:slug>/meetings/<str:on>/pack.<str:fmt>", views.meeting_pack_download, name="meeting-pack"),
     path("committees/<slug:slug>/meetings/<str:on>/resolutions/add/", views.resolution_add, name="resolution-add"),
 ]

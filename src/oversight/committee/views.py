@@ -92,8 +92,29 @@ def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
         "resolutions": list(held.resolutions.select_related("due_meeting")),
         "due_here": list(held.resolutions_due.select_related("meeting")),
         "today": timezone.localdate(),
+        "pack_item": held.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first(),
     }
     return render(request, "committee/meeting.html", context)
+
+
+def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) -> HttpResponse:
+    """The meeting's committee pack, built now from the approved figures, as Word or tagged PDF."""
+    from oversight.committee.pack import PackError, meeting_pack, pack_docx, pack_pdf
+
+    if fmt not in ("docx", "pdf"):
+        raise Http404("A pack is docx or pdf.")
+    held = _meeting(get_object_or_404(Body, slug=slug), on)
+    try:
+        pack = meeting_pack(held)
+    except PackError as error:
+        raise Http404(str(error)) from None
+    kind = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+    }[fmt]
+    response = HttpResponse(pack_docx(pack) if fmt == "docx" else pack_pdf(pack), content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="oversight-{slug}-{held.date:%Y-%m-%d}-pack.{fmt}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

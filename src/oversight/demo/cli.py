@@ -59,6 +59,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     settings.OVERSIGHT_TODAY = settings.OVERSIGHT_TODAY or DEMO_TODAY
+    if settings.OVERSIGHT_COUNCIL_NAME == "The council":
+        settings.OVERSIGHT_COUNCIL_NAME = "Cheshire East Council"  # the council whose papers the demo is
     url = f"http://127.0.0.1:{args.port}/"
     print(f"oversight is running at {url} (press Ctrl+C to stop)", flush=True)
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, skip_checks=True)

@@ -163,3 +163,6 @@ OVERSIGHT_CASEWORK_STORE = Path(os.environ.get("OVERSIGHT_CASEWORK_STORE", HOME 
 # The day the reporting calendar is worked out for (YYYY-MM-DD); unset, today. The demo sets a day in its own
 # year, so that its calendar reads as it did in October 2011 rather than fifteen years late.
 OVERSIGHT_TODAY = os.environ.get("OVERSIGHT_TODAY", "")
+
+# The council's name, at the head of every committee report.
+OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "The council")
