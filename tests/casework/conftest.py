@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ CIN = Path(__file__).resolve().parent.parent / "data" / "cin_census"
 SSDA903_XML = Path(__file__).resolve().parent.parent / "data" / "ssda903_xml"
 ANNEX_A = Path(__file__).resolve().parent.parent / "data" / "annex_a"
 UB_EXTRACT = Path(__file__).resolve().parent.parent / "data" / "postcodes" / "onspd_ub_extract.csv"  # real ONSPD rows
+WORKFORCE = Path(__file__).resolve().parent.parent / "data" / "workforce"
 
 TEST_KEY = b"a test key that is long enough to be accepted by the pseudonymiser"
 LA = "E06000049"
@@ -31,6 +33,24 @@ LA = "E06000049"
 
 def d(text: str) -> date:
     return date.fromisoformat(text)
+
+
+def workforce_censuses(folder: Path, years: range) -> list[Path]:
+    """The hand-made workforce census (tests/data/workforce/hand_made_2023.xml) moved to 30 September of each
+    of ``years``: every date in it, and its Year, shifted by the same number of years, so each edge stays one."""
+    text = (WORKFORCE / "hand_made_2023.xml").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for year in years:
+        shift = year - 2023
+
+        def moved(found: re.Match[str], shift: int = shift) -> str:
+            return str(int(found.group(1)) + shift) + found.group(2)
+
+        path = folder / f"workforce_{year}.xml"
+        path.write_text(re.sub(r"(?<![0-9])(20[0-9]{2}|19[0-9]{2})(-[0-9]{2}-[0-9]{2}|</Year>)", moved, text))
+        paths.append(path)
+    return paths
 
 
 _NAMES: dict[str, str] = {}  # a hand-built child's pseudonym (hex) -> its name

@@ -3,10 +3,11 @@
 Each function here follows its measure card in ``oversight.casework.measures`` rule for rule, but shares no
 code with it: the tables come out of the store as DataFrames and everything after that is pandas (working
 days with numpy's ``busday_count`` and the England and Wales bank holidays of ``oversight.core.workdays``).
-Every measure in the catalogue is here, in four groups: the looked-after children (SSDA903), children in need
-and child protection (CIN census), adoption (the scorecard's three-year averages) and rates per 10,000
-children (the ONS estimates). The tests (tests/casework/test_pandas_agreement.py) hold the two
-implementations to the same figures, and bench/casework_pandas.py times both on the same data.
+Every measure in the catalogue is here, in five groups: the looked-after children (SSDA903), children in need
+and child protection (CIN census), adoption (the scorecard's three-year averages), rates per 10,000
+children (the ONS estimates) and the social work workforce (its census's rates of full-time equivalents).
+The tests (tests/casework/test_pandas_agreement.py) hold the two implementations to the same figures, and
+bench/casework_pandas.py times both on the same data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -22,14 +24,16 @@ import pandas as pd
 from oversight.casework.engine import catalogue_compute, measure_cards
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
+from oversight.casework.readers.workforce import WORKFORCE_TABLES
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
 from oversight.core.workdays import add_working_days, bank_holidays
 
-SSDA903, CIN_CENSUS = "SSDA903", "CIN census"
+SSDA903, CIN_CENSUS, WORKFORCE = "SSDA903", "CIN census", "workforce census"
 RETURN_TABLES = {
     SSDA903: tuple(spec.name for spec in SSDA903_TABLES),
     CIN_CENSUS: tuple(spec.name for spec in CIN_TABLES),
+    WORKFORCE: tuple(spec.name for spec in WORKFORCE_TABLES),
 }
 TABLES = (
     "children",
@@ -45,11 +49,14 @@ TABLES = (
     "cp_plans",
     "cp_reviews",
     "population",
+    "csww_workers",
+    "csww_vacancies",
 )
 KEY = ["la", "child"]
 EDUCATION_EMPLOYMENT_TRAINING = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5")
 
-Figures = dict[str, tuple[int, int | None]]  # council -> (numerator, denominator)
+# council -> (numerator, denominator): whole numbers, or amounts (Decimal) for the workforce's FTE rates
+Figures = dict[str, tuple[int | Decimal, int | Decimal | None]]
 
 
 def _frame(store: CaseworkStore, table: str) -> pd.DataFrame:
@@ -612,6 +619,75 @@ def cin_s47_rate(r: Returns, start: date, end: date) -> Figures:
     return _rate_figures(r, _dated_in(r.tables["cin_s47"], "start_date", start, end), end, CIN_CENSUS)
 
 
+# The social work workforce (its census) ----------------------------------------------------------------
+
+
+def _workforce(r: Returns, start: date, end: date) -> pd.DataFrame:
+    """The workers of each council's latest census dated in the period, with what the cards ask of them."""
+    councils = r.tables["csww_vacancies"]
+    day = pd.to_datetime(councils["census_date"])
+    latest = councils[(day >= _day(start)) & (day <= _day(end))].groupby("la")["census_date"].max().reset_index()
+    workers = r.tables["csww_workers"].merge(latest, on=["la", "census_date"])
+    census = pd.to_datetime(workers["census_date"])
+    began, ended = pd.to_datetime(workers["role_start"]), pd.to_datetime(workers["role_end"])
+    workers["in_post"] = (began.isna() | (began <= census)) & (ended.isna() | (ended > census))
+    year_before = census.apply(lambda d: d - pd.DateOffset(years=1))
+    workers["left_in_year"] = ended.notna() & (ended > year_before) & (ended <= census)
+    workers["fte_in_post"] = workers["fte30"].fillna(workers["fte"]).fillna(0).astype(float)
+    workers["fte_leaving"] = workers["fte"].where(workers["fte"] != 0).fillna(workers["fte30"]).fillna(0).astype(float)
+    workers["agency_worker"] = workers["agency_worker"].astype(bool)
+    return workers
+
+
+def _amount(value: float) -> Decimal:
+    return Decimal(str(round(float(value), 6)))
+
+
+def _sums(r: Returns, numerators: pd.DataFrame, denominators: pd.DataFrame) -> Figures:
+    """A summed measure's parts per council: the ``amount`` of its numerator's rows and its denominator's, added."""
+    tops, bottoms = numerators.groupby("la")["amount"].sum(), denominators.groupby("la")["amount"].sum()
+    return {c: (_amount(tops.get(c, 0)), _amount(bottoms.get(c, 0))) for c in r.councils[WORKFORCE]}
+
+
+def _as_amount(frame: pd.DataFrame, column: str, scale: float = 1) -> pd.DataFrame:
+    return frame.assign(amount=frame[column].fillna(0).astype(float) * scale)
+
+
+def workforce_agency_rate(r: Returns, start: date, end: date) -> Figures:
+    workers = _workforce(r, start, end)
+    in_post = workers[workers["in_post"]]
+    return _sums(r, _as_amount(in_post[in_post["agency_worker"]], "fte_in_post"), _as_amount(in_post, "fte_in_post"))
+
+
+def workforce_vacancy_rate(r: Returns, start: date, end: date) -> Figures:
+    workers = _workforce(r, start, end)
+    employed = workers[workers["in_post"] & ~workers["agency_worker"]]
+    councils = r.tables["csww_vacancies"].merge(
+        workers[["la", "census_date"]].drop_duplicates(), on=["la", "census_date"]
+    )
+    vacancies = _as_amount(councils, "vacancies_fte")
+    return _sums(r, vacancies, pd.concat([vacancies, _as_amount(employed, "fte_in_post")]))
+
+
+def workforce_turnover_rate(r: Returns, start: date, end: date) -> Figures:
+    workers = _workforce(r, start, end)
+    employed = workers[~workers["agency_worker"]]
+    leavers = employed[employed["left_in_year"]]
+    return _sums(r, _as_amount(leavers, "fte_leaving"), _as_amount(employed[employed["in_post"]], "fte_in_post"))
+
+
+def workforce_absence_rate(r: Returns, start: date, end: date) -> Figures:
+    workers = _workforce(r, start, end)
+    employed = workers[workers["in_post"] & ~workers["agency_worker"]]
+    return _sums(r, _as_amount(employed, "working_days_lost"), _as_amount(employed, "fte_in_post", 253))
+
+
+def workforce_caseload(r: Returns, start: date, end: date) -> Figures:
+    workers = _workforce(r, start, end)
+    holders = workers[workers["in_post"] & ~workers["agency_worker"] & (workers["cases30"].fillna(0) > 0)]
+    return _sums(r, _as_amount(holders, "cases30"), _as_amount(holders, "fte_in_post"))
+
+
 Measure = Callable[[Returns, date, date], Figures]
 GROUPS: dict[str, tuple[Measure, ...]] = {
     "looked-after": (
@@ -655,6 +731,13 @@ GROUPS: dict[str, tuple[Measure, ...]] = {
         cp_rate_at_end,
         cin_referrals_rate,
         cin_s47_rate,
+    ),
+    "workforce": (
+        workforce_agency_rate,
+        workforce_vacancy_rate,
+        workforce_turnover_rate,
+        workforce_absence_rate,
+        workforce_caseload,
     ),
 }
 MEASURES: dict[str, Measure] = {function.__name__: function for group in GROUPS.values() for function in group}

@@ -78,11 +78,14 @@ def test_compute_writes_the_engines_figures_as_csv(home: Path, tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     ssda903 = [card for card in measure_cards() if card.returns == ("SSDA903",)]
     cin = [card.id for card in measure_cards() if card.returns == ("CIN census",)]
+    workforce = [card.id for card in measure_cards() if card.returns == ("workforce census",)]
     assert result.stdout == f"Wrote {output} ({len(ssda903)} result(s), 2017-18).\n"
-    # only an SSDA903 return is loaded: the CIN measures report on no council, and say why
+    # only an SSDA903 return is loaded: the CIN and workforce measures report on no council, and say why
     assert result.stderr == (
         f"No figures for {len(cin)} measure(s) that read the CIN census, which no council has loaded: "
         f"{', '.join(cin)}\n"
+        f"No figures for {len(workforce)} measure(s) that read the workforce census, which no council has loaded: "
+        f"{', '.join(workforce)}\n"
     )
     rows = {row["measure"]: row for row in csv.DictReader(output.read_text(encoding="utf-8").splitlines())}
     assert set(rows) == {card.id for card in ssda903}

@@ -115,7 +115,8 @@ def test_year_to_date_counts_the_quarters_so_far(casebook: Casebook) -> None:
 def test_a_council_with_nothing_to_count_gets_zeros_not_errors(casebook: Casebook) -> None:
     casebook.episode("left long ago", "2001-01-01", "2002-01-01", rne="S")
     casebook.loaded("cin_children")  # a CIN census with nobody in it
-    assert {card.returns for card in measure_cards()} == {("SSDA903",), ("CIN census",)}
+    casebook.loaded("csww_workers")  # and a workforce census
+    assert {card.returns for card in measure_cards()} == {("SSDA903",), ("CIN census",), ("workforce census",)}
     for card in measure_cards():
         results = measure_compute(casebook.store, card, parse_period("2011-12"), la=LA)
         assert [(r.la, r.numerator, r.value) for r in results] == [
@@ -259,6 +260,7 @@ def test_every_measure_returns_its_records_in_the_convention(casebook: Casebook)
         casebook.store.open()
         described = casebook.store.connection.execute(f"DESCRIBE ({card.sql})", used).fetchall()
         days = [("days", "BIGINT")] if card.unit is Unit.DAYS else []
+        amounts = [(f"{part}_amount", "DECIMAL(18,6)") for part in ("numerator", "denominator") if card.summed]
         assert [(column, kind) for column, kind, *_ in described] == [
             ("la", "VARCHAR"),
             ("child", "UUID"),
@@ -266,6 +268,7 @@ def test_every_measure_returns_its_records_in_the_convention(casebook: Casebook)
             ("in_denominator", "BOOLEAN"),
             ("evidence", "VARCHAR"),
             *days,
+            *amounts,
         ], card.id
 
 

@@ -62,6 +62,10 @@ SOURCE_TABLES = {
     "oc2_dental_checks": ("episodes", "oc2"),
     "oc2_health_assessments": ("episodes", "oc2"),
     "oc2_immunisations": ("episodes", "oc2"),
+    **{
+        f"workforce_{name}": ("csww_vacancies", "csww_workers")
+        for name in ("absence_rate", "agency_rate", "caseload", "turnover_rate", "vacancy_rate")
+    },
 }
 
 

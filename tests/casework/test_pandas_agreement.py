@@ -25,7 +25,7 @@ from oversight.core.periods import parse_period
 from oversight.core.workdays import bank_holidays
 from tests.casework.pandas_reference import GROUPS, MEASURES, Figures, Returns, engine_catalogue, pandas_catalogue
 
-from .conftest import CIN, LA, LONGITUDINAL, TEST_KEY
+from .conftest import CIN, LA, LONGITUDINAL, TEST_KEY, workforce_censuses
 
 COUNCILS = ("E06000049", "E08000025")  # Cheshire East, Birmingham: councils with ONS estimates, for the rates
 YEAR_END = sorted(card.id for card in measure_cards() if card.year_end_only)
@@ -49,7 +49,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> CaseworkStore:
         cin = synthetic_cin_council(
             code, seed=seed, first_year_ending=2017, last_year_ending=2020, referrals_per_year=150
         )
-        paths = [*synthetic_returns(council, folder / code), *synthetic_cin_census(cin, folder / "cin")]
+        paths = [
+            *synthetic_returns(council, folder / code),
+            *synthetic_cin_census(cin, folder / "cin"),
+            *workforce_censuses(folder / code / "workforce", range(2018, 2020)),
+        ]
         result = store.load(paths, pseudonymiser=pseudonymiser, la=code)
         assert result.ok, result.issues[:3]
     return store
@@ -62,7 +66,7 @@ def both(store: CaseworkStore, period: str, names: list[str]) -> tuple[dict[str,
     )
 
 
-def test_the_pandas_version_covers_the_whole_catalogue_in_four_groups() -> None:
+def test_the_pandas_version_covers_the_whole_catalogue_in_five_groups() -> None:
     assert set(MEASURES) == {card.id for card in measure_cards()}
     assert sum(len(group) for group in GROUPS.values()) == len(MEASURES)
 
@@ -113,6 +117,9 @@ def real_format_store(tmp_path_factory: pytest.TempPathFactory) -> CaseworkStore
     result = store.load(sorted(LONGITUDINAL.glob("*.csv")), pseudonymiser=pseudonymiser, la=LA)
     assert result.ok, result.issues[:3]
     result = store.load([CIN / "d2i_fake_CIN_data_332children.xml"], pseudonymiser=pseudonymiser, la=LA)
+    assert result.ok, result.issues[:3]
+    censuses = workforce_censuses(store.path.parent / "workforce", range(2018, 2021))
+    result = store.load(censuses, pseudonymiser=pseudonymiser, la=LA)
     assert result.ok, result.issues[:3]
     return store
 
@@ -299,6 +306,9 @@ def test_every_measure_agrees_on_records_crowded_onto_the_edges_of_its_rules(tmp
         for n in range(300):
             records.child(la, f"{la[-3:]}-{n}")
     records.write(edge_store, COUNCILS)
+    for la in COUNCILS:
+        censuses = workforce_censuses(tmp_path / la, range(2022, 2024))
+        assert edge_store.load(censuses, pseudonymiser=Pseudonymiser(TEST_KEY), la=la).ok
     for period, names in (("2023-24", sorted(MEASURES)), ("2023-24-Q3", ANY_PERIOD), ("2022-23-Q4", ANY_PERIOD)):
         engine, frames = both(edge_store, period, names)
         for name in names:

@@ -24,7 +24,7 @@ from oversight.casework.synthetic import synthetic_council, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.core.periods import parse_period
 
-from .conftest import TEST_KEY, Casebook
+from .conftest import TEST_KEY, Casebook, workforce_censuses
 
 COUNCILS = ("E06000049", "E09000028")
 PERIOD = parse_period("2023-24")
@@ -48,6 +48,9 @@ def load(store: CaseworkStore, folder: Path, code: str, *, cin: bool = True) -> 
             code, seed=5, first_year_ending=2023, last_year_ending=2024, referrals_per_year=60
         )
         result = store.load(list(synthetic_cin_census(census, folder / "cin")), pseudonymiser=pseudonymiser)
+        assert result.ok, result.issues[:3]
+        censuses = workforce_censuses(folder / "workforce" / code, range(2022, 2024))
+        result = store.load(censuses, pseudonymiser=pseudonymiser, la=code)
         assert result.ok, result.issues[:3]
 
 

@@ -128,8 +128,11 @@ def test_the_catalogue_page_lists_every_measure_from_its_card(client: Client) ->
 def test_the_catalogue_page_names_the_return_each_measure_is_computed_from(client: Client) -> None:
     body = client.get("/casework/measures/").content.decode()
     assert (
-        "from returns every council already sends the Department for Education: the children looked after return "
-        "(SSDA903) and the children in need census." in body
+        escape(
+            "from returns every council already sends the Department for Education: the children looked after "
+            "return (SSDA903), the children in need census and the children's social work workforce census."
+        )
+        in body
     )
     referrals = measure_card("cin_referrals")
     assert re.search(rf">{re.escape(escape(referrals.title))}</a></th><td>CIN census</td>", body)

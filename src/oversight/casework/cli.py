@@ -22,16 +22,19 @@ def register(commands: Any) -> None:
 
     load = subcommands.add_parser(
         "load",
-        help="load returns (SSDA903 CSV or XML, CIN census XML, Annex A workbooks) into the casework store",
-        description="Load DfE returns, each recognised by its content: SSDA903 CSV tables or XML, CIN census XML "
-        "and Ofsted Annex A workbooks. "
+        help="load returns (SSDA903 CSV or XML, CIN census XML, Annex A workbooks, workforce census XML) into the "
+        "casework store",
+        description="Load DfE returns, each recognised by its content: SSDA903 CSV tables or XML, CIN census XML, "
+        "Ofsted Annex A workbooks and the children's social work workforce census XML. "
         "If any file has a problem nothing is loaded and every problem is listed.",
     )
     load.add_argument(
         "paths", nargs="+", metavar="PATH", help="files, or folders whose CSV, XML and XLSX files are loaded"
     )
-    load.add_argument("--la", metavar="CODE", help="the council, for files without an LA column or CIN census header")
-    load.add_argument("--validate", action="store_true", help="also check CIN census files against their year's XSD")
+    load.add_argument("--la", metavar="CODE", help="the council, for files without an LA column or census header")
+    load.add_argument(
+        "--validate", action="store_true", help="also check census files (CIN, workforce) against their XSD"
+    )
     load.add_argument(
         "--year", metavar="YYYY-YY", help="the collection year of per-year tables (OC2, OC3), e.g. 2017-18"
     )

@@ -19,6 +19,11 @@ column             type         meaning
 An average measure (unit ``days``, such as the adoption scorecard's A1) adds a sixth column, ``days`` INTEGER:
 the record's days. Its numerator is the days of the records in it, added up; its value their mean.
 
+A summed measure (card ``summed: true``, such as the workforce census's rates, which DfE works out from
+full-time equivalents) adds two columns, ``numerator_amount`` and ``denominator_amount`` (DECIMAL(18, 6)):
+what the record adds to each (a worker's FTE, the council's vacancies, a worker's cases). Its numerator and
+denominator are those amounts added up over the records in each, and its value a percentage or a ratio of them.
+
 A record is what the measure counts: a child for a cohort (in the denominator, and in the numerator too if the
 rule is met) or a child counted once, an event for an event count (one row per missing incident). A percentage
 measure may not put a record in its numerator that is not in its denominator.
@@ -69,6 +74,7 @@ from oversight.casework.manifest import Manifest, sql_manifest
 from oversight.casework.readers.annex_a import ANNEX_TABLES
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
+from oversight.casework.readers.workforce import WORKFORCE_TABLES
 from oversight.casework.store import CaseworkStore, InputFile
 from oversight.core.periods import Period
 from oversight.core.rag import Polarity
@@ -77,19 +83,21 @@ from oversight.core.workdays import WorkingDayConvention
 
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
 RECORD_COLUMNS = ("la", "child", "in_numerator", "in_denominator", "evidence")
-UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS})
+UNITS = frozenset({Unit.PERCENT, Unit.COUNT, Unit.RATE_PER_10000, Unit.DAYS, Unit.RATIO})
 # The return that holds each table a measure can read (its manifest's source_tables): a council is reported on
 # for a measure when every return its tables come from is loaded for it.
 RETURNS: dict[str, str] = {
     **{spec.name: "SSDA903" for spec in SSDA903_TABLES},
     **{spec.name: "CIN census" for spec in CIN_TABLES},
     **{spec.name: "Annex A" for spec in ANNEX_TABLES},
+    **{spec.name: "workforce census" for spec in WORKFORCE_TABLES},
 }
 # How a page names each return in a sentence.
 RETURN_TITLES: dict[str, str] = {
     "SSDA903": "children looked after return (SSDA903)",
     "CIN census": "children in need census",
     "Annex A": "Ofsted's Annex A lists",
+    "workforce census": "children's social work workforce census",
 }
 _STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
@@ -158,6 +166,7 @@ class MeasureCard:
     # why there is no value when the denominator is empty, where the card can say more than "nothing in it"
     empty_denominator: str | None = None
     breakdown: tuple[Dimension, ...] = ()  # the dimensions its figure is also counted by (breakdown.py)
+    summed: bool = False  # its records carry amounts (numerator_amount, denominator_amount) that are added up
 
     @property
     def label(self) -> str:
@@ -209,6 +218,7 @@ _OPTIONAL_FIELDS: dict[str, tuple[type, ...]] = {
     "empty_denominator": (str, type(None)),
     "watch": (dict,),  # an early-warning list, read by casework/watch.py
     "breakdown": (list, dict, type(None)),
+    "summed": (bool,),
 }
 
 
@@ -243,8 +253,15 @@ def _value_problems(data: Mapping[str, Any], *, name: str) -> list[str]:
     convention = data["working_day_convention"]
     if convention is not None and convention not in {c.value for c in WorkingDayConvention}:
         problems.append(f"'working_day_convention' is '{convention}'")
-    if data["unit"] in (Unit.PERCENT, Unit.DAYS) and data["denominator"] is None:
-        problems.append(f"a {'percentage' if data['unit'] == Unit.PERCENT else 'mean'} needs a denominator")
+    if data["unit"] in (Unit.PERCENT, Unit.DAYS, Unit.RATIO) and data["denominator"] is None:
+        kind = {Unit.PERCENT: "percentage", Unit.DAYS: "mean", Unit.RATIO: "ratio"}[Unit(data["unit"])]
+        problems.append(f"a {kind} needs a denominator")
+    if data.get("summed") and data["unit"] not in (Unit.PERCENT, Unit.RATIO):
+        problems.append("a summed measure is a percentage or a ratio of its amounts")
+    if data.get("summed") and data.get("breakdown"):
+        problems.append("a summed measure has no breakdowns: they count records")
+    if data["unit"] == Unit.RATIO and not data.get("summed"):
+        problems.append("a ratio is of amounts: give the card summed: true and its SQL the amounts")
     source = data.get("denominator_source")
     if source is not None and source not in {s.value for s in DenominatorSource}:
         problems.append(
@@ -303,6 +320,7 @@ def _card(data: Mapping[str, Any], sql: str) -> MeasureCard:
         denominator_source=DenominatorSource(data["denominator_source"]) if data.get("denominator_source") else None,
         empty_denominator=_words(data["empty_denominator"]) if data.get("empty_denominator") else None,
         breakdown=breakdown_dimensions(data),
+        summed=bool(data.get("summed")),
     )
 
 
@@ -340,14 +358,24 @@ class MeasureResult:
     period: Period
     window_start: date
     window_end: date
-    numerator: int
-    denominator: int | None
+    numerator: int | Decimal  # a summed measure's are amounts (FTE), others' whole numbers
+    denominator: int | Decimal | None
     value: Decimal | None
     inputs: tuple[InputFile, ...]
     denominator_basis: str | None = None  # where a denominator not counted from records came from, in words
     no_value_reason: str | None = None  # why there is no value, when there is none
     left_out: int = 0  # records the measure gave but left out of its denominator (a distance not known, say)
     breakdowns: tuple[MeasureBreakdown, ...] = ()  # its numerator and denominator by each dimension the card names
+    # A summed measure's records in its numerator and in its denominator (its numerator and denominator are amounts)
+    summed_records: tuple[int, int] | None = None
+
+    def records_in(self, part: str) -> int:
+        """How many records a drill-through lists for ``part`` (numerator, denominator or left_out)."""
+        if part == "left_out":
+            return self.left_out
+        if self.summed_records is not None:
+            return self.summed_records[0 if part == "numerator" else 1]
+        return int(self.numerator if part == "numerator" else self.denominator or 0)
 
     @property
     def source(self) -> str:
@@ -375,14 +403,19 @@ def measure_window(period: Period, *, to_date: bool = False, years: int = 1) -> 
     return start, period.end
 
 
-def measure_value(card: MeasureCard, numerator: int, denominator: int | None) -> Decimal | None:
-    """The figure from its parts: a percentage or rate of the denominator, a mean (days over records), or the
-    count itself. None when the denominator is 0."""
+def measure_value(card: MeasureCard, numerator: int | Decimal, denominator: int | Decimal | None) -> Decimal | None:
+    """The figure from its parts: a percentage or rate of the denominator, a mean (days over records), a ratio of
+    amounts, or the count itself. None when the denominator is 0."""
     if card.unit is Unit.COUNT:
         return Decimal(numerator)
     if not denominator:
         return None
-    scale = {Unit.PERCENT: Decimal(100), Unit.RATE_PER_10000: Decimal(10_000), Unit.DAYS: Decimal(1)}[card.unit]
+    scale = {
+        Unit.PERCENT: Decimal(100),
+        Unit.RATE_PER_10000: Decimal(10_000),
+        Unit.DAYS: Decimal(1),
+        Unit.RATIO: Decimal(1),
+    }[card.unit]
     return (Decimal(numerator) * scale / Decimal(denominator)).quantize(_STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -463,8 +496,12 @@ def _records_query(card: MeasureCard, start: date, end: date, la: str | None) ->
     parameters["la"] = la  # the wrapper below takes it, whether the measure's own SQL does or not
     body = card.sql.strip().rstrip(";")
     days = "days" if card.unit is Unit.DAYS else "CAST(NULL AS INTEGER) AS days"
+    amounts = ", ".join(
+        f"CAST({name if card.summed else 'NULL'} AS DECIMAL(18, 6)) AS {name}"
+        for name in ("numerator_amount", "denominator_amount")
+    )
     sql = (
-        f"SELECT {', '.join(RECORD_COLUMNS)}, {days} FROM (\n{body}\n) AS measure_records "
+        f"SELECT {', '.join(RECORD_COLUMNS)}, {days}, {amounts} FROM (\n{body}\n) AS measure_records "
         "WHERE CAST($la AS VARCHAR) IS NULL OR la = CAST($la AS VARCHAR)"
     )
     return sql, parameters
@@ -506,17 +543,24 @@ def _computed(
     if not councils:
         return []
     records, parameters = _records_query(card, start, end, la)
-    numerator = (
-        "coalesce(sum(records.days) FILTER (WHERE records.in_numerator), 0)"
-        if card.unit is Unit.DAYS
-        else "count(records.la) FILTER (WHERE records.in_numerator)"
-    )
+    if card.summed:
+        numerator = "coalesce(sum(records.numerator_amount) FILTER (WHERE records.in_numerator), 0)"
+        denominator = "coalesce(sum(records.denominator_amount) FILTER (WHERE records.in_denominator), 0)"
+    else:
+        numerator = (
+            "coalesce(sum(records.days) FILTER (WHERE records.in_numerator), 0)"
+            if card.unit is Unit.DAYS
+            else "count(records.la) FILTER (WHERE records.in_numerator)"
+        )
+        denominator = "count(records.la) FILTER (WHERE records.in_denominator)"
     rows = store.query(
         f"WITH records AS ({records})\n"
         "SELECT councils.la,\n"
         f"    {numerator} AS numerator,\n"
-        "    count(records.la) FILTER (WHERE records.in_denominator) AS denominator,\n"
+        f"    {denominator} AS denominator,\n"
         "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
+        "    count(records.la) FILTER (WHERE records.in_numerator) AS numerator_records,\n"
+        "    count(records.la) FILTER (WHERE records.in_denominator) AS denominator_records,\n"
         "    count(records.la) FILTER (WHERE NOT records.in_denominator) AS left_out,\n"
         "    count(records.la) FILTER (\n"
         "        WHERE records.in_numerator AND NOT coalesce(records.in_denominator, false)\n"
@@ -534,7 +578,9 @@ def _computed(
     )
     inputs = store.inputs_by_council(card.source_tables, la=la)
     results = []
-    for council, numerator, denominator, with_denominator, left_out, numerator_only, population, mid_year, name in rows:
+    for row in rows:
+        council, numerator, denominator, with_denominator, counted, denominator_records = row[:6]
+        left_out, numerator_only, population, mid_year, name = row[6:]
         if not card.counts_denominator and with_denominator:
             kind = "a count" if card.denominator is None else "a rate of the population, not of its records"
             raise CaseworkError(f"measure {card.id} is {kind}, but its SQL gives records an in_denominator")
@@ -543,8 +589,8 @@ def _computed(
                 f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
                 "but not its denominator"
             )
-        number = int(numerator)
-        whole: int | None = None
+        number: int | Decimal = Decimal(numerator) if card.summed else int(numerator)
+        whole: int | Decimal | None = None
         basis = reason = None
         if card.denominator_source is DenominatorSource.POPULATION_0_17:
             if population is None:
@@ -556,7 +602,7 @@ def _computed(
                 whole = int(population)
                 basis = f"ONS mid-year estimate of children aged 0-17, mid-{mid_year}, for {name}"
         elif card.denominator is not None:
-            whole = int(denominator)
+            whole = Decimal(denominator) if card.summed else int(denominator)
         value = measure_value(card, number, whole)
         if value is None and reason is None:
             reason = (card.empty_denominator or "nothing in the denominator") if whole == 0 else "no denominator"
@@ -574,6 +620,7 @@ def _computed(
                 denominator_basis=basis,
                 no_value_reason=reason,
                 left_out=int(left_out),
+                summed_records=(int(counted), int(denominator_records)) if card.summed else None,
             )
         )
     return _with_breakdowns(store, card, records, {**parameters, "period_end": end}, results)

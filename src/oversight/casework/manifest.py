@@ -1,9 +1,10 @@
 """What a measure's SQL reads, read off its parsed tree once: its manifest.
 
 A measure is one query (ADR 8) over the stored tables of the returns and the shared views and macros of
-``shared_tables.sql`` and ``cin_views.sql``, taking named parameters (``$period_end``). SQLGlot parses it in DuckDB's
-dialect; the manifest lists the stored tables it reads, itself or through the shared views and macros (and
-those through one another), the shared views and macros it uses, and the parameters it takes. From the tables
+``shared_tables.sql``, ``cin_views.sql`` and ``workforce_views.sql``, taking named parameters (``$period_end``).
+SQLGlot parses it in DuckDB's dialect; the manifest lists the stored tables it reads, itself or through the
+shared views and macros (and those through one another), the shared views and macros it uses, and the
+parameters it takes. From the tables
 come the returns a measure needs loaded and the files of its lineage, so a card never lists them by hand and
 they cannot disagree with the SQL (ADR 16).
 
@@ -26,12 +27,19 @@ from oversight.casework.issues import CaseworkError
 from oversight.casework.readers.annex_a import ANNEX_TABLES
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
+from oversight.casework.readers.workforce import WORKFORCE_TABLES
 
 DIALECT = "duckdb"
-SHARED_FILES = ("shared_tables.sql", "cin_views.sql")  # the shared views and macros, created on every connection
+SHARED_FILES = (
+    "shared_tables.sql",
+    "cin_views.sql",
+    "workforce_views.sql",
+)  # the shared views and macros, created on every connection
 # Each stored table a return's rows go to, named as the return (and the loads table) names it: 'children' is
 # the SSDA903's 'header'.
-RETURN_TABLE_NAMES: dict[str, str] = {spec.table: spec.name for spec in (*SSDA903_TABLES, *CIN_TABLES, *ANNEX_TABLES)}
+RETURN_TABLE_NAMES: dict[str, str] = {
+    spec.table: spec.name for spec in (*SSDA903_TABLES, *CIN_TABLES, *ANNEX_TABLES, *WORKFORCE_TABLES)
+}
 # Tables the store fills itself rather than from a return: a measure may read them, and they decide no council.
 REFERENCE_TABLES = frozenset({"population", "postcodes", "working_days"})
 
@@ -132,7 +140,7 @@ def _reads(tree: exp.Expr) -> Reads:
 
 @cache
 def shared_objects() -> dict[str, Reads]:
-    """Each shared view and macro of ``shared_tables.sql`` and ``cin_views.sql``, by name, with what its body names."""
+    """Each shared view and macro of the SHARED_FILES, by name, with what its body names."""
     objects: dict[str, Reads] = {}
     for file in SHARED_FILES:
         text = resources.files("oversight.casework").joinpath(file).read_text(encoding="utf-8")

@@ -553,6 +553,56 @@ CREATE TABLE IF NOT EXISTS annex_a_adopters (
     -- unique key: (la, child, enquiry_date), kept so by the loader (a primary key would slow bulk loads ten times)
 );
 
+-- The children's social work workforce census (CSWW), a snapshot at 30 September (census_date) with the year's
+-- leavers and absence; year_ending is the 31 March after the census date (2023 for 30 September 2022). Each
+-- social worker's "child" is the worker's pseudonym (of the council and the Social Work England number, which
+-- is never stored); agency workers are rows with agency_worker true. The council's row of vacancies and agency
+-- cover has the nil UUID as its "child".
+CREATE TABLE IF NOT EXISTS csww_workers (
+    la VARCHAR NOT NULL,
+    child UUID NOT NULL,
+    year_ending INTEGER NOT NULL,
+    census_date DATE NOT NULL,
+    agency_worker BOOLEAN NOT NULL,
+    fte DECIMAL(9, 6),
+    fte30 DECIMAL(9, 6),
+    gender VARCHAR,
+    ethnicity VARCHAR,
+    qual_level VARCHAR,
+    step_up_grad BOOLEAN,
+    frontline_grad BOOLEAN,
+    org_role VARCHAR,
+    role_start DATE,
+    start_origin VARCHAR,
+    role_end DATE,
+    leaver_destination VARCHAR,
+    reason_leave VARCHAR,
+    cases30 INTEGER,
+    working_days_lost DECIMAL(9, 2),
+    contract_weeks DECIMAL(9, 1),
+    absent_30_sept BOOLEAN,
+    reason_absence VARCHAR,
+    cfkss_status VARCHAR,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, year_ending), kept so by the loader (a primary key would slow bulk loads ten times)
+);
+
+CREATE TABLE IF NOT EXISTS csww_vacancies (
+    la VARCHAR NOT NULL,
+    child UUID NOT NULL,
+    year_ending INTEGER NOT NULL,
+    census_date DATE NOT NULL,
+    vacancies_fte DECIMAL(9, 2) NOT NULL,
+    agency_cover_fte DECIMAL(9, 2) NOT NULL,  -- agency workers covering vacancies, FTE
+    agency_cover_headcount INTEGER NOT NULL,
+    return_year INTEGER,
+    load_id INTEGER NOT NULL,
+    source_row INTEGER NOT NULL
+    -- unique key: (la, child, year_ending)
+);
+
 -- Reference: the ONS mid-year estimate of children aged 0 to 17 in each council (casework/reference), refreshed
 -- from the package whenever its file changes. For rates per 10,000 children, the year ending 31 March Y uses
 -- the mid-(Y-1) estimate, as DfE does.

@@ -82,12 +82,12 @@ class RecordsView:
     def parts(self) -> list[tuple[RecordPart, str, int]]:
         """The lists a reader can switch between: (part, label, records)."""
         if not self.card.counts_denominator:  # a count, or a rate of a population the records do not hold
-            return [("numerator", "Records counted", self.result.numerator)]
+            return [("numerator", "Records counted", self.result.records_in("numerator"))]
         if self.card.unit is Unit.DAYS:  # every record is in both; the numerator is their days
-            return [("denominator", "Records averaged", self.result.denominator or 0)]
+            return [("denominator", "Records averaged", self.result.records_in("denominator"))]
         parts: list[tuple[RecordPart, str, int]] = [
-            ("denominator", "In the denominator", self.result.denominator or 0),
-            ("numerator", "In the numerator", self.result.numerator),
+            ("denominator", "In the denominator", self.result.records_in("denominator")),
+            ("numerator", "In the numerator", self.result.records_in("numerator")),
         ]
         if self.result.left_out:  # records the rule looked at and left out, such as children with no distance known
             parts.append(("left_out", "Left out of the denominator", self.result.left_out))
@@ -149,7 +149,7 @@ def records_view(
         if not results:
             raise not_loaded_error(card, la)
         [result] = results
-        total = {"numerator": result.numerator, "left_out": result.left_out}.get(wanted, result.denominator or 0)
+        total = result.records_in(wanted)
         pages = max(1, -(-total // RECORDS_PER_PAGE))
         number = min(_page_number(page), pages)
         found = measure_records(

@@ -42,6 +42,7 @@ from oversight.casework.readers.ssda903 import (
     read_ssda903,
 )
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
+from oversight.casework.readers.workforce import WORKFORCE_TABLES, read_workforce
 from oversight.casework.reference import population_rows, population_text
 from oversight.core import workdays
 from oversight.core.problems import ImportResult, Issue
@@ -58,7 +59,7 @@ SHARED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "episode_spells": ("episode_spells_rule", ("episodes",)),
 }
 # The stored tables a return's rows go to: their row counts are part of the store's state (CaseworkStore.state).
-RETURN_TABLES = tuple(sorted({spec.table for spec in (*TABLES, *CIN_TABLES, *ANNEX_TABLES)}))
+RETURN_TABLES = tuple(sorted({spec.table for spec in (*TABLES, *CIN_TABLES, *ANNEX_TABLES, *WORKFORCE_TABLES)}))
 
 T = TypeVar("T")
 
@@ -231,6 +232,7 @@ class CaseworkStore:
         self._refresh_population()
         con.execute(_sql("shared_tables.sql"))
         con.execute(_sql("cin_views.sql"))
+        con.execute(_sql("workforce_views.sql"))
         self._attached = True
 
     def compact(self) -> tuple[int, int]:
@@ -391,8 +393,8 @@ class CaseworkStore:
         progress: Callable[[int], object] | None = None,
         validate: bool = False,
     ) -> LoadResult:
-        """Load returns (SSDA903 CSV tables or XML, CIN census XML, Annex A workbooks), told apart by their content:
-        all of them, or, if any has a structural problem, none.
+        """Load returns (SSDA903 CSV tables or XML, CIN census XML, Annex A workbooks, workforce census XML), told
+        apart by their content: all of them, or, if any has a structural problem, none.
 
         A file already loaded (the same bytes, for the same council) is skipped, unless it is an episodes file with
         postcodes loaded before the store's postcode lookup was (its distances are then worked out again). A row
@@ -427,10 +429,16 @@ class CaseworkStore:
             others = {"first_index": len(paths), "progress": progress, **common}
             read_ssda903_xml([p for p in paths if formats[p] is Format.SSDA903_XML], **others)
             read_annex_a([p for p in paths if formats[p] is Format.WORKBOOK], **others)
+            read_workforce([p for p in paths if formats[p] is Format.WORKFORCE_XML], validate=validate, **others)
             for path in paths:
                 if formats[path] is Format.UNKNOWN_XML:
                     read.issues.append(
-                        field_issue(path.name, None, None, "this XML is neither a CIN census nor an SSDA903 return")
+                        field_issue(
+                            path.name,
+                            None,
+                            None,
+                            "this XML is not a CIN census, an SSDA903 return or a social work workforce census",
+                        )
                     )
             write = _Writing(self, read, result, pseudonymiser, user or current_user())
             try:
@@ -628,8 +636,8 @@ class CaseworkStore:
         period: str,
         window: tuple[date, date],
         la: str,
-        numerator: int,
-        denominator: int | None,
+        numerator: int | Decimal,
+        denominator: int | Decimal | None,
         value: Decimal | None,
         load_ids: Sequence[int],
         run_at: datetime,

@@ -13,6 +13,7 @@ class Format(StrEnum):
     SSDA903_CSV = "SSDA903 CSV table"
     SSDA903_XML = "SSDA903 XML return"
     CIN_XML = "CIN census XML"
+    WORKFORCE_XML = "social work workforce census XML"
     WORKBOOK = "workbook"
     UNKNOWN_XML = "XML of another kind"
 
@@ -32,9 +33,12 @@ def detect_format(path: Path) -> Format:
         return Format.SSDA903_CSV
     from oversight.casework.readers.cin import is_cin_census
     from oversight.casework.readers.ssda903_xml import is_ssda903_xml
+    from oversight.casework.readers.workforce import is_workforce_census
 
     if is_ssda903_xml(head):
         return Format.SSDA903_XML
     if is_cin_census(head):
         return Format.CIN_XML
+    if is_workforce_census(head):
+        return Format.WORKFORCE_XML
     return Format.UNKNOWN_XML

@@ -1,4 +1,5 @@
-"""Optional validation of CIN census files against the census XSDs (``oversight casework load --validate``).
+"""Optional validation of CIN census and workforce census files against their XSDs (``oversight casework load
+--validate``).
 
 The XSDs are in ``readers/xsd`` (see SOURCES.md there); the schema follows the file's census year. lxml
 does the validation, with entities, DTDs and network access off; it runs only on files the hardened reader
@@ -17,6 +18,7 @@ from oversight.casework.issues import field_issue
 from oversight.core.problems import Issue
 
 SCHEMA_YEARS = (2022, 2024, 2025, 2026)
+WORKFORCE_XSD = "social_work_workforce_2022.xsd"  # the children's social work workforce census (one schema)
 
 
 def schema_year(census_year: int | None) -> int:
@@ -27,20 +29,29 @@ def schema_year(census_year: int | None) -> int:
 
 
 @cache
-def _schema(year: int) -> Any:
+def _schema(file_name: str) -> Any:
     from lxml import etree
 
-    data = resources.files("oversight.casework.readers").joinpath("xsd", f"CIN_schema_{year}.xsd").read_bytes()
+    data = resources.files("oversight.casework.readers").joinpath("xsd", file_name).read_bytes()
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return etree.XMLSchema(etree.fromstring(data, parser))
 
 
 def validate_cin(path: Path, census_year: int | None, *, limit: int = 1_000) -> list[Issue]:
     """Every way the file departs from its year's schema (up to ``limit``), each with its XML path and line."""
+    year = schema_year(census_year)
+    return _validated(path, f"CIN_schema_{year}.xsd", f"the {year} census schema", limit)
+
+
+def validate_workforce(path: Path, *, limit: int = 1_000) -> list[Issue]:
+    """Every way a workforce census file departs from the census schema (up to ``limit``), with XML path and line."""
+    return _validated(path, WORKFORCE_XSD, "the workforce census schema", limit)
+
+
+def _validated(path: Path, schema_file: str, schema_name: str, limit: int) -> list[Issue]:
     from lxml import etree
 
-    year = schema_year(census_year)
-    schema = _schema(year)
+    schema = _schema(schema_file)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         tree = etree.parse(str(path), parser)
@@ -53,8 +64,6 @@ def validate_cin(path: Path, census_year: int | None, *, limit: int = 1_000) -> 
         message = str(entry.message).replace("Element '", "'")
         where = entry.path or None
         issues.append(
-            field_issue(
-                path.name, None, where, f"does not match the {year} census schema (line {entry.line}): {message}"
-            )
+            field_issue(path.name, None, where, f"does not match {schema_name} (line {entry.line}): {message}")
         )
     return issues
