@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from oversight.core.problems import Issue, rejected_lines
 
@@ -35,3 +36,13 @@ def report_rejected(issues: Sequence[Issue], *, done: str = "imported", limit: i
     for line in rejected_lines(issues, done=done, limit=limit):
         print(line, file=sys.stderr)
     return 1
+
+
+def write_whole(path: str | Path, data: bytes) -> Path:
+    """Write a command's output file whole or not at all: into ``NAME.part`` first, renamed into place when
+    complete, so a failure never leaves a half-written file under the name asked for."""
+    output = Path(path)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(output)
+    return output

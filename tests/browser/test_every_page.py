@@ -39,9 +39,7 @@ def able_page(browser: Browser, site: str, tmp_path: Path, settings: object) -> 
         yield sign_in(new, "able")
 
 
-def test_every_page_fits_the_window_at_1366_and_390_pixels_and_shows_no_working_notes(
-    able_page: Page, tmp_path: Path
-) -> None:
+def test_every_page_fits_the_window_at_1366_and_390_pixels_and_shows_no_working_notes(able_page: Page) -> None:
     page = able_page
     problems: list[str] = []
     for width in (1366, 390):
@@ -51,9 +49,6 @@ def test_every_page_fits_the_window_at_1366_and_390_pixels_and_shows_no_working_
             assert response is not None
             if response.status >= 400:
                 continue  # a page with nothing to show for this data (a figure not computed): not this test's
-            page.screenshot(
-                path=str(tmp_path / f"{name.replace(':', '-')}-{width}.png")
-            )  # the first screen, to look at
             wide = page.evaluate("document.documentElement.scrollWidth")
             if wide > width:
                 problems.append(f"{path} at {width} px is {wide} px wide")

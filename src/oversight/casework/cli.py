@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import report_rejected, setup
+from oversight.commandline import report_rejected, setup, write_whole
 
 LOADABLE = frozenset({".csv", ".xml", ".xlsx"})  # the files a folder given to `load` contributes
 
@@ -283,10 +283,7 @@ def cmd_compute(args: argparse.Namespace) -> int:
             print(f"{result.card.id} for {result.la}: no value: {result.no_value_reason}", file=sys.stderr)
     text = _render(results, args.format)
     if args.output:
-        output = Path(args.output)
-        partial = output.with_name(output.name + ".part")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(output)  # never leave a half-written file behind
+        output = write_whole(args.output, text.encode("utf-8"))
         print(f"Wrote {output} ({len(results)} result(s), {period.label}).")
     else:
         print(text, end="")

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import ready
+from oversight.commandline import ready, write_whole
 
 
 def register(commands: Any) -> None:
@@ -57,10 +57,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
     except PackError as error:
         print(f"Not built: {error}.", file=sys.stderr)
         return 1
-    output = Path(args.output)
-    partial = output.with_name(output.name + ".part")  # nothing half-written: renamed into place when complete
-    partial.write_bytes(pack_docx(pack) if args.format == "docx" else pack_pdf(pack))
-    partial.replace(output)
+    output = write_whole(args.output, pack_docx(pack) if args.format == "docx" else pack_pdf(pack))
     print(f"Wrote {output}: the pack for {meeting.body.name}, {day:%-d %B %Y}.")
     return 0
 
@@ -89,9 +86,6 @@ def cmd_exceptions(args: argparse.Namespace) -> int:
         return 2
     scorecard, period = found
     report = exception_report(scorecard, period)
-    output = Path(args.output)
-    partial = output.with_name(output.name + ".part")  # nothing half-written: renamed into place when complete
-    partial.write_bytes(exports.render(report, args.format))
-    partial.replace(output)
+    output = write_whole(args.output, exports.render(report, args.format))
     print(f"Wrote {output}: {len(report.entries)} indicator(s) in the exception report for {period.label}.")
     return 0

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import ready, report_rejected
+from oversight.commandline import ready, report_rejected, write_whole
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -59,10 +59,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none yet: run 'oversight demo'"
         print(f"--plan: there is no plan '{args.plan}' (known: {known})", file=sys.stderr)
         return 2
-    output = Path(args.output)
-    partial = output.with_name(output.name + ".part")
-    partial.write_bytes(render(plan, args.format))
-    partial.replace(output)  # never leave a half-written export behind
+    output = write_whole(args.output, render(plan, args.format))
     print(f"Wrote {output} ({plan.recommendations.count()} recommendations).")
     return 0
 

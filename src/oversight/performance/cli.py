@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import ready, report_rejected, setup
+from oversight.commandline import ready, report_rejected, setup, write_whole
 
 
 def register(commands: Any) -> None:
@@ -138,10 +138,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"--publication: {error}", file=sys.stderr)
         return 2
-    output = Path(args.output)
-    partial = output.with_name(output.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(output)  # never leave a half-written export behind
+    output = write_whole(args.output, data)
     print(f"Wrote {output} ({len(view.rows)} indicators, {period.label}).")
     return 0
 
@@ -150,6 +147,6 @@ def cmd_template(args: argparse.Namespace) -> int:
     setup()
     from oversight.performance.import_template import import_template
 
-    Path(args.output).write_bytes(import_template())
+    write_whole(args.output, import_template())
     print(f"Wrote the import template to {args.output}.")
     return 0
