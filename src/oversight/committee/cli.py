@@ -41,7 +41,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
     from datetime import date
 
     from oversight.committee.models import Meeting
-    from oversight.committee.pack import PackError, meeting_pack, pack_docx, pack_pdf
+    from oversight.committee.pack import PackError, meeting_pack, pack_render
 
     try:
         day = date.fromisoformat(args.meeting)
@@ -57,7 +57,7 @@ def cmd_pack_build(args: argparse.Namespace) -> int:
     except PackError as error:
         print(f"Not built: {error}.", file=sys.stderr)
         return 1
-    output = write_whole(args.output, pack_docx(pack) if args.format == "docx" else pack_pdf(pack))
+    output = write_whole(args.output, pack_render(pack, args.format))
     print(f"Wrote {output}: the pack for {meeting.body.name}, {day:%-d %B %Y}.")
     return 0
 

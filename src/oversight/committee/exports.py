@@ -10,14 +10,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from oversight.committee.exceptions import ExceptionEntry, ExceptionReport
+from oversight.performance.exports import FORMATS as SCORECARD_FORMATS
 from oversight.reports.cells import print_landscape_a4, safe_cell, text
 from oversight.reports.pdf import pdf_from_html
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+FORMATS = SCORECARD_FORMATS  # the same three files, with the same types, as the scorecard's
 COLUMNS = [
     "scorecard", "period", "indicator_code", "title", "value", "rag", "why_included", "rag_reason", "direction",
     "comparators", "commentary", "linked_actions", "control_chart", "version",

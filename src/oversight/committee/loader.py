@@ -243,7 +243,7 @@ WRITERS: dict[str, Callable[[dict[str, str]], None]] = {
 
 
 class _RollbackError(Exception):
-    pass
+    """Raised inside the import's transaction when any row had a problem, so that none is kept."""
 
 
 def committee_import(paths: list[Path]) -> ImportResult:
@@ -267,7 +267,7 @@ def committee_import(paths: list[Path]) -> ImportResult:
             if result.issues:
                 raise _RollbackError
     except _RollbackError:
-        pass
+        pass  # the problems are in result.issues; the transaction has undone every row
     return result
 
 

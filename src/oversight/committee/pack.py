@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from docx import Document
 from docx.document import Document as WordDocument
@@ -21,8 +22,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from oversight.committee.exceptions import ExceptionReport
-from oversight.performance.selectors import ScorecardView
+from oversight.committee.exceptions import ExceptionReport, exception_report
+from oversight.committee.models import AgendaItem, Meeting
+from oversight.core.periods import parse_period
+from oversight.performance.models import Scorecard
+from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.reports.pdf import pdf_from_html
 
 # The council's standard sections, in order (the seeds' cover reports): configuration, not code, where a council
@@ -219,20 +223,15 @@ class PackError(ValueError):
     """A pack that cannot be built: the message says what the meeting lacks."""
 
 
-def meeting_pack(meeting: object) -> Pack:
-    """The pack for a meeting: the report of the agenda item that presents a scorecard's period, with that period's
-    scorecard and exception report as its appendices."""
-    from django.conf import settings
+def pack_item(meeting: Meeting) -> AgendaItem | None:
+    """The agenda item a meeting's pack is the report of: the first that presents a scorecard's period."""
+    return meeting.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first()
 
-    from oversight.committee.exceptions import exception_report
-    from oversight.committee.models import Meeting
-    from oversight.core.periods import parse_period
-    from oversight.performance.models import Scorecard
-    from oversight.performance.selectors import scorecard_view
 
-    if not isinstance(meeting, Meeting):
-        raise TypeError("meeting_pack needs a Meeting")
-    item = meeting.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first()
+def meeting_pack(meeting: Meeting) -> Pack:
+    """The pack for a meeting: the report of its ``pack_item``, with that period's scorecard and exception report
+    as its appendices."""
+    item = pack_item(meeting)
     if item is None:
         raise PackError(f"no item on the agenda of {meeting.date:%-d %B %Y} presents a scorecard, so there is no pack")
     scorecard = Scorecard.objects.filter(slug=item.scorecard_slug).first()
@@ -249,3 +248,16 @@ def meeting_pack(meeting: object) -> Pack:
         part=item.part,
     )
     return Pack(cover, scorecard_view(scorecard, period), exception_report(scorecard, period))
+
+
+PACK_FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def pack_render(pack: Pack, fmt: str) -> bytes:
+    """The pack as Word (``docx``) or tagged PDF (``pdf``)."""
+    if fmt not in PACK_FORMATS:
+        raise ValueError(f"a pack is docx or pdf, not {fmt!r}")
+    return pack_docx(pack) if fmt == "docx" else pack_pdf(pack)

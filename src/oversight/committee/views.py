@@ -17,9 +17,10 @@ from oversight.committee.exceptions import exception_report
 from oversight.committee.forms import ResolutionForm, WorkItemForm
 from oversight.committee.loader import COLUMNS, committee_import
 from oversight.committee.models import Body, Meeting, Resolution, WorkProgrammeItem
-from oversight.core.periods import Period, PeriodError, parse_period
+from oversight.committee.pack import PACK_FORMATS, PackError, meeting_pack, pack_item, pack_render
 from oversight.core.problems import ApplicationError
 from oversight.performance.models import Scorecard
+from oversight.performance.selectors import period_or_404
 from oversight.uploads import uploads_saved
 
 WORK_ITEM_FIELDS = [
@@ -35,16 +36,9 @@ WORK_ITEM_FIELDS = [
 ]
 
 
-def _period(code: str) -> Period:
-    try:
-        return parse_period(code)
-    except PeriodError as error:
-        raise Http404(str(error)) from None
-
-
 def exceptions(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    report = exception_report(scorecard, _period(period), publication=request.GET.get("for") == "publication")
+    report = exception_report(scorecard, period_or_404(period), publication=request.GET.get("for") == "publication")
     return render(request, "committee/exceptions.html", {"report": report})
 
 
@@ -52,7 +46,7 @@ def exceptions_export(request: HttpRequest, slug: str, period: str, fmt: str) ->
     if fmt not in exports.FORMATS:
         raise Http404("Exports are csv, xlsx or pdf.")
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    report = exception_report(scorecard, _period(period))
+    report = exception_report(scorecard, period_or_404(period))
     response = HttpResponse(exports.render(report, fmt), content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, fmt)}"'
     return response
@@ -92,27 +86,21 @@ def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
         "resolutions": list(held.resolutions.select_related("due_meeting")),
         "due_here": list(held.resolutions_due.select_related("meeting")),
         "today": timezone.localdate(),
-        "pack_item": held.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first(),
+        "pack_item": pack_item(held),
     }
     return render(request, "committee/meeting.html", context)
 
 
 def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) -> HttpResponse:
     """The meeting's committee pack, built now from the approved figures, as Word or tagged PDF."""
-    from oversight.committee.pack import PackError, meeting_pack, pack_docx, pack_pdf
-
-    if fmt not in ("docx", "pdf"):
+    if fmt not in PACK_FORMATS:
         raise Http404("A pack is docx or pdf.")
     held = _meeting(get_object_or_404(Body, slug=slug), on)
     try:
         pack = meeting_pack(held)
     except PackError as error:
         raise Http404(str(error)) from None
-    kind = {
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pdf": "application/pdf",
-    }[fmt]
-    response = HttpResponse(pack_docx(pack) if fmt == "docx" else pack_pdf(pack), content_type=kind)
+    response = HttpResponse(pack_render(pack, fmt), content_type=PACK_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="oversight-{slug}-{held.date:%Y-%m-%d}-pack.{fmt}"'
     return response
 

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oversight.core.comparison import Side, Standing, compare
-from oversight.core.periods import Period, PeriodKind, YearType, parse_period
+from oversight.core.periods import Period, PeriodError, PeriodKind, YearType, parse_period
 from oversight.core.rag import RagResult, Rating, small_cohort_caution
 from oversight.core.rating import Outturn, target_choose
 from oversight.core.targets import TargetRule
@@ -236,6 +237,14 @@ def annual_target_applies_to_periods(indicator: Indicator) -> bool:
     return not (indicator.unit == Unit.COUNT and indicator.aggregation != Indicator.Aggregation.SNAPSHOT)
 
 
+def period_or_404(code: str) -> Period:
+    """The period a web address names, or a 404 that says what is wrong with the code."""
+    try:
+        return parse_period(code)
+    except PeriodError as error:
+        raise Http404(str(error)) from None
+
+
 def scorecards_all() -> QuerySet[Scorecard]:
     return Scorecard.objects.order_by("id")
 
@@ -316,11 +325,12 @@ def _row(
     actual = observed(actual_period) if not annual_in_quarter else None
     period_target = targeted(period) if is_quarter_view and not annual_measure else None
     latest = next((f for f in reversed(outturns) if f is not None and f.value is not None), None)
+    annual_target = targeted(year)
     choice = target_choose(
         basis,
         actual,
         period_target=period_target,
-        annual_target=targeted(year),
+        annual_target=annual_target,
         over_year=actual_period == year,
         annual_target_applies=annual_target_applies_to_periods(indicator),
         annual_in_quarter=annual_in_quarter,
@@ -350,7 +360,7 @@ def _row(
         year=year,
         outturns=outturns,
         outturn_years=outturn_years,
-        annual_target=targeted(year),
+        annual_target=annual_target,
         period_target=period_target,
         actual=actual,
         rag=choice.rag,

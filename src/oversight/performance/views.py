@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from oversight.accounts.access import forbidden
 from oversight.accounts.roles import Capability
 from oversight.accounts.services import user_can
-from oversight.core.periods import Period, PeriodError, parse_period
+from oversight.core.periods import Period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Polarity
 from oversight.performance import analysis, breakdowns, charts, exports, reporting, selectors, services, signoff
@@ -27,13 +27,6 @@ from oversight.performance.models import (
     version_text,
 )
 from oversight.uploads import uploads_saved
-
-
-def _period(code: str) -> Period:
-    try:
-        return parse_period(code)
-    except PeriodError as error:
-        raise Http404(str(error)) from None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -64,14 +57,13 @@ def scorecard_latest(request: HttpRequest, slug: str) -> HttpResponse:
 def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     scorecard = get_object_or_404(Scorecard, slug=slug)
     if "period" in request.GET:  # the period picker works as a plain form, without JavaScript
-        return redirect("performance:scorecard", slug=slug, period=_period(request.GET["period"]).code)
-    view = selectors.scorecard_view(scorecard, _period(period))
+        return redirect("performance:scorecard", slug=slug, period=selectors.period_or_404(request.GET["period"]).code)
+    view = selectors.scorecard_view(scorecard, selectors.period_or_404(period))
     context = {
         "view": view,
         "periods": selectors.scorecard_periods(scorecard),
         "glossary": selectors.glossary_entries(),
         "compact": request.GET.get("layout") == "compact",
-        "exceptions_url": f"/scorecards/{scorecard.slug}/{view.period.code}/exceptions/",
     }
     return render(request, "performance/scorecard.html", context)
 
@@ -80,7 +72,7 @@ def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> 
     if fmt not in exports.FORMATS:
         raise Http404("Exports are csv, xlsx or pdf.")
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    view = selectors.scorecard_view(scorecard, _period(period))
+    view = selectors.scorecard_view(scorecard, selectors.period_or_404(period))
     publication = request.GET.get("for") == "publication"
     body = exports.render(view, fmt, publication=publication)
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
@@ -92,7 +84,7 @@ def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> 
 def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     """Where a period stands, what blocks it, and the step the signed-in user may take next."""
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    the_period = _period(period)
+    the_period = selectors.period_or_404(period)
     form = SignoffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,13 +122,15 @@ def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 
 def trend(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    view = selectors.trend_view(scorecard, _period(period))
+    view = selectors.trend_view(scorecard, selectors.period_or_404(period))
     return render(request, "performance/trend.html", {"view": view, "charts": charts.trend_charts(view)})
 
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
     if "edit" in request.GET:  # the 'add or edit a period' form, without JavaScript
-        return redirect("performance:indicator-edit", code=code, period=_period(request.GET["edit"]).code)
+        return redirect(
+            "performance:indicator-edit", code=code, period=selectors.period_or_404(request.GET["edit"]).code
+        )
     detail = selectors.indicator_detail(code)
     may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
     context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
@@ -153,7 +147,7 @@ def _back_to_row(indicator: Indicator, period: Period) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator, code=code)
-    the_period = _period(period)
+    the_period = selectors.period_or_404(period)
     observation = Observation.objects.filter(indicator=indicator, period=the_period.code).first()
     target = Target.objects.filter(indicator=indicator, period=the_period.code).first()
     commentary = Commentary.objects.filter(indicator=indicator, period=the_period.code).first()
@@ -187,7 +181,7 @@ def commentary_edit(request: HttpRequest, code: str, period: str) -> HttpRespons
     indicator = get_object_or_404(Indicator, code=code)
     if not user_can(request.user, Capability.EDIT_COMMENTARY, indicator):
         return forbidden(request, "Owners can edit commentary only on the indicators assigned to them.")
-    the_period = _period(period)
+    the_period = selectors.period_or_404(period)
     current = Commentary.objects.filter(indicator=indicator, period=the_period.code).first()
     form = CommentaryForm(request.POST or None, initial={"text": current.text if current else ""})
     if request.method == "POST" and form.is_valid():

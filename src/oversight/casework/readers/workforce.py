@@ -96,7 +96,7 @@ def is_workforce_census(head: bytes) -> bool:
 
 
 class _ProblemError(ValueError):
-    pass
+    """A value the census cannot have; its message becomes the Issue at that element's path."""
 
 
 def _local(tag: Any) -> str:
