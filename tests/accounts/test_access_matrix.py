@@ -41,6 +41,7 @@ SAMPLES: dict[str, str] = {
     "improvement:plan-import": "/plans/import/",
     "improvement:evidence-add": "/plans/cheshire-east-2011/recommendations/8/evidence/",
     "improvement:decision": "/plans/cheshire-east-2011/recommendations/8/decision/",
+    "improvement:due-revise": "/plans/cheshire-east-2011/recommendations/8/due/",
     "benchmarks:home": "/benchmarks/",
     "benchmarks:indicator": "/benchmarks/indicators/NEET-16-18/",
     "benchmarks:link-edit": "/benchmarks/indicators/NEET-16-18/link/",

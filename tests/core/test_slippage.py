@@ -6,7 +6,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oversight.core.rag import Rating
-from oversight.core.slippage import RecommendationFacts, SlipKind, Update, slippage, update_interval_days
+from oversight.core.slippage import (
+    RecommendationFacts,
+    Slip,
+    SlipKind,
+    Update,
+    slippage,
+    status_word,
+    update_interval_days,
+)
 
 DUE = date(2011, 11, 19)
 STARTED = date(2011, 8, 19)
@@ -113,3 +121,42 @@ def test_past_due_fires_exactly_when_the_due_date_has_passed(
 ) -> None:
     facts = RecommendationFacts(due, started, False, updates)
     assert (SlipKind.PAST_DUE in kinds(facts, today)) == (due < today)
+
+
+def test_a_revised_due_date_is_past_due_only_once_it_has_passed() -> None:
+    revised = date(2012, 2, 29)
+    facts = RecommendationFacts(due_on=DUE, started_on=DUE, revised_due_on=revised)
+    assert SlipKind.PAST_DUE not in kinds(facts, date(2012, 1, 1))
+    slips = [s for s in slippage(facts, date(2012, 3, 2)) if s.kind is SlipKind.PAST_DUE]
+    assert (
+        slips[0].reason == "revised to 29 February 2012 (first due 19 November 2011), 2 days ago, and not signed off."
+    )
+
+
+def test_the_status_word_says_revised_rather_than_on_track() -> None:
+    assert status_word(signed_off=False, signed_off_on=None, revised_due_on=None, slips=[]) == "On track"
+    revised = status_word(signed_off=False, signed_off_on=None, revised_due_on=date(2013, 9, 30), slips=[])
+    assert revised == "Revised to 30 Sep 2013"
+    late = [Slip(SlipKind.PAST_DUE, "…"), Slip(SlipKind.NO_UPDATE, "…")]
+    assert status_word(signed_off=False, signed_off_on=None, revised_due_on=date(2013, 9, 30), slips=late) == (
+        "Revised to 30 Sep 2013; Past due; No recent update"
+    )
+    assert status_word(signed_off=True, signed_off_on=date(2013, 10, 1), revised_due_on=None, slips=[]) == (
+        "Signed off 1 Oct 2013"
+    )
+
+
+_slips = st.lists(st.sampled_from(list(SlipKind)).map(lambda kind: Slip(kind, "")), max_size=4)
+
+
+@given(st.booleans(), _dates | st.none(), _dates | st.none(), _slips)
+def test_the_status_word_is_on_track_only_when_nothing_slipped_or_moved(
+    signed_off: bool, signed_off_on: date | None, revised: date | None, slips: list[Slip]
+) -> None:
+    word = status_word(signed_off=signed_off, signed_off_on=signed_off_on, revised_due_on=revised, slips=slips)
+    if signed_off:
+        assert word.startswith("Signed off")
+    else:
+        assert (word == "On track") == (revised is None and not slips)
+        assert word.startswith("Revised to ") == (revised is not None)
+        assert all(slip.kind.label in word for slip in slips)

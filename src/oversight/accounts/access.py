@@ -45,6 +45,7 @@ RULES: dict[str, Rule] = {
     "improvement:plan-import": Capability.EDIT_DATA,
     "improvement:evidence-add": Capability.EDIT_DATA,
     "improvement:decision": Capability.APPROVE,
+    "improvement:due-revise": Capability.APPROVE,  # a service manager agrees a new date, as an approver
     "benchmarks:home": Capability.VIEW,
     "benchmarks:indicator": Capability.VIEW,
     "benchmarks:link-edit": Capability.EDIT_DATA,

@@ -8,7 +8,9 @@ Four rules, each a pure function of what has been recorded and of today's date:
 * **perpetual limbo**: open long past due, with the board asking for more evidence again and again, the
   danger an improvement board warned of (seed 004): nothing ever quite gets signed off.
 
-A signed-off recommendation never slips.
+A signed-off recommendation never slips. A recommendation whose due date was revised (with a reason, by whoever
+may agree it) is past due only once the revised date has passed; until then the plan says "Revised to …", never
+"On track" (seed 004, 6.1–6.2). ``status_word`` is the one rule that words it, for every page and export.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class RecommendationFacts:
     updates: Sequence[Update] = field(default_factory=tuple)
     more_evidence_decisions: int = 0
     update_every_days: int = DEFAULT_UPDATE_DAYS
+    revised_due_on: date | None = None  # the latest agreed revision of the due date, if any
 
 
 def update_interval_days(schedule: str) -> int:
@@ -90,10 +93,16 @@ def _plural(count: int, word: str) -> str:
 
 
 def past_due(facts: RecommendationFacts, today: date) -> Slip | None:
-    if facts.signed_off or facts.due_on is None or facts.due_on >= today:
+    due = facts.revised_due_on or facts.due_on
+    if facts.signed_off or due is None or due >= today:
         return None
-    days = (today - facts.due_on).days
-    return Slip(SlipKind.PAST_DUE, f"due {_day(facts.due_on)}, {_plural(days, 'day')} ago, and not signed off.")
+    days = (today - due).days
+    if facts.revised_due_on is not None:
+        first = f" (first due {_day(facts.due_on)})" if facts.due_on else ""
+        return Slip(
+            SlipKind.PAST_DUE, f"revised to {_day(due)}{first}, {_plural(days, 'day')} ago, and not signed off."
+        )
+    return Slip(SlipKind.PAST_DUE, f"due {_day(due)}, {_plural(days, 'day')} ago, and not signed off.")
 
 
 def no_update(facts: RecommendationFacts, today: date) -> Slip | None:
@@ -148,3 +157,20 @@ RULES = (past_due, no_update, rag_worsened, limbo)
 def slippage(facts: RecommendationFacts, today: date) -> list[Slip]:
     """Every rule that fires, in a fixed order."""
     return [slip for rule in RULES if (slip := rule(facts, today)) is not None]
+
+
+def _short_day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def status_word(
+    *, signed_off: bool, signed_off_on: date | None, revised_due_on: date | None, slips: Sequence[Slip]
+) -> str:
+    """What a plan says of a recommendation's progress, in a few words: signed off, else its revised due date and
+    every slip, else on track. A revised date is always said, so that an item that slipped never reads as on
+    track; its reason is on the recommendation's own page."""
+    if signed_off:
+        return f"Signed off {_short_day(signed_off_on)}" if signed_off_on else "Signed off"
+    words = [f"Revised to {_short_day(revised_due_on)}"] if revised_due_on else []
+    words += [slip.kind.label for slip in slips]
+    return "; ".join(words) if words else "On track"

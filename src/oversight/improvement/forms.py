@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from oversight.core.rag import Rating
 from oversight.dates import DayMonthYearField
-from oversight.improvement.models import Decision, Plan, Source
+from oversight.improvement.models import Decision, HighlightEntry, Plan, Source
 
 RAG_CHOICES = [(rating.value, rating.label) for rating in Rating]
 
@@ -67,6 +67,34 @@ class DecisionForm(forms.Form):
         if decided > timezone.localdate():
             raise forms.ValidationError("A decision cannot be dated in the future.")
         return decided
+
+
+class DueDateRevisionForm(forms.Form):
+    due_on = DayMonthYearField(label="Revised due date", help_text="For example, 30 9 2013")
+    reason = forms.CharField(
+        label="Why the date moved",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The plan shows the revised date; its reason is on the recommendation's page",
+    )
+    approved_by = forms.CharField(
+        label="Agreed by", max_length=200, help_text="The person or board that agreed it, for example Improvement Board"
+    )
+    agreed_on = DayMonthYearField(label="Date it was agreed", help_text="For example, 2 9 2013")
+
+    def clean_agreed_on(self) -> date:
+        agreed: date = self.cleaned_data["agreed_on"]
+        if agreed > timezone.localdate():
+            raise forms.ValidationError("A revision cannot be agreed in the future.")
+        return agreed
+
+
+class HighlightEntryForm(forms.Form):
+    kind = forms.ChoiceField(label="What it is", choices=HighlightEntry.Kind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(
+        label="Owner", max_length=200, required=False, help_text="Who is responsible, for example Head of Service"
+    )
+    rag = forms.ChoiceField(label="RAG rating", choices=RAG_CHOICES, widget=forms.RadioSelect)
 
 
 class AsAtForm(forms.Form):

@@ -2,7 +2,8 @@
 
 Files (any may be missing): frameworks, grades, inspections, judgements, sources, plans (a plan may name an
 action plan ``table_file`` in the familiar layout, read by ``planfile``), objectives, recommendations,
-checkpoints and impact_measures. Every row is written through ``improvement.services``, so it is validated and
+checkpoints, impact_measures, revisions (revised due dates), highlight_reports and highlights (their key
+highlights, challenges and risks). Every row is written through ``improvement.services``, so it is validated and
 audited as a change made in a form would be. Loading again changes nothing that is already there.
 """
 
@@ -23,6 +24,7 @@ from oversight.improvement import services
 from oversight.improvement.models import (
     Framework,
     Grade,
+    HighlightReport,
     ImpactMeasure,
     Inspection,
     Objective,
@@ -54,6 +56,10 @@ COLUMNS = {
     "recommendations": "plan order objective source section text timescale reporting_schedule actions officers",
     "checkpoints": "plan recommendation label as_at rag rag_reason narrative",
     "impact_measures": "plan recommendation indicator kind",
+    "revisions": "plan recommendation due_on reason approved_by agreed_on",
+    "highlight_reports": "plan reported_on title report_to report_of summary scorecard period indicators "
+    "staffing_indicators local_authority",
+    "highlights": "plan reported_on kind order text owner rag",
 }
 
 
@@ -198,6 +204,90 @@ def _load(folder: Path) -> None:
         _checkpoint(row, r)
     for row, r in _rows(folder, "impact_measures"):
         _impact_measure(row, r)
+    _load_reporting(folder)
+
+
+def _load_reporting(folder: Path) -> None:
+    """What the plan's reports add: revised due dates, and highlight reports with their entries."""
+    for row, r in _rows(folder, "revisions"):
+        _revision(row, r)
+    for row, r in _rows(folder, "highlight_reports"):
+        _highlight_report(row, r)
+    for row, r in _rows(folder, "highlights"):
+        _highlight(row, r)
+
+
+def _required_date(file: str, row: int, column: str, text: str) -> date:
+    found = _date(file, row, column, text)
+    if found is None:
+        raise _RejectedError(Issue(file, row, column, "this date is required"))
+    return found
+
+
+def _rating(file: str, row: int, text: str) -> Rating:
+    try:
+        return Rating(text or Rating.NOT_RATED.value)
+    except ValueError:
+        choices = ", ".join(rating.value for rating in Rating)
+        raise _RejectedError(Issue(file, row, "rag", f"'{text}' is not a RAG; write one of {choices}")) from None
+
+
+def _revision(row: int, r: dict[str, str]) -> None:
+    file = "revisions.csv"
+    recommendation = _get(
+        Recommendation, file, row, "recommendation", order=int(r["recommendation"]), plan__slug=r["plan"]
+    )
+    due_on = _required_date(file, row, "due_on", r["due_on"])
+    if recommendation.revisions.filter(due_on=due_on).exists():
+        return
+    with _row(file, row):
+        services.recommendation_due_revise(
+            recommendation=recommendation,
+            due_on=due_on,
+            reason=r["reason"],
+            approved_by=r["approved_by"],
+            agreed_on=_required_date(file, row, "agreed_on", r["agreed_on"]),
+            user=None,
+            via=VIA,
+        )
+
+
+def _highlight_report(row: int, r: dict[str, str]) -> None:
+    file = "highlight_reports.csv"
+    plan = _get(Plan, file, row, "plan", slug=r["plan"])
+    with _row(file, row):
+        services.highlight_report_save(
+            plan=plan,
+            reported_on=_required_date(file, row, "reported_on", r["reported_on"]),
+            title=r["title"],
+            report_to=r["report_to"],
+            report_of=r["report_of"],
+            summary=r["summary"],
+            scorecard_slug=r["scorecard"],
+            period=r["period"],
+            indicators=r["indicators"],
+            staffing_indicators=r["staffing_indicators"],
+            local_authority=r["local_authority"],
+            via=VIA,
+        )
+
+
+def _highlight(row: int, r: dict[str, str]) -> None:
+    file = "highlights.csv"
+    reported_on = _required_date(file, row, "reported_on", r["reported_on"])
+    report = _get(HighlightReport, file, row, "reported_on", reported_on=reported_on, plan__slug=r["plan"])
+    if not r["order"].isdigit():
+        raise _RejectedError(Issue(file, row, "order", f"'{r['order']}' is not a whole number"))
+    with _row(file, row):
+        services.highlight_entry_add(
+            report=report,
+            kind=r["kind"],
+            order=int(r["order"]),
+            text=r["text"],
+            owner=r["owner"],
+            rating=_rating(file, row, r["rag"]),
+            via=VIA,
+        )
 
 
 def _checkpoint(row: int, r: dict[str, str]) -> None:

@@ -193,6 +193,27 @@ class Recommendation(models.Model):
         return self.status == self.Status.SIGNED_OFF
 
 
+class DueDateRevision(models.Model):
+    """A recommendation's due date moved, with why and who agreed it. Never edited: a later revision supersedes
+    it, and the latest is the date the recommendation is now due by."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="revisions")
+    due_on = models.DateField(help_text="The revised due date")
+    previous_due_on = models.DateField(null=True, blank=True, help_text="The date it was due before this revision")
+    reason = models.TextField(help_text="Why the date moved")
+    approved_by = models.CharField(max_length=200, help_text="Who agreed the new date: a person or a board")
+    agreed_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by_name = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recommendation", "agreed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.reference} revised to {self.due_on}"
+
+
 class Action(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "not started"
@@ -317,3 +338,72 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation.reference} {self.get_outcome_display()} by {self.board} on {self.decided_on}"
+
+
+class HighlightReport(models.Model):
+    """A plan's highlight report at a reporting date (seed 004): what it is for, and which scorecard figures its
+    performance extract, staffing section and target tracker take."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="highlight_reports")
+    reported_on = models.DateField(help_text="The reporting date: the plan on a page is shown as at it")
+    title = models.CharField(max_length=300)
+    report_to = models.CharField(max_length=200, blank=True, help_text="e.g. Corporate Scrutiny Committee")
+    report_of = models.CharField(max_length=200, blank=True, help_text="e.g. Director of Children's Services")
+    summary = models.TextField(blank=True, help_text="The report's introduction, paragraphs separated by a blank line")
+    scorecard = models.ForeignKey(
+        "performance.Scorecard", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(max_length=20, blank=True, help_text="The scorecard period, e.g. 2013-14-Q1")
+    indicators = models.CharField(
+        max_length=1000, blank=True, help_text="The performance extract's indicator codes, separated by spaces"
+    )
+    staffing_indicators = models.CharField(
+        max_length=1000, blank=True, help_text="The staffing section's indicator codes (workforce measures)"
+    )
+    local_authority = models.CharField(
+        max_length=9, blank=True, help_text="The council's DfE number, for published figures such as A1, A2, A10"
+    )
+
+    class Meta:
+        ordering = ["plan", "-reported_on"]
+        constraints = [models.UniqueConstraint(fields=["plan", "reported_on"], name="highlight_report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.reported_on})"
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return self.indicators.split()
+
+    @property
+    def staffing_codes(self) -> list[str]:
+        return self.staffing_indicators.split()
+
+
+class HighlightEntry(models.Model):
+    """A key highlight, or a key challenge or risk, with its owner and RAG."""
+
+    class Kind(models.TextChoices):
+        HIGHLIGHT = "highlight", "key highlight"
+        CHALLENGE = "challenge", "key challenge or risk"
+
+    RATINGS = [(rating.value, rating.label) for rating in Rating]
+
+    report = models.ForeignKey(HighlightReport, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    owner = models.CharField(max_length=200, blank=True)
+    rag = models.CharField(max_length=10, choices=RATINGS, default=Rating.NOT_RATED.value)
+
+    class Meta:
+        ordering = ["report", "kind", "order"]
+        constraints = [models.UniqueConstraint(fields=["report", "kind", "order"], name="highlight_entry_unique")]
+        verbose_name_plural = "highlight entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.order}: {self.text[:60]}"
+
+    @property
+    def rating(self) -> Rating:
+        return Rating(self.rag)

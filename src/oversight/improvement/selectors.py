@@ -10,11 +10,20 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from oversight.core.rag import Rating
-from oversight.core.slippage import RecommendationFacts, Slip, SlipKind, Update, slippage, update_interval_days
+from oversight.core.slippage import (
+    RecommendationFacts,
+    Slip,
+    SlipKind,
+    Update,
+    slippage,
+    status_word,
+    update_interval_days,
+)
 from oversight.improvement.models import (
     Action,
     Checkpoint,
     Decision,
+    DueDateRevision,
     EvidenceRequirement,
     ImpactMeasure,
     Inspection,
@@ -111,6 +120,28 @@ class RecommendationStatus:
     def is_overdue(self) -> bool:
         return any(slip.kind is SlipKind.PAST_DUE for slip in self.slips)
 
+    @property
+    def due_on(self) -> date | None:
+        """The date it is due by now: the latest revision's, else the first."""
+        revision = self.revision
+        return revision.due_on if revision else self.recommendation.due_on
+
+    @property
+    def revision(self) -> DueDateRevision | None:
+        """The latest revision of the due date, whose reason the recommendation's page gives."""
+        return _latest_revision(self.recommendation)
+
+    @property
+    def status(self) -> str:
+        """'On track', 'Revised to 30 Sep 2013', 'Past due; No recent update', 'Signed off 1 Oct 2013'."""
+        revision = self.revision
+        return status_word(
+            signed_off=self.recommendation.is_signed_off,
+            signed_off_on=self.recommendation.signed_off_on,
+            revised_due_on=revision.due_on if revision else None,
+            slips=self.slips,
+        )
+
 
 @dataclass
 class Group:
@@ -162,6 +193,7 @@ def _recommendations(plan: Plan) -> QuerySet[Recommendation]:
             Prefetch("actions", queryset=Action.objects.prefetch_related("checkpoints__evidence").order_by("order")),
             Prefetch("decisions", queryset=Decision.objects.order_by("decided_on", "id")),
             Prefetch("evidence_requirements", queryset=EvidenceRequirement.objects.order_by("present_on", "order")),
+            Prefetch("revisions", queryset=DueDateRevision.objects.order_by("agreed_on", "id")),
         )
         .order_by("order")
     )
@@ -172,9 +204,17 @@ def _checkpoints(recommendation: Recommendation) -> list[Checkpoint]:
     return sorted(found, key=lambda c: (c.as_at, c.pk))
 
 
+def _latest_revision(recommendation: Recommendation) -> DueDateRevision | None:
+    """The latest of the (prefetched) revisions of its due date."""
+    revisions = list(recommendation.revisions.all())
+    return max(revisions, key=lambda revision: (revision.agreed_on, revision.pk)) if revisions else None
+
+
 def recommendation_facts(recommendation: Recommendation) -> RecommendationFacts:
     checkpoints = _checkpoints(recommendation)
+    revision = _latest_revision(recommendation)
     return RecommendationFacts(
+        revised_due_on=revision.due_on if revision else None,
         due_on=recommendation.due_on,
         started_on=recommendation.source.published_on,
         signed_off=recommendation.is_signed_off,

@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from oversight.accounts.models import AuditEvent
 from oversight.accounts.services import audit_record, audited_upsert
+from oversight.core.periods import PeriodError, parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Rating
 from oversight.core.timescales import TimescaleError, checkpoint_date, parse_timescale
@@ -20,10 +21,13 @@ from oversight.improvement.models import (
     Action,
     Checkpoint,
     Decision,
+    DueDateRevision,
     Evidence,
     EvidenceRequirement,
     Framework,
     Grade,
+    HighlightEntry,
+    HighlightReport,
     ImpactMeasure,
     Inspection,
     Judgement,
@@ -33,7 +37,7 @@ from oversight.improvement.models import (
     Source,
 )
 from oversight.improvement.planfile import PlanTable, read_plan_table
-from oversight.performance.models import Indicator
+from oversight.performance.models import Indicator, Scorecard
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -251,6 +255,127 @@ def action_update(*, action: Action, status: str, officers: str, due_on: date | 
     if before != after:
         _audit(user, AuditEvent.Action.UPDATE, action, before, after, "web form")
     return action
+
+
+@transaction.atomic
+def recommendation_due_revise(
+    *,
+    recommendation: Recommendation,
+    due_on: date,
+    reason: str,
+    approved_by: str,
+    agreed_on: date,
+    user: User,
+    via: str = "web form",
+) -> DueDateRevision:
+    """Move a recommendation's due date, saying why and who agreed it; the plan then says "Revised to …" rather
+    than that it is on track. The first due date is kept, and so is every revision."""
+    if recommendation.is_signed_off:
+        raise ApplicationError(f"{recommendation.reference} is signed off; its due date can no longer move.")
+    if not reason.strip():
+        raise ApplicationError("Say why the due date moved: a revised date always carries its reason.")
+    if not approved_by.strip():
+        raise ApplicationError("Name who agreed the revised date: a person or a board.")
+    latest = recommendation.revisions.order_by("-agreed_on", "-id").first()
+    previous = latest.due_on if latest else recommendation.due_on
+    if previous is not None and due_on == previous:
+        raise ApplicationError(f"{recommendation.reference} is already due on {due_on:%-d %B %Y}.")
+    if agreed_on > due_on:
+        raise ApplicationError("The revised date is before the day it was agreed; give a date still to come then.")
+    revision = DueDateRevision.objects.create(
+        recommendation=recommendation,
+        due_on=due_on,
+        previous_due_on=previous,
+        reason=reason.strip(),
+        approved_by=approved_by.strip(),
+        agreed_on=agreed_on,
+        recorded_by=_actor(user),
+        recorded_by_name=_name(user),
+    )
+    _audit(
+        user,
+        AuditEvent.Action.UPDATE,
+        recommendation,
+        {"due_on": previous.isoformat() if previous else ""},
+        {
+            "due_on": due_on.isoformat(),
+            "reason": revision.reason,
+            "approved_by": revision.approved_by,
+            "agreed_on": agreed_on.isoformat(),
+        },
+        via,
+    )
+    return revision
+
+
+# Highlight reports -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def highlight_report_save(
+    *,
+    plan: Plan,
+    reported_on: date,
+    title: str,
+    report_to: str = "",
+    report_of: str = "",
+    summary: str = "",
+    scorecard_slug: str = "",
+    period: str = "",
+    indicators: str = "",
+    staffing_indicators: str = "",
+    local_authority: str = "",
+    user: User = None,
+    via: str = "web form",
+) -> HighlightReport:
+    """Create or update a plan's highlight report at a reporting date, checking the scorecard and its indicators."""
+    if not title.strip():
+        raise ApplicationError("Give the highlight report a title.")
+    scorecard = None
+    if scorecard_slug:
+        scorecard = Scorecard.objects.filter(slug=scorecard_slug).first()
+        if scorecard is None:
+            raise ApplicationError(f"There is no scorecard '{scorecard_slug}'.")
+    codes = indicators.split() + staffing_indicators.split()
+    known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ApplicationError(f"There is no indicator {', '.join(repr(code) for code in unknown)} in the catalogue.")
+    if codes and scorecard is None:
+        raise ApplicationError("Name the scorecard the chosen indicators' figures come from.")
+    if scorecard is not None:
+        try:
+            parse_period(period)
+        except PeriodError as error:
+            raise ApplicationError(str(error)) from None
+    values: dict[str, Any] = {"title": title.strip(), "report_to": report_to.strip(), "report_of": report_of.strip()}
+    values |= {"summary": summary.strip(), "scorecard": scorecard, "period": period}
+    values |= {"indicators": " ".join(indicators.split()), "staffing_indicators": " ".join(staffing_indicators.split())}
+    values |= {"local_authority": local_authority.strip()}
+    return _upsert(HighlightReport, {"plan": plan, "reported_on": reported_on}, values, user, via)
+
+
+@transaction.atomic
+def highlight_entry_add(
+    *,
+    report: HighlightReport,
+    kind: str,
+    text: str,
+    owner: str,
+    rating: Rating,
+    order: int | None = None,
+    user: User = None,
+    via: str = "web form",
+) -> HighlightEntry:
+    """Add a key highlight, or a key challenge or risk, with its owner and RAG (at ``order``, or after the last)."""
+    if kind not in HighlightEntry.Kind.values:
+        raise ApplicationError("Choose a key highlight, or a key challenge or risk.")
+    if not text.strip():
+        raise ApplicationError("Say what the highlight, challenge or risk is.")
+    if order is None:
+        order = (report.entries.filter(kind=kind).aggregate(last=models.Max("order"))["last"] or 0) + 1
+    values = {"text": text.strip(), "owner": owner.strip(), "rag": rating.value}
+    return _upsert(HighlightEntry, {"report": report, "kind": kind, "order": order}, values, user, via)
 
 
 # Evidence matrix, decisions and sign-off ---------------------------------------------------------

@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/recommendations/<int:order>/decision/", views.decision_record, name="decision"),
     path("plans/<slug:slug>/recommendations/<int:order>/evidence/", views.evidence_add, name="evidence-add"),
+    path("plans/<slug:slug>/recommendations/<int:order>/due/", views.due_revise, name="due-revise"),
 ]

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_http_methods
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Rating
 from oversight.improvement import exports, selectors, services
-from oversight.improvement.forms import AsAtForm, CheckpointForm, DecisionForm, EvidenceRequirementForm, PlanImportForm
+from oversight.improvement.forms import (
+    AsAtForm,
+    CheckpointForm,
+    DecisionForm,
+    DueDateRevisionForm,
+    EvidenceRequirementForm,
+    PlanImportForm,
+)
 from oversight.improvement.models import Action, Framework, Plan, Recommendation
 from oversight.uploads import uploads_saved
 
@@ -176,4 +183,18 @@ def evidence_add(request: HttpRequest, slug: str, order: int) -> HttpResponse:
         "improvement/evidence_add.html",
         "Add evidence to the matrix",
         "Add to the matrix",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def due_revise(request: HttpRequest, slug: str, order: int) -> HttpResponse:
+    return _recommendation_form(
+        request,
+        slug,
+        order,
+        DueDateRevisionForm,
+        services.recommendation_due_revise,
+        "improvement/due_revise.html",
+        "Revise the due date",
+        "Save the revised date",
     )
