@@ -65,6 +65,11 @@ RULES: dict[str, Rule] = {
     "committee:resolution-add": Capability.MANAGE_COMMITTEE,
     "committee:resolution-edit": Capability.MANAGE_COMMITTEE,
     "committee:import": Capability.MANAGE_COMMITTEE,
+    # A plan's highlight report: anyone may read it; its highlights, challenges and risks are plan data.
+    "committee:highlight-reports": Capability.VIEW,
+    "committee:highlight-report": Capability.VIEW,
+    "committee:highlight-report-download": Capability.VIEW,
+    "committee:highlight-entry-add": Capability.EDIT_DATA,
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,

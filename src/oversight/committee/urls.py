@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oversight.committee import views
+from oversight.committee import highlight_views, views
 
 app_name = "committee"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("committees/<slug:slug>/meetings/<str:on>/", views.meeting, name="meeting"),
     path("committees/<slug:slug>/meetings/<str:on>/pack.<str:fmt>", views.meeting_pack_download, name="meeting-pack"),
     path("committees/<slug:slug>/meetings/<str:on>/resolutions/add/", views.resolution_add, name="resolution-add"),
+    path("highlight-reports/", highlight_views.highlight_reports, name="highlight-reports"),
+    path("highlight-reports/<slug:plan>/<str:on>/", highlight_views.highlight_report, name="highlight-report"),
+    path(
+        "highlight-reports/<slug:plan>/<str:on>/report.<str:fmt>",
+        highlight_views.highlight_report_download,
+        name="highlight-report-download",
+    ),
+    path(
+        "highlight-reports/<slug:plan>/<str:on>/add/",
+        highlight_views.highlight_entry_add,
+        name="highlight-entry-add",
+    ),
 ]

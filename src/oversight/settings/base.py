@@ -164,5 +164,9 @@ OVERSIGHT_CASEWORK_STORE = Path(os.environ.get("OVERSIGHT_CASEWORK_STORE", HOME 
 # year, so that its calendar reads as it did in October 2011 rather than fifteen years late.
 OVERSIGHT_TODAY = os.environ.get("OVERSIGHT_TODAY", "")
 
+# The published series (benchmarks' code) that hold DfE's adoption scorecard measures, where a council imported
+# them under codes other than the measure cards' own (adoption_a1, adoption_a2, adoption_a10).
+OVERSIGHT_ADOPTION_SERIES: dict[str, str] = {}
+
 # The council's name, at the head of every committee report.
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "The council")
