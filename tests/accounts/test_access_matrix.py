@@ -58,6 +58,7 @@ SAMPLES: dict[str, str] = {
     "committee:resolution-edit": "/committees/scrutiny/resolutions/1/",
     "committee:import": "/committees/import/",
     "committee:highlight-reports": "/highlight-reports/",
+    "committee:highlight-report-new": "/highlight-reports/new/",
     "committee:highlight-report": "/highlight-reports/cheshire-east-2013/2013-09-02/",
     "committee:highlight-report-download": "/highlight-reports/cheshire-east-2013/2013-09-02/report.docx",
     "committee:highlight-entry-add": "/highlight-reports/cheshire-east-2013/2013-09-02/add/",

@@ -66,3 +66,12 @@ def test_a_service_manager_revises_a_due_date_then_downloads_the_highlight_repor
     assert download.value.suggested_filename.endswith(".pdf")
     page.goto("/highlight-reports/")
     assert not _axe_violations(page)
+
+
+@pytest.mark.parametrize(
+    "path", ["/highlight-reports/new/", "/highlight-reports/cheshire-east-2013/2013-09-02/add/"], ids=["new", "add"]
+)
+def test_the_highlight_report_forms_pass_axe(signed_in_page: Page, path: str) -> None:
+    signed_in_page.goto(path)
+    expect(signed_in_page.get_by_role("heading", level=1)).to_be_visible()
+    assert not _axe_violations(signed_in_page)

@@ -175,3 +175,30 @@ def test_a_report_names_only_known_indicators_and_a_scorecard_for_them(demo: Loa
             period="2011-12-Q1",
             indicators=codes or "NEET-16-18",
         )
+
+
+def test_an_officer_starts_a_report_that_takes_the_scorecards_figures(demo: LoadResult, officer_client: Client) -> None:
+    assert officer_client.get("/highlight-reports/new/").status_code == 200
+    data = {
+        "plan": str(_report().plan.pk),
+        "reported_on": "2011-09-30",
+        "title": "Highlight report, September 2011",
+        "scorecard": str(_scorecard_pk("strategic")),
+        "period": "2011-12-Q1",
+        "indicators": "NEET-16-18",
+        "local_authority": "895",
+    }
+    response = officer_client.post("/highlight-reports/new/", data)
+    assert response.status_code == 302
+    assert response["Location"] == "/highlight-reports/cheshire-east-2013/2011-09-30/"
+    text = _text(officer_client.get(response["Location"]).content.decode())
+    assert "Highlight report, September 2011" in text
+    assert "NEET-16-18" in text
+    refused = officer_client.post("/highlight-reports/new/", data | {"indicators": "NO-SUCH"})
+    assert "There is no indicator &#x27;NO-SUCH&#x27;" in refused.content.decode()
+
+
+def _scorecard_pk(slug: str) -> int:
+    from oversight.performance.models import Scorecard
+
+    return Scorecard.objects.get(slug=slug).pk

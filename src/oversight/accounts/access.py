@@ -70,6 +70,7 @@ RULES: dict[str, Rule] = {
     "committee:highlight-report": Capability.VIEW,
     "committee:highlight-report-download": Capability.VIEW,
     "committee:highlight-entry-add": Capability.EDIT_DATA,
+    "committee:highlight-report-new": Capability.EDIT_DATA,
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,

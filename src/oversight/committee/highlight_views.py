@@ -19,7 +19,7 @@ from oversight.committee.highlight import (
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Rating
 from oversight.improvement import services
-from oversight.improvement.forms import HighlightEntryForm
+from oversight.improvement.forms import HighlightEntryForm, HighlightReportForm
 from oversight.improvement.models import HighlightReport
 
 
@@ -47,6 +47,24 @@ def highlight_report_download(request: HttpRequest, plan: str, on: str, fmt: str
     name = f"oversight-{report.plan.slug}-highlight-{report.reported_on:%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def highlight_report_new(request: HttpRequest) -> HttpResponse:
+    """Start a plan's highlight report at a reporting date (or change the one it has at that date)."""
+    form = HighlightReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        scorecard = data.pop("scorecard")
+        try:
+            report = services.highlight_report_save(
+                **data, scorecard_slug=scorecard.slug if scorecard else "", user=request.user
+            )
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("committee:highlight-report", plan=report.plan.slug, on=report.reported_on.isoformat())
+    return render(request, "committee/highlight_report_new.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

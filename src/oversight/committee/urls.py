@@ -18,6 +18,7 @@ urlpatterns = [
     path("committees/<slug:slug>/meetings/<str:on>/pack.<str:fmt>", views.meeting_pack_download, name="meeting-pack"),
     path("committees/<slug:slug>/meetings/<str:on>/resolutions/add/", views.resolution_add, name="resolution-add"),
     path("highlight-reports/", highlight_views.highlight_reports, name="highlight-reports"),
+    path("highlight-reports/new/", highlight_views.highlight_report_new, name="highlight-report-new"),
     path("highlight-reports/<slug:plan>/<str:on>/", highlight_views.highlight_report, name="highlight-report"),
     path(
         "highlight-reports/<slug:plan>/<str:on>/report.<str:fmt>",

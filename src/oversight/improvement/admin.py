@@ -10,10 +10,13 @@ from oversight.improvement.models import (
     Action,
     Checkpoint,
     Decision,
+    DueDateRevision,
     Evidence,
     EvidenceRequirement,
     Framework,
     Grade,
+    HighlightEntry,
+    HighlightReport,
     ImpactMeasure,
     Inspection,
     Judgement,
@@ -38,5 +41,8 @@ for model in (
     ImpactMeasure,
     EvidenceRequirement,
     Decision,
+    DueDateRevision,
+    HighlightReport,
+    HighlightEntry,
 ):
     admin.site.register(model, ReadOnlyAdmin)

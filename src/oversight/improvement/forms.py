@@ -10,6 +10,7 @@ from django.utils import timezone
 from oversight.core.rag import Rating
 from oversight.dates import DayMonthYearField
 from oversight.improvement.models import Decision, HighlightEntry, Plan, Source
+from oversight.performance.models import Scorecard
 
 RAG_CHOICES = [(rating.value, rating.label) for rating in Rating]
 
@@ -86,6 +87,36 @@ class DueDateRevisionForm(forms.Form):
         if agreed > timezone.localdate():
             raise forms.ValidationError("A revision cannot be agreed in the future.")
         return agreed
+
+
+def _indicator_codes(label: str) -> forms.CharField:
+    return forms.CharField(label=label, max_length=1000, required=False, help_text="Their codes, separated by spaces")
+
+
+class HighlightReportForm(forms.Form):
+    plan = forms.ModelChoiceField(label="Improvement plan", queryset=Plan.objects.order_by("title"), empty_label=None)
+    reported_on = DayMonthYearField(label="Reporting date", help_text="For example, 2 9 2013")
+    title = forms.CharField(label="Title", max_length=300, help_text="For example, Director's highlight report")
+    report_to = forms.CharField(label="Report to (optional)", max_length=200, required=False)
+    report_of = forms.CharField(label="Report of (optional)", max_length=200, required=False)
+    summary = forms.CharField(label="Introduction (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    scorecard = forms.ModelChoiceField(
+        label="Scorecard for the performance extract (optional)",
+        queryset=Scorecard.objects.order_by("title"),
+        required=False,
+        empty_label="None",
+    )
+    period = forms.CharField(
+        label="Scorecard period (optional)", max_length=20, required=False, help_text="For example, 2013-14-Q1"
+    )
+    indicators = _indicator_codes("Indicators for the performance extract (optional)")
+    staffing_indicators = _indicator_codes("Workforce indicators for the staffing section (optional)")
+    local_authority = forms.CharField(
+        label="Council's DfE number (optional)",
+        max_length=9,
+        required=False,
+        help_text="For the adoption measures A1, A2 and A10, for example 895",
+    )
 
 
 class HighlightEntryForm(forms.Form):
