@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "oversight.benchmarks",
     "oversight.casework",
     "oversight.committee",
+    "oversight.api",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,10 @@ OVERSIGHT_CASEWORK_STORE = Path(os.environ.get("OVERSIGHT_CASEWORK_STORE", HOME 
 # The day the reporting calendar is worked out for (YYYY-MM-DD); unset, today. The demo sets a day in its own
 # year, so that its calendar reads as it did in October 2011 rather than fifteen years late.
 OVERSIGHT_TODAY = os.environ.get("OVERSIGHT_TODAY", "")
+
+# Requests a minute an API token may make (counted in the token's row, so across every process) before it is told
+# to wait (429, with Retry-After).
+OVERSIGHT_API_REQUESTS_PER_MINUTE = int(os.environ.get("OVERSIGHT_API_REQUESTS_PER_MINUTE", "120"))
 
 # The council's name, at the head of every committee report.
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "The council")
