@@ -95,6 +95,7 @@ RULES: dict[str, Rule] = {
     "api:checkpoints": Capability.VIEW,
     "api:feed": Capability.VIEW,
     "api:feed-csv": Capability.VIEW,
+    "api:case-records": Capability.VIEW_CASES,  # and, for a token, its case-level scope
 }
 API_WRITE_RULES: dict[str, Capability] = {
     "api:observation": Capability.EDIT_DATA,

@@ -279,3 +279,27 @@ class CheckpointOut(Schema):
     rag: str
     rag_reason: str
     author: str
+
+
+class CaseRecordOut(Schema):
+    child: str = Field(description="The child's pseudonym: never a name or a real identifier")
+    in_numerator: bool
+    in_denominator: bool | None
+    evidence: str = Field(description="The sentence that says why the record counts")
+    days: int | None
+
+
+class CaseRecordsOut(Schema):
+    """One page of the child-level records behind a council's figure, as the drill-through page lists them."""
+
+    measure: str
+    measure_version: int
+    period: str
+    la: str
+    to_date: bool
+    figure: str
+    part: Literal["numerator", "denominator", "left_out"] = Field(description="Which records: the list asked for")
+    page: int
+    pages: int
+    total: int
+    records: list[CaseRecordOut]

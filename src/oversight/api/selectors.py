@@ -8,7 +8,9 @@ from typing import TypeVar
 from django.db.models import QuerySet
 
 from oversight.api.models import ApiToken
+from oversight.benchmarks.models import PublishedValue
 from oversight.core.periods import Period, parse_period
+from oversight.improvement.models import Action, Checkpoint, Plan, Recommendation
 from oversight.performance.models import (
     Breakdown,
     Commentary,
@@ -115,3 +117,34 @@ def feed_figures(*, scorecard: str | None, period: str | None, approved_only: bo
             view = scorecard_view(card, shown)
             figures.extend(FeedFigure(view, row) for row in view.rows if row.due)
     return figures
+
+
+def benchmark_values_filtered(
+    *, measure: str | None, place: str | None, year_end: int | None
+) -> QuerySet[PublishedValue]:
+    rows = PublishedValue.objects.select_related("measure")
+    if measure:
+        rows = rows.filter(measure__code=measure)
+    if place:
+        rows = rows.filter(place=place)
+    if year_end is not None:
+        rows = rows.filter(year_end=year_end)
+    return rows.order_by("measure__code", "year_end", "period", "level", "place", "id")
+
+
+def recommendations_of(plan: Plan) -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(plan=plan).select_related("plan", "source").order_by("order", "id")
+
+
+def actions_of(plan: Plan, recommendation: int | None) -> QuerySet[Action]:
+    rows = Action.objects.filter(recommendation__plan=plan).select_related("recommendation__plan")
+    if recommendation is not None:
+        rows = rows.filter(recommendation__order=recommendation)
+    return rows.order_by("recommendation__order", "order", "id")
+
+
+def checkpoints_of(plan: Plan, recommendation: int | None) -> QuerySet[Checkpoint]:
+    rows = Checkpoint.objects.filter(action__recommendation__plan=plan).select_related("action__recommendation__plan")
+    if recommendation is not None:
+        rows = rows.filter(action__recommendation__order=recommendation)
+    return rows.order_by("action__recommendation__order", "action__order", "as_at", "label", "id")

@@ -6,7 +6,11 @@ call it is decided before it runs (``auth``), from the access table."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -15,13 +19,17 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from pydantic import Field
 
+from oversight.accounts.forms import client_ip
 from oversight.accounts.roles import Capability
 from oversight.api import schemas as s
 from oversight.api.auth import Caller, SessionAuth, TokenAuth
 from oversight.api.problems import (
     INVALID_REQUEST,
+    MEDIA_TYPE,
     PERIOD_LOCKED,
     REJECTED_ROWS,
     FieldProblem,
@@ -32,18 +40,30 @@ from oversight.api.problems import (
     validation_problems,
 )
 from oversight.api.selectors import (
+    FeedFigure,
     PeriodState,
+    actions_of,
+    benchmark_values_filtered,
     breakdowns_filtered,
+    checkpoints_of,
     commentary_filtered,
     comparators_filtered,
+    feed_figures,
     indicators_filtered,
     observations_filtered,
     periods_of,
+    recommendations_of,
     targets_filtered,
 )
+from oversight.benchmarks.models import PublishedValue
+from oversight.casework import selectors as casework_selectors
+from oversight.casework.issues import CaseworkError
+from oversight.casework.services import case_records_view_record
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Rating
+from oversight.improvement.models import Action, Checkpoint, Plan, Recommendation
+from oversight.improvement.selectors import plans_all, rag_explanation
 from oversight.performance import services
 from oversight.performance.models import (
     Breakdown,
@@ -57,13 +77,32 @@ from oversight.performance.models import (
 )
 from oversight.performance.selectors import ScorecardRow, scorecard_view
 from oversight.performance.signoff import PeriodLockedError
+from oversight.reports.cells import safe_cell
 
 DESCRIPTION = """oversight's REST API: the scorecard, its figures and ratings, improvement plans and published
 benchmarks, for a council's data team, warehouse or corporate performance system. docs/api.md says how to pull
 the approved figures and push a quarter's values. Send a token as `Authorization: Bearer ovs_…`; a signed-in
 browser session works too (writes then need the CSRF token). Errors are problem details (RFC 9457)."""
 
-api = NinjaAPI(
+
+class OversightAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The document, with every refusal's body given as what it is: problem details (RFC 9457)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if int(status) >= 400 and "application/json" in response.get("content", {}):
+                        response["content"] = {MEDIA_TYPE: response["content"]["application/json"]}
+        return schema
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__  # unique here, and what a generated client names its methods
+
+
+api = OversightAPI(
     title="oversight",
     version="1",
     description=DESCRIPTION,
@@ -72,7 +111,6 @@ api = NinjaAPI(
     docs_url=None,  # the interactive page loads scripts from elsewhere, which the pages' policy forbids
     openapi_url="/openapi.json",
 )
-api.get_openapi_operation_id = lambda operation: operation.view_func.__name__  # type: ignore[method-assign]
 
 # The refusals every operation may answer with, documented so that a client (and schemathesis) can check them.
 REFUSALS: dict[int, type[Problem]] = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
@@ -153,6 +191,11 @@ def _period(code: str, name: str = "period") -> Period:
 def _filters(filters: Filters) -> dict[str, str | None]:
     period = _period(filters.period).code if filters.period else None
     return {"scorecard": filters.scorecard, "period": period, "indicator": filters.indicator}
+
+
+def _attributes(row: object, *names: str) -> dict[str, Any]:
+    """The named attributes of ``row``, as an answer gives them unchanged."""
+    return {name: getattr(row, name) for name in names}
 
 
 def _caller(request: HttpRequest) -> Caller:
@@ -481,3 +524,247 @@ def _breakdown_out(row: Breakdown) -> dict[str, Any]:
 def breakdowns_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
     """A figure by ward, age, month …: every cell, unsuppressed (the API is for the council's own use)."""
     return _page(breakdowns_filtered(**_filters(filters)), filters, _breakdown_out)
+
+
+# The feed: every approved figure, flat -------------------------------------------------------------------------
+
+
+class FeedFilters(Schema):
+    scorecard: str | None = Field(None, max_length=50, description="Only this scorecard")
+    period: str | None = Field(None, max_length=16, description="Only this period, e.g. 2011-12-Q1")
+    include: Literal["approved", "all"] = Field(
+        "approved", description="approved: approved and published periods only; all: drafts too, marked by state"
+    )
+
+
+class FeedPaging(Paging, FeedFilters):
+    limit: int = Field(1000, ge=1, le=10000)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+def _feed(filters: FeedFilters) -> list[FeedFigure]:
+    period = _period(filters.period).code if filters.period else None
+    return feed_figures(scorecard=filters.scorecard, period=period, approved_only=filters.include == "approved")
+
+
+def _feed_row(figure: FeedFigure) -> dict[str, Any]:
+    view, row = figure.view, figure.row
+    actual, target, signoff = row.actual, row.target, view.signoff
+    approval = signoff if signoff is not None and signoff.is_locked else None
+    return {
+        "scorecard": view.scorecard.slug,
+        "indicator": row.indicator.code,
+        "title": row.indicator.title,
+        "period": actual.period.code if actual is not None else view.period.code,
+        "unit": row.indicator.unit,
+        "value": s.number(actual.value) if actual is not None else None,
+        "numerator": s.number(actual.numerator) if actual is not None else None,
+        "denominator": s.number(actual.denominator) if actual is not None else None,
+        "status": actual.status_label if actual is not None else "",
+        "rating": row.rag.rating.value,
+        "reason": row.rag.reason,
+        "target": s.number(target.value) if target is not None else None,
+        "target_text": target.text if target is not None else "",
+        "comparator": row.comparator_summary,
+        "state": signoff.state if signoff is not None else "draft",
+        # A reopened period keeps who approved it before; the feed names an approval only while it stands.
+        "approved_by": approval.approved_by_name if approval is not None else "",
+        "approved_at": approval.approved_at if approval is not None else None,
+    }
+
+
+@api.get("/feed", response={200: s.Page[s.FeedRow], **REFUSALS}, url_name="feed", tags=["feed"])
+def feed_json(request: HttpRequest, filters: Query[FeedPaging]) -> dict[str, Any]:
+    """Every figure of every approved period, rated as the scorecard rates it: scorecards and periods in order,
+    each in the scorecard's own order. The same rows as /feed.csv."""
+    return _page(_feed(filters), filters, _feed_row)
+
+
+FEED_COLUMNS = list(s.FeedRow.model_fields)
+
+
+@api.get(
+    "/feed.csv",
+    response={200: None, **REFUSALS},
+    url_name="feed-csv",
+    tags=["feed"],
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The feed as CSV (UTF-8), one figure a row, with a header row: "
+                + ", ".join(FEED_COLUMNS),
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def feed_csv(request: HttpRequest, filters: Query[FeedFilters]) -> HttpResponse:
+    """The feed as one CSV file, for a scheduled pull: the same rows and columns as /feed, every page at once."""
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=FEED_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for figure in _feed(filters):
+        record = _feed_row(figure)
+        writer.writerow({name: _csv_cell(record[name]) for name in FEED_COLUMNS})
+    response = HttpResponse(output.getvalue().encode(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="oversight-feed.csv"'
+    return response
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return safe_cell(str(value))
+
+
+# Published benchmarks and improvement plans ----------------------------------------------------------------------
+
+
+class BenchmarkFilters(Paging):
+    measure: str | None = Field(None, max_length=200, description="A published measure's code")
+    place: str | None = Field(None, max_length=9, description="E92000001, a region's code or an LA number, e.g. 895")
+    year_end: int | None = Field(None, ge=1900, le=2200, description="The calendar year the period ends in")
+
+
+def _benchmark_out(row: PublishedValue) -> dict[str, Any]:
+    return {
+        "measure": row.measure.code,
+        "title": row.measure.title,
+        "period": row.period,
+        "year_end": row.year_end,
+        "level": row.level,
+        "place": row.place,
+        "value": s.number(row.value),
+        "reason": row.reason,
+        "numerator": s.number(row.numerator),
+        "denominator": s.number(row.denominator),
+    }
+
+
+@api.get(
+    "/benchmarks/values",
+    response={200: s.Page[s.BenchmarkValueOut], **READ},
+    url_name="benchmark-values",
+    tags=["benchmarks"],
+)
+def benchmark_values_list(request: HttpRequest, filters: Query[BenchmarkFilters]) -> dict[str, Any]:
+    """DfE's published figures for England, regions and councils, as imported, with the symbol for a figure
+    withheld."""
+    rows = benchmark_values_filtered(measure=filters.measure, place=filters.place, year_end=filters.year_end)
+    return _page(rows, filters, _benchmark_out)
+
+
+@api.get("/plans", response={200: s.Page[s.PlanOut], **READ}, url_name="plans", tags=["improvement"])
+def plans_list(request: HttpRequest, paging: Query[Paging]) -> dict[str, Any]:
+    def shape(plan: Plan) -> dict[str, Any]:
+        return _attributes(plan, "slug", "title", "local_authority", "accountable_body", "status")
+
+    return _page(plans_all().order_by("slug", "id"), paging, shape)
+
+
+@api.get(
+    "/plans/{slug}/recommendations",
+    response={200: s.Page[s.RecommendationOut], **READ},
+    url_name="recommendations",
+    tags=["improvement"],
+)
+def recommendations_list(request: HttpRequest, slug: str, paging: Query[Paging]) -> dict[str, Any]:
+    def shape(item: Recommendation) -> dict[str, Any]:
+        fields = _attributes(item, "reference", "order", "section", "text", "timescale", "due_on", "status")
+        return {**fields, "plan": item.plan.slug, "source": item.source.slug, "signed_off_on": item.signed_off_on}
+
+    return _page(recommendations_of(get_object_or_404(Plan, slug=slug)), paging, shape)
+
+
+class PlanFilters(Paging):
+    recommendation: int | None = Field(None, ge=0, le=100_000, description="A recommendation's number (R8 is 8)")
+
+
+@api.get("/plans/{slug}/actions", response={200: s.Page[s.ActionOut], **READ}, url_name="actions", tags=["improvement"])
+def actions_list(request: HttpRequest, slug: str, filters: Query[PlanFilters]) -> dict[str, Any]:
+    def shape(item: Action) -> dict[str, Any]:
+        recommendation = item.recommendation
+        fields = _attributes(item, "order", "text", "officers", "due_on", "status")
+        return {**fields, "plan": recommendation.plan.slug, "recommendation": recommendation.reference}
+
+    return _page(actions_of(get_object_or_404(Plan, slug=slug), filters.recommendation), filters, shape)
+
+
+@api.get(
+    "/plans/{slug}/checkpoints",
+    response={200: s.Page[s.CheckpointOut], **READ},
+    url_name="checkpoints",
+    tags=["improvement"],
+)
+def checkpoints_list(request: HttpRequest, slug: str, filters: Query[PlanFilters]) -> dict[str, Any]:
+    """Progress on each action at each checkpoint, with its RAG and the reason for it in words."""
+
+    def shape(item: Checkpoint) -> dict[str, Any]:
+        recommendation = item.action.recommendation
+        fields = _attributes(item, "label", "as_at", "narrative", "rag")
+        return {
+            **fields,
+            "plan": recommendation.plan.slug,
+            "recommendation": recommendation.reference,
+            "action": item.action.order,
+            "rag_reason": rag_explanation(item),
+            "author": item.author_name,
+        }
+
+    return _page(checkpoints_of(get_object_or_404(Plan, slug=slug), filters.recommendation), filters, shape)
+
+
+# Child-level records: with case-level access (and a token's case-level scope), every read audited -----------------
+
+
+class RecordsQuery(Schema):
+    la: str | None = Field(None, max_length=9, description="The council's code; needed when several are loaded")
+    list: Literal["numerator", "denominator", "left_out"] | None = Field(None, description="Which records to list")
+    page: int = Field(1, ge=1, le=1_000_000, description="Pages of 50 records")
+
+
+@api.get(
+    "/casework/measures/{measure}/periods/{period}/records",
+    response={200: s.CaseRecordsOut, **READ},
+    url_name="case-records",
+    tags=["casework"],
+)
+def case_records_read(request: HttpRequest, measure: str, period: str, query: Query[RecordsQuery]) -> dict[str, Any]:
+    """The pseudonymised records behind a computed figure, as the drill-through page lists them; each read is in
+    the audit trail as the page's are."""
+    try:
+        view = casework_selectors.records_view(
+            measure, _period(period).code, la=query.la, part=query.list, page=str(query.page)
+        )
+    except CaseworkError as error:
+        raise ProblemError(404, str(error)) from None
+    if isinstance(view, casework_selectors.CouncilChoice):
+        problem = FieldProblem(pointer="la", field="la", detail=f"name one of: {', '.join(view.councils)}")
+        raise ProblemError(422, "More than one council is loaded.", type_=INVALID_REQUEST, errors=[problem])
+    case_records_view_record(viewer=_caller(request).user, view=view, ip_address=client_ip(request))
+    return {
+        "measure": view.card.id,
+        "measure_version": view.card.version,
+        "period": view.period.code,
+        "la": view.la,
+        "to_date": view.to_date,
+        "figure": view.figure,
+        "part": view.part,
+        "page": view.page,
+        "pages": view.pages,
+        "total": view.total,
+        "records": [
+            {
+                "child": record.child,
+                "in_numerator": record.in_numerator,
+                "in_denominator": record.in_denominator,
+                "evidence": record.evidence,
+                "days": record.days,
+            }
+            for record in view.records
+        ],
+    }
