@@ -69,7 +69,7 @@ def test_a_machine_client_pushes_a_quarter_and_reads_back_the_ratings_the_web_sh
     changes = Change.objects.filter(period="2011-12-Q2", entity="value")
     assert changes.exists()
     assert set(changes.values_list("changed_by_name", flat=True)) == {"performance-officer-write-client"}
-    assert set(changes.values_list("via", flat=True)) == {"import: upload"}
+    assert set(changes.values_list("via", flat=True)) == {"import: API (performance officer write) upload"}
 
 
 def test_sending_the_same_rows_again_changes_nothing(demo: LoadResult, token_client: TokenClient) -> None:

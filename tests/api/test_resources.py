@@ -85,11 +85,12 @@ def test_writes_go_through_the_services_and_their_history(q1_open: None, token_c
     assert change is not None
     assert (change.changed_by_name, change.via, change.reason) == (
         "api-officer",
-        "web form",
+        "API (performance officer write)",
         "corrected by the data team",
     )
     assert comment.status_code == 200
     assert Commentary.objects.get(indicator__code="CSC-CORE-35WD", period="2011-12-Q1").author == "api-officer"
+    assert Change.objects.filter(entity="commentary", via="API (performance officer write)").exists()
     assert not AuditEvent.objects.filter(actor_name="api-officer", object_type="api token").exists()
 
 

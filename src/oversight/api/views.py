@@ -205,6 +205,11 @@ def _caller(request: HttpRequest) -> Caller:
     return caller
 
 
+def _via(caller: Caller) -> str:
+    """How a write came, as the indicator's history and an upload's lineage name it: the API, and which token."""
+    return f"API ({caller.token.name})" if caller.token is not None else "API (signed-in session)"
+
+
 # The scorecard: scorecards, periods and sign-off, ratings -------------------------------------------------------
 
 
@@ -406,6 +411,7 @@ def observation_write(request: HttpRequest, indicator: str, period: str, payload
         note=payload.note,
         user=_caller(request).user,
         reason=payload.reason,
+        via=_via(_caller(request)),
     )
     row = Observation.objects.select_related("indicator", "batch").get(indicator=found, period=shown.code)
     return _observation_out(row)
@@ -421,7 +427,8 @@ def observations_bulk(request: HttpRequest, payload: s.BulkIn) -> dict[str, Any]
     """Upload the rows of the values import table: all of them or, with any problem, none, each problem named by
     its row (counted from 1) and column, exactly as an import file's. Sending the same rows again changes nothing."""
     rows = [row.model_dump(exclude_unset=True) for row in payload.rows]
-    result = services.import_rows("upload", "values", rows, user=_caller(request).user)
+    caller = _caller(request)
+    result = services.import_rows(f"{_via(caller)} upload", "values", rows, user=caller.user)
     if not result.ok:
         detail = f"Nothing was written: {len(result.issues)} problem(s) to fix first."
         raise ProblemError(422, detail, type_=REJECTED_ROWS, errors=issue_problems(result.issues))
@@ -501,9 +508,10 @@ def commentary_write(request: HttpRequest, indicator: str, period: str, payload:
     caller = _caller(request)
     if not caller.may(Capability.EDIT_COMMENTARY, found):
         raise ProblemError(403, f"You may write commentary only on your own indicators; {found.code} is not one.")
-    return _commentary_out(
-        services.commentary_save(indicator=found, period=shown.code, text=payload.text, user=caller.user)
+    saved = services.commentary_save(
+        indicator=found, period=shown.code, text=payload.text, user=caller.user, via=_via(caller)
     )
+    return _commentary_out(saved)
 
 
 def _breakdown_out(row: Breakdown) -> dict[str, Any]:

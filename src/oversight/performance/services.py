@@ -581,10 +581,12 @@ def observation_record(
     note: str,
     user: User,
     reason: str = "",
+    via: str = "web form",
 ) -> Observation:
+    """Record one value; ``via`` says how it came, for the indicator's history (the web form, or the API)."""
     if value is None and not note.strip():
         raise ApplicationError("Give a value, or leave it empty and say why in the note.")
-    writer = _Writer(user, "web form", reason)
+    writer = _Writer(user, via, reason)
     values = {"value": value, "status": status, "note": note}
     instance = writer.upsert(
         Observation, {"indicator": indicator, "period": period}, values, period=period, entity="value"
@@ -610,10 +612,10 @@ def target_set(*, indicator: Indicator, period: str, rule: TargetRule | None, no
 
 
 @transaction.atomic
-def commentary_save(*, indicator: Indicator, period: str, text: str, user: User) -> Commentary:
+def commentary_save(*, indicator: Indicator, period: str, text: str, user: User, via: str = "web form") -> Commentary:
     if not text.strip():
         raise ApplicationError("Enter the commentary text.")
-    writer = _Writer(user, "web form")
+    writer = _Writer(user, via)
     values = {"text": text.strip(), "author": _user_name(user)}
     instance = writer.upsert(
         Commentary, {"indicator": indicator, "period": period}, values, period=period, entity="commentary"
