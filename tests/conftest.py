@@ -55,6 +55,12 @@ def demo(db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
 
 
 @pytest.fixture
+def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
+    """The demo scorecard, committed so that a live server's thread can read it (the browser and API tests)."""
+    demo_snapshot.restore()
+
+
+@pytest.fixture
 def q1_view(demo: LoadResult) -> ScorecardView:
     return scorecard_view(Scorecard.objects.get(slug="strategic"), parse_period("2011-12-Q1"))
 

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Imported here, not at the top, so that `python -m oversight --help` stays quick to start.
     from oversight.accounts.cli import register as register_accounts
+    from oversight.api.cli import register as register_api
     from oversight.benchmarks.cli import register as register_benchmarks
     from oversight.casework.cli import register as register_casework
     from oversight.committee.cli import register as register_committee
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         register_improvement,
         register_benchmarks,
         register_committee,  # adds to the scorecard commands, so after them
+        register_api,
     ):
         register(commands)
 

@@ -5,12 +5,14 @@ from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 
 from oversight.accounts.views import SignInView
+from oversight.api.views import api
 
 urlpatterns = [
     path("accounts/sign-in/", SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("audit/", include("oversight.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("oversight.improvement.urls")),
     path("benchmarks/", include("oversight.benchmarks.urls")),
     path("casework/", include("oversight.casework.urls")),

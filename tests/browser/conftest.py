@@ -29,8 +29,6 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from tests.snapshot import DatabaseSnapshot
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,12 +63,6 @@ def browser() -> Iterator[Browser]:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
-
-
-@pytest.fixture
-def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
-    """The demo scorecard, committed so that the live server's thread can read it."""
-    demo_snapshot.restore()
 
 
 READER = "councillor"

@@ -77,6 +77,37 @@ RULES: dict[str, Rule] = {
     "casework:watch": Capability.VIEW_CASES,
     "casework:quality": Capability.VIEW_CASES,
     "casework:quality-records": Capability.VIEW_CASES,
+    # The REST API (/api/v1/): the rule is what a read needs; a write needs API_WRITE_RULES's, and a token whose
+    # scope allows it. The API checks both itself, since its clients present tokens rather than sign in.
+    "api:openapi-json": PUBLIC,  # the document that describes the API, as committed under docs/
+    "api:api-root": PUBLIC,  # /api/v1/ itself: nothing there (404); the framework names it to find the rest
+    "api:scorecards": Capability.VIEW,
+    "api:periods": Capability.VIEW,
+    "api:ratings": Capability.VIEW,
+    "api:signoff": Capability.VIEW,
+    "api:indicators": Capability.VIEW,
+    "api:indicator": Capability.VIEW,
+    "api:observations": Capability.VIEW,
+    "api:observation": Capability.VIEW,
+    "api:observations-bulk": Capability.EDIT_DATA,
+    "api:targets": Capability.VIEW,
+    "api:comparators": Capability.VIEW,
+    "api:commentary": Capability.VIEW,
+    "api:commentary-item": Capability.VIEW,
+    "api:breakdowns": Capability.VIEW,
+    "api:benchmark-values": Capability.VIEW,
+    "api:plans": Capability.VIEW,
+    "api:recommendations": Capability.VIEW,
+    "api:actions": Capability.VIEW,
+    "api:checkpoints": Capability.VIEW,
+    "api:feed": Capability.VIEW,
+    "api:feed-csv": Capability.VIEW,
+    "api:case-records": Capability.VIEW_CASES,  # and, for a token, its case-level scope
+}
+API_WRITE_RULES: dict[str, Capability] = {
+    "api:observation": Capability.EDIT_DATA,
+    "api:observations-bulk": Capability.EDIT_DATA,
+    "api:commentary-item": Capability.EDIT_COMMENTARY,  # owners: their own indicators (checked by the API)
 }
 # Every page of the admin site needs the administrator role (the admin also checks is_staff itself).
 NAMESPACE_RULES: dict[str, Rule] = {"admin": Capability.ADMINISTER}
@@ -108,6 +139,8 @@ class AccessMiddleware:
     ) -> HttpResponse | None:
         match = request.resolver_match
         view_name = match.view_name if match is not None else ""
+        if view_name.startswith("api:"):
+            return None  # the API authenticates tokens as well as sessions, and applies this table itself
         rule = rule_for(view_name)
         if rule is None:
             return forbidden(request, "This page has no access rule, so it is closed to everyone.")
@@ -116,11 +149,12 @@ class AccessMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if Capability(rule) not in user_capabilities(request.user):
-            return forbidden(request, _refusal(Capability(rule)))
+            return forbidden(request, refusal_words(Capability(rule)))
         return None
 
 
-def _refusal(capability: Capability) -> str:
+def refusal_words(capability: Capability) -> str:
+    """Why a page or an API request is refused to someone without ``capability``, and whom to ask."""
     return {
         Capability.VIEW: "Your account has no role yet. Ask an administrator to give you one.",
         Capability.EDIT_DATA: "Only performance officers and administrators can change figures, targets and imports.",

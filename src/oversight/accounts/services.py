@@ -88,7 +88,7 @@ def audit_record(
     )
 
 
-ADMINISTERED_APPS = ("auth", "accounts", "performance", "improvement")
+ADMINISTERED_APPS = ("auth", "accounts", "performance", "improvement", "api")
 
 
 def _role_groups(roles: Iterable[Role]) -> list[Group]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -86,6 +87,25 @@ def read_file(path: Path, *, max_bytes: int) -> tuple[ParsedFile, list[Issue]]:
 
 
 RawRows = list[tuple[int, list[object]]]
+
+
+def rows_read(name: str, kind: str, rows: Sequence[Mapping[str, object]]) -> tuple[ParsedFile, list[Issue]]:
+    """Check rows given as column → cell (the API's bulk upload) exactly as the rows of a ``kind`` table in a file:
+    the same types, checks and problems. Row numbers count the rows given from 1; a column the table does not have
+    is a problem of its row."""
+    spec = next((table for table in TABLES if table.kind == kind), None)
+    if spec is None:
+        raise ValueError(f"no import table '{kind}'")
+    header = list(spec.names)
+    raw: RawRows = []
+    issues: list[Issue] = []
+    for number, row in enumerate(rows, start=1):
+        for column in sorted(set(row) - set(header)):
+            issues.append(Issue(name, number, column, f"is not a column of the {kind} table: {', '.join(header)}"))
+        raw.append((number, [row.get(column) for column in header]))
+    digest = hashlib.sha256(json.dumps([dict(row) for row in rows], sort_keys=True, default=str).encode()).hexdigest()
+    table = _type_table(name, header, raw, kind, issues)
+    return ParsedFile(name, digest, [table] if table is not None else []), issues
 
 
 def csv_table(name: str, data: bytes) -> tuple[str, list[str], RawRows, str | None]:

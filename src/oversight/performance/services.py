@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +17,7 @@ from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Polarity
 from oversight.core.targets import TargetError, TargetRule, target_parse
 from oversight.core.units import Unit
-from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file
+from oversight.performance.importer import Cell, FileRejectedError, ParsedFile, ParsedTable, read_file, rows_read
 from oversight.performance.models import (
     Breakdown,
     Change,
@@ -194,6 +194,21 @@ def import_files(
             continue
         result.issues.extend(issues)
         parsed.append(parsed_file)
+    return _import_parsed(parsed, result, user=user, progress=progress)
+
+
+def import_rows(name: str, kind: str, rows: Sequence[Mapping[str, object]], *, user: User = None) -> LoadResult:
+    """Import rows given as column → cell (the API's bulk upload) as if they were the rows of one ``kind`` file
+    called ``name``: the same checks, the same all-or-nothing write, the same locks and history."""
+    parsed_file, issues = rows_read(name, kind, rows)
+    result = LoadResult(files=1, issues=list(issues))
+    return _import_parsed([parsed_file], result, user=user, progress=None)
+
+
+def _import_parsed(
+    parsed: list[ParsedFile], result: LoadResult, *, user: User, progress: Callable[[int], object] | None
+) -> LoadResult:
+    """Check the read files' references and ranges, then write them all or, with any problem, none."""
     tables = sorted(
         ((file, table) for file in parsed for table in file.tables),
         key=lambda pair: _ORDER[pair[1].spec.kind],
@@ -566,10 +581,12 @@ def observation_record(
     note: str,
     user: User,
     reason: str = "",
+    via: str = "web form",
 ) -> Observation:
+    """Record one value; ``via`` says how it came, for the indicator's history (the web form, or the API)."""
     if value is None and not note.strip():
         raise ApplicationError("Give a value, or leave it empty and say why in the note.")
-    writer = _Writer(user, "web form", reason)
+    writer = _Writer(user, via, reason)
     values = {"value": value, "status": status, "note": note}
     instance = writer.upsert(
         Observation, {"indicator": indicator, "period": period}, values, period=period, entity="value"
@@ -595,10 +612,10 @@ def target_set(*, indicator: Indicator, period: str, rule: TargetRule | None, no
 
 
 @transaction.atomic
-def commentary_save(*, indicator: Indicator, period: str, text: str, user: User) -> Commentary:
+def commentary_save(*, indicator: Indicator, period: str, text: str, user: User, via: str = "web form") -> Commentary:
     if not text.strip():
         raise ApplicationError("Enter the commentary text.")
-    writer = _Writer(user, "web form")
+    writer = _Writer(user, via)
     values = {"text": text.strip(), "author": _user_name(user)}
     instance = writer.upsert(
         Commentary, {"indicator": indicator, "period": period}, values, period=period, entity="commentary"

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "oversight.benchmarks",
     "oversight.casework",
     "oversight.committee",
+    "oversight.api",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,10 @@ OVERSIGHT_TODAY = os.environ.get("OVERSIGHT_TODAY", "")
 # The published series (benchmarks' code) that hold DfE's adoption scorecard measures, where a council imported
 # them under codes other than the measure cards' own (adoption_a1, adoption_a2, adoption_a10).
 OVERSIGHT_ADOPTION_SERIES: dict[str, str] = {}
+
+# Requests a minute an API token may make (counted in the token's row, so across every process) before it is told
+# to wait (429, with Retry-After).
+OVERSIGHT_API_REQUESTS_PER_MINUTE = int(os.environ.get("OVERSIGHT_API_REQUESTS_PER_MINUTE", "120"))
 
 # The council's name, at the head of every committee report.
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "The council")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "oversight.api"
+    verbose_name = "REST API and its tokens"
