@@ -63,6 +63,7 @@ RULES: dict[str, Rule] = {
     "committee:work-item-edit": Capability.MANAGE_COMMITTEE,
     "committee:resolution-add": Capability.MANAGE_COMMITTEE,
     "committee:resolution-edit": Capability.MANAGE_COMMITTEE,
+    "committee:item-report": Capability.MANAGE_COMMITTEE,
     "committee:import": Capability.MANAGE_COMMITTEE,
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
