@@ -19,7 +19,7 @@ from oversight.accounts.models import AuditEvent
 from oversight.committee import services
 from oversight.committee.loader import committee_import
 from oversight.committee.models import AgendaItem, Appendix, Meeting
-from oversight.committee.pack import Pack, meeting_pack, pack_docx, pack_pdf
+from oversight.committee.pack import Pack, PackError, meeting_pack, pack_docx, pack_pdf
 from oversight.committee.template import STANDARD_SECTIONS, report_template, report_template_parse
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError
@@ -28,7 +28,9 @@ from oversight.performance.disclosure import view_for_publication
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import scorecard_view
 from oversight.performance.services import LoadResult
+from tests.committee.test_pack import libreoffice_text
 from tests.conftest import make_user
+from tests.test_committee_outputs import WORKING_NOTES
 
 REPORT = "/committees/scrutiny/meetings/2011-09-20/items/7/report/"
 
@@ -64,7 +66,7 @@ def test_the_demo_item_carries_its_cover_report_and_appendices(demo: LoadResult,
     item = _item()
     assert item.portfolio_holder == "Councillor Hilda Gaddum"
     assert [appendix.value for appendix in item.appendices_chosen] == [
-        "scorecard", "trends", "explanations", "exceptions", "plan-on-a-page", "action-plan",
+        "scorecard", "trends", "explanations", "benchmark", "exceptions", "plan-on-a-page", "action-plan",
     ]  # fmt: skip
     pack = meeting_pack(_meeting())
     docx = pack_docx(pack)
@@ -72,14 +74,19 @@ def test_the_demo_item_carries_its_cover_report_and_appendices(demo: LoadResult,
     for number, heading in enumerate(STANDARD_SECTIONS, start=1):
         assert ("Heading 2", f"{number}. {heading}") in headings
     titles = [text for style, text in headings if style == "Heading 1" and text.startswith("Appendix")]
-    assert [title.split(":")[0] for title in titles] == [f"Appendix {letter}" for letter in "ABCDEF"]
+    assert [title.split(":")[0] for title in titles] == [f"Appendix {letter}" for letter in "ABCDEFG"]
     assert titles[1] == "Appendix B: Children & Families Strategic Performance Scorecard: three-year trends to 2010-11"
-    assert titles[4] == "Appendix E: Announced Inspection Action Plan (v1) Draft: plan on a page"
+    assert titles[5] == "Appendix F: Announced Inspection Action Plan (v1) Draft: plan on a page"
     document = Document(io.BytesIO(docx))
     for table in document.tables[1:]:  # every appendix table's first row is a header row, repeated on each page
         assert table.rows[0]._tr.trPr.xpath("./w:tblHeader"), table.rows[0].cells[0].text
         assert table.style is not None
         assert table.style.name == "Table Grid"
+    neet = next(t for t in document.tables if t.rows[0].cells[0].text == "Area")  # Appendix D's NEET table
+    bold = {row.cells[0].text: all(run.bold for run in row.cells[1].paragraphs[0].runs) for row in neet.rows[1:]}
+    assert bold["Cheshire East"]  # moving against the intended direction, as core.benchmark decides
+    assert bold["Worcestershire"]
+    assert not bold["North West"]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "This report does two things." in text
     assert "Approved by director on 14 July 2011." in text  # the scorecard's period says it is approved
@@ -88,6 +95,7 @@ def test_the_demo_item_carries_its_cover_report_and_appendices(demo: LoadResult,
     for title in titles:
         assert " ".join(title.split()) in pdf
     assert "1. Report summary This report does two things." in pdf
+    assert "Cheshire East 6.2% Up 0.5 points (+8.8%)" in pdf
     assert "Internal" not in pdf  # a Part 1 report is for publication
     assert "For publication:" in pdf
 
@@ -277,3 +285,40 @@ def test_the_compact_scorecard_says_every_cell_of_every_row_even_where_rows_spli
             assert _in_order(_words(cell), region), (row.indicator.code, cell)
         wrong = f"{row.rag.reason} 999.9%"  # the check fails when a cell says something the row does not
         assert not _in_order(_words(wrong), region)
+
+
+def test_a_broken_template_is_named_on_the_form_and_refuses_the_pack(demo: LoadResult, tmp_path: Path) -> None:
+    config = tmp_path / "report-template.toml"
+    config.write_text('sectons = ["Purpose"]\n', encoding="utf-8")
+    client = Client()
+    client.force_login(make_user("clerk", "clerk"))
+    with override_settings(OVERSIGHT_REPORT_TEMPLATE=config):
+        response = client.get(REPORT)
+        assert response.status_code == 500
+        assert "has no key &#x27;sectons&#x27;" in response.content.decode()
+        with pytest.raises(PackError, match="report template cannot be used"):
+            meeting_pack(_meeting())
+
+
+def test_the_cover_reports_details_are_printed_beside_their_labels(demo: LoadResult, tmp_path: Path) -> None:
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pack_pdf(meeting_pack(_meeting())))
+    first = subprocess.run(["pdftotext", "-layout", "-l", "1", str(path), "-"], capture_output=True, text=True).stdout
+    lines = [" ".join(line.split()) for line in first.splitlines()]
+    assert "Report to Children and Families Scrutiny Committee" in lines
+    assert "Date of meeting 20 September 2011" in lines
+    assert "Portfolio holder Councillor Hilda Gaddum" in lines
+
+
+def test_libreoffice_converts_the_demo_pack_with_every_appendix(demo: LoadResult, tmp_path: Path) -> None:
+    text = " ".join(libreoffice_text(pack_docx(meeting_pack(_meeting())), tmp_path).split())
+    for letter in "ABCDEFG":
+        assert f"Appendix {letter}:" in text
+    assert "Bold: moving against the intended direction." in text
+
+
+def test_the_demo_pack_carries_no_working_notes(demo: LoadResult) -> None:
+    document = Document(io.BytesIO(pack_docx(meeting_pack(_meeting()))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert sorted({match.group(0) for match in WORKING_NOTES.finditer(text)}) == []

@@ -8,6 +8,14 @@ from datetime import date
 
 from django.utils import timezone
 
+from oversight.benchmarks.selectors import (
+    ComparatorRow,
+    Comparison,
+    change_text,
+    indicator_comparison,
+    link_for,
+    published_years,
+)
 from oversight.committee.exceptions import ExceptionReport, exception_report
 from oversight.committee.models import Appendix
 from oversight.core.periods import Period
@@ -28,7 +36,7 @@ from oversight.performance.disclosure import (
 )
 from oversight.performance.export_pdf import glossary
 from oversight.performance.export_records import EXTRA_EXPLANATIONS, rag_rules
-from oversight.performance.models import GlossaryEntry, Scorecard, version_text
+from oversight.performance.models import GlossaryEntry, Indicator, Scorecard, version_text
 from oversight.performance.selectors import ScorecardView, TrendView, scorecard_view, trend_view
 from oversight.performance.signoff import signoff_of
 
@@ -69,6 +77,34 @@ class PlanAppendix:
 
 
 @dataclass(frozen=True)
+class BenchmarkTable:
+    """A linked indicator's latest published figures beside its comparators, as the benchmarking page has them."""
+
+    indicator: Indicator
+    comparison: Comparison
+    rows: list[tuple[ComparatorRow, str]]  # each area's figures and its change over twelve months in words
+
+    @property
+    def title(self) -> str:
+        return f"{self.indicator.title}, {self.comparison.year.period}"
+
+
+def benchmark_tables(view: ScorecardView) -> list[BenchmarkTable]:
+    """A table for each of the scorecard's indicators linked to a published measure, for its latest published year
+    (the bolding is core.benchmark's, through the benchmarks app's selectors)."""
+    tables = []
+    for row in view.rows:
+        link = link_for(row.indicator)
+        years = published_years(link.measure) if link is not None else []
+        if link is None or not years:
+            continue
+        found = indicator_comparison(row.indicator, link, years[-1])
+        shown = [(area, change_text(area, row.indicator)) for area in found.rows]
+        tables.append(BenchmarkTable(row.indicator, found, shown))
+    return tables
+
+
+@dataclass(frozen=True)
 class Appendices:
     """The chosen appendices' contents; ``notice`` says, for a Part 1 report, what was withheld and why."""
 
@@ -77,6 +113,7 @@ class Appendices:
     exceptions: ExceptionReport | None = None
     trends: Trends | None = None
     explanations: Explanations | None = None
+    benchmarks: list[BenchmarkTable] | None = None
     plan: PlanAppendix | None = None
     notice: str = ""
 
@@ -125,6 +162,8 @@ def appendices_gather(
                 trend, hidden = trend_view_for_publication(shown.view)
                 shown, withheld = replace(shown, view=trend), withheld + hidden
             found = replace(found, trends=shown)
+        if Appendix.BENCHMARK in chosen:
+            found = replace(found, benchmarks=benchmark_tables(view))
         if published is not None:
             withheld = published.withheld + withheld
     if Appendix.EXPLANATIONS in chosen:
@@ -142,5 +181,6 @@ def publication_wording(withheld: list[str]) -> str:
     are marked in its own table)."""
     return (
         f"{withheld_notice(withheld)} Small numbers are withheld so that no child can be identified from a "
-        "published report; a breakdown's small cells are withheld in the same way, and its table says so."
+        "published report; a breakdown's small cells are withheld in the same way, and its table says so. A "
+        "benchmark table repeats figures their publishers have already released, suppressed at source."
     )

@@ -61,6 +61,7 @@ class Appendix(models.TextChoices):
     SCORECARD = "scorecard", "The scorecard"
     TRENDS = "trends", "Three-year trends"
     EXPLANATIONS = "explanations", "Explanations of columns and acronyms"
+    BENCHMARK = "benchmark", "Benchmark tables (the figures beside other councils', in bold where they stand out)"
     EXCEPTIONS = "exceptions", "The exception report"
     PLAN_ON_A_PAGE = "plan-on-a-page", "The plan on a page"
     ACTION_PLAN = "action-plan", "The action plan"

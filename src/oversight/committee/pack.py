@@ -26,15 +26,30 @@ from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from oversight.committee.appendices import Appendices, Explanations, PlanAppendix, Trends, appendices_gather
+from oversight.committee.appendices import (
+    Appendices,
+    BenchmarkTable,
+    Explanations,
+    PlanAppendix,
+    Trends,
+    appendices_gather,
+)
 from oversight.committee.exceptions import ExceptionReport
 from oversight.committee.models import AgendaItem, Appendix, Meeting
 from oversight.committee.template import STANDARD_SECTIONS, ReportTemplate, Wording, report_template
 from oversight.core.periods import parse_period
+from oversight.core.problems import ApplicationError
 from oversight.improvement.models import Plan
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView
 from oversight.reports.pdf import pdf_from_html
+
+# What bold means in a benchmark table, as the benchmarking page says it.
+BOLD_MEANS = (
+    "Figures in bold are significantly different from England's (where the numbers behind a percentage are "
+    "published) or moving over twelve months in the direction contrary to the intended one. The last column says "
+    "why each figure is bold, or why not."
+)
 
 __all__ = ["STANDARD_SECTIONS", "CoverReport", "Pack", "PackError", "meeting_pack", "pack_docx", "pack_pdf"]
 
@@ -79,6 +94,7 @@ class Pack:
     exceptions: ExceptionReport | None = None
     trends: Trends | None = None
     explanations: Explanations | None = None
+    benchmarks: list[BenchmarkTable] | None = None
     plan: PlanAppendix | None = None
     plan_parts: tuple[Appendix, ...] = (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)
     notice: str = ""  # a Part 1 pack's account of what it withheld and why
@@ -90,6 +106,7 @@ class Pack:
             Appendix.SCORECARD: self.scorecard is not None,
             Appendix.TRENDS: self.trends is not None,
             Appendix.EXPLANATIONS: self.explanations is not None,
+            Appendix.BENCHMARK: self.benchmarks is not None,
             Appendix.EXCEPTIONS: self.exceptions is not None,
             Appendix.PLAN_ON_A_PAGE: self.plan is not None and Appendix.PLAN_ON_A_PAGE in self.plan_parts,
             Appendix.ACTION_PLAN: self.plan is not None and Appendix.ACTION_PLAN in self.plan_parts,
@@ -108,6 +125,8 @@ class Pack:
             return f"{self.trends.view.scorecard.title}: three-year trends to {self.trends.view.years[-1].short_label}"
         if kind is Appendix.EXCEPTIONS and self.exceptions is not None:
             return self.exceptions.title
+        if kind is Appendix.BENCHMARK:
+            return "Benchmarking: the council's figures beside its comparators'"
         if kind is Appendix.PLAN_ON_A_PAGE and self.plan is not None:
             return f"{self.plan.summary.plan.title}: plan on a page"
         if kind is Appendix.ACTION_PLAN and self.plan is not None:
@@ -259,6 +278,35 @@ def _explanations_appendix(document: WordDocument, found: Explanations) -> None:
     )
 
 
+def _benchmark_appendix(document: WordDocument, tables: list[BenchmarkTable]) -> None:
+    document.add_paragraph(BOLD_MEANS)
+    if not tables:
+        document.add_paragraph("No indicator on this scorecard is linked to published figures.")
+    for table in tables:
+        found = table.comparison
+        document.add_heading(table.title, level=2)
+        document.add_paragraph(f"{found.measure.title}. {found.group_note} {found.rank_sentence}")
+        previous = found.previous.period if found.previous else "a year earlier"
+        written = _table(
+            document,
+            ["Area", found.year.period, f"Change since {previous}", "Against England", "Bold, and why"],
+            [
+                [
+                    row.name,
+                    row.text if row.value is not None else f"Not published: {row.text}",
+                    change,
+                    row.verdict.significance.label.capitalize() if row.verdict else "–",
+                    row.bold.reason,
+                ]
+                for row, change in table.rows
+            ],
+        )
+        for cells, (row, _) in zip(written.rows[1:], table.rows, strict=True):
+            for index, bold in ((1, row.bold.is_bold and row.value is not None), (2, row.change.against_polarity)):
+                for run in cells.cells[index].paragraphs[0].runs:
+                    run.bold = bold
+
+
 def _plan_on_a_page_appendix(document: WordDocument, plan: PlanAppendix) -> None:
     document.add_paragraph(f"As at {plan.as_at.day} {plan.as_at:%B %Y}: the latest progress recorded.")
     for title, items in plan.groups:
@@ -332,6 +380,8 @@ def _appendix_write(document: WordDocument, pack: Pack, kind: Appendix) -> None:
         _trends_appendix(document, pack.trends)
     elif kind is Appendix.EXPLANATIONS and pack.explanations is not None:
         _explanations_appendix(document, pack.explanations)
+    elif kind is Appendix.BENCHMARK and pack.benchmarks is not None:
+        _benchmark_appendix(document, pack.benchmarks)
     elif kind is Appendix.EXCEPTIONS and pack.exceptions is not None:
         _exceptions_appendix(document, pack.exceptions)
     elif kind is Appendix.PLAN_ON_A_PAGE and pack.plan is not None:
@@ -341,7 +391,8 @@ def _appendix_write(document: WordDocument, pack: Pack, kind: Appendix) -> None:
 
 
 def pack_html(pack: Pack) -> str:
-    return render_to_string("committee/pack_print.html", {"pack": pack, "letters": pack.letters})
+    context = {"pack": pack, "letters": pack.letters, "bold_means": BOLD_MEANS}
+    return render_to_string("committee/pack_print.html", context)
 
 
 def pack_pdf(pack: Pack) -> bytes:
@@ -367,7 +418,10 @@ def meeting_pack(meeting: Meeting, template: ReportTemplate | None = None) -> Pa
     scorecard = Scorecard.objects.filter(slug=item.scorecard_slug).first()
     if scorecard is None:
         raise PackError(f"agenda item {item.order} names a scorecard '{item.scorecard_slug}' that does not exist")
-    template = template or report_template()
+    try:
+        template = template or report_template()
+    except ApplicationError as error:
+        raise PackError(f"the council's report template cannot be used: {error}") from None
     texts = dict(item.sections.values_list("heading", "text"))
     if not texts and item.purpose:  # an item nobody has written a report for yet: its purpose, as the agenda says
         texts = {template.sections[0]: item.purpose}
@@ -395,6 +449,7 @@ def meeting_pack(meeting: Meeting, template: ReportTemplate | None = None) -> Pa
         exceptions=found.exceptions,
         trends=found.trends,
         explanations=found.explanations,
+        benchmarks=found.benchmarks,
         plan=found.plan,
         plan_parts=tuple(kind for kind in chosen if kind in (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)),
         notice=found.notice,

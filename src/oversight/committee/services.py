@@ -79,7 +79,7 @@ def agenda_item_save(
 
 
 # The appendices that show a scorecard's period, and so need the item to present one.
-_SCORECARD_APPENDICES = {Appendix.SCORECARD, Appendix.TRENDS, Appendix.EXCEPTIONS}
+_SCORECARD_APPENDICES = {Appendix.SCORECARD, Appendix.TRENDS, Appendix.BENCHMARK, Appendix.EXCEPTIONS}
 
 
 @transaction.atomic

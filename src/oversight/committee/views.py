@@ -113,7 +113,11 @@ def item_report_edit(request: HttpRequest, slug: str, on: str, order: int) -> Ht
     found = get_object_or_404(Body, slug=slug)
     held = _meeting(found, on)
     item = get_object_or_404(AgendaItem, meeting=held, order=order)
-    template = report_template()
+    try:
+        template = report_template()
+    except ApplicationError as error:  # the file is the administrator's to mend; the clerk is told why
+        context = {"body": found, "meeting": held, "item": item, "problem": str(error)}
+        return render(request, "committee/report_form.html", context, status=500)
     texts = dict(item.sections.values_list("heading", "text"))
     initial: dict[str, object] = {
         "portfolio_holder": item.portfolio_holder,
