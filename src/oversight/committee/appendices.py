@@ -182,5 +182,6 @@ def publication_wording(withheld: list[str]) -> str:
     return (
         f"{withheld_notice(withheld)} Small numbers are withheld so that no child can be identified from a "
         "published report; a breakdown's small cells are withheld in the same way, and its table says so. A "
-        "benchmark table repeats figures their publishers have already released, suppressed at source."
+        "benchmark table repeats figures their publishers have already released, suppressed at source. Commentary "
+        "and plan text are printed as their authors wrote them: a number in them is not withheld automatically."
     )
