@@ -76,7 +76,7 @@ def test_a_clerk_adds_a_work_programme_item_and_a_resolution(clerk_page: Page) -
     assert not _axe_violations(page)
 
     # The clerk builds the meeting's pack from its page and downloads it: the Word file opens with its sections.
-    with page.expect_download() as download:
+    with page.expect_download(timeout=60_000) as download:
         page.get_by_role("link", name="Download the pack (Word)").click()
     assert download.value.suggested_filename == "oversight-scrutiny-2011-09-20-pack.docx"
     document = Document(download.value.path())
@@ -88,6 +88,7 @@ def test_a_clerk_adds_a_work_programme_item_and_a_resolution(clerk_page: Page) -
     ]
     appendices = [text.split(":")[0] for text in headings if text.startswith("Appendix")]
     assert appendices == [f"Appendix {letter}" for letter in "ABCDE"]  # trends and the action plan dropped
-    with page.expect_download() as download:
+    # The PDF and its appendices are built on request: on a busy machine, longer than a page is given to load.
+    with page.expect_download(timeout=90_000) as download:
         page.get_by_role("link", name="download the pack (PDF)").click()
     assert download.value.suggested_filename.endswith("-pack.pdf")
