@@ -160,15 +160,23 @@ def packs(scorecard: object, period: object) -> None:
                             sections={"Report summary": "Quarter 1.", "Decision requested": "To note."})  # fmt: skip
         return Pack(cover, scorecard_view(board, period), exception_report(board, period))  # type: ignore[arg-type]
 
+    def scorecard_pages(pack: Pack) -> str:
+        """The pages of the compact scorecard appendix: a pack of the cover report and it alone, less the cover's."""
+        alone, cover = pack_pdf(Pack(pack.cover, pack.scorecard)), pack_pdf(Pack(pack.cover))
+        both = pages(alone), pages(cover)
+        return "?" if "?" in both else str(int(both[0]) - int(both[1]))
+
     big = pack_of(scorecard)  # type: ignore[arg-type]
     timed(f"pack DOCX, {INDICATORS} indicators", lambda: pack_docx(big))
     pdf = timed(f"pack PDF, {INDICATORS} indicators", lambda: pack_pdf(big))
     print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
+    print(f"{'  of which the scorecard appendix':<48} {scorecard_pages(big):>9}")
     assert demo_load().ok
     demo = pack_of(Scorecard.objects.get(slug="strategic"))
     timed("demo pack DOCX (32 indicators)", lambda: pack_docx(demo))
     pdf = timed("demo pack PDF (32 indicators)", lambda: pack_pdf(demo))
     print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
+    print(f"{'  of which the scorecard appendix':<48} {scorecard_pages(demo):>9}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ SAMPLES: dict[str, str] = {
     "committee:work-item-edit": "/committees/scrutiny/work-programme/1/",
     "committee:resolution-add": "/committees/scrutiny/meetings/2011-07-26/resolutions/add/",
     "committee:resolution-edit": "/committees/scrutiny/resolutions/1/",
+    "committee:item-report": "/committees/scrutiny/meetings/2011-09-20/items/7/report/",
     "committee:import": "/committees/import/",
     "committee:highlight-reports": "/highlight-reports/",
     "committee:highlight-report-new": "/highlight-reports/new/",

@@ -64,6 +64,7 @@ RULES: dict[str, Rule] = {
     "committee:work-item-edit": Capability.MANAGE_COMMITTEE,
     "committee:resolution-add": Capability.MANAGE_COMMITTEE,
     "committee:resolution-edit": Capability.MANAGE_COMMITTEE,
+    "committee:item-report": Capability.MANAGE_COMMITTEE,
     "committee:import": Capability.MANAGE_COMMITTEE,
     # A plan's highlight report: anyone may read it; its highlights, challenges and risks are plan data.
     "committee:highlight-reports": Capability.VIEW,

@@ -339,6 +339,20 @@ class Comparison:
         )
 
 
+def change_text(row: ComparatorRow, indicator: Indicator | None) -> str:
+    """A figure's change over twelve months as the comparator table words it: 'Up 0.4 points (+6.9%)'."""
+    if row.change.change is None:
+        return "No figure a year earlier" if row.value is not None else ""
+    amount = abs(row.change.change)
+    if row.change.change == 0:
+        return "No change"
+    unit = " points" if indicator is not None and indicator.unit == "percent" else ""
+    shown = f"{amount:.1f}{unit}"
+    word = "Up" if row.change.change > 0 else "Down"
+    pct = f" ({row.change_pct:+.1f}%)" if row.change_pct is not None else ""
+    return f"{word} {shown}{pct}"
+
+
 def _percent(value: PublishedValue | None) -> tuple[int, int] | None:
     if value is None or value.numerator is None or value.denominator is None or value.denominator <= 0:
         return None

@@ -84,19 +84,6 @@ def benchmark_charts(found: selectors.Comparison, indicator: Indicator) -> dict[
     return result
 
 
-def _change_text(row: selectors.ComparatorRow, indicator: Indicator | None) -> str:
-    if row.change.change is None:
-        return "No figure a year earlier" if row.value is not None else ""
-    amount = abs(row.change.change)
-    if row.change.change == 0:
-        return "No change"
-    unit = " points" if indicator is not None and indicator.unit == "percent" else ""
-    shown = f"{amount:.1f}{unit}"
-    word = "Up" if row.change.change > 0 else "Down"
-    pct = f" ({row.change_pct:+.1f}%)" if row.change_pct is not None else ""
-    return f"{word} {shown}{pct}"
-
-
 def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
     link = selectors.link_for(indicator)
@@ -109,7 +96,7 @@ def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
         )
         if chosen is not None:
             found = selectors.indicator_comparison(indicator, link, chosen)
-            rows = [(row, _change_text(row, indicator)) for row in found.rows]
+            rows = [(row, selectors.change_text(row, indicator)) for row in found.rows]
             context |= {
                 "year": chosen,
                 "found": found,

@@ -11,10 +11,11 @@ from oversight.committee.models import (
     Body,
     ForwardPlanEntry,
     Meeting,
+    ReportSection,
     Resolution,
     TaskGroup,
     WorkProgrammeItem,
 )
 
-for model in (Body, Meeting, AgendaItem, WorkProgrammeItem, TaskGroup, ForwardPlanEntry, Resolution):
+for model in (Body, Meeting, AgendaItem, ReportSection, WorkProgrammeItem, TaskGroup, ForwardPlanEntry, Resolution):
     admin.site.register(model, ReadOnlyAdmin)

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 
-from oversight.committee.models import Body, Meeting, Resolution, WorkProgrammeItem
+from oversight.committee.models import Appendix, Body, Meeting, Resolution, WorkProgrammeItem
 from oversight.dates import DayMonthYearField
+from oversight.performance.limits import LONG_TEXT
 
 
 class _BodyForm(forms.Form):
@@ -69,3 +70,33 @@ class ResolutionForm(_BodyForm):
         label="Follow-up", required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What was done, required once it is done",
     )  # fmt: skip
+
+
+class ReportForm(forms.Form):
+    """An agenda item's cover report: a box for each numbered section of the council's template, the appendices
+    it carries and the improvement plan they show."""
+
+    portfolio_holder = forms.CharField(
+        label="Portfolio holder", max_length=200, required=False, help_text="For example, Councillor Hilda Gaddum"
+    )
+    appendices = forms.MultipleChoiceField(
+        label="Appendices", required=False, choices=Appendix.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="Every figure in them comes from the system, for the period the item presents",
+    )  # fmt: skip
+    plan = forms.ChoiceField(label="Improvement plan", required=False, help_text="For the plan appendices")
+
+    def __init__(self, *args: Any, sections: tuple[str, ...], plans: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", "No plan"), *plans]  # type: ignore[attr-defined]
+        self.headings = {f"section_{number}": heading for number, heading in enumerate(sections, start=1)}
+        for name, heading in self.headings.items():
+            self.fields[name] = forms.CharField(
+                label=f"{name.removeprefix('section_')}. {heading}", required=False, max_length=LONG_TEXT,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )  # fmt: skip
+
+    def section_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.headings]
+
+    def sections(self) -> dict[str, str]:
+        return {heading: self.cleaned_data[name] for name, heading in self.headings.items()}

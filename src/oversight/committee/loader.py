@@ -2,9 +2,11 @@
 
 A CSV file is named after what it holds (``work_programme.csv``); a workbook holds a sheet per kind with the
 same names. Kinds, read in this order so that later rows can name earlier ones: bodies, meetings, agenda,
-work_programme, task_groups, forward_plan, resolutions. Every row is written through ``committee.services``, so
-it is validated and audited as a change made in a form would be; every problem in every row is reported with
-its file, row and column, and then nothing is kept. Loading the same files again changes nothing.
+reports (an item's cover report: portfolio holder, appendices, plan), report_sections (its numbered sections, by
+the heading of the council's template), work_programme, task_groups, forward_plan, resolutions. Every row is
+written through ``committee.services``, so it is validated and audited as a change made in a form would be; every
+problem in every row is reported with its file, row and column, and then nothing is kept. Loading the same files
+again changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 from django.db import transaction
 
 from oversight.committee import services
-from oversight.committee.models import Body, Meeting, Part, Resolution, WorkProgrammeItem
+from oversight.committee.models import AgendaItem, Body, Meeting, Part, Resolution, WorkProgrammeItem
+from oversight.committee.template import report_template
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.performance.importer import FileRejectedError, csv_table
 
@@ -29,6 +32,8 @@ COLUMNS = {
     "bodies": "slug name kind selection_criteria",
     "meetings": "body date venue",
     "agenda": "body meeting order title purpose report_of part scorecard period",
+    "reports": "body meeting order portfolio_holder appendices plan",
+    "report_sections": "body meeting order section text",
     "work_programme": "body topic purpose origin corporate_priority frequency planned_meeting status status_reason "
     "status_on criteria",
     "task_groups": "body title progress actions",
@@ -36,6 +41,7 @@ COLUMNS = {
     "resolutions": "body meeting number text owner due_meeting status follow_up",
 }
 REQUIRED = {"bodies": "slug name kind", "meetings": "body date", "agenda": "body meeting order title",
+            "reports": "body meeting order", "report_sections": "body meeting order section text",
             "work_programme": "body topic", "task_groups": "body title",
             "forward_plan": "reference title decision decision_maker expected_on",
             "resolutions": "body meeting number text"}  # fmt: skip
@@ -185,6 +191,28 @@ def _agenda(row: dict[str, str]) -> None:
                               period=row["period"], via=VIA)  # fmt: skip
 
 
+def _item(row: dict[str, str]) -> AgendaItem:
+    meeting = _held(row, _body(row))
+    item = meeting.agenda.filter(order=int(row["order"])).first() if row["order"].isdigit() else None
+    if item is None:
+        raise _RowError("order", f"the meeting of {meeting.date:%-d %B %Y} has no item {row['order']}; add it first")
+    return item
+
+
+def _reports(row: dict[str, str]) -> None:
+    item = _item(row)
+    appendices = row["appendices"].replace(",", " ").split()
+    services.agenda_item_report_save(item=item, sections={}, appendices=appendices, plan_slug=row["plan"],
+                                     portfolio_holder=row["portfolio_holder"], via=VIA)  # fmt: skip
+
+
+def _report_sections(row: dict[str, str]) -> None:
+    headings = report_template().sections
+    if row["section"] not in headings:
+        raise _RowError("section", f"'{row['section']}' is not a section of the template: " + "; ".join(headings))
+    services.report_section_save(item=_item(row), heading=row["section"], text=row["text"], via=VIA)
+
+
 def _work_programme(row: dict[str, str]) -> None:
     body = _body(row)
     services.work_item_save(
@@ -235,6 +263,8 @@ WRITERS: dict[str, Callable[[dict[str, str]], None]] = {
     "bodies": _bodies,
     "meetings": _meetings,
     "agenda": _agenda,
+    "reports": _reports,
+    "report_sections": _report_sections,
     "work_programme": _work_programme,
     "task_groups": _task_groups,
     "forward_plan": _forward_plan,

@@ -7,6 +7,8 @@ from datetime import date
 
 from django.db import models
 
+from oversight.performance.limits import LONG_TEXT
+
 
 class Body(models.Model):
     class Kind(models.TextChoices):
@@ -53,6 +55,24 @@ class Part(models.IntegerChoices):
     PRIVATE = 2, "Part 2 (private)"
 
 
+class Appendix(models.TextChoices):
+    """What a committee report may carry behind its cover report, in the order the pack prints them."""
+
+    SCORECARD = "scorecard", "The scorecard"
+    TRENDS = "trends", "Three-year trends"
+    EXPLANATIONS = "explanations", "Explanations of columns and acronyms"
+    BENCHMARK = "benchmark", "Benchmark tables (the figures beside other councils', in bold where they stand out)"
+    EXCEPTIONS = "exceptions", "The exception report"
+    PLAN_ON_A_PAGE = "plan-on-a-page", "The plan on a page"
+    ACTION_PLAN = "action-plan", "The action plan"
+
+
+# What a report of a scorecard's period carries until a clerk chooses otherwise: the scorecard, what its terms
+# mean and the exceptions to it; the plan appendices follow when the item names a plan.
+DEFAULT_APPENDICES = (Appendix.SCORECARD, Appendix.EXPLANATIONS, Appendix.EXCEPTIONS)
+PLAN_APPENDICES = (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     order = models.PositiveIntegerField()
@@ -62,6 +82,10 @@ class AgendaItem(models.Model):
     part = models.PositiveSmallIntegerField(choices=Part.choices, default=Part.PUBLIC)
     scorecard_slug = models.SlugField(blank=True, help_text="The scorecard the item presents, if any")
     period = models.CharField(max_length=20, blank=True, help_text="Its period code, e.g. 2011-12-Q1")
+    portfolio_holder = models.CharField(max_length=200, blank=True)
+    plan_slug = models.SlugField(blank=True, help_text="The improvement plan its plan appendices show, if any")
+    # The appendices a clerk chose, as Appendix values in any order; null until chosen (the defaults apply).
+    appendices = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["meeting", "order"]
@@ -69,6 +93,32 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+    @property
+    def appendices_chosen(self) -> list[Appendix]:
+        """The item's appendices in the pack's order: those chosen, or the defaults for what the item presents."""
+        if self.appendices is not None:
+            wanted = set(self.appendices)
+        else:
+            wanted = set(DEFAULT_APPENDICES if self.scorecard_slug and self.period else ())
+            wanted |= set(PLAN_APPENDICES if self.plan_slug else ())
+        return [appendix for appendix in Appendix if appendix.value in wanted]
+
+
+class ReportSection(models.Model):
+    """One numbered section of an item's cover report, as the clerk wrote it (the section list is the council's
+    template: committee.template)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    text = models.TextField(max_length=LONG_TEXT, blank=True)
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "heading"], name="committee_section_heading")]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.heading}"
 
 
 class WorkProgrammeItem(models.Model):

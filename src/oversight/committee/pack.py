@@ -8,11 +8,14 @@ language and title, headings and table headers), A4 with page numbers and bookma
 
 from __future__ import annotations
 
+import base64
 import io
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from docx import Document
 from docx.document import Document as WordDocument
@@ -21,29 +24,34 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
-from oversight.committee.exceptions import ExceptionReport, exception_report
-from oversight.committee.models import AgendaItem, Meeting
+from oversight.committee.appendices import (
+    Appendices,
+    BenchmarkTable,
+    Explanations,
+    PlanAppendix,
+    Trends,
+    appendices_gather,
+)
+from oversight.committee.exceptions import ExceptionReport
+from oversight.committee.models import AgendaItem, Appendix, Meeting
+from oversight.committee.template import STANDARD_SECTIONS, ReportTemplate, Wording, report_template
 from oversight.core.periods import parse_period
+from oversight.core.problems import ApplicationError
+from oversight.improvement.models import Plan
 from oversight.performance.models import Scorecard
-from oversight.performance.selectors import ScorecardView, scorecard_view
+from oversight.performance.selectors import ScorecardView
 from oversight.reports.pdf import pdf_from_html
 
-# The council's standard sections, in order (the seeds' cover reports): configuration, not code, where a council
-# words them differently; an item leaves out what it has nothing to say under.
-STANDARD_SECTIONS = (
-    "Report summary",
-    "Decision requested",
-    "Reasons for recommendations",
-    "Wards affected",
-    "Local ward members",
-    "Policy implications",
-    "Financial implications",
-    "Legal implications",
-    "Risk management",
-    "Background and options",
-    "Access to information",
+# What bold means in a benchmark table, as the benchmarking page says it.
+BOLD_MEANS = (
+    "Figures in bold are significantly different from England's (where the numbers behind a percentage are "
+    "published) or moving over twelve months in the direction contrary to the intended one. The last column says "
+    "why each figure is bold, or why not."
 )
+
+__all__ = ["STANDARD_SECTIONS", "CoverReport", "Pack", "PackError", "meeting_pack", "pack_docx", "pack_pdf"]
 
 
 @dataclass(frozen=True)
@@ -56,16 +64,27 @@ class CoverReport:
     report_of: str
     title: str
     portfolio_holder: str = ""
-    sections: dict[str, str] = field(default_factory=dict)  # standard section → its text
-    part: int = 1  # 1: public; 2: private, stamped so
+    sections: dict[str, str] = field(default_factory=dict)  # the template's section heading → its text
+    part: int = 1  # 1: public, figures that could identify a child withheld; 2: private, stamped so
+    section_list: tuple[str, ...] = STANDARD_SECTIONS  # the council's template numbers its sections in this order
+    wording: Wording = field(default_factory=Wording)
+    logo: Path | None = None
 
     @property
     def numbered(self) -> list[tuple[int, str, str]]:
         return [
             (number, heading, self.sections[heading])
-            for number, heading in enumerate(STANDARD_SECTIONS, start=1)
+            for number, heading in enumerate(self.section_list, start=1)
             if self.sections.get(heading, "").strip()
         ]
+
+    @property
+    def logo_uri(self) -> str:
+        """The logo as a data: URI, the one kind of address the PDF renderer fetches."""
+        if self.logo is None:
+            return ""
+        kind = mimetypes.guess_type(self.logo.name)[0] or "image/png"
+        return f"data:{kind};base64,{base64.b64encode(self.logo.read_bytes()).decode('ascii')}"
 
 
 @dataclass(frozen=True)
@@ -73,16 +92,51 @@ class Pack:
     cover: CoverReport
     scorecard: ScorecardView | None = None
     exceptions: ExceptionReport | None = None
+    trends: Trends | None = None
+    explanations: Explanations | None = None
+    benchmarks: list[BenchmarkTable] | None = None
+    plan: PlanAppendix | None = None
+    plan_parts: tuple[Appendix, ...] = (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)
+    notice: str = ""  # a Part 1 pack's account of what it withheld and why
+
+    @property
+    def kinds(self) -> list[Appendix]:
+        """The appendices the pack carries, in the council's order."""
+        present = {
+            Appendix.SCORECARD: self.scorecard is not None,
+            Appendix.TRENDS: self.trends is not None,
+            Appendix.EXPLANATIONS: self.explanations is not None,
+            Appendix.BENCHMARK: self.benchmarks is not None,
+            Appendix.EXCEPTIONS: self.exceptions is not None,
+            Appendix.PLAN_ON_A_PAGE: self.plan is not None and Appendix.PLAN_ON_A_PAGE in self.plan_parts,
+            Appendix.ACTION_PLAN: self.plan is not None and Appendix.ACTION_PLAN in self.plan_parts,
+        }
+        return [kind for kind in Appendix if present.get(kind, False)]
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Each appendix's letter by its kind (with underscores, for templates): {'scorecard': 'A', …}."""
+        return {kind.value.replace("-", "_"): chr(ord("A") + index) for index, kind in enumerate(self.kinds)}
+
+    def title_of(self, kind: Appendix) -> str:
+        if kind is Appendix.SCORECARD and self.scorecard is not None:
+            return f"{self.scorecard.scorecard.title}, {self.scorecard.period.label}"
+        if kind is Appendix.TRENDS and self.trends is not None:
+            return f"{self.trends.view.scorecard.title}: three-year trends to {self.trends.view.years[-1].short_label}"
+        if kind is Appendix.EXCEPTIONS and self.exceptions is not None:
+            return self.exceptions.title
+        if kind is Appendix.BENCHMARK:
+            return "Benchmarking: the council's figures beside its comparators'"
+        if kind is Appendix.PLAN_ON_A_PAGE and self.plan is not None:
+            return f"{self.plan.summary.plan.title}: plan on a page"
+        if kind is Appendix.ACTION_PLAN and self.plan is not None:
+            return f"{self.plan.summary.plan.title}: action plan"
+        return "Explanation of the scorecard's columns, ratings and acronyms"
 
     @property
     def appendices(self) -> list[tuple[str, str]]:
         """(letter, title) of each appendix, in order."""
-        titles = []
-        if self.scorecard is not None:
-            titles.append(f"{self.scorecard.scorecard.title}, {self.scorecard.period.label}")
-        if self.exceptions is not None:
-            titles.append(self.exceptions.title)
-        return [(chr(ord("A") + index), title) for index, title in enumerate(titles)]
+        return [(chr(ord("A") + index), self.title_of(kind)) for index, kind in enumerate(self.kinds)]
 
 
 def _repeat_header(table: Table) -> None:
@@ -120,37 +174,48 @@ def pack_docx(pack: Pack) -> bytes:
     style.font.name = "Arial"
     style.font.size = Pt(11)
     cover = pack.cover
+    words = cover.wording
     if cover.part == 2:
-        document.add_paragraph("Part 2: private. Not for publication.").runs[0].bold = True
+        document.add_paragraph(words.private).runs[0].bold = True
+    if cover.logo is not None:
+        document.add_picture(str(cover.logo), height=Mm(18))
+        _describe(document.paragraphs[-1], f"{cover.council} logo")
     document.add_heading(cover.council, level=1)
     _table(
         document,
         [],
         [
-            ["Report to", cover.report_to],
-            ["Date of meeting", f"{cover.meeting_on.day} {cover.meeting_on:%B %Y}"],
-            ["Report of", cover.report_of],
-            ["Subject/Title", cover.title],
-            ["Portfolio holder", cover.portfolio_holder or "–"],
+            [words.report_to, cover.report_to],
+            [words.meeting_on, f"{cover.meeting_on.day} {cover.meeting_on:%B %Y}"],
+            [words.report_of, cover.report_of],
+            [words.title, cover.title],
+            [words.portfolio_holder, cover.portfolio_holder or "–"],
         ],
         columns=2,
     )
+    if pack.notice:
+        document.add_paragraph(pack.notice)
     for number, heading, text in cover.numbered:
         document.add_heading(f"{number}. {heading}", level=2)
         for paragraph in text.split("\n\n"):
             document.add_paragraph(paragraph.strip())
     if pack.appendices:
-        document.add_heading("Appendices", level=2)
+        document.add_heading(words.appendices, level=2)
         for letter, title in pack.appendices:
             document.add_paragraph(f"Appendix {letter}: {title}")
-    letters = iter(letter for letter, _ in pack.appendices)
-    if pack.scorecard is not None:
-        _scorecard_appendix(document, next(letters), pack.scorecard)
-    if pack.exceptions is not None:
-        _exceptions_appendix(document, next(letters), pack.exceptions)
+    for (letter, title), kind in zip(pack.appendices, pack.kinds, strict=True):
+        _landscape(document)
+        document.add_heading(f"Appendix {letter}: {title}", level=1)
+        _appendix_write(document, pack, kind)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _describe(paragraph: Paragraph, text: str) -> None:
+    """Give the paragraph's picture its alternative text, which Word reads out."""
+    for properties in paragraph._p.xpath(".//wp:docPr"):
+        properties.set("descr", text)
 
 
 def _landscape(document: WordDocument) -> None:
@@ -159,9 +224,7 @@ def _landscape(document: WordDocument) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
 
 
-def _scorecard_appendix(document: WordDocument, letter: str, view: ScorecardView) -> None:
-    _landscape(document)
-    document.add_heading(f"Appendix {letter}: {view.scorecard.title}, {view.period.label}", level=1)
+def _scorecard_appendix(document: WordDocument, view: ScorecardView) -> None:
     document.add_paragraph(view.version)
     for group in view.groups:
         document.add_heading(f"{group.priority.code}: {group.priority.title}", level=2)
@@ -179,9 +242,109 @@ def _scorecard_appendix(document: WordDocument, letter: str, view: ScorecardView
         _table(document, ["Indicator", "Actual", "Target", "Rating and why", "Direction of travel", "Commentary"], rows)
 
 
-def _exceptions_appendix(document: WordDocument, letter: str, report: ExceptionReport) -> None:
-    _landscape(document)
-    document.add_heading(f"Appendix {letter}: {report.title}", level=1)
+def _trends_appendix(document: WordDocument, trends: Trends) -> None:
+    for year, version in trends.versions:
+        document.add_paragraph(f"{year.label}: {version}")
+    years = [year.short_label for year in trends.view.years]
+    for priority, rows in trends.view.groups:
+        document.add_heading(priority.title, level=2)
+        _table(
+            document,
+            ["Indicator", *years, "Three-year trend", "Commentary"],
+            [
+                [
+                    f"{row.indicator.title} ({row.indicator.code})",
+                    *[figure.text if figure else "–" for figure in row.figures],
+                    row.summary.label,
+                    row.commentary.text if row.commentary else "",
+                ]
+                for row in rows
+            ],
+        )
+
+
+def _explanations_appendix(document: WordDocument, found: Explanations) -> None:
+    document.add_heading("How each rating is decided", level=2)
+    document.add_paragraph(found.rules_lead)
+    for step in found.rules:
+        document.add_paragraph(f"{step}.", style="List Number")
+    for paragraph in found.extra:
+        document.add_paragraph(paragraph)
+    document.add_heading("Columns, rating words and acronyms", level=2)
+    _table(
+        document,
+        ["Term", "Kind", "Name", "Explanation"],
+        [[entry.term, entry.get_kind_display(), entry.title, entry.explanation] for entry in found.glossary],
+    )
+
+
+def _benchmark_appendix(document: WordDocument, tables: list[BenchmarkTable]) -> None:
+    document.add_paragraph(BOLD_MEANS)
+    if not tables:
+        document.add_paragraph("No indicator on this scorecard is linked to published figures.")
+    for table in tables:
+        found = table.comparison
+        document.add_heading(table.title, level=2)
+        document.add_paragraph(f"{found.measure.title}. {found.group_note} {found.rank_sentence}")
+        previous = found.previous.period if found.previous else "a year earlier"
+        written = _table(
+            document,
+            ["Area", found.year.period, f"Change since {previous}", "Against England", "Bold, and why"],
+            [
+                [
+                    row.name,
+                    row.text if row.value is not None else f"Not published: {row.text}",
+                    change,
+                    row.verdict.significance.label.capitalize() if row.verdict else "–",
+                    row.bold.reason,
+                ]
+                for row, change in table.rows
+            ],
+        )
+        for cells, (row, _) in zip(written.rows[1:], table.rows, strict=True):
+            for index, bold in ((1, row.bold.is_bold and row.value is not None), (2, row.change.against_polarity)):
+                for run in cells.cells[index].paragraphs[0].runs:
+                    run.bold = bold
+
+
+def _plan_on_a_page_appendix(document: WordDocument, plan: PlanAppendix) -> None:
+    document.add_paragraph(f"As at {plan.as_at.day} {plan.as_at:%B %Y}: the latest progress recorded.")
+    for title, items in plan.groups:
+        document.add_heading(title, level=2)
+        _table(
+            document,
+            ["Ref", "Recommendation", "Due", "Latest RAG", "Status and slippage"],
+            [
+                [
+                    item.recommendation.reference,
+                    item.recommendation.text,
+                    f"{item.recommendation.due_on:%-d %b %Y}" if item.recommendation.due_on else "None given",
+                    f"{item.rating.label}. {item.rag_reason}",
+                    status,
+                ]
+                for item, status in items
+            ],
+        )
+
+
+def _action_plan_appendix(document: WordDocument, plan: PlanAppendix) -> None:
+    table = plan.table
+    headings = ["Area for improvement", "Timescale", "Key actions", "Officers"]
+    for section, rows in groupby(table.rows, key=lambda row: row.section):
+        if section:
+            document.add_heading(section, level=2)
+        _table(
+            document,
+            [*headings, *[f"{label}: progress and RAG" for label in table.checkpoint_labels]],
+            [
+                [row.text, row.timescale, row.actions, row.officers]
+                + [f"{p.narrative} ({p.rating.label})" if p.narrative else "–" for p in row.progress]
+                for row in rows
+            ],
+        )
+
+
+def _exceptions_appendix(document: WordDocument, report: ExceptionReport) -> None:
     document.add_paragraph(report.view.version)
     for entry in report.entries:
         row = entry.row
@@ -210,8 +373,26 @@ def _exceptions_appendix(document: WordDocument, letter: str, report: ExceptionR
             )
 
 
+def _appendix_write(document: WordDocument, pack: Pack, kind: Appendix) -> None:
+    if kind is Appendix.SCORECARD and pack.scorecard is not None:
+        _scorecard_appendix(document, pack.scorecard)
+    elif kind is Appendix.TRENDS and pack.trends is not None:
+        _trends_appendix(document, pack.trends)
+    elif kind is Appendix.EXPLANATIONS and pack.explanations is not None:
+        _explanations_appendix(document, pack.explanations)
+    elif kind is Appendix.BENCHMARK and pack.benchmarks is not None:
+        _benchmark_appendix(document, pack.benchmarks)
+    elif kind is Appendix.EXCEPTIONS and pack.exceptions is not None:
+        _exceptions_appendix(document, pack.exceptions)
+    elif kind is Appendix.PLAN_ON_A_PAGE and pack.plan is not None:
+        _plan_on_a_page_appendix(document, pack.plan)
+    elif kind is Appendix.ACTION_PLAN and pack.plan is not None:
+        _action_plan_appendix(document, pack.plan)
+
+
 def pack_html(pack: Pack) -> str:
-    return render_to_string("committee/pack_print.html", {"pack": pack})
+    context = {"pack": pack, "letters": pack.letters, "bold_means": BOLD_MEANS}
+    return render_to_string("committee/pack_print.html", context)
 
 
 def pack_pdf(pack: Pack) -> bytes:
@@ -228,26 +409,51 @@ def pack_item(meeting: Meeting) -> AgendaItem | None:
     return meeting.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first()
 
 
-def meeting_pack(meeting: Meeting) -> Pack:
-    """The pack for a meeting: the report of its ``pack_item``, with that period's scorecard and exception report
-    as its appendices."""
+def meeting_pack(meeting: Meeting, template: ReportTemplate | None = None) -> Pack:
+    """The pack for a meeting: the report of its ``pack_item`` in the council's template, with the appendices
+    chosen for that item. A Part 1 report withholds what could identify a child and says so."""
     item = pack_item(meeting)
     if item is None:
         raise PackError(f"no item on the agenda of {meeting.date:%-d %B %Y} presents a scorecard, so there is no pack")
     scorecard = Scorecard.objects.filter(slug=item.scorecard_slug).first()
     if scorecard is None:
         raise PackError(f"agenda item {item.order} names a scorecard '{item.scorecard_slug}' that does not exist")
-    period = parse_period(item.period)
+    try:
+        template = template or report_template()
+    except ApplicationError as error:
+        raise PackError(f"the council's report template cannot be used: {error}") from None
+    texts = dict(item.sections.values_list("heading", "text"))
+    if not texts and item.purpose:  # an item nobody has written a report for yet: its purpose, as the agenda says
+        texts = {template.sections[0]: item.purpose}
     cover = CoverReport(
-        council=settings.OVERSIGHT_COUNCIL_NAME,
+        council=template.council,
         report_to=meeting.body.name,
         meeting_on=meeting.date,
         report_of=item.report_of,
         title=item.title,
-        sections={"Report summary": item.purpose} if item.purpose else {},
+        portfolio_holder=item.portfolio_holder,
+        sections=texts,
         part=item.part,
+        section_list=template.sections,
+        wording=template.wording,
+        logo=template.logo,
     )
-    return Pack(cover, scorecard_view(scorecard, period), exception_report(scorecard, period))
+    chosen = item.appendices_chosen
+    plan = Plan.objects.filter(slug=item.plan_slug).first() if item.plan_slug else None
+    found: Appendices = appendices_gather(
+        chosen, scorecard=scorecard, period=parse_period(item.period), plan=plan, publication=item.part == 1
+    )
+    return Pack(
+        cover,
+        scorecard=found.scorecard,
+        exceptions=found.exceptions,
+        trends=found.trends,
+        explanations=found.explanations,
+        benchmarks=found.benchmarks,
+        plan=found.plan,
+        plan_parts=tuple(kind for kind in chosen if kind in (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)),
+        notice=found.notice,
+    )
 
 
 PACK_FORMATS = {

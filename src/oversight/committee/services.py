@@ -11,15 +11,20 @@ from django.db import models, transaction
 
 from oversight.accounts.services import audited_upsert
 from oversight.committee.models import (
+    PLAN_APPENDICES,
     AgendaItem,
+    Appendix,
     Body,
     ForwardPlanEntry,
     Meeting,
+    ReportSection,
     Resolution,
     TaskGroup,
     WorkProgrammeItem,
 )
 from oversight.core.problems import ApplicationError
+from oversight.improvement.models import Plan
+from oversight.performance.limits import LONG_TEXT
 from oversight.performance.models import ReportingStep
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -71,6 +76,56 @@ def agenda_item_save(
     values = {"title": title, "purpose": purpose, "report_of": report_of, "part": part}
     values |= {"scorecard_slug": scorecard_slug, "period": period}
     return _save(AgendaItem, {"meeting": meeting, "order": order}, values, user, via)
+
+
+# The appendices that show a scorecard's period, and so need the item to present one.
+_SCORECARD_APPENDICES = {Appendix.SCORECARD, Appendix.TRENDS, Appendix.BENCHMARK, Appendix.EXCEPTIONS}
+
+
+@transaction.atomic
+def agenda_item_report_save(
+    *,
+    item: AgendaItem,
+    sections: dict[str, str],
+    appendices: list[str],
+    plan_slug: str = "",
+    portfolio_holder: str = "",
+    user: User = None,
+    via: str = "",
+) -> AgendaItem:
+    """Keep an item's cover report: its numbered sections (heading → text, as the council's template lists them),
+    the appendices chosen for it and the plan they show."""
+    chosen = set(appendices)
+    if chosen - set(Appendix.values):
+        raise ApplicationError(f"There is no appendix '{sorted(chosen - set(Appendix.values))[0]}'.")
+    if chosen & _SCORECARD_APPENDICES and not (item.scorecard_slug and item.period):
+        raise ApplicationError("This item presents no scorecard, so it cannot carry the scorecard's appendices.")
+    if plan_slug and not Plan.objects.filter(slug=plan_slug).exists():
+        raise ApplicationError(f"There is no improvement plan '{plan_slug}'.")
+    if chosen & set(PLAN_APPENDICES) and not plan_slug:
+        raise ApplicationError("Choose the improvement plan that the plan appendices show.")
+    too_long = [heading for heading, text in sections.items() if len(text.strip()) > LONG_TEXT]
+    if too_long:
+        raise ApplicationError(f"'{too_long[0]}' is longer than {LONG_TEXT} characters; shorten it.")
+    values = {
+        "portfolio_holder": portfolio_holder.strip(),
+        "plan_slug": plan_slug,
+        "appendices": [appendix.value for appendix in Appendix if appendix.value in chosen],
+    }
+    saved = _save(AgendaItem, {"meeting": item.meeting, "order": item.order}, values, user, via)
+    for heading, text in sections.items():
+        report_section_save(item=saved, heading=heading, text=text, user=user, via=via)
+    return saved
+
+
+@transaction.atomic
+def report_section_save(*, item: AgendaItem, heading: str, text: str, user: User = None, via: str = "") -> None:
+    """Keep one numbered section of an item's cover report; an empty section is not kept until it has had words."""
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > LONG_TEXT:
+        raise ApplicationError(f"'{heading}' is longer than {LONG_TEXT} characters; shorten it.")
+    if text or item.sections.filter(heading=heading).exists():
+        _save(ReportSection, {"item": item, "heading": heading.strip()}, {"text": text}, user, via)
 
 
 def _check_status(status: str, reason: str, on: date | None) -> None:

@@ -16,6 +16,9 @@ urlpatterns = [
     path("committees/<slug:slug>/resolutions/<int:pk>/", views.resolution_edit, name="resolution-edit"),
     path("committees/<slug:slug>/meetings/<str:on>/", views.meeting, name="meeting"),
     path("committees/<slug:slug>/meetings/<str:on>/pack.<str:fmt>", views.meeting_pack_download, name="meeting-pack"),
+    path(
+        "committees/<slug:slug>/meetings/<str:on>/items/<int:order>/report/", views.item_report_edit, name="item-report"
+    ),
     path("committees/<slug:slug>/meetings/<str:on>/resolutions/add/", views.resolution_add, name="resolution-add"),
     path("highlight-reports/", highlight_views.highlight_reports, name="highlight-reports"),
     path("highlight-reports/new/", highlight_views.highlight_report_new, name="highlight-report-new"),

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.committee import exports, selectors, services
 from oversight.committee.exceptions import exception_report
-from oversight.committee.forms import ResolutionForm, WorkItemForm
+from oversight.committee.forms import ReportForm, ResolutionForm, WorkItemForm
 from oversight.committee.loader import COLUMNS, committee_import
-from oversight.committee.models import Body, Meeting, Resolution, WorkProgrammeItem
+from oversight.committee.models import AgendaItem, Body, Meeting, Resolution, WorkProgrammeItem
 from oversight.committee.pack import PACK_FORMATS, PackError, meeting_pack, pack_item, pack_render
+from oversight.committee.template import report_template
 from oversight.core.problems import ApplicationError
+from oversight.improvement.selectors import plans_all
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import period_or_404
 from oversight.uploads import uploads_saved
@@ -103,6 +105,42 @@ def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) ->
     response = HttpResponse(pack_render(pack, fmt), content_type=PACK_FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="oversight-{slug}-{held.date:%Y-%m-%d}-pack.{fmt}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def item_report_edit(request: HttpRequest, slug: str, on: str, order: int) -> HttpResponse:
+    """An agenda item's cover report: its numbered sections, appendices and plan, as the pack prints them."""
+    found = get_object_or_404(Body, slug=slug)
+    held = _meeting(found, on)
+    item = get_object_or_404(AgendaItem, meeting=held, order=order)
+    try:
+        template = report_template()
+    except ApplicationError as error:  # the file is the administrator's to mend; the clerk is told why
+        context = {"body": found, "meeting": held, "item": item, "problem": str(error)}
+        return render(request, "committee/report_form.html", context, status=500)
+    texts = dict(item.sections.values_list("heading", "text"))
+    initial: dict[str, object] = {
+        "portfolio_holder": item.portfolio_holder,
+        "appendices": [appendix.value for appendix in item.appendices_chosen],
+        "plan": item.plan_slug,
+    }
+    initial |= {f"section_{n}": texts.get(heading, "") for n, heading in enumerate(template.sections, start=1)}
+    plans = [(plan.slug, plan.title) for plan in plans_all()]
+    form = ReportForm(request.POST or None, initial=initial, sections=template.sections, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_report_save(
+                item=item, sections=form.sections(), appendices=form.cleaned_data["appendices"],
+                plan_slug=form.cleaned_data["plan"], portfolio_holder=form.cleaned_data["portfolio_holder"],
+                user=request.user, via="web form",
+            )  # fmt: skip
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Saved the report for item {item.order}.")
+            return redirect("committee:meeting", slug=slug, on=on)
+    context = {"body": found, "meeting": held, "item": item, "form": form, "template": template}
+    return render(request, "committee/report_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

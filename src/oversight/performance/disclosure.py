@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from oversight.core.comparison import Position, Standing
 from oversight.core.rag import RagResult, Rating
 from oversight.core.suppression import DEFAULT_THRESHOLD, SUPPRESSED, legend, suppress_rate
-from oversight.core.trends import Direction, Travel
+from oversight.core.trends import Direction, Travel, TrendSummary
 from oversight.core.units import Unit
-from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView
+from oversight.performance.selectors import Figure, ScorecardRow, ScorecardView, TrendRow, TrendView
 
 WITHHELD = f"Not shown: {legend(DEFAULT_THRESHOLD)}"
 
@@ -20,7 +20,9 @@ class Verdict:
     text: str
 
 
-def figure_for_publication(row: ScorecardRow, figure: Figure | None, threshold: int = DEFAULT_THRESHOLD) -> Verdict:
+def figure_for_publication(
+    row: ScorecardRow | TrendRow, figure: Figure | None, threshold: int = DEFAULT_THRESHOLD
+) -> Verdict:
     """A value is withheld when it is a count from 1 to the threshold, when its cohort is that small, or when it
     is a percentage or rate whose numerator, denominator or other group is (see core.suppression)."""
     if figure is None or figure.value is None:
@@ -53,14 +55,22 @@ def _withheld(figure: Figure) -> Figure:
                    caution="", small_cohort=False)  # fmt: skip
 
 
-def _published_row(row: ScorecardRow, withheld: list[str]) -> ScorecardRow:
-    outturns: list[Figure | None] = []
-    for figure in row.outturns:
+def _published_figures(
+    row: ScorecardRow | TrendRow, figures: list[Figure | None], withheld: list[str]
+) -> list[Figure | None]:
+    """The row's figures with each that could identify a child withheld, noting which in ``withheld``."""
+    shown: list[Figure | None] = []
+    for figure in figures:
         if figure is not None and figure_for_publication(row, figure).suppressed:
             withheld.append(f"{row.indicator.code}, {figure.period.short_label}")
-            outturns.append(_withheld(figure))
+            shown.append(_withheld(figure))
         else:
-            outturns.append(figure)
+            shown.append(figure)
+    return shown
+
+
+def _published_row(row: ScorecardRow, withheld: list[str]) -> ScorecardRow:
+    outturns = _published_figures(row, row.outturns, withheld)
     changes: dict[str, object] = {"outturns": outturns}
     if row.actual is not None and figure_for_publication(row, row.actual).suppressed:
         withheld.append(f"{row.indicator.code}, {row.actual.period.short_label}")
@@ -88,11 +98,33 @@ def view_for_publication(view: ScorecardView) -> PublishedView:
     return PublishedView(replace(view, groups=groups), withheld)
 
 
-def publication_notice(published: PublishedView) -> str:
+def trend_view_for_publication(view: TrendView) -> tuple[TrendView, list[str]]:
+    """Three-year trends with every figure that could identify a child withheld, and which were (as for the
+    scorecard: the direction between a withheld figure and its neighbours would give it away, so it goes too)."""
+    withheld: list[str] = []
+    groups = []
+    for priority, rows in view.groups:
+        shown = []
+        for row in rows:
+            figures = _published_figures(row, row.figures, withheld)
+            if figures != row.figures:
+                not_shown = Travel(Direction.NOT_COMPARABLE, WITHHELD)
+                row = replace(row, figures=figures, directions=[Direction.NOT_COMPARABLE for _ in row.directions],
+                              summary=TrendSummary(not_shown, not_shown, WITHHELD))  # fmt: skip
+            shown.append(row)
+        groups.append((priority, shown))
+    return replace(view, groups=groups), withheld
+
+
+def withheld_notice(withheld: list[str]) -> str:
     """What a published file says of itself: that small numbers are withheld, and which."""
     which = (
-        f" Withheld here ({len(published.withheld)}): {'; '.join(published.withheld)}."
-        if published.withheld
+        f" Withheld here ({len(withheld)}): {'; '.join(withheld)}."
+        if withheld
         else " No figure on it needed withholding."
     )
     return f"For publication: {legend(DEFAULT_THRESHOLD)}{which}"
+
+
+def publication_notice(published: PublishedView) -> str:
+    return withheld_notice(published.withheld)

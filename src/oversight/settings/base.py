@@ -175,3 +175,6 @@ OVERSIGHT_API_REQUESTS_PER_MINUTE = int(os.environ.get("OVERSIGHT_API_REQUESTS_P
 
 # The council's name, at the head of every committee report.
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "The council")
+# The council's committee report template (name, logo, wording, numbered sections): a TOML file, see
+# committee/template.py; without it, the standard template of the seeds' cover reports.
+OVERSIGHT_REPORT_TEMPLATE = Path(os.environ.get("OVERSIGHT_REPORT_TEMPLATE", HOME / "report-template.toml")).resolve()

@@ -1,0 +1,187 @@
+"""What a committee report's appendices hold, fetched through the apps' own selectors (every rating, direction and
+verdict is theirs: nothing is decided here), and, for a Part 1 report, as it may be published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.utils import timezone
+
+from oversight.benchmarks.selectors import (
+    ComparatorRow,
+    Comparison,
+    change_text,
+    indicator_comparison,
+    link_for,
+    published_years,
+)
+from oversight.committee.exceptions import ExceptionReport, exception_report
+from oversight.committee.models import Appendix
+from oversight.core.periods import Period
+from oversight.improvement.models import Plan
+from oversight.improvement.planfile import PlanTable
+from oversight.improvement.selectors import (
+    PlanSummary,
+    RecommendationStatus,
+    plan_latest_progress,
+    plan_summary,
+    plan_table,
+)
+from oversight.performance.disclosure import (
+    PublishedView,
+    trend_view_for_publication,
+    view_for_publication,
+    withheld_notice,
+)
+from oversight.performance.export_pdf import glossary
+from oversight.performance.export_records import EXTRA_EXPLANATIONS, rag_rules
+from oversight.performance.models import GlossaryEntry, Indicator, Scorecard, version_text
+from oversight.performance.selectors import ScorecardView, TrendView, scorecard_view, trend_view
+from oversight.performance.signoff import signoff_of
+
+
+@dataclass(frozen=True)
+class Explanations:
+    """How each rating is decided and what the scorecard's columns and acronyms mean, as the scorecard PDF says."""
+
+    rules_lead: str
+    rules: list[str]
+    extra: list[str]
+    glossary: list[GlossaryEntry]
+
+
+@dataclass(frozen=True)
+class Trends:
+    view: TrendView
+    versions: list[tuple[Period, str]]  # each year and whether it is approved
+
+
+def plan_status(item: RecommendationStatus) -> str:
+    """A recommendation's status as the plan's own page words it: signed off, its slippage, or on track."""
+    if item.recommendation.is_signed_off and item.recommendation.signed_off_on:
+        return f"Signed off {item.recommendation.signed_off_on:%-d %b %Y}"
+    return "; ".join(str(slip) for slip in item.slips) or "On track"
+
+
+@dataclass(frozen=True)
+class PlanAppendix:
+    summary: PlanSummary  # the plan on a page
+    table: PlanTable  # the action plan
+    as_at: date
+
+    @property
+    def groups(self) -> list[tuple[str, list[tuple[RecommendationStatus, str]]]]:
+        """Each objective with recommendations, and each recommendation with its status in words."""
+        return [(g.title, [(item, plan_status(item)) for item in g.items]) for g in self.summary.groups if g.items]
+
+
+@dataclass(frozen=True)
+class BenchmarkTable:
+    """A linked indicator's latest published figures beside its comparators, as the benchmarking page has them."""
+
+    indicator: Indicator
+    comparison: Comparison
+    rows: list[tuple[ComparatorRow, str]]  # each area's figures and its change over twelve months in words
+
+    @property
+    def title(self) -> str:
+        return f"{self.indicator.title}, {self.comparison.year.period}"
+
+
+def benchmark_tables(view: ScorecardView) -> list[BenchmarkTable]:
+    """A table for each of the scorecard's indicators linked to a published measure, for its latest published year
+    (the bolding is core.benchmark's, through the benchmarks app's selectors)."""
+    tables = []
+    for row in view.rows:
+        link = link_for(row.indicator)
+        years = published_years(link.measure) if link is not None else []
+        if link is None or not years:
+            continue
+        found = indicator_comparison(row.indicator, link, years[-1])
+        shown = [(area, change_text(area, row.indicator)) for area in found.rows]
+        tables.append(BenchmarkTable(row.indicator, found, shown))
+    return tables
+
+
+@dataclass(frozen=True)
+class Appendices:
+    """The chosen appendices' contents; ``notice`` says, for a Part 1 report, what was withheld and why."""
+
+    chosen: list[Appendix] = field(default_factory=list)
+    scorecard: ScorecardView | None = None
+    exceptions: ExceptionReport | None = None
+    trends: Trends | None = None
+    explanations: Explanations | None = None
+    benchmarks: list[BenchmarkTable] | None = None
+    plan: PlanAppendix | None = None
+    notice: str = ""
+
+
+def explanations() -> Explanations:
+    lead, steps = rag_rules()
+    return Explanations(lead, steps, list(EXTRA_EXPLANATIONS), glossary())
+
+
+def last_whole_year(period: Period) -> Period:
+    """The latest whole year a period's trends can show: the period itself if it is a year, else the year before."""
+    return period if period.is_year else period.fiscal_year.shifted(-1)
+
+
+def trends(scorecard: Scorecard, period: Period) -> Trends:
+    view = trend_view(scorecard, last_whole_year(period))
+    return Trends(view, [(year, version_text(signoff_of(scorecard, year))) for year in view.years])
+
+
+def exceptions_for_publication(report: ExceptionReport, published: PublishedView) -> ExceptionReport:
+    """The exception report with each entry's row as the published scorecard has it (its breakdowns are already
+    suppressed when the report is made for publication)."""
+    rows = {row.indicator.code: row for row in published.view.rows}
+    entries = [replace(entry, row=rows[entry.code]) for entry in report.entries]
+    return replace(report, view=published.view, entries=entries)
+
+
+def appendices_gather(
+    chosen: list[Appendix], *, scorecard: Scorecard | None, period: Period | None, plan: Plan | None, publication: bool
+) -> Appendices:
+    """The contents of the chosen appendices; with ``publication``, every count and breakdown that could identify a
+    child is withheld (performance.disclosure) and ``notice`` says which."""
+    found = Appendices(chosen=chosen)
+    withheld: list[str] = []
+    if scorecard is not None and period is not None:
+        view = scorecard_view(scorecard, period)
+        published = view_for_publication(view) if publication else None
+        if Appendix.SCORECARD in chosen:
+            found = replace(found, scorecard=published.view if published else view)
+        if Appendix.EXCEPTIONS in chosen:
+            report = exception_report(scorecard, period, publication=publication)
+            found = replace(found, exceptions=exceptions_for_publication(report, published) if published else report)
+        if Appendix.TRENDS in chosen:
+            shown = trends(scorecard, period)
+            if publication:
+                trend, hidden = trend_view_for_publication(shown.view)
+                shown, withheld = replace(shown, view=trend), withheld + hidden
+            found = replace(found, trends=shown)
+        if Appendix.BENCHMARK in chosen:
+            found = replace(found, benchmarks=benchmark_tables(view))
+        if published is not None:
+            withheld = published.withheld + withheld
+    if Appendix.EXPLANATIONS in chosen:
+        found = replace(found, explanations=explanations())
+    if plan is not None and (Appendix.PLAN_ON_A_PAGE in chosen or Appendix.ACTION_PLAN in chosen):
+        as_at = plan_latest_progress(plan.slug) or timezone.localdate()
+        found = replace(found, plan=PlanAppendix(plan_summary(plan, as_at), plan_table(plan), as_at))
+    if publication:
+        found = replace(found, notice=publication_wording(withheld))
+    return found
+
+
+def publication_wording(withheld: list[str]) -> str:
+    """What a Part 1 pack says of itself: the rule, why, and every figure it withheld (a breakdown's withheld cells
+    are marked in its own table)."""
+    return (
+        f"{withheld_notice(withheld)} Small numbers are withheld so that no child can be identified from a "
+        "published report; a breakdown's small cells are withheld in the same way, and its table says so. A "
+        "benchmark table repeats figures their publishers have already released, suppressed at source. Commentary "
+        "and plan text are printed as their authors wrote them: a number in them is not withheld automatically."
+    )
