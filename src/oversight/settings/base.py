@@ -80,15 +80,21 @@ DATABASES = {
         },
     }
 }
+# PostgreSQL, for a council's servers (docs/deploy.md): the libpq variables say where it is.
+POSTGRES_DATABASE = {
+    "ENGINE": "django.db.backends.postgresql",
+    "NAME": os.environ.get("PGDATABASE", "oversight"),
+    "USER": os.environ.get("PGUSER", ""),
+    "PASSWORD": os.environ.get("PGPASSWORD", ""),
+    "HOST": os.environ.get("PGHOST", ""),
+    "PORT": os.environ.get("PGPORT", ""),
+    # Each request keeps its connection for a minute rather than opening one (a few milliseconds on PostgreSQL);
+    # a connection the server closed in the meantime is noticed before use.
+    "CONN_MAX_AGE": int(os.environ.get("OVERSIGHT_DATABASE_CONNECTION_SECONDS", "60")),
+    "CONN_HEALTH_CHECKS": True,
+}
 if os.environ.get("OVERSIGHT_DATABASE") == "postgres":
-    DATABASES["default"] = {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": os.environ.get("PGDATABASE", "oversight"),
-        "USER": os.environ.get("PGUSER", ""),
-        "PASSWORD": os.environ.get("PGPASSWORD", ""),
-        "HOST": os.environ.get("PGHOST", ""),
-        "PORT": os.environ.get("PGPORT", ""),
-    }
+    DATABASES["default"] = POSTGRES_DATABASE
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-gb"
