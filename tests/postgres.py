@@ -51,8 +51,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _run(command: list[str]) -> None:
-    done = subprocess.run(_as_server_account(command), capture_output=True, text=True, check=False)
+def _run(command: list[str], folder: Path) -> None:
+    # Run from the server's own folder: the postgres account may not enter the checkout's.
+    done = subprocess.run(_as_server_account(command), cwd=folder, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise pytest.UsageError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 
@@ -65,11 +66,17 @@ def server_start() -> Path:
         account = pwd.getpwnam("postgres")
         os.chown(folder, account.pw_uid, account.pw_gid)
     data, port = folder / "data", _free_port()
-    _run([str(binaries / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+    _run(
+        [str(binaries / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+        folder,
+    )
     options = " ".join(
         [f"-p {port}", "-c listen_addresses=127.0.0.1", f"-k {folder}", *(f"-c {option}" for option in SERVER_OPTIONS)]
     )
-    _run([str(binaries / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(folder / "server.log"), "-o", options])
+    _run(
+        [str(binaries / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(folder / "server.log"), "-o", options],
+        folder,
+    )
     os.environ.update({STARTED: str(folder), "PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": USER})
     return folder
 
@@ -77,6 +84,7 @@ def server_start() -> Path:
 def server_stop(folder: Path) -> None:
     subprocess.run(
         _as_server_account([str(postgres_binaries() / "pg_ctl"), "stop", "-D", str(folder / "data"), "-m", "fast"]),
+        cwd=folder,
         capture_output=True,
         check=False,
     )

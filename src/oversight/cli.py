@@ -1,4 +1,4 @@
-"""The ``oversight`` command: demo, import, scorecard export, template, and Django's own commands."""
+"""The ``oversight`` command: demo, import, scorecard export, template, serve, and Django's own commands."""
 
 # This module only builds the parser and registers each part's commands; what the commands share is in
 # oversight.commandline, which they import instead of this module.
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     from oversight.demo.cli import register as register_demo
     from oversight.improvement.cli import register as register_improvement
     from oversight.performance.cli import register as register_performance
+    from oversight.serve import register as register_serve
 
     for register in (  # in the order --help lists them
         register_demo,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         register_improvement,
         register_benchmarks,
         register_committee,  # adds to the scorecard commands, so after them
+        register_serve,
     ):
         register(commands)
 

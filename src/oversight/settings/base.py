@@ -134,6 +134,11 @@ OVERSIGHT_LOCKOUT_FAILURES = 5
 OVERSIGHT_LOCKOUT_MINUTES = 15
 OVERSIGHT_ADDRESS_FAILURES = 20
 OVERSIGHT_SPRAY_ACCOUNTS = 10
+# The reverse proxies in front of oversight, by address (comma-separated): failed sign-ins through them are counted
+# by the client address they forward in X-Forwarded-For (docs/deploy.md).
+OVERSIGHT_TRUSTED_PROXIES = [
+    address.strip() for address in os.environ.get("OVERSIGHT_TRUSTED_PROXIES", "").split(",") if address.strip()
+]
 ADMINS = (
     [("Security contact", os.environ["OVERSIGHT_SECURITY_EMAIL"])] if "OVERSIGHT_SECURITY_EMAIL" in os.environ else []
 )
