@@ -1,4 +1,4 @@
-"""The ``oversight`` command: demo, import, scorecard export, template, serve, and Django's own commands."""
+"""The ``oversight`` command: demo, import, scorecard export, template, serve, backup, and Django's own commands."""
 
 # This module only builds the parser and registers each part's commands; what the commands share is in
 # oversight.commandline, which they import instead of this module.
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Imported here, not at the top, so that `python -m oversight --help` stays quick to start.
     from oversight.accounts.cli import register as register_accounts
+    from oversight.backup import register as register_backup
     from oversight.benchmarks.cli import register as register_benchmarks
     from oversight.casework.cli import register as register_casework
     from oversight.committee.cli import register as register_committee
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         register_benchmarks,
         register_committee,  # adds to the scorecard commands, so after them
         register_serve,
+        register_backup,
     ):
         register(commands)
 
