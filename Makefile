@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast lint format bench clean
+.PHONY: demo test test-postgres test-fast lint format bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ PYTEST := $(BIN)/pytest -n auto
 
 test: lint
 	$(PYTEST)
+
+# The same suite against a throwaway PostgreSQL server that tests/postgres.py starts from the machine's binaries.
+# (python -m puts the repository on the path, where the plugin is found).
+test-postgres: $(STAMP)
+	$(BIN)/python -m pytest -n auto -p tests.postgres
 
 # The inner loop: everything but the browser tests, without the type check.
 test-fast: $(STAMP)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 from oversight.performance.services import LoadResult
+from tests.postgres import sequences_reset
 
 _NOT_DATA = {"django_migrations", "sqlite_sequence"}
 
@@ -49,5 +50,7 @@ class DatabaseSnapshot:
                 if rows:
                     marks = ", ".join("%s" for _ in rows[0])
                     cursor.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)  # noqa: S608
+        if connection.vendor == "postgresql":  # rows written with their own keys leave the sequences behind
+            sequences_reset()
         ContentType.objects.clear_cache()  # a browser test's flush may have made content types with other keys
         return copy.deepcopy(self.result)

@@ -1,4 +1,4 @@
-"""The ``oversight`` command: demo, import, scorecard export, template, and Django's own commands."""
+"""The ``oversight`` command: demo, import, scorecard export, template, serve, backup, and Django's own commands."""
 
 # This module only builds the parser and registers each part's commands; what the commands share is in
 # oversight.commandline, which they import instead of this module.
@@ -29,12 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top, so that `python -m oversight --help` stays quick to start.
     from oversight.accounts.cli import register as register_accounts
     from oversight.api.cli import register as register_api
+    from oversight.backup import register as register_backup
     from oversight.benchmarks.cli import register as register_benchmarks
     from oversight.casework.cli import register as register_casework
     from oversight.committee.cli import register as register_committee
     from oversight.demo.cli import register as register_demo
     from oversight.improvement.cli import register as register_improvement
     from oversight.performance.cli import register as register_performance
+    from oversight.serve import register as register_serve
 
     for register in (  # in the order --help lists them
         register_demo,
@@ -45,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
         register_benchmarks,
         register_committee,  # adds to the scorecard commands, so after them
         register_api,
+        register_serve,
+        register_backup,
     ):
         register(commands)
 

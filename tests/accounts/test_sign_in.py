@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -256,3 +257,36 @@ def test_an_administrator_unlocks_an_account_with_a_reason_kept_in_the_audit_tra
         "Phoned the service desk; identity checked",
     )
     assert event.after == {"failures_cleared": 5}
+
+
+PROXY = "192.0.2.10"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "counted"),
+    [
+        (f"{STRANGER}", STRANGER),
+        (f"{OWN}, {STRANGER}", STRANGER),  # the client wrote the first address itself; the proxy added the last
+        (f"{STRANGER}, {PROXY}", STRANGER),  # two proxies: the inner one is trusted too
+        ("", PROXY),
+        ("not an address", PROXY),
+    ],
+)
+def test_behind_a_trusted_proxy_failures_count_by_the_forwarded_client_address(
+    db: None, settings: Any, forwarded: str, counted: str
+) -> None:
+    settings.OVERSIGHT_TRUSTED_PROXIES = [PROXY]
+    Client().post(
+        "/accounts/sign-in/",
+        {"username": "erin", "password": "guess"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert SignInAttempt.objects.get().ip_address == counted
+
+
+def test_an_untrusted_address_cannot_choose_the_address_its_failures_count_against(db: None) -> None:
+    Client().post(
+        "/accounts/sign-in/", {"username": "erin", "password": "guess"}, REMOTE_ADDR=STRANGER, HTTP_X_FORWARDED_FOR=OWN
+    )
+    assert SignInAttempt.objects.get().ip_address == STRANGER

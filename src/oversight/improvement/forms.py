@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from oversight.core.rag import Rating
@@ -151,7 +152,8 @@ class PlanImportForm(forms.Form):
     )
     source = forms.ModelChoiceField(
         label="Where the recommendations come from",
-        queryset=Source.objects.order_by("-published_on", "title"),
+        # Newest first, and a source without a date last on every engine (PostgreSQL puts nulls first when descending).
+        queryset=Source.objects.order_by(F("published_on").desc(nulls_last=True), "title"),
         help_text="Its publication date sets the due dates",
         empty_label="Choose a source",
     )

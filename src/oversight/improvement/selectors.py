@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import F, Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from oversight.core.rag import Rating
@@ -38,7 +38,10 @@ from oversight.performance.selectors import indicator_detail
 
 
 def inspections_all() -> QuerySet[Inspection]:
-    return Inspection.objects.select_related("framework").order_by("-year", "-published_on", "slug")
+    # An inspection without a publication date comes last in its year, on every engine (PostgreSQL puts nulls first
+    # when descending).
+    latest = F("published_on").desc(nulls_last=True)
+    return Inspection.objects.select_related("framework").order_by("-year", latest, "slug")
 
 
 def inspection_detail(slug: str) -> Inspection:

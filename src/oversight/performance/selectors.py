@@ -287,7 +287,8 @@ def scorecard_view(scorecard: Scorecard, period: Period) -> ScorecardView:
     targets = _index(Target.objects.filter(indicator_id__in=ids))
     commentary = _index(Commentary.objects.filter(indicator_id__in=ids))
     comparators: dict[int, list[ComparatorValue]] = defaultdict(list)
-    for comparator in ComparatorValue.objects.filter(indicator_id__in=ids).order_by("period_start"):
+    # Ties in a period keep the order they were loaded in (the key), on every engine.
+    for comparator in ComparatorValue.objects.filter(indicator_id__in=ids).order_by("period_start", "pk"):
         comparators[comparator.indicator_id].append(comparator)
     groups = {priority.pk: PriorityGroup(priority) for priority in priorities}
     for indicator in indicators:

@@ -81,15 +81,21 @@ DATABASES = {
         },
     }
 }
+# PostgreSQL, for a council's servers (docs/deploy.md): the libpq variables say where it is.
+POSTGRES_DATABASE = {
+    "ENGINE": "django.db.backends.postgresql",
+    "NAME": os.environ.get("PGDATABASE", "oversight"),
+    "USER": os.environ.get("PGUSER", ""),
+    "PASSWORD": os.environ.get("PGPASSWORD", ""),
+    "HOST": os.environ.get("PGHOST", ""),
+    "PORT": os.environ.get("PGPORT", ""),
+    # Each request keeps its connection for a minute rather than opening one (a few milliseconds on PostgreSQL);
+    # a connection the server closed in the meantime is noticed before use.
+    "CONN_MAX_AGE": int(os.environ.get("OVERSIGHT_DATABASE_CONNECTION_SECONDS", "60")),
+    "CONN_HEALTH_CHECKS": True,
+}
 if os.environ.get("OVERSIGHT_DATABASE") == "postgres":
-    DATABASES["default"] = {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": os.environ.get("PGDATABASE", "oversight"),
-        "USER": os.environ.get("PGUSER", ""),
-        "PASSWORD": os.environ.get("PGPASSWORD", ""),
-        "HOST": os.environ.get("PGHOST", ""),
-        "PORT": os.environ.get("PGPORT", ""),
-    }
+    DATABASES["default"] = POSTGRES_DATABASE
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-gb"
@@ -129,6 +135,11 @@ OVERSIGHT_LOCKOUT_FAILURES = 5
 OVERSIGHT_LOCKOUT_MINUTES = 15
 OVERSIGHT_ADDRESS_FAILURES = 20
 OVERSIGHT_SPRAY_ACCOUNTS = 10
+# The reverse proxies in front of oversight, by address (comma-separated): failed sign-ins through them are counted
+# by the client address they forward in X-Forwarded-For (docs/deploy.md).
+OVERSIGHT_TRUSTED_PROXIES = [
+    address.strip() for address in os.environ.get("OVERSIGHT_TRUSTED_PROXIES", "").split(",") if address.strip()
+]
 ADMINS = (
     [("Security contact", os.environ["OVERSIGHT_SECURITY_EMAIL"])] if "OVERSIGHT_SECURITY_EMAIL" in os.environ else []
 )

@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from oversight.settings.base import *  # noqa: F403
+from oversight.settings.base import MIDDLEWARE
 
 try:
     SECRET_KEY = os.environ["OVERSIGHT_SECRET_KEY"]
@@ -33,3 +34,10 @@ _PROXY_HEADER = os.environ.get("OVERSIGHT_PROXY_SSL_HEADER", "X-Forwarded-Proto"
 if _PROXY_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https")
 OVERSIGHT_SERVE_STATIC = False
+# `oversight serve` serves the static files (the admin's included) from where each app keeps them, through WhiteNoise
+# just after the security middleware: every app server has them in its own installed package, so there is no
+# collected folder to build, share or keep in step on upgrades.
+_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [*MIDDLEWARE[:_SECURITY], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[_SECURITY:]]
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # type: ignore[assignment]  # no collected folder (WhiteNoise warns of one missing)
