@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
-from hypothesis import settings
 from pytest_django import DjangoDbBlocker
 
+import tests.properties  # noqa: F401 - registers and loads the hypothesis profiles
 from oversight.core.periods import parse_period
 from oversight.demo.loader import demo_load
 from oversight.performance.models import Scorecard
@@ -18,10 +18,6 @@ from oversight.performance.services import LoadResult
 from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
-
-# No per-example time limit: speed is measured in bench/, and a busy machine must not fail a property.
-settings.register_profile("oversight", deadline=None)
-settings.load_profile("oversight")
 
 
 @pytest.fixture(scope="session")
