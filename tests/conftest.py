@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from oversight.demo.loader import demo_load
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
+from tests.processes import DemoHome, demo_home_build
 from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,6 +44,14 @@ def _demo_before_anything_else(request: pytest.FixtureRequest) -> None:
     for name in ("demo", "demo_live"):
         if name in request.fixturenames:
             request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
+    """A data directory made by ``oversight demo --no-serve``, once for the whole run; copy it before changing it."""
+    made = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker has its own folder inside the run's, where the workers share the demo.
+    return demo_home_build(made.parent if os.environ.get("PYTEST_XDIST_WORKER") else made)
 
 
 @pytest.fixture
