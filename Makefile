@@ -22,8 +22,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-# The suite runs on every core, each worker with its own in-memory database.
-PYTEST := $(BIN)/pytest -n auto
+# The suite runs on every core, each worker with its own in-memory database; the tests of a module that share
+# a module-scoped fixture stay on one worker (tests/conftest.py), so it is built once.
+PYTEST := $(BIN)/pytest -n auto --dist loadgroup
 
 test: lint
 	$(PYTEST)
