@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -7,21 +8,32 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client
-from hypothesis import settings
 from pytest_django import DjangoDbBlocker
 
+import tests.properties  # noqa: F401 - registers and loads the hypothesis profiles
 from oversight.core.periods import parse_period
 from oversight.demo.loader import demo_load
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
+from tests.processes import DemoHome, demo_home_build
 from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
 
-# No per-example time limit: speed is measured in bench/, and a busy machine must not fail a property.
-settings.register_profile("oversight", deadline=None)
-settings.load_profile("oversight")
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the tests of a module that share a module- or class-scoped fixture on one worker (pytest-xdist's
+    ``--dist loadgroup``, as the Makefile runs the suite), so that what the fixture builds (a data directory, a
+    loaded store, a server) is built once, not once per worker. xdist hands out the largest groups first and
+    single tests after them, so a slow module starts early instead of ending the run alone."""
+    for item in items:
+        if isinstance(item, pytest.Function) and any(
+            definition.scope in ("module", "class") and definition.baseid  # the suite's own, not a plugin's
+            for definitions in item._fixtureinfo.name2fixturedefs.values()
+            for definition in definitions
+        ):
+            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(DATA.parent.parent).as_posix()))
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +58,14 @@ def _demo_before_anything_else(request: pytest.FixtureRequest) -> None:
     for name in ("demo", "demo_live"):
         if name in request.fixturenames:
             request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
+    """A data directory made by ``oversight demo --no-serve``, once for the whole run; copy it before changing it."""
+    made = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker has its own folder inside the run's, where the workers share the demo.
+    return demo_home_build(made.parent if os.environ.get("PYTEST_XDIST_WORKER") else made)
 
 
 @pytest.fixture

@@ -1,29 +1,24 @@
 """The command line as a user runs it: a fresh data directory, the demo, an export, an import."""
 
 import csv
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from tests.processes import DemoHome, oversight_env, oversight_run
+
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OVERSIGHT_HOME": str(home)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+    return oversight_run(args, env=oversight_env(home))
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home")
-    result = _run(home, "demo", "--no-serve")
+def home(demo_home: DemoHome, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home, result = demo_home.copy(tmp_path_factory.mktemp("home"))
     assert result.returncode == 0, result.stderr
     assert "Demo loaded into" in result.stdout
     assert "councillor" in result.stdout

@@ -7,7 +7,6 @@ directory (the test suite's own database is in memory, which has no write lock t
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
 import socket
 import sqlite3
@@ -24,26 +23,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import oversight_env, oversight_run
+
 PASSWORD = "a-long-test-password"
 HOLD_SECONDS = 7  # longer than SQLite's default wait of 5 seconds, after which the old settings failed
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "OVERSIGHT_HOME": str(home), **extra}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return env
+    return {**oversight_env(home), **extra}
 
 
 def _run(home: Path, *args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", *args],
-        env=_env(home, **extra),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return oversight_run(args, env=_env(home, **extra), input=stdin, timeout=120)
 
 
 @contextmanager

@@ -2,9 +2,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -14,6 +11,7 @@ from oversight.accounts.models import AuditEvent
 from oversight.accounts.roles import Role
 from oversight.accounts.services import user_set_roles
 from tests.conftest import make_user
+from tests.processes import oversight_env, oversight_run
 
 
 def test_creating_a_user_and_changing_roles_is_audited(db: None) -> None:
@@ -62,39 +60,28 @@ def test_administrators_can_export_the_audit_trail(db: None) -> None:
 
 
 def test_user_create_command(tmp_path: Path) -> None:
-    env = {**os.environ, "OVERSIGHT_HOME": str(tmp_path)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = [
-        sys.executable,
-        "-m",
-        "oversight",
-        "user",
-        "create",
-        "cllr-smith",
-        "--role",
-        "reader",
-        "--password-stdin",
-    ]
-    weak = subprocess.run(command, input="short\n", env=env, capture_output=True, text=True, check=False)
+    env = oversight_env(tmp_path)
+    command = ["user", "create", "cllr-smith", "--role", "reader", "--password-stdin"]
+    weak = oversight_run(command, input="short\n", env=env)
     assert weak.returncode == 1
     assert "Choose another password" in weak.stderr
-    made = subprocess.run(command, input="a long enough passphrase\n", env=env, capture_output=True, text=True)
+    made = oversight_run(command, input="a long enough passphrase\n", env=env)
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip() == "Created cllr-smith as reader."
-    again = subprocess.run(command, input="a long enough passphrase\n", env=env, capture_output=True, text=True)
+    again = oversight_run(command, input="a long enough passphrase\n", env=env)
     assert again.returncode == 1
     assert "There is already a user called 'cllr-smith'." in again.stderr
 
-    unlock = [sys.executable, "-m", "oversight", "user", "unlock", "cllr-smith", "--reason"]
-    refused = subprocess.run([*unlock, ""], env=env, capture_output=True, text=True, check=False)
+    unlock = ["user", "unlock", "cllr-smith", "--reason"]
+    refused = oversight_run([*unlock, ""], env=env)
     assert refused.returncode == 1
     assert "Say why the account is unlocked" in refused.stderr
-    unlocked = subprocess.run([*unlock, "identity checked"], env=env, capture_output=True, text=True, check=False)
+    unlocked = oversight_run([*unlock, "identity checked"], env=env)
     assert unlocked.returncode == 0, unlocked.stderr
     assert unlocked.stdout.strip() == "Unlocked cllr-smith: 0 recent failed sign-in(s) no longer count."
 
-    access = [sys.executable, "-m", "oversight", "user", "case-access", "cllr-smith", "--grant", "--reason"]
-    granted = subprocess.run([*access, "Data protection training done"], env=env, capture_output=True, text=True)
+    access = ["user", "case-access", "cllr-smith", "--grant", "--reason"]
+    granted = oversight_run([*access, "Data protection training done"], env=env)
     assert granted.returncode == 0, granted.stderr
     assert granted.stdout.strip() == "cllr-smith has case-level access."
 

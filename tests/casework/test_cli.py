@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,38 +13,23 @@ import pytest
 from oversight.casework.engine import measure_cards, measure_compute
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
+from tests.processes import DemoHome, oversight_env, oversight_run
 
 from .conftest import D2I, LA, TEST_KEY, UB_EXTRACT
 
 
 def _run(home: Path, *args: str, key: bool = True, **settings: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OVERSIGHT_HOME": str(home), **settings}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env = {**oversight_env(home), **settings}
     env.pop("OVERSIGHT_PSEUDONYM_KEY", None)
     if key:
         env["OVERSIGHT_PSEUDONYM_KEY"] = TEST_KEY.decode()
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", "casework", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return oversight_run(["casework", *args], env=env)
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(demo_home: DemoHome, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the demo scorecard and the d2i sample return (2017-18) loaded."""
-    home = tmp_path_factory.mktemp("home")
-    demo = subprocess.run(
-        [sys.executable, "-m", "oversight", "demo", "--no-serve"],
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}, "OVERSIGHT_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    home, demo = demo_home.copy(tmp_path_factory.mktemp("home"))
     assert demo.returncode == 0, demo.stderr
     loaded = _run(home, "load", str(D2I), "--la", LA)
     assert loaded.returncode == 0, loaded.stderr

@@ -17,6 +17,7 @@ from oversight.casework.pseudonym import (
     PseudonymKeyError,
     pseudonymiser_configured,
 )
+from tests.properties import examples
 
 from .conftest import TEST_KEY
 
@@ -35,7 +36,7 @@ def test_the_same_child_in_the_same_council_always_gets_the_same_pseudonym() -> 
 _IDENTIFIERS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x1f"), max_size=24)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     key=st.binary(min_size=32, max_size=160),
     la=_IDENTIFIERS,

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oversight.casework.readers.repeats import marked, repeated_rows
+from tests.properties import examples
 
 ROWS = st.lists(
     st.tuples(st.sampled_from(["A", "B"]), st.one_of(st.none(), st.integers(0, 3)), st.integers(1, 6)),
@@ -21,7 +22,7 @@ def _table(rows: list[tuple[str, int | None, int]]) -> duckdb.DuckDBPyConnection
     return con
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(ROWS)
 def test_marks_agree_with_one_window_over_every_row(rows: list[tuple[str, int | None, int]]) -> None:
     con = _table(rows)

@@ -7,9 +7,6 @@ these tests with one of each edge.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +20,7 @@ from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers import Format, detect_format
 from oversight.casework.store import CaseworkStore
 from oversight.core.periods import parse_period
+from tests.processes import oversight_env, oversight_run
 
 from .conftest import TEST_KEY
 from .pandas_reference import GROUPS, Returns, engine_catalogue, pandas_catalogue
@@ -252,16 +250,8 @@ def test_validate_checks_the_census_against_its_schema(store: CaseworkStore, pse
 
 
 def test_the_command_loads_the_census_by_its_content(tmp_path: Path) -> None:
-    env = {**os.environ, "OVERSIGHT_HOME": str(tmp_path), "OVERSIGHT_PSEUDONYM_KEY": TEST_KEY.decode()}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    loaded = subprocess.run(
-        [sys.executable, "-m", "oversight", "casework", "load", str(HAND_MADE), "--la", HAND_MADE_LA],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    env = {**oversight_env(tmp_path), "OVERSIGHT_PSEUDONYM_KEY": TEST_KEY.decode()}
+    loaded = oversight_run(["casework", "load", str(HAND_MADE), "--la", HAND_MADE_LA], env=env)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.splitlines()[:3] == [
         f"Loaded 1 file(s) for {HAND_MADE_LA} into {tmp_path / 'casework.duckdb'}.",

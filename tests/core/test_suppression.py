@@ -21,6 +21,7 @@ from oversight.core.suppression import (
     suppress_rate,
     suppress_two_way,
 )
+from tests.properties import examples
 
 # A line of a published table: its cells and its total, by position. Cells must add up to the total.
 Line = tuple[tuple[Position, ...], Position]
@@ -304,7 +305,7 @@ def _entries(table: TwoWayTable) -> list[Count]:
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(counts, max_size=8), thresholds)
 def test_one_way_shows_no_small_count_and_shows_every_other_count_as_given(values: list[int], threshold: int) -> None:
     table = suppress_one_way(values, threshold=threshold)
@@ -319,7 +320,7 @@ def test_one_way_shows_no_small_count_and_shows_every_other_count_as_given(value
     assert hidden == 0 or hidden >= 2
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(counts, max_size=7), thresholds)
 def test_one_way_no_hidden_count_can_be_worked_out(values: list[int], threshold: int) -> None:
     table = suppress_one_way(values, threshold=threshold)
@@ -329,7 +330,7 @@ def test_one_way_no_hidden_count_can_be_worked_out(values: list[int], threshold:
         assert _another_value_exists(*shape, hidden, position), (values, position)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(counts, max_size=8), thresholds)
 def test_one_way_is_deterministic_and_idempotent(values: list[int], threshold: int) -> None:
     table = suppress_one_way(values, threshold=threshold)
@@ -337,7 +338,7 @@ def test_one_way_is_deterministic_and_idempotent(values: list[int], threshold: i
     assert suppress_one_way(values, threshold=threshold, also_suppress=table.suppressed) == table
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(grids(), thresholds)
 def test_two_way_shows_no_small_count_and_shows_every_other_count_as_given(
     rows: list[list[int]], threshold: int
@@ -358,7 +359,7 @@ def test_two_way_shows_no_small_count_and_shows_every_other_count_as_given(
         assert hidden == 0 or hidden >= 2, (cells, total)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(grids(), thresholds)
 def test_two_way_no_hidden_count_follows_from_the_totals_by_differencing(rows: list[list[int]], threshold: int) -> None:
     table = suppress_two_way(rows, threshold=threshold)
@@ -366,7 +367,7 @@ def test_two_way_no_hidden_count_follows_from_the_totals_by_differencing(rows: l
     assert _determined(_two_way_values(rows), lines, set(table.suppressed)) == set()
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(grids(most=3, values=st.integers(0, 10)), thresholds)
 def test_small_two_way_tables_leave_every_hidden_count_at_least_two_possible_values(
     rows: list[list[int]], threshold: int
@@ -377,7 +378,7 @@ def test_small_two_way_tables_leave_every_hidden_count_at_least_two_possible_val
         assert _another_value_exists(values, lines, hidden, position), (rows, position)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(grids(most=4, values=st.one_of(st.integers(0, 6), st.integers(10, 60))), thresholds)
 def test_four_by_four_tables_leave_every_hidden_count_at_least_two_possible_values(
     rows: list[list[int]], threshold: int
@@ -388,7 +389,7 @@ def test_four_by_four_tables_leave_every_hidden_count_at_least_two_possible_valu
         assert _another_value_exists(values, lines, hidden, position), (rows, position)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(grids(), thresholds)
 def test_two_way_is_deterministic_and_idempotent(rows: list[list[int]], threshold: int) -> None:
     table = suppress_two_way(rows, threshold=threshold)
@@ -397,7 +398,7 @@ def test_two_way_is_deterministic_and_idempotent(rows: list[list[int]], threshol
     assert all(entry.value is None for entry in _entries(table) if entry.is_suppressed)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.integers(0, 60), st.integers(1, 60), thresholds)
 def test_a_rate_is_shown_only_when_no_count_behind_it_is_small(
     numerator: int, denominator: int, threshold: int

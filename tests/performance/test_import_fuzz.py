@@ -28,6 +28,7 @@ from oversight.performance.columns import TABLES, Column, ColumnType, TableSpec
 from oversight.performance.importer import FileRejectedError, read_file
 from oversight.performance.models import Change, Commentary
 from oversight.performance.services import import_files
+from tests import properties
 
 MAX_BYTES: int = django_settings.OVERSIGHT_MAX_IMPORT_BYTES
 _FUZZ = settings(
@@ -39,7 +40,7 @@ _FUZZ = settings(
 
 
 def fuzz(examples: int) -> settings:
-    return settings(_FUZZ, max_examples=examples)
+    return settings(_FUZZ, max_examples=properties.examples(examples))
 
 
 SCORECARD, PRIORITY, INDICATORS = "test", "P1", ("IND-A", "IND-B")
