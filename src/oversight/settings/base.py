@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "oversight.benchmarks",
     "oversight.casework",
     "oversight.committee",
+    "oversight.onboarding",
 ]
 
 MIDDLEWARE = [
