@@ -62,6 +62,8 @@ SAMPLES: dict[str, str] = {
     "casework:watch": "/casework/measures/cla_reviews_on_time/watch/",
     "casework:quality": "/casework/quality/",
     "casework:quality-records": "/casework/quality/E06000049/episodes_overlap/",
+    "onboarding:start": "/start/",
+    "onboarding:job": "/start/jobs/1/",
     "admin:index": "/admin/",
     "admin:auth_user_changelist": "/admin/auth/user/",
     "admin:accounts_auditevent_changelist": "/admin/accounts/auditevent/",
@@ -105,6 +107,9 @@ def clients(demo: LoadResult) -> dict[str, Client]:
             from oversight.performance.models import Indicator
 
             Indicator.objects.filter(code="CSC-CORE-35WD").update(owner_user=user)
+    from oversight.onboarding.models import StartJob
+
+    StartJob.objects.create(pk=1, la="E06000049", state=StartJob.State.FAILED)  # the sample job page's
     return clients
 
 

@@ -70,6 +70,9 @@ RULES: dict[str, Rule] = {
     "casework:watch": Capability.VIEW_CASES,
     "casework:quality": Capability.VIEW_CASES,
     "casework:quality-records": Capability.VIEW_CASES,
+    # A council's start loads returns and makes a scorecard: what performance officers do.
+    "onboarding:start": Capability.EDIT_DATA,
+    "onboarding:job": Capability.EDIT_DATA,
 }
 # Every page of the admin site needs the administrator role (the admin also checks is_staff itself).
 NAMESPACE_RULES: dict[str, Rule] = {"admin": Capability.ADMINISTER}

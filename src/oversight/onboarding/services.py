@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from oversight.benchmarks.models import IndicatorLink, LocalAuthority, PublishedSeries
@@ -70,6 +71,14 @@ class StartResult:
     @property
     def ok(self) -> bool:
         return not self.issues
+
+
+def uploads_folder() -> Path:
+    """Where the start page's uploads wait for their job: in the data directory, its owner's alone (returns name
+    children until they are pseudonymised)."""
+    folder = Path(settings.OVERSIGHT_UPLOADS)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 def council_authority(code: str) -> LocalAuthority:
