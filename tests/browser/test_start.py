@@ -111,7 +111,7 @@ def test_a_councils_first_hour_in_the_browser(officer_page: Page, returns: list[
     expect(row).to_contain_text("Red")
     _clean(page)
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=180_000) as download:  # WeasyPrint lays out every page: slow on a busy machine
         page.get_by_role("link", name="PDF").first.click()
     pdf = tmp_path / "scorecard.pdf"
     download.value.save_as(pdf)
