@@ -11,6 +11,8 @@ import pytest
 
 from tests.processes import DemoHome, oversight_env, oversight_run
 
+STRATEGIC_Q1 = ("scorecard", "export", "--scorecard", "strategic", "--period", "2011-12-Q1")  # the demo has several
+
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return oversight_run(args, env=oversight_env(home))
@@ -34,7 +36,7 @@ def home(demo_home: DemoHome, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_csv_export_reproduces_the_seed_quarter_one_figures(home: Path, tmp_path: Path) -> None:
     output = tmp_path / "q1.csv"
-    result = _run(home, "scorecard", "export", "--period", "2011-12-Q1", "--format", "csv", "--output", str(output))
+    result = _run(home, *STRATEGIC_Q1, "--format", "csv", "--output", str(output))
     assert result.returncode == 0, result.stderr
     rows = {row["indicator_code"]: row for row in csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines())}
     core = rows["CSC-CORE-35WD"]
@@ -53,7 +55,7 @@ def test_csv_export_reproduces_the_seed_quarter_one_figures(home: Path, tmp_path
 @pytest.mark.parametrize(("fmt", "magic"), [("xlsx", b"PK\x03\x04"), ("pdf", b"%PDF")])
 def test_binary_exports_are_written(home: Path, tmp_path: Path, fmt: str, magic: bytes) -> None:
     output = tmp_path / f"q1.{fmt}"
-    result = _run(home, "scorecard", "export", "--period", "2011-12-Q1", "--format", fmt, "--output", str(output))
+    result = _run(home, *STRATEGIC_Q1, "--format", fmt, "--output", str(output))
     assert result.returncode == 0, result.stderr
     assert output.read_bytes().startswith(magic)
     assert not list(tmp_path.glob("*.part"))
@@ -90,7 +92,7 @@ def test_the_template_is_written(tmp_path: Path) -> None:
 def test_every_format_can_be_exported_for_publication(home: Path, tmp_path: Path) -> None:
     for fmt in ("csv", "xlsx", "pdf"):
         output = tmp_path / f"q1.{fmt}"
-        args = ["scorecard", "export", "--period", "2011-12-Q1", "--output", str(output), "--publication"]
+        args = [*STRATEGIC_Q1, "--output", str(output), "--publication"]
         result = _run(home, *args, "--format", fmt)
         assert result.returncode == 0, result.stderr
         assert output.stat().st_size > 1000
@@ -325,3 +327,12 @@ def test_a_meetings_pack_is_built_from_the_command_line(home: Path, tmp_path: Pa
                 "--output", str(tmp_path / "none.pdf"))  # fmt: skip
     assert none.returncode == 1
     assert "no item on the agenda of 26 July 2011 presents a scorecard" in none.stderr
+
+
+def test_a_scorecard_must_be_named_when_there_are_several(home: Path, tmp_path: Path) -> None:
+    output = tmp_path / "q1.csv"
+    result = _run(home, "scorecard", "export", "--period", "2011-12-Q1", "--format", "csv", "--output", str(output))
+    assert result.returncode == 2
+    assert "--scorecard: name the scorecard (known: " in result.stderr
+    assert "strategic, synthetic-council" in result.stderr
+    assert not output.exists()

@@ -35,11 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     from oversight.committee.cli import register as register_committee
     from oversight.demo.cli import register as register_demo
     from oversight.improvement.cli import register as register_improvement
+    from oversight.onboarding.cli import register as register_onboarding
     from oversight.performance.cli import register as register_performance
     from oversight.serve import register as register_serve
 
     for register in (  # in the order --help lists them
         register_demo,
+        register_onboarding,
         register_performance,
         register_accounts,
         register_casework,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("oversight.improvement.urls")),
     path("benchmarks/", include("oversight.benchmarks.urls")),
     path("casework/", include("oversight.casework.urls")),
+    path("start/", include("oversight.onboarding.urls")),
     path("", include("oversight.performance.urls")),
     path("", include("oversight.committee.urls")),  # after performance, whose period converter it uses
 ]

@@ -93,6 +93,8 @@ SAMPLES: dict[str, str] = {
     "api:feed": "/api/v1/feed?scorecard=strategic",
     "api:feed-csv": "/api/v1/feed.csv?period=2011-12-Q1",
     "api:case-records": "/api/v1/casework/measures/cla_starts/periods/2011-12/records",
+    "onboarding:start": "/start/",
+    "onboarding:job": "/start/jobs/1/",
     "admin:index": "/admin/",
     "admin:auth_user_changelist": "/admin/auth/user/",
     "admin:accounts_auditevent_changelist": "/admin/accounts/auditevent/",
@@ -137,6 +139,9 @@ def clients(demo: LoadResult) -> dict[str, Client]:
             from oversight.performance.models import Indicator
 
             Indicator.objects.filter(code="CSC-CORE-35WD").update(owner_user=user)
+    from oversight.onboarding.models import StartJob
+
+    StartJob.objects.create(pk=1, la="E06000049", state=StartJob.State.FAILED)  # the sample job page's
     return clients
 
 

@@ -78,6 +78,9 @@ RULES: dict[str, Rule] = {
     "casework:watch": Capability.VIEW_CASES,
     "casework:quality": Capability.VIEW_CASES,
     "casework:quality-records": Capability.VIEW_CASES,
+    # A council's start loads returns and makes a scorecard: what performance officers do.
+    "onboarding:start": Capability.EDIT_DATA,
+    "onboarding:job": Capability.EDIT_DATA,
     # The REST API (/api/v1/): the rule is what a read needs; a write needs API_WRITE_RULES's, and a token whose
     # scope allows it. The API checks both itself, since its clients present tokens rather than sign in.
     "api:openapi-json": PUBLIC,  # the document that describes the API, as committed under docs/

@@ -134,7 +134,8 @@ def _store_path(args: argparse.Namespace) -> Path:
     return Path(settings.OVERSIGHT_CASEWORK_STORE)
 
 
-def _files(paths: Sequence[str]) -> list[Path]:
+def return_files(paths: Sequence[str]) -> list[Path]:
+    """The files named, with each folder named replaced by its CSV, XML and XLSX files."""
     files: list[Path] = []
     for name in paths:
         path = Path(name)
@@ -161,7 +162,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     except (PseudonymKeyError, ValueError) as error:
         print(f"Nothing was loaded: {error}.", file=sys.stderr)
         return 2
-    files = _files(args.paths)
+    files = return_files(args.paths)
     if not files:
         print("Nothing was loaded: no CSV, XML or XLSX files in the paths given.", file=sys.stderr)
         return 2

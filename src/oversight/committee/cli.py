@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from oversight.commandline import ready, write_whole
+from oversight.performance.cli import SCORECARD_HELP
 
 
 def register(commands: Any) -> None:
@@ -15,7 +16,7 @@ def register(commands: Any) -> None:
     scorecard = commands.choices["scorecard"]
     group = next(action for action in scorecard._actions if isinstance(action, argparse._SubParsersAction))
     command = group.add_parser("exceptions", help="write a period's exception report as CSV, XLSX or PDF")
-    command.add_argument("--scorecard", required=True, help="scorecard short name, e.g. strategic")
+    command.add_argument("--scorecard", help=SCORECARD_HELP)
     command.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
     command.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
     command.add_argument("--output", required=True, metavar="FILE")

@@ -59,6 +59,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     settings.OVERSIGHT_TODAY = settings.OVERSIGHT_TODAY or DEMO_TODAY
+    # The start page loads into the demo's store, which holds synthetic children only: without a key of its own it
+    # pseudonymises with the development key, as the demo's council was.
+    settings.OVERSIGHT_DEVELOPMENT_KEY_ALLOWED = True
     if settings.OVERSIGHT_COUNCIL_NAME == "The council":
         settings.OVERSIGHT_COUNCIL_NAME = "Cheshire East Council"  # the council whose papers the demo is
     url = f"http://127.0.0.1:{args.port}/"

@@ -9,6 +9,8 @@ from typing import Any
 
 from oversight.commandline import ready, report_rejected, setup, write_whole
 
+SCORECARD_HELP = "scorecard short name, e.g. strategic (default: the only scorecard, when there is one)"
+
 
 def register(commands: Any) -> None:
     imp = commands.add_parser(
@@ -23,7 +25,7 @@ def register(commands: Any) -> None:
     export.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
     export.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
     export.add_argument("--output", required=True, metavar="FILE")
-    export.add_argument("--scorecard", default="strategic", help="scorecard short name (default: strategic)")
+    export.add_argument("--scorecard", help=SCORECARD_HELP)
     export.add_argument(
         "--publication", action="store_true", help="withhold small numbers for publication, and say which"
     )
@@ -31,7 +33,7 @@ def register(commands: Any) -> None:
 
     for step, text in _STEPS.items():
         command = scorecard_commands.add_parser(step, help=text)
-        command.add_argument("--scorecard", required=True, help="scorecard short name, e.g. strategic")
+        command.add_argument("--scorecard", help=SCORECARD_HELP)
         command.add_argument("--period", required=True, help="e.g. 2011-12-Q1")
         command.add_argument("--user", required=True, help="the account taking this step, e.g. director")
         if step == "approve":
@@ -72,7 +74,8 @@ _STEPS = {
 
 
 def scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
-    """The scorecard and period named on the command line, or None after saying what is wrong."""
+    """The scorecard and period named on the command line (the scorecard, when not named, the only one there is),
+    or None after saying what is wrong."""
     from oversight.core.periods import PeriodError, parse_period
     from oversight.performance.models import Scorecard
 
@@ -81,11 +84,16 @@ def scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
     except PeriodError as error:
         print(f"--period: {error}", file=sys.stderr)
         return None
+    slugs = list(Scorecard.objects.order_by("slug").values_list("slug", flat=True))
+    known = ", ".join(slugs) or "none: run 'oversight start', 'oversight demo' or import one"
+    if args.scorecard is None:
+        if len(slugs) != 1:
+            # Several: a guess could export or sign off the wrong one, so the command names them instead.
+            print(f"--scorecard: name the scorecard (known: {known})", file=sys.stderr)
+            return None
+        return Scorecard.objects.get(slug=slugs[0]), period
     scorecard = Scorecard.objects.filter(slug=args.scorecard).first()
     if scorecard is None:
-        known = (
-            ", ".join(Scorecard.objects.values_list("slug", flat=True)) or "none: run 'oversight demo' or import one"
-        )
         print(f"--scorecard: there is no scorecard '{args.scorecard}' (known: {known})", file=sys.stderr)
         return None
     return scorecard, period

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "oversight.casework",
     "oversight.committee",
     "oversight.api",
+    "oversight.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,11 @@ OVERSIGHT_SERVE_STATIC = True
 
 # The case-level store (DuckDB) that `oversight casework load` writes and the drill-through pages read.
 OVERSIGHT_CASEWORK_STORE = Path(os.environ.get("OVERSIGHT_CASEWORK_STORE", HOME / "casework.duckdb")).resolve()
+# Where the start page's uploads wait for the job that loads them (removed when it ends).
+OVERSIGHT_UPLOADS = Path(os.environ.get("OVERSIGHT_UPLOADS", HOME / "uploads")).resolve()
+# The start page may pseudonymise with the published development key when no key is set: only the demo, whose
+# store holds synthetic children alone, turns this on.
+OVERSIGHT_DEVELOPMENT_KEY_ALLOWED = False
 
 # The day the reporting calendar is worked out for (YYYY-MM-DD); unset, today. The demo sets a day in its own
 # year, so that its calendar reads as it did in October 2011 rather than fifteen years late.
