@@ -314,7 +314,9 @@ def test_a_meetings_pack_is_built_from_the_command_line(home: Path, tmp_path: Pa
                  "--output", str(docx))  # fmt: skip
     assert built.returncode == 0, built.stderr
     assert "the pack for Children and Families Scrutiny Committee, 20 September 2011" in built.stdout
-    cover = Document(str(docx)).tables[0]
+    document = Document(str(docx))
+    assert "Cheshire East Council" in "\n".join(p.text for p in document.paragraphs)  # the demo's report template
+    cover = document.tables[0]
     assert [row.cells[1].text for row in cover.rows][:2] == [
         "Children and Families Scrutiny Committee",
         "20 September 2011",

@@ -10,6 +10,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from oversight.api.problems import INVALID_REQUEST, FieldProblem, ProblemError, problem_response
 from oversight.core.text import neutralised
 
 logger = logging.getLogger("oversight.database")
@@ -62,3 +63,27 @@ class RequestSizeMiddleware:
             )
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+NUL = "\x00"
+
+
+class NulCharacterMiddleware:
+    """Refuse an address or query parameter holding a NUL character, which no database stores or looks up (PostgreSQL
+    refuses it outright): the API answers with a problem naming each parameter, a page with a plain message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        places = ["path"] if NUL in request.path else []
+        places += [name for name, values in request.GET.lists() if NUL in name + "".join(values)]
+        if not places:
+            return self.get_response(request)
+        detail = "A NUL character (%00) cannot be part of an address or a search; remove it and ask again."
+        if request.path.startswith("/api/"):
+            errors = [
+                FieldProblem(pointer=neutralised(place), field=neutralised(place), detail=detail) for place in places
+            ]
+            return problem_response(ProblemError(422, detail, type_=INVALID_REQUEST, errors=errors))
+        return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")

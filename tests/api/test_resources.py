@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.test import Client
+
 from oversight.accounts.models import AuditEvent
 from oversight.performance.models import Change, Commentary, Observation
 from oversight.performance.services import LoadResult
@@ -50,6 +52,36 @@ def test_problems_name_the_parameter_and_say_what_is_wrong(demo: LoadResult, tok
     assert [e["field"] for e in bad_limit.json()["errors"]] == ["limit"]
     assert missing.status_code == 404
     assert missing.json()["title"] == "Not Found"
+
+
+def test_a_nul_character_is_refused_with_its_place_before_any_database_sees_it(
+    q1_open: None, token_client: TokenClient, client: Client
+) -> None:
+    officer = token_client("performance officer", "write")
+    commentary = Commentary.objects.count()
+
+    in_query = officer.get("/api/v1/indicators?scorecard=strat%00egic")
+    in_path = officer.get("/api/v1/indicators/CSC%00CORE")
+    in_body = officer.put(
+        "/api/v1/commentary/CSC-CORE-35WD/2011-12-Q2", {"text": "Up\u0000 again"}, content_type="application/json"
+    )
+    in_cell = officer.post(
+        "/api/v1/observations:bulk",
+        {"rows": [{"indicator": "CSC-CORE-35WD", "period": "2011-12-Q2", "value": 60, "note": "a\u0000b"}]},
+        content_type="application/json",
+    )
+    on_a_page = client.get("/scorecards/?q=%00")
+
+    assert [(r.status_code, r["Content-Type"]) for r in (in_query, in_path, in_body, in_cell)] == [
+        (422, "application/problem+json")
+    ] * 4
+    assert [e["field"] for e in in_query.json()["errors"]] == ["scorecard"]
+    assert [e["field"] for e in in_path.json()["errors"]] == ["path"]
+    assert [(e["pointer"], "NUL" in e["detail"]) for e in in_body.json()["errors"]] == [("/text", True)]
+    assert [(e["row"], e["field"]) for e in in_cell.json()["errors"]] == [(1, "note")]
+    assert on_a_page.status_code == 400
+    assert "NUL character" in on_a_page.content.decode()
+    assert Commentary.objects.count() == commentary
 
 
 def test_a_value_for_an_approved_period_is_refused_as_a_conflict(demo: LoadResult, token_client: TokenClient) -> None:

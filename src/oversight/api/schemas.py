@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from oversight.performance.limits import LONG_TEXT, NOTE_TEXT
 
 Item = TypeVar("Item")
+
+
+def _without_nul(value: object) -> object:
+    """A text as a database can keep it: PostgreSQL stores no NUL character, so a text holding one is refused."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("holds a NUL character (\\u0000), which no text can; remove it")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 def number(value: Decimal | None) -> float | None:
@@ -161,14 +171,14 @@ class ObservationIn(Schema):
 
     value: Decimal | None = Field(None, max_digits=15, decimal_places=4)
     status: Literal["provisional", "validated"] = "provisional"
-    note: str = Field("", max_length=NOTE_TEXT)
-    reason: str = Field("", max_length=NOTE_TEXT, description="Why it changed, for the indicator's history")
+    note: Text = Field("", max_length=NOTE_TEXT)
+    reason: Text = Field("", max_length=NOTE_TEXT, description="Why it changed, for the indicator's history")
 
 
 class CommentaryIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=LONG_TEXT)
+    text: Text = Field(min_length=1, max_length=LONG_TEXT)
 
 
 Cell = str | float | int | None
@@ -190,6 +200,11 @@ class ObservationRow(BaseModel):
     source: Cell = None
     note: Cell = None
     confirmed: Cell = None
+
+    @field_validator("*")
+    @classmethod
+    def _cell_without_nul(cls, value: object) -> object:
+        return _without_nul(value)
 
 
 class BulkIn(Schema):

@@ -10,6 +10,12 @@ from oversight.commandline import ready, report_rejected
 
 DEMO_TODAY = "2011-10-17"  # the demo's reporting calendar reads as it did that Monday
 
+# The council whose papers the demo is; the rest of the template is the standard one (committee/template.py).
+DEMO_REPORT_TEMPLATE = """\
+# The council's committee report template: see committee/template.py for every key.
+council = "Cheshire East Council"
+"""
+
 
 def register(commands: Any) -> None:
     demo = commands.add_parser("demo", help="load the demo scorecard into the embedded database and serve it")
@@ -50,6 +56,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except CaseworkError as error:
         print(f"The synthetic council was not loaded: {error}.", file=sys.stderr)
 
+    template = settings.OVERSIGHT_REPORT_TEMPLATE
+    if not template.exists():  # the demo's committee reports are Cheshire East's, from the page or the command line
+        template.write_text(DEMO_REPORT_TEMPLATE, encoding="utf-8")
+        print(f"The committee reports' template (the council's name, sections and wording) is in {template}.")
+
     accounts = demo_accounts(HOME)
     print("Sign in with one of these demo accounts (also in demo-accounts.txt in the data directory):")
     for name, password in accounts.items():
@@ -62,8 +73,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The start page loads into the demo's store, which holds synthetic children only: without a key of its own it
     # pseudonymises with the development key, as the demo's council was.
     settings.OVERSIGHT_DEVELOPMENT_KEY_ALLOWED = True
-    if settings.OVERSIGHT_COUNCIL_NAME == "The council":
-        settings.OVERSIGHT_COUNCIL_NAME = "Cheshire East Council"  # the council whose papers the demo is
     url = f"http://127.0.0.1:{args.port}/"
     print(f"oversight is running at {url} (press Ctrl+C to stop)", flush=True)
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, skip_checks=True)

@@ -121,7 +121,7 @@ def withheld_notice(withheld: list[str]) -> str:
     which = (
         f" Withheld here ({len(withheld)}): {'; '.join(withheld)}."
         if withheld
-        else " No figure on it needed withholding."
+        else " No figure here needed withholding."
     )
     return f"For publication: {legend(DEFAULT_THRESHOLD)}{which}"
 

@@ -128,7 +128,7 @@ class ScorecardRow:
 
     @property
     def comparator_summary(self) -> str:
-        return "; ".join(c.summary for c in self.comparators)
+        return " ".join(c.summary for c in self.comparators)  # each is a sentence, with its full stop
 
 
 @dataclass
