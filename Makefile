@@ -22,9 +22,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-# The suite runs on every core, each worker with its own in-memory database; the tests of a module that share
-# a module-scoped fixture stay on one worker (tests/conftest.py), so it is built once.
-PYTEST := $(BIN)/pytest -n auto --dist loadgroup
+# The suite runs on every core, each worker with its own in-memory database and whole test modules at a time, so
+# what a module-scoped fixture builds (a data directory, a loaded store, a server) is built once.
+PYTEST := $(BIN)/pytest -n auto --dist loadfile
 
 test: lint
 	$(PYTEST)
@@ -32,7 +32,7 @@ test: lint
 # The same suite against a throwaway PostgreSQL server that tests/postgres.py starts from the machine's binaries.
 # (python -m puts the repository on the path, where the plugin is found).
 test-postgres: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup -p tests.postgres
+	$(BIN)/python -m pytest -n auto --dist loadfile -p tests.postgres
 
 # The inner loop: everything but the browser tests, without the type check, each property with a fifth of its
 # examples (tests/properties.py).

@@ -16,24 +16,11 @@ from oversight.demo.loader import demo_load
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
+from tests.postgres import sequences_reset
 from tests.processes import DemoHome, demo_home_build
 from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep the tests of a module that share a module- or class-scoped fixture on one worker (pytest-xdist's
-    ``--dist loadgroup``, as the Makefile runs the suite), so that what the fixture builds (a data directory, a
-    loaded store, a server) is built once, not once per worker. xdist hands out the largest groups first and
-    single tests after them, so a slow module starts early instead of ending the run alone."""
-    for item in items:
-        if isinstance(item, pytest.Function) and any(
-            definition.scope in ("module", "class") and definition.baseid  # the suite's own, not a plugin's
-            for definitions in item._fixtureinfo.name2fixturedefs.values()
-            for definition in definitions
-        ):
-            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(DATA.parent.parent).as_posix()))
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +32,7 @@ def demo_snapshot(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> 
     checks that the rows written back are the rows the importer writes.
     """
     with django_db_blocker.unblock(), transaction.atomic():
+        sequences_reset()  # keys as a fresh database gives them, whichever tests ran on this worker before
         result = demo_load()
         assert result.ok, [str(issue) for issue in result.issues]
         snapshot = DatabaseSnapshot.take(result)

@@ -104,13 +104,24 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
 def sequences_reset() -> None:
     """Move every table's key sequence to just past its largest key, in one statement.
 
-    SQLite's sequences are rows of a table, so a test's rollback takes them back with everything else; PostgreSQL's
-    stand outside transactions, and rows written with their own keys (the demo written back) leave them behind.
+    SQLite's sequences are rows of a table, so a test's rollback takes them back with everything else, but a flush
+    (a browser test's) empties the tables and leaves the sequences where they were; PostgreSQL's stand outside
+    transactions, and rows written with their own keys (the demo written back) leave them behind.
     """
     from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_sequence")
+            for (table,) in cursor.fetchall():
+                cursor.execute(
+                    f'UPDATE sqlite_sequence SET seq = (SELECT COALESCE(MAX(rowid), 0) FROM "{table}") '  # noqa: S608
+                    "WHERE name = %s",
+                    [table],
+                )
+        return
     statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
     if statements:
         with connection.cursor() as cursor:
