@@ -640,8 +640,8 @@ class BenchmarkFilters(Paging):
 
 def _benchmark_out(row: PublishedValue) -> dict[str, Any]:
     return {
-        "measure": row.measure.code,
-        "title": row.measure.title,
+        "measure": row.series.code,
+        "title": row.series.title,
         "period": row.period,
         "year_end": row.year_end,
         "level": row.level,
@@ -662,7 +662,7 @@ def _benchmark_out(row: PublishedValue) -> dict[str, Any]:
 def benchmark_values_list(request: HttpRequest, filters: Query[BenchmarkFilters]) -> dict[str, Any]:
     """DfE's published figures for England, regions and councils, as imported, with the symbol for a figure
     withheld."""
-    rows = benchmark_values_filtered(measure=filters.measure, place=filters.place, year_end=filters.year_end)
+    rows = benchmark_values_filtered(series=filters.measure, place=filters.place, year_end=filters.year_end)
     return _page(rows, filters, _benchmark_out)
 
 
