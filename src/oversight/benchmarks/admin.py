@@ -52,7 +52,7 @@ class SourceFileAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PublishedSeries)
-class MeasureAdmin(ReadOnlyAdmin):
+class PublishedSeriesAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "polarity", "units"]
     search_fields = ["code", "title"]
 
