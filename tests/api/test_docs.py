@@ -60,3 +60,8 @@ def test_the_guides_curl_examples_work_as_written(live_server: LiveServer, demo_
     assert {row["state"] for row in rows} <= {"approved", "published"}
     ratings = json.loads(next(out for command, out in outputs.items() if "/ratings?rating=red" in command))
     assert ratings["count"] > 0
+    published = json.loads(next(out for command, out in outputs.items() if "/benchmarks/values?" in command))
+    assert [(item["series"], item["period"], item["place"]) for item in published["items"]] == [
+        ("appendix-d:neet", "June 2010", "895"),
+        ("appendix-d:neet", "June 2011", "895"),
+    ]

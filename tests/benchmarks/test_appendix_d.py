@@ -18,10 +18,10 @@ from oversight.performance.models import ComparatorValue
 from oversight.performance.services import LoadResult
 
 
-def _comparison(measure: str, polarity: Polarity) -> selectors.Comparison:
+def _comparison(series: str, polarity: Polarity) -> selectors.Comparison:
     group = ComparatorGroup.objects.get(name=GROUP)
     return selectors.comparison(
-        PublishedSeries.objects.get(code=f"appendix-d:{measure}"), LocalAuthority.objects.get(number="895"),
+        PublishedSeries.objects.get(code=f"appendix-d:{series}"), LocalAuthority.objects.get(number="895"),
         PublishedYear("June 2011", 2011), polarity=polarity, members=list(group.members.order_by("name")),
         group_label="statistical neighbours", show=ShowValue(None),
     )  # fmt: skip
@@ -56,15 +56,15 @@ def test_the_seeds_bolded_cells_are_bold_by_the_computed_rule(demo: LoadResult) 
 
 def test_every_printed_change_is_recovered_and_bold_only_when_the_rule_says(demo: LoadResult) -> None:
     polarity = {"neet": Polarity.LOWER, "not-known": Polarity.LOWER, "in-learning": Polarity.HIGHER}
-    tables = {measure: _comparison(measure, direction) for measure, direction in polarity.items()}
+    tables = {series: _comparison(series, direction) for series, direction in polarity.items()}
     for row in appendix_d_rows():
-        table = tables[row.measure]
+        table = tables[row.series]
         name = {"ENGLAND": "England"}.get(row.area, row.area.replace(" & ", " and "))
         shown = next(r for r in table.rows if r.name == name)
         assert shown.value == row.value
         assert shown.change_pct is not None
         assert shown.change_pct.quantize(Decimal("0.1")) == row.change_pct.quantize(Decimal("0.1")), row
-        against = (row.change_pct > 0) if polarity[row.measure] is Polarity.LOWER else (row.change_pct < 0)
+        against = (row.change_pct > 0) if polarity[row.series] is Polarity.LOWER else (row.change_pct < 0)
         different = shown.verdict is not None and shown.verdict.significance.is_different
         assert shown.bold.is_bold == (against or different), row
 
@@ -79,7 +79,7 @@ def test_the_demo_links_the_neet_indicator_and_fills_its_quarter_one_comparators
     assert comparators["SN mean"].value == sum(neighbours) / 10
     assert comparators["SN median"].value == Decimal("5.4")
     assert comparators["SN mean"].note == f"Mean of 10 of 10 in the group “{GROUP}”."
-    assert PublishedValue.objects.filter(measure__code__startswith="appendix-d:", period="June 2011").count() == 39
+    assert PublishedValue.objects.filter(series__code__startswith="appendix-d:", period="June 2011").count() == 39
 
 
 def test_the_neet_benchmark_page_shows_appendix_d(demo: LoadResult, client: Client) -> None:

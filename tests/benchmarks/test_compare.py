@@ -79,7 +79,7 @@ def test_neighbour_mean_median_and_ranks_equal_an_independent_calculation(
     path: Path, column: str, period: str, number: str, why: str
 ) -> None:
     assert published_import([path]).ok
-    measure = PublishedSeries.objects.get(code__startswith=f"ees:{column}@")
+    series = PublishedSeries.objects.get(code__startswith=f"ees:{column}@")
     authority = LocalAuthority.objects.get(number=number)
     neighbour_set = selectors.neighbour_set_for(selectors._period_end(int(period)))
     assert neighbour_set is not None
@@ -87,7 +87,7 @@ def test_neighbour_mean_median_and_ranks_equal_an_independent_calculation(
     members = selectors.statistical_neighbours(authority, neighbour_set)
 
     found = selectors.comparison(
-        measure, authority, PublishedYear(period, int(period)), polarity=Polarity.LOWER, members=members,
+        series, authority, PublishedYear(period, int(period)), polarity=Polarity.LOWER, members=members,
         group_label="statistical neighbours", show=ShowValue(None),
     )  # fmt: skip
 
@@ -149,10 +149,10 @@ def test_published_periods_become_the_indicators_own(demo: LoadResult) -> None:
 def test_linking_an_indicator_fills_its_scorecard_comparators_with_their_years(demo: LoadResult) -> None:
     assert published_import([D3]).ok
     indicator = Indicator.objects.get(code="CP-REPEAT")
-    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    series = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
     cheshire_east = LocalAuthority.objects.get(number="895")
 
-    indicator_link_save(indicator=indicator, measure=measure, authority=cheshire_east)
+    indicator_link_save(indicator=indicator, series=series, authority=cheshire_east)
 
     rows = {
         (c.period, c.label): c
@@ -177,9 +177,9 @@ def test_linking_an_indicator_fills_its_scorecard_comparators_with_their_years(d
 def test_a_suppressed_neighbour_is_left_out_and_the_group_size_shown(demo: LoadResult) -> None:
     assert published_import([C1]).ok
     indicator = Indicator.objects.get(code="CP-REPEAT")  # any percentage indicator will do for the wording
-    measure = PublishedSeries.objects.get(code__startswith="ees:rereferral_percent@")
+    series = PublishedSeries.objects.get(code__startswith="ees:rereferral_percent@")
     haringey = LocalAuthority.objects.get(number="309")
-    indicator_link_save(indicator=indicator, measure=measure, authority=haringey)
+    indicator_link_save(indicator=indicator, series=series, authority=haringey)
     mean = ComparatorValue.objects.get(indicator=indicator, period="2021-22", label="SN mean")
     assert mean.note == "Mean of 9 of 10 (1 suppressed) statistical neighbours."
 
@@ -197,10 +197,10 @@ def test_a_series_follows_an_authority_back_through_its_reorganisation(tmp_path:
     ]
     path.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
     assert published_import([path]).ok
-    measure = PublishedSeries.objects.get(code="ees:rate")
+    series = PublishedSeries.objects.get(code="ees:rate")
     north = LocalAuthority.objects.get(number="940")
-    series = selectors.authority_series(measure, north)
-    assert [(point.year.period, point.value.value if point.value else None, point.name) for point in series] == [
+    points = selectors.authority_series(series, north)
+    assert [(point.year.period, point.value.value if point.value else None, point.name) for point in points] == [
         ("2020", Decimal("40.1"), "Northamptonshire"),
         ("2022", Decimal("35.2"), "North Northamptonshire"),
     ]
@@ -210,8 +210,8 @@ def test_a_series_follows_an_authority_back_through_its_reorganisation(tmp_path:
 def linked(demo: LoadResult) -> Indicator:
     assert published_import([D3]).ok
     indicator = Indicator.objects.get(code="CP-REPEAT")
-    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
-    indicator_link_save(indicator=indicator, measure=measure, authority=LocalAuthority.objects.get(number="895"))
+    series = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    indicator_link_save(indicator=indicator, series=series, authority=LocalAuthority.objects.get(number="895"))
     return indicator
 
 
@@ -254,7 +254,7 @@ def test_an_officer_links_an_indicator_in_the_browser_form(demo: LoadResult) -> 
     assert published_import([D3]).ok
     officer = Client()
     officer.force_login(make_user("officer-b", "performance officer"))
-    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    series = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
     cheshire_east = LocalAuthority.objects.get(number="895")
 
     missing = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"authority": cheshire_east.pk})
@@ -262,13 +262,11 @@ def test_an_officer_links_an_indicator_in_the_browser_form(demo: LoadResult) -> 
     assert "There is a problem" in missing.content.decode()
     assert "Choose the published measure" in missing.content.decode()
 
-    saved = officer.post(
-        "/benchmarks/indicators/CP-REPEAT/link/", {"measure": measure.pk, "authority": cheshire_east.pk}
-    )
+    saved = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"series": series.pk, "authority": cheshire_east.pk})
     assert saved.status_code == 302
     assert ComparatorValue.objects.filter(indicator__code="CP-REPEAT", label="SN median").count() == 13
     history = Indicator.objects.get(code="CP-REPEAT").changes.get(entity="benchmark")
-    assert (history.after, history.changed_by_name) == (f"{measure.code} for Cheshire East", "officer-b")
+    assert (history.after, history.changed_by_name) == (f"{series.code} for Cheshire East", "officer-b")
 
     removed = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"remove": "on"})
     assert removed.status_code == 302
@@ -288,7 +286,7 @@ def test_a_suppressed_neighbour_shows_its_reason_in_words(demo: LoadResult, clie
     assert published_import([C1]).ok
     indicator_link_save(
         indicator=Indicator.objects.get(code="CP-REPEAT"),
-        measure=PublishedSeries.objects.get(code__startswith="ees:rereferral_percent@"),
+        series=PublishedSeries.objects.get(code__startswith="ees:rereferral_percent@"),
         authority=LocalAuthority.objects.get(number="309"),
     )
     page = client.get("/benchmarks/indicators/CP-REPEAT/?period=2022").content.decode()
@@ -381,19 +379,19 @@ def test_the_median_says_it_is_a_median(linked: Indicator, client: Client) -> No
 def test_unlinking_records_what_was_linked_in_the_history(linked: Indicator) -> None:
     officer = Client()
     officer.force_login(make_user("officer-u", "performance officer"))
-    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    series = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
 
     removed = officer.post("/benchmarks/indicators/CP-REPEAT/link/", {"remove": "on"})
 
     assert removed.status_code == 302
     unlink, link = linked.changes.filter(entity="benchmark")[:2]
-    assert (link.before, link.after) == ("", f"{measure.code} for Cheshire East")
-    assert (unlink.field, unlink.before, unlink.after) == ("measure", f"{measure.code} for Cheshire East", "")
+    assert (link.before, link.after) == ("", f"{series.code} for Cheshire East")
+    assert (unlink.field, unlink.before, unlink.after) == ("measure", f"{series.code} for Cheshire East", "")
     assert (unlink.changed_by_name, unlink.via) == ("officer-u", "web form")
     page = officer.get("/benchmarks/indicators/CP-REPEAT/").content.decode()
-    assert f"<td>{measure.code} for Cheshire East</td><td>Not linked</td>" in page
+    assert f"<td>{series.code} for Cheshire East</td><td>Not linked</td>" in page
     history = officer.get("/indicators/CP-REPEAT/").content.decode()
-    assert f"<td>{measure.code} for Cheshire East</td><td></td>" in history
+    assert f"<td>{series.code} for Cheshire East</td><td></td>" in history
 
 
 def test_the_unlink_service_records_the_link_and_group_it_removes_and_nothing_when_unlinked(demo: LoadResult) -> None:

@@ -1,6 +1,6 @@
 """Which columns of a published file are figures: from its EES metadata file when there is one, else from the
 columns' content; either way a damaged cell of a figure column rejects the whole file, named by row and column,
-instead of turning the column into a breakdown of hundreds of measures."""
+instead of turning the column into a breakdown of hundreds of series."""
 
 from __future__ import annotations
 

@@ -65,16 +65,14 @@ def test_suppression_symbols_survive_as_reasons_never_as_zero() -> None:
                 expected[row[column]] = expected.get(row[column], 0) + 1
                 if row["geographic_level"] == "Local authority":
                     stored = PublishedValue.objects.get(
-                        measure__code__startswith=f"ees:{column}@", period=row["time_period"], place=row["old_la_code"]
+                        series__code__startswith=f"ees:{column}@", period=row["time_period"], place=row["old_la_code"]
                     )
                     assert stored.value is None
                     assert stored.reason == row[column]
     assert expected, "the files hold suppressed cells"
     stored_reasons = {
-        symbol: PublishedValue.objects.filter(
-            measure__code__startswith="ees:rereferral_percent@", reason=symbol
-        ).count()
-        + PublishedValue.objects.filter(measure__code__startswith="ees:CPP_subsequent_percent@", reason=symbol).count()
+        symbol: PublishedValue.objects.filter(series__code__startswith="ees:rereferral_percent@", reason=symbol).count()
+        + PublishedValue.objects.filter(series__code__startswith="ees:CPP_subsequent_percent@", reason=symbol).count()
         for symbol in expected
     }
     assert stored_reasons == expected
@@ -94,20 +92,20 @@ def test_lait_values_keep_scientific_notation_and_the_dash() -> None:
     assert scientific
     assert dashes
     short, years, number, text = scientific[0]
-    stored = PublishedValue.objects.get(measure__code=f"lait:{short}", period=years, place=str(number))
+    stored = PublishedValue.objects.get(series__code=f"lait:{short}", period=years, place=str(number))
     assert stored.value == Decimal(text).quantize(Decimal("1e-8"))
     dash_places = {(f"lait:{s}", y, str(n)) for s, y, n, _ in dashes if n < 970 and y != "0"}
     stored_dashes = {
-        (value.measure.code, value.period, value.place)
-        for value in PublishedValue.objects.filter(reason="-", level="la").select_related("measure")
+        (value.series.code, value.period, value.place)
+        for value in PublishedValue.objects.filter(reason="-", level="la").select_related("series")
     }
     assert stored_dashes == dash_places
     assert PublishedValue.objects.filter(reason="-", value__isnull=False).count() == 0
     # Titles and polarity come from the data dictionary.
-    measure = PublishedSeries.objects.get(code="lait:ReReferral")
-    assert measure.title == "Re-referrals to children's social care within 12 months of the previous referral (%)"
-    assert measure.polarity == "lower"
-    england = PublishedValue.objects.get(measure=measure, period="2025", place="E92000001")
+    series = PublishedSeries.objects.get(code="lait:ReReferral")
+    assert series.title == "Re-referrals to children's social care within 12 months of the previous referral (%)"
+    assert series.polarity == "lower"
+    england = PublishedValue.objects.get(series=series, period="2025", place="E92000001")
     assert england.level == "england"
 
 
@@ -141,7 +139,7 @@ def test_a_revised_figure_is_updated_and_its_source_recorded(tmp_path: Path) -> 
 
     assert (result.created, result.updated) == (0, 1)
     stored = PublishedValue.objects.get(
-        measure__code__startswith="ees:CPP_subsequent_percent@", period="2025", place="E92000001"
+        series__code__startswith="ees:CPP_subsequent_percent@", period="2025", place="E92000001"
     )
     assert stored.value == Decimal("24.6")
     assert stored.source.name == "d3_revised.csv"

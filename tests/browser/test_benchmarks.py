@@ -26,7 +26,7 @@ def linked(demo_live: None) -> None:
     assert published_import([D3]).ok
     indicator_link_save(
         indicator=Indicator.objects.get(code="CP-REPEAT"),
-        measure=PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@"),
+        series=PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@"),
         authority=LocalAuthority.objects.get(number="895"),
     )
 

@@ -40,11 +40,11 @@ def _publish(code: str, period: str, year_end: int, england: str, council: str) 
     source, _ = SourceFile.objects.get_or_create(sha256="0" * 64, defaults={"name": "scorecards.csv", "kind": "ees"})
     authority, _ = LocalAuthority.objects.get_or_create(number="895", defaults={"name": "Cheshire East"})
     PublishedValue.objects.create(
-        measure=series, period=period, year_end=year_end, level="england", place="E92000001", value=Decimal(england),
+        series=series, period=period, year_end=year_end, level="england", place="E92000001", value=Decimal(england),
         source=source,
     )  # fmt: skip
     PublishedValue.objects.create(
-        measure=series, period=period, year_end=year_end, level="la", place=authority.number, authority=authority,
+        series=series, period=period, year_end=year_end, level="la", place=authority.number, authority=authority,
         value=Decimal(council), source=source,
     )  # fmt: skip
 

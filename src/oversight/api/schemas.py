@@ -241,7 +241,7 @@ class FeedRow(Schema):
 
 
 class BenchmarkValueOut(Schema):
-    measure: str
+    series: str = Field(description="The published series' code")
     title: str
     period: str
     year_end: int

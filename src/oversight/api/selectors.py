@@ -120,16 +120,16 @@ def feed_figures(*, scorecard: str | None, period: str | None, approved_only: bo
 
 
 def benchmark_values_filtered(
-    *, measure: str | None, place: str | None, year_end: int | None
+    *, series: str | None, place: str | None, year_end: int | None
 ) -> QuerySet[PublishedValue]:
-    rows = PublishedValue.objects.select_related("measure")
-    if measure:
-        rows = rows.filter(measure__code=measure)
+    rows = PublishedValue.objects.select_related("series")
+    if series:
+        rows = rows.filter(series__code=series)
     if place:
         rows = rows.filter(place=place)
     if year_end is not None:
         rows = rows.filter(year_end=year_end)
-    return rows.order_by("measure__code", "year_end", "period", "level", "place", "id")
+    return rows.order_by("series__code", "year_end", "period", "level", "place", "id")
 
 
 def recommendations_of(plan: Plan) -> QuerySet[Recommendation]:

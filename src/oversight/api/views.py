@@ -633,15 +633,15 @@ def _csv_cell(value: object) -> str:
 
 
 class BenchmarkFilters(Paging):
-    measure: str | None = Field(None, max_length=200, description="A published measure's code")
+    series: str | None = Field(None, max_length=200, description="A published series' code")
     place: str | None = Field(None, max_length=9, description="E92000001, a region's code or an LA number, e.g. 895")
     year_end: int | None = Field(None, ge=1900, le=2200, description="The calendar year the period ends in")
 
 
 def _benchmark_out(row: PublishedValue) -> dict[str, Any]:
     return {
-        "measure": row.measure.code,
-        "title": row.measure.title,
+        "series": row.series.code,
+        "title": row.series.title,
         "period": row.period,
         "year_end": row.year_end,
         "level": row.level,
@@ -662,7 +662,7 @@ def _benchmark_out(row: PublishedValue) -> dict[str, Any]:
 def benchmark_values_list(request: HttpRequest, filters: Query[BenchmarkFilters]) -> dict[str, Any]:
     """DfE's published figures for England, regions and councils, as imported, with the symbol for a figure
     withheld."""
-    rows = benchmark_values_filtered(measure=filters.measure, place=filters.place, year_end=filters.year_end)
+    rows = benchmark_values_filtered(series=filters.series, place=filters.place, year_end=filters.year_end)
     return _page(rows, filters, _benchmark_out)
 
 

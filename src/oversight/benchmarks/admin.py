@@ -52,20 +52,20 @@ class SourceFileAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PublishedSeries)
-class MeasureAdmin(ReadOnlyAdmin):
+class PublishedSeriesAdmin(ReadOnlyAdmin):
     list_display = ["code", "title", "polarity", "units"]
     search_fields = ["code", "title"]
 
 
 @admin.register(PublishedValue)
 class PublishedValueAdmin(ReadOnlyAdmin):
-    list_display = ["measure", "period", "level", "place", "value", "reason", "source"]
+    list_display = ["series", "period", "level", "place", "value", "reason", "source"]
     list_filter = ["level"]
-    search_fields = ["measure__code", "place"]
-    list_select_related = ["measure", "source"]
+    search_fields = ["series__code", "place"]
+    list_select_related = ["series", "source"]
 
 
 @admin.register(IndicatorLink)
 class IndicatorLinkAdmin(ReadOnlyAdmin):
-    list_display = ["indicator", "measure", "authority", "comparator_group", "updated_at"]
-    list_select_related = ["indicator", "measure", "authority", "comparator_group"]
+    list_display = ["indicator", "series", "authority", "comparator_group", "updated_at"]
+    list_select_related = ["indicator", "series", "authority", "comparator_group"]

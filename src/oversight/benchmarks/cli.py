@@ -111,7 +111,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     refreshed = comparators_refresh_all()
     print(
         f"Imported {result.rows:,} published figures from {result.files} file(s): {result.created:,} new, "
-        f"{result.updated:,} updated, {result.unchanged:,} unchanged; {result.measures:,} measures."
+        f"{result.updated:,} updated, {result.unchanged:,} unchanged; {result.series:,} measures."
         + (f" Statistical neighbours: {', '.join(result.neighbour_sets)}." if result.neighbour_sets else "")
         + (f" {refreshed} scorecard comparator(s) refreshed." if refreshed else "")
     )
@@ -139,10 +139,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if authority is None:
         print(f"--la: '{args.la}' is not an LA number, ONS code or name oversight knows.", file=sys.stderr)
         return 2
-    years = {year.period: year for year in selectors.published_years(link.measure)}
+    years = {year.period: year for year in selectors.published_years(link.series)}
     if args.period not in years:
         known = ", ".join(years) or "none: import the published file first"
-        print(f"--period: {link.measure.title} has no figures for '{args.period}' (known: {known}).", file=sys.stderr)
+        print(f"--period: {link.series.title} has no figures for '{args.period}' (known: {known}).", file=sys.stderr)
         return 2
     found = selectors.indicator_comparison(indicator, link, years[args.period], authority=authority)
     text = comparison_csv(found)

@@ -28,7 +28,7 @@ PERIOD, PREVIOUS = "June 2011", "June 2010"
 COUNCIL = "895"  # Cheshire East
 GROUP = "Appendix D neighbours, 2011"
 SOURCE = "Cheshire East scrutiny pack, 20 September 2011, Appendix D (NCCIS, June 2011)"
-MEASURES = {
+SERIES = {
     "not-known": ("16-18 year olds whose activity is not known (%)", Polarity.LOWER),
     "in-learning": ("16-18 year olds in learning (%)", Polarity.HIGHER),
     "neet": ("16-18 year olds not in education, employment or training (NEET, %)", Polarity.LOWER),
@@ -38,7 +38,7 @@ NEET_INDICATOR = "NEET-16-18"
 
 @dataclass(frozen=True)
 class AppendixRow:
-    measure: str
+    series: str
     area: str
     place: str
     value: Decimal
@@ -51,7 +51,7 @@ def appendix_d_rows() -> list[AppendixRow]:
     with APPENDIX_D.open(encoding="utf-8", newline="") as handle:
         return [
             AppendixRow(
-                row["measure"],
+                row["series"],
                 row["area"],
                 row["place"],
                 Decimal(row["value"]),
@@ -79,9 +79,9 @@ def appendix_d_load() -> int:
         sha256=hashlib.sha256(data).hexdigest(),
         defaults={"name": APPENDIX_D.name, "kind": SourceFile.Kind.TRANSCRIBED, "rows": len(rows)},
     )
-    measures = {}
-    for key, (title, polarity) in MEASURES.items():
-        measures[key], _ = PublishedSeries.objects.update_or_create(
+    series = {}
+    for key, (title, polarity) in SERIES.items():
+        series[key], _ = PublishedSeries.objects.update_or_create(
             code=f"appendix-d:{key}",
             defaults={"title": title, "publication": SOURCE, "polarity": polarity.value, "units": "%"},
         )
@@ -94,7 +94,7 @@ def appendix_d_load() -> int:
             (PREVIOUS, 2010, previous_value(row.value, row.change_pct), None, None),
         ):
             PublishedValue.objects.update_or_create(
-                measure=measures[row.measure], period=period, place=row.place,
+                series=series[row.series], period=period, place=row.place,
                 defaults={
                     "year_end": year, "level": level, "value": value, "reason": "", "numerator": numerator,
                     "denominator": denominator, "source": source, "region": regions.get(row.place),
@@ -115,7 +115,7 @@ def appendix_d_load() -> int:
     if indicator is not None:
         indicator_link_save(
             indicator=indicator,
-            measure=measures["neet"],
+            series=series["neet"],
             authority=authorities[COUNCIL],
             comparator_group=group,
             via=f"demo: {APPENDIX_D.name}",

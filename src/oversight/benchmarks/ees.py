@@ -37,8 +37,8 @@ GEOGRAPHY_COLUMNS = (
 )
 REQUIRED_COLUMNS = TIME_COLUMNS
 # Other columns that EES names for places and time and that are never figures, whatever they hold (a
-# school's URN or a UKPRN is all digits). None of them is a measure's breakdown either in the files imported
-# here, but they are kept as filters so that a row's place stays part of what it measures.
+# school's URN or a UKPRN is all digits). None of them is a series' breakdown either in the files imported
+# here, but they are kept as filters so that a row's place stays part of the series it belongs to.
 KNOWN_FILTERS = frozenset(
     {
         "lad_code", "lad_name", "pcon_code", "pcon_name", "ward_code", "ward_name", "la_code",
@@ -346,7 +346,7 @@ def figure_column(name: str, cells: Iterable[str], *, durations: bool = False) -
     at least one cell is a number, and at least 90% (``FIGURE_SHARE``) of its cells that are not symbols or
     blank are numbers (with ``durations``, 'years:months' counts as a number). A share rather than "every
     cell" so that one damaged cell ('12.3.4') does not turn a column of figures into a breakdown of hundreds
-    of measures: the cell is reported instead. A real breakdown is text ('Boys', '16 to 17') in far more
+    of series: the cell is reported instead. A real breakdown is text ('Boys', '16 to 17') in far more
     than one cell in ten; one that is nearly all numbers (ages 1 to 15 and 'Total') needs the metadata file.
     """
     if name in TIME_COLUMNS or name in GEOGRAPHY_COLUMNS or name in KNOWN_FILTERS:

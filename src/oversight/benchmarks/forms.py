@@ -19,9 +19,9 @@ class PublishedImportForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    """Which published measure gives an indicator its England, region and neighbour comparators."""
+    """Which published series gives an indicator its England, region and neighbour comparators."""
 
-    measure = forms.ModelChoiceField(
+    series = forms.ModelChoiceField(
         queryset=PublishedSeries.objects.order_by("title"),
         label="Published measure",
         help_text="The DfE or LAIT series that measures the same thing as this indicator.",
@@ -42,18 +42,18 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        measure = self.fields["measure"]
-        if not isinstance(measure, forms.ModelChoiceField):
-            raise AssertionError("isinstance(measure, forms.ModelChoiceField)")
-        measure.label_from_instance = lambda obj: f"{obj.title} [{obj.code}]"  # type: ignore[method-assign]
-        for name in ("measure", "authority", "comparator_group"):
+        series = self.fields["series"]
+        if not isinstance(series, forms.ModelChoiceField):
+            raise AssertionError("isinstance(series, forms.ModelChoiceField)")
+        series.label_from_instance = lambda obj: f"{obj.title} [{obj.code}]"  # type: ignore[method-assign]
+        for name in ("series", "authority", "comparator_group"):
             self.fields[name].error_messages["required"] = f"Choose the {self.fields[name].label.lower()}"  # type: ignore[union-attr]
-        self.fields["measure"].error_messages["invalid_choice"] = "Choose a measure from the list"
+        self.fields["series"].error_messages["invalid_choice"] = "Choose a measure from the list"
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("remove"):
-            for name in ("measure", "authority"):
+            for name in ("series", "authority"):
                 if name in self.errors:
                     del self.errors[name]
         return data

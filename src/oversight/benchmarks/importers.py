@@ -76,7 +76,7 @@ def year_end(period: str) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    measure: str  # measure code
+    series: str  # the published series' code
     period: str
     year_end: int
     level: str  # PublishedValue.Level
@@ -88,7 +88,7 @@ class Row:
 
 
 @dataclass
-class MeasureInfo:
+class SeriesInfo:
     code: str
     title: str
     publication: str = ""
@@ -114,7 +114,7 @@ class ReadResult:
     kind: FileKind
     sha256: str
     rows: list[Row] = field(default_factory=list)
-    measures: dict[str, MeasureInfo] = field(default_factory=dict)
+    series: dict[str, SeriesInfo] = field(default_factory=dict)
     neighbours_text: str = ""
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # rows left out on purpose, said once per kind
@@ -205,7 +205,7 @@ def _read_ees(parsed: EesFile, places: Places, result: ReadResult, meta: EesMeta
     if not parsed.indicator_columns:
         result.issues.append(Issue(parsed.source, 1, None, "has no figure columns to import."))
         return
-    # A measure is a figure column for one combination of the filters; its code does not depend on the file's
+    # A series is a figure column for one combination of the filters; its code does not depend on the file's
     # name, so a re-published file (2013 to 2026, say) continues the same series.
     skipped_levels: dict[str, int] = {}
     for row in parsed.rows:
@@ -223,11 +223,11 @@ def _read_ees(parsed: EesFile, places: Places, result: ReadResult, meta: EesMeta
         key = "@" + hashlib.sha1(filters.encode(), usedforsecurity=False).hexdigest()[:10] if filters else ""
         for column in parsed.indicator_columns:
             code = f"ees:{column}{key}"
-            if code not in result.measures:
+            if code not in result.series:
                 described = None if meta is None else meta.columns.get(column)
                 title = (described.label if described is not None else "") or column.replace("_", " ")
                 units = "%" if column.endswith("_percent") else _duration_units(row.indicators[column].text)
-                result.measures[code] = MeasureInfo(
+                result.series[code] = SeriesInfo(
                     code,
                     f"{title} ({', '.join(row.filters.values())})" if filters else title,
                     publication=parsed.source,
@@ -295,10 +295,10 @@ def _read_dictionary(text: str, result: ReadResult) -> None:
             result.issues.append(Issue(result.source, number, "Measure_short", "is blank; every measure needs one."))
             continue
         code = f"lait:{short}"
-        if code in result.measures:
-            continue  # the dictionary repeats a few measures; the first entry stands
+        if code in result.series:
+            continue  # the dictionary repeats a few series; the first entry stands
         polarity = _POLARITY.get((record.get("Polarity") or "").strip().lower(), Polarity.NEITHER)
-        result.measures[code] = MeasureInfo(
+        result.series[code] = SeriesInfo(
             code,
             (record.get("Chart_title") or record.get("Measure") or short).strip(),
             publication=(record.get("Topic") or "").strip(),
@@ -376,8 +376,8 @@ def _lait_row(
         left_out[why] = left_out.get(why, 0) + 1
         return
     code = f"lait:{short}"
-    if code not in result.measures:
-        result.measures[code] = MeasureInfo(code, (title or short).strip(), publication="LAIT")
+    if code not in result.series:
+        result.series[code] = SeriesInfo(code, (title or short).strip(), publication="LAIT")
     cleaned = (text or "").strip()
     if cleaned in LAIT_SYMBOLS or cleaned == "":
         result.rows.append(Row(code, years or "", end, level, place, None, cleaned))

@@ -189,7 +189,7 @@ class PublishedValue(models.Model):
         REGION = "region", "Region"
         LA = "la", "Local authority"
 
-    measure = models.ForeignKey(PublishedSeries, on_delete=models.CASCADE, related_name="values")
+    series = models.ForeignKey(PublishedSeries, on_delete=models.CASCADE, related_name="values")
     period = models.CharField(max_length=30, help_text="As published: '2025', '2024-25', '2021/22'")
     year_end = models.PositiveSmallIntegerField(help_text="The calendar year the period ends in")
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -203,20 +203,20 @@ class PublishedValue(models.Model):
     source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="values")
 
     class Meta:
-        ordering = ["measure", "year_end", "level", "place"]
-        constraints = [models.UniqueConstraint(fields=["measure", "period", "place"], name="published_value_unique")]
-        indexes = [models.Index(fields=["measure", "year_end"])]
+        ordering = ["series", "year_end", "level", "place"]
+        constraints = [models.UniqueConstraint(fields=["series", "period", "place"], name="published_value_unique")]
+        indexes = [models.Index(fields=["series", "year_end"])]
 
     def __str__(self) -> str:
         shown = self.value if self.value is not None else self.reason
-        return f"{self.measure.code} {self.period} {self.place}: {shown}"
+        return f"{self.series.code} {self.period} {self.place}: {shown}"
 
 
 class IndicatorLink(models.Model):
     """Which published series gives an indicator its comparators, and for which council."""
 
     indicator = models.OneToOneField("performance.Indicator", on_delete=models.CASCADE, related_name="benchmark")
-    measure = models.ForeignKey(PublishedSeries, on_delete=models.PROTECT, related_name="links")
+    series = models.ForeignKey(PublishedSeries, on_delete=models.PROTECT, related_name="links")
     authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
     comparator_group = models.ForeignKey(
         ComparatorGroup,
@@ -230,4 +230,4 @@ class IndicatorLink(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} ← {self.measure.code}"
+        return f"{self.indicator.code} ← {self.series.code}"

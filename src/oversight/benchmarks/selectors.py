@@ -1,4 +1,4 @@
-"""Reads for benchmarking: a measure's published years, the figures for one year, the comparator group that
+"""Reads for benchmarking: a published series' years, the figures for one year, the comparator group that
 applies, and the whole comparison for a council (ranks, quartile band, significance, movement, bolding)."""
 
 from __future__ import annotations
@@ -96,10 +96,10 @@ def _preferred(periods: Sequence[str]) -> str:
     return sorted(plain or periods)[0]
 
 
-def published_years(measure: PublishedSeries) -> list[PublishedYear]:
+def published_years(series: PublishedSeries) -> list[PublishedYear]:
     """One published period per year, oldest first."""
     by_year: dict[int, list[str]] = {}
-    rows = PublishedValue.objects.filter(measure=measure).order_by().values_list("year_end", "period").distinct()
+    rows = PublishedValue.objects.filter(series=series).order_by().values_list("year_end", "period").distinct()
     for year_end, period in rows:
         by_year.setdefault(year_end, []).append(period)
     return [PublishedYear(_preferred(periods), year) for year, periods in sorted(by_year.items())]
@@ -128,9 +128,9 @@ class YearFigures:
         return {number: value.value for number, value in self.las.items()}
 
 
-def year_figures(measure: PublishedSeries, year: PublishedYear) -> YearFigures:
+def year_figures(series: PublishedSeries, year: PublishedYear) -> YearFigures:
     england, regions, las = None, {}, {}
-    for value in PublishedValue.objects.filter(measure=measure, period=year.period):
+    for value in PublishedValue.objects.filter(series=series, period=year.period):
         if value.level == PublishedValue.Level.ENGLAND:
             england = value
         elif value.level == PublishedValue.Level.REGION:
@@ -140,13 +140,13 @@ def year_figures(measure: PublishedSeries, year: PublishedYear) -> YearFigures:
     return YearFigures(year, england, regions, las)
 
 
-def previous_year(measure: PublishedSeries, year: PublishedYear) -> PublishedYear | None:
+def previous_year(series: PublishedSeries, year: PublishedYear) -> PublishedYear | None:
     """The same period twelve months earlier: the same form shifted back a year, else any version of it."""
     shifted = _shifted(year.period, -1)
-    if PublishedValue.objects.filter(measure=measure, period=shifted).exists():
+    if PublishedValue.objects.filter(series=series, period=shifted).exists():
         return PublishedYear(shifted, year.year_end - 1)
     periods = list(
-        PublishedValue.objects.filter(measure=measure, year_end=year.year_end - 1)
+        PublishedValue.objects.filter(series=series, year_end=year.year_end - 1)
         .order_by()
         .values_list("period", flat=True)
         .distinct()
@@ -285,7 +285,7 @@ class Funnel:
 
 @dataclass
 class Comparison:
-    measure: PublishedSeries
+    series: PublishedSeries
     authority: LocalAuthority
     year: PublishedYear
     previous: PublishedYear | None
@@ -397,7 +397,7 @@ def _row(
 
 
 class ShowValue:
-    """Formats a figure in the indicator's unit, or plainly when the measure is not linked to one."""
+    """Formats a figure in the indicator's unit, or plainly when the series is not linked to one."""
 
     def __init__(self, indicator: Indicator | None, places: int = 1) -> None:
         self.indicator = indicator
@@ -450,7 +450,7 @@ def _funnel(figures: YearFigures, authority: LocalAuthority, names: dict[str, st
 
 
 def comparison(
-    measure: PublishedSeries,
+    series: PublishedSeries,
     authority: LocalAuthority,
     year: PublishedYear,
     *,
@@ -460,10 +460,10 @@ def comparison(
     show: ShowValue,
     group_note: str = "",
 ) -> Comparison:
-    """Everything the benchmark page and the compare command show for one council, measure and year."""
-    figures = year_figures(measure, year)
-    previous = previous_year(measure, year)
-    before = year_figures(measure, previous) if previous is not None else YearFigures(year, None, {}, {})
+    """Everything the benchmark page and the compare command show for one council, published series and year."""
+    figures = year_figures(series, year)
+    previous = previous_year(series, year)
+    before = year_figures(series, previous) if previous is not None else YearFigures(year, None, {}, {})
     names = dict(LocalAuthority.objects.values_list("number", "name"))
     england = figures.england
     council_value = figures.las.get(authority.number)
@@ -491,7 +491,7 @@ def comparison(
         for item in Reorganisation.objects.filter(successor=authority).select_related("predecessor")
     ]
     return Comparison(
-        measure=measure,
+        series=series,
         authority=authority,
         year=year,
         previous=previous,
@@ -515,13 +515,13 @@ def comparison(
 def link_for(indicator: Indicator) -> IndicatorLink | None:
     return (
         IndicatorLink.objects.filter(indicator=indicator)
-        .select_related("measure", "authority__region", "comparator_group")
+        .select_related("series", "authority__region", "comparator_group")
         .first()
     )
 
 
 def link_changes(indicator: Indicator) -> list[Change]:
-    """Who linked the indicator to a published measure, or unlinked it, and when: newest first."""
+    """Who linked the indicator to a published series, or unlinked it, and when: newest first."""
     return list(Change.objects.filter(indicator=indicator, entity="benchmark").order_by("-changed_at", "-id")[:20])
 
 
@@ -545,14 +545,14 @@ class SeriesPoint:
     name: str  # the authority the figure was published for (a predecessor's name before a reorganisation)
 
 
-def authority_series(measure: PublishedSeries, authority: LocalAuthority) -> list[SeriesPoint]:
+def authority_series(series: PublishedSeries, authority: LocalAuthority) -> list[SeriesPoint]:
     """An authority's figures over the years. Because figures are held by LA number, a change of ONS code
     does not break the series; before a reorganisation the predecessor's figures stand in, named as such."""
-    years = published_years(measure)
+    years = published_years(series)
     predecessors = list(Reorganisation.objects.filter(successor=authority).select_related("predecessor"))
     places = [authority.number] + [item.predecessor.number for item in predecessors]
     values = {
-        (value.period, value.place): value for value in PublishedValue.objects.filter(measure=measure, place__in=places)
+        (value.period, value.place): value for value in PublishedValue.objects.filter(series=series, place__in=places)
     }
     points = []
     for year in years:
@@ -583,7 +583,7 @@ def indicator_comparison(
         members = [] if neighbour_set is None else statistical_neighbours(council, neighbour_set)
         note = neighbour_set_note(_period_end(year.year_end), year.period)
     return comparison(
-        link.measure,
+        link.series,
         council,
         year,
         polarity=Polarity(indicator.polarity),

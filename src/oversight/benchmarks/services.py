@@ -1,4 +1,4 @@
-"""Writes for benchmarking: store published files, link indicators to published measures, and turn the
+"""Writes for benchmarking: store published files, link indicators to published series, and turn the
 published figures into the scorecard's comparators. Each runs in one transaction."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.db import connection, transaction
 from oversight.benchmarks import selectors
 from oversight.benchmarks.importers import (
     FileKind,
-    MeasureInfo,
     Places,
     ReadResult,
     Row,
+    SeriesInfo,
     detect,
     meta_path,
     read_published,
@@ -51,7 +51,7 @@ class PublishedImportResult(ImportResult):  # rows: the published figures read
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    measures: int = 0
+    series: int = 0
     neighbour_sets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -119,10 +119,10 @@ def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
     result = PublishedImportResult(files=len(reads), notes=[note for read in reads for note in read.notes])
     # The dictionary's titles and polarities win over the short titles in the data files.
     ordered = sorted(reads, key=lambda read: read.kind is not FileKind.LAIT_DICTIONARY)
-    measure_ids: dict[str, int] = {}
+    series_ids: dict[str, int] = {}
     for read in ordered:
-        measure_ids.update(_measures_upsert(read.measures.values(), overwrite=read.kind is not FileKind.LAIT))
-    result.measures = len(measure_ids)
+        series_ids.update(_series_upsert(read.series.values(), overwrite=read.kind is not FileKind.LAIT))
+    result.series = len(series_ids)
     for read in reads:
         source, _ = SourceFile.objects.get_or_create(
             sha256=read.sha256,
@@ -139,7 +139,7 @@ def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
             if problems:
                 raise ApplicationError("; ".join(str(problem) for problem in problems))
             result.neighbour_sets.append(neighbour_set.name)
-        created, updated, unchanged = _values_upsert(read.rows, measure_ids, source)
+        created, updated, unchanged = _values_upsert(read.rows, series_ids, source)
         result.rows += len(read.rows)
         result.created += created
         result.updated += updated
@@ -147,35 +147,35 @@ def _store(reads: list[ReadResult], user_name: str) -> PublishedImportResult:
     return result
 
 
-def _measures_upsert(infos: Iterable[MeasureInfo], *, overwrite: bool) -> dict[str, int]:
+def _series_upsert(infos: Iterable[SeriesInfo], *, overwrite: bool) -> dict[str, int]:
     wanted = {info.code: info for info in infos}
-    existing = {measure.code: measure for measure in PublishedSeries.objects.filter(code__in=wanted)}
+    existing = {series.code: series for series in PublishedSeries.objects.filter(code__in=wanted)}
     fields = ["title", "publication", "filters", "polarity", "units", "description"]
     changed = []
     for code, info in wanted.items():
-        measure = existing.get(code)
-        if measure is None:
+        series = existing.get(code)
+        if series is None:
             existing[code] = PublishedSeries.objects.create(**{name: getattr(info, name) for name in ["code", *fields]})
-        elif overwrite and any(getattr(measure, name) != getattr(info, name) for name in fields):
+        elif overwrite and any(getattr(series, name) != getattr(info, name) for name in fields):
             for name in fields:
-                setattr(measure, name, getattr(info, name))
-            changed.append(measure)
+                setattr(series, name, getattr(info, name))
+            changed.append(series)
     PublishedSeries.objects.bulk_update(changed, fields)
-    return {code: measure.pk for code, measure in existing.items()}
+    return {code: series.pk for code, series in existing.items()}
 
 
 def _q(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_EIGHT_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _values_upsert(rows: Sequence[Row], measure_ids: dict[str, int], source: SourceFile) -> tuple[int, int, int]:
+def _values_upsert(rows: Sequence[Row], series_ids: dict[str, int], source: SourceFile) -> tuple[int, int, int]:
     if not rows:
         return 0, 0, 0
-    ids = {measure_ids[row.measure] for row in rows}
+    ids = {series_ids[row.series] for row in rows}
     existing: dict[tuple[int, str, str], PublishedValue] = {
-        (value.measure_id, value.period, value.place): value
-        for value in PublishedValue.objects.filter(measure_id__in=ids).only(
-            "id", "measure_id", "period", "place", "value", "reason", "numerator", "denominator", "source_id"
+        (value.series_id, value.period, value.place): value
+        for value in PublishedValue.objects.filter(series_id__in=ids).only(
+            "id", "series_id", "period", "place", "value", "reason", "numerator", "denominator", "source_id"
         )
     }
     regions = dict(Region.objects.values_list("code", "pk"))
@@ -184,7 +184,7 @@ def _values_upsert(rows: Sequence[Row], measure_ids: dict[str, int], source: Sou
     changed: list[PublishedValue] = []
     unchanged = 0
     for row in rows:
-        key = (measure_ids[row.measure], row.period, row.place)
+        key = (series_ids[row.series], row.period, row.place)
         figures = (_q(row.value), row.reason, _q(row.numerator), _q(row.denominator))
         found = existing.get(key)
         if found is None:
@@ -203,7 +203,7 @@ def _values_upsert(rows: Sequence[Row], measure_ids: dict[str, int], source: Sou
     return len(new), len(changed), unchanged
 
 
-_INSERTED = ("measure", "period", "year_end", "level", "place", "region", "authority", "value", "reason", "numerator",
+_INSERTED = ("series", "period", "year_end", "level", "place", "region", "authority", "value", "reason", "numerator",
              "denominator", "source")  # fmt: skip
 
 
@@ -241,11 +241,14 @@ def _linked_text(link: IndicatorLink | None) -> str:
     if link is None:
         return ""
     group = link.comparator_group
-    return f"{link.measure.code} for {link.authority}" + ("" if group is None else f", compared with “{group.name}”")
+    return f"{link.series.code} for {link.authority}" + ("" if group is None else f", compared with “{group.name}”")
 
 
 def _link_change(indicator: Indicator, before: str, after: str, user: Any, via: str) -> None:
-    """The change record every link and unlink writes, so the indicator's history shows both the same way."""
+    """The change record every link and unlink writes, so the indicator's history shows both the same way.
+
+    The history names the change "benchmark measure", in the pages' words for a published series, as every
+    record written before the link's field was called ``series`` does; change records are never edited."""
     Change.objects.create(
         indicator=indicator,
         entity="benchmark",
@@ -261,7 +264,7 @@ def _link_change(indicator: Indicator, before: str, after: str, user: Any, via: 
 def _current_link(indicator: Indicator) -> IndicatorLink | None:
     return (
         IndicatorLink.objects.filter(indicator=indicator)
-        .select_related("measure", "authority", "comparator_group")
+        .select_related("series", "authority", "comparator_group")
         .first()
     )
 
@@ -270,18 +273,18 @@ def _current_link(indicator: Indicator) -> IndicatorLink | None:
 def indicator_link_save(
     *,
     indicator: Indicator,
-    measure: PublishedSeries,
+    series: PublishedSeries,
     authority: LocalAuthority,
     comparator_group: ComparatorGroup | None = None,
     user: Any = None,
     via: str = "web form",
 ) -> IndicatorLink:
-    """Link an indicator to a published measure for a council, then refill its benchmark comparators."""
+    """Link an indicator to a published series for a council, then refill its benchmark comparators."""
     before = _current_link(indicator)
     link, _ = IndicatorLink.objects.update_or_create(
         indicator=indicator,
         defaults={
-            "measure": measure,
+            "series": series,
             "authority": authority,
             "comparator_group": comparator_group,
             "updated_by": user if getattr(user, "is_authenticated", False) else None,
@@ -294,7 +297,7 @@ def indicator_link_save(
 
 @transaction.atomic
 def indicator_link_remove(*, indicator: Indicator, user: Any = None, via: str = "web form") -> bool:
-    """Unlink an indicator from its published measure and drop the comparators the link filled, recording
+    """Unlink an indicator from its published series and drop the comparators the link filled, recording
     what was linked; False, and nothing written, when it was not linked."""
     before = _current_link(indicator)
     if before is None:
@@ -318,17 +321,17 @@ def comparators_fill(indicator: Indicator) -> int:
     scorecard shows the latest one up to its year (published comparators lag a year or more). The SN rows
     say in their note how many neighbours the figure is taken over. Returns the number of rows written.
     """
-    link = IndicatorLink.objects.filter(indicator=indicator).select_related("measure", "authority__region").first()
+    link = IndicatorLink.objects.filter(indicator=indicator).select_related("series", "authority__region").first()
     ComparatorValue.objects.filter(indicator=indicator, source__startswith=COMPARATOR_SOURCE).delete()
     if link is None:
         return 0
     written = 0
-    for year in selectors.published_years(link.measure):
-        figures = selectors.year_figures(link.measure, year)
+    for year in selectors.published_years(link.series):
+        figures = selectors.year_figures(link.series, year)
         period = selectors.indicator_period(indicator, year.period, year.year_end)
         members = selectors.group_members(link, year.year_end)
         summary = group_summary(figures.la_values, [member.number for member in members])
-        source = f"{COMPARATOR_SOURCE}: {link.measure.title} ({year.period})"
+        source = f"{COMPARATOR_SOURCE}: {link.series.title} ({year.period})"
         rows: list[tuple[str, str, Decimal | None, str]] = []
         england = figures.england
         if england is not None:

@@ -20,10 +20,10 @@ from oversight.uploads import uploads_saved
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "links": IndicatorLink.objects.select_related("indicator", "measure", "authority").order_by("indicator__code"),
+        "links": IndicatorLink.objects.select_related("indicator", "series", "authority").order_by("indicator__code"),
         "sources": SourceFile.objects.order_by("-imported_at")[:50],
         "neighbour_sets": selectors.neighbour_sets_described(),
-        "measures": selectors.series_all().count(),
+        "series_count": selectors.series_all().count(),
     }
     return render(request, "benchmarks/home.html", context)
 
@@ -89,7 +89,7 @@ def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
     link = selectors.link_for(indicator)
     context: dict[str, object] = {"indicator": indicator, "link": link, "changes": selectors.link_changes(indicator)}
     if link is not None:
-        years = selectors.published_years(link.measure)
+        years = selectors.published_years(link.series)
         context["years"] = years
         chosen = next(
             (year for year in years if year.period == request.GET.get("period")), years[-1] if years else None
@@ -106,7 +106,7 @@ def indicator_benchmark(request: HttpRequest, code: str) -> HttpResponse:
                 "mean_text": indicator.show(found.summary.mean) if found.summary.mean is not None else "",
                 "median_text": indicator.show(found.summary.median) if found.summary.median is not None else "",
                 "median_note": found.summary.note_for("median"),
-                "series": selectors.authority_series(link.measure, link.authority),
+                "series": selectors.authority_series(link.series, link.authority),
             }
     return render(request, "benchmarks/indicator.html", context)
 
@@ -119,7 +119,7 @@ def link_edit(request: HttpRequest, code: str) -> HttpResponse:
         {}
         if current is None
         else {
-            "measure": current.measure_id,
+            "series": current.series_id,
             "authority": current.authority_id,
             "comparator_group": current.comparator_group_id,
         }
@@ -132,7 +132,7 @@ def link_edit(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("benchmarks:indicator", code=indicator.code)
         services.indicator_link_save(
             indicator=indicator,
-            measure=data["measure"],
+            series=data["series"],
             authority=data["authority"],
             comparator_group=data["comparator_group"],
             user=request.user,

@@ -90,12 +90,12 @@ class BenchmarkTable:
 
 
 def benchmark_tables(view: ScorecardView) -> list[BenchmarkTable]:
-    """A table for each of the scorecard's indicators linked to a published measure, for its latest published year
+    """A table for each of the scorecard's indicators linked to a published series, for its latest published year
     (the bolding is core.benchmark's, through the benchmarks app's selectors)."""
     tables = []
     for row in view.rows:
         link = link_for(row.indicator)
-        years = published_years(link.measure) if link is not None else []
+        years = published_years(link.series) if link is not None else []
         if link is None or not years:
             continue
         found = indicator_comparison(row.indicator, link, years[-1])

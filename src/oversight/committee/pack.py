@@ -285,7 +285,7 @@ def _benchmark_appendix(document: WordDocument, tables: list[BenchmarkTable]) ->
     for table in tables:
         found = table.comparison
         document.add_heading(table.title, level=2)
-        document.add_paragraph(f"{found.measure.title}. {found.group_note} {found.rank_sentence}")
+        document.add_paragraph(f"{found.series.title}. {found.group_note} {found.rank_sentence}")
         previous = found.previous.period if found.previous else "a year earlier"
         written = _table(
             document,

@@ -285,7 +285,7 @@ def _links_make(
                 comparators_fill(indicator)
             result.benchmarked.append(item.code)
         elif series is not None:
-            indicator_link_save(indicator=indicator, measure=series, authority=authority, via=VIA)
+            indicator_link_save(indicator=indicator, series=series, authority=authority, via=VIA)
             result.benchmarked.append(item.code)
         steps.advance()
 
