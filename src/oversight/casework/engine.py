@@ -75,7 +75,7 @@ from oversight.casework.readers.annex_a import ANNEX_TABLES
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.readers.workforce import WORKFORCE_TABLES
-from oversight.casework.store import CaseworkStore, InputFile
+from oversight.casework.store import CaseworkStore, InputFile, RunRow
 from oversight.core.periods import Period
 from oversight.core.rag import Polarity
 from oversight.core.units import Unit
@@ -698,20 +698,23 @@ def measure_records(
 def measure_results_record(
     store: CaseworkStore, results: Sequence[MeasureResult], *, run_at: datetime, run_by: str
 ) -> list[int]:
-    """Keep each result, with the files it was computed from, in the store's runs table; returns the run ids."""
-    return [
-        store.run_record(
-            measure=r.card.id,
-            measure_version=r.card.version,
-            period=r.period.code,
-            window=(r.window_start, r.window_end),
-            la=r.la,
-            numerator=r.numerator,
-            denominator=r.denominator,
-            value=r.value,
-            load_ids=[i.load_id for i in r.inputs],
-            run_at=run_at,
-            run_by=run_by,
-        )
-        for r in results
-    ]
+    """Keep each result, with the files it was computed from, in the store's runs table, in one insert; returns the
+    run ids, in the order of the results."""
+    return store.runs_record(
+        [
+            RunRow(
+                measure=r.card.id,
+                measure_version=r.card.version,
+                period=r.period.code,
+                window=(r.window_start, r.window_end),
+                la=r.la,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                value=r.value,
+                load_ids=tuple(i.load_id for i in r.inputs),
+            )
+            for r in results
+        ],
+        run_at=run_at,
+        run_by=run_by,
+    )
