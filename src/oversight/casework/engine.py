@@ -621,27 +621,27 @@ def _computed_periods(
     records, parameters = _records_query(card, windows[0][0], windows[0][1], la)
     per_period = re.sub(r"\$(period_start|period_end)\b", r"measure_periods.\1", records)
     parameters = {name: value for name, value in parameters.items() if name not in ("period_start", "period_end")}
+    parameters.update(starts=[start for start, _, _ in windows], ends=[end for _, end, _ in windows])
+    measure_periods = (
+        "(SELECT unnest(range(len($starts))) AS n, unnest($starts) AS period_start, unnest($ends) AS period_end) "
+        "AS measure_periods"
+    )
+    records = (
+        "SELECT measure_periods.n AS measure_period, measure_periods.period_end AS measure_period_end, "
+        f"measure_records.* FROM {measure_periods}, LATERAL ({per_period}) AS measure_records"
+    )
     rows = store.query(
-        "WITH measure_periods AS (\n"
-        "    SELECT unnest(range(len($starts))) AS n, unnest($starts) AS period_start, unnest($ends) AS period_end\n"
-        "),\n"
-        f"records AS (SELECT measure_periods.n, measure_records.* FROM measure_periods, LATERAL ({per_period}) "
-        "AS measure_records),\n"
-        "population AS (SELECT measure_periods.n, estimates.* FROM measure_periods, "
+        f"WITH records AS ({records}),\n"
+        f"population AS (SELECT measure_periods.n, estimates.* FROM {measure_periods}, "
         "LATERAL child_population_estimates(CAST(measure_periods.period_end AS DATE)) AS estimates)\n"
         "SELECT measure_periods.n, councils.la,\n"
         f"{_aggregates(card)}"
-        "FROM measure_periods CROSS JOIN (SELECT unnest($councils) AS la) AS councils\n"
-        "LEFT JOIN records ON records.n = measure_periods.n AND records.la = councils.la\n"
+        f"FROM {measure_periods} CROSS JOIN (SELECT unnest($councils) AS la) AS councils\n"
+        "LEFT JOIN records ON records.measure_period = measure_periods.n AND records.la = councils.la\n"
         "LEFT JOIN population ON population.n = measure_periods.n AND population.la = councils.la\n"
         "GROUP BY measure_periods.n, councils.la\n"
         "ORDER BY measure_periods.n, councils.la",
-        {
-            **parameters,
-            "starts": [start for start, _, _ in windows],
-            "ends": [end for _, end, _ in windows],
-            "councils": list(councils),
-        },
+        {**parameters, "councils": list(councils)},
     )
     inputs = store.inputs_by_council(card.source_tables, la=la)
     found: list[list[MeasureResult]] = [[] for _ in periods]
@@ -650,11 +650,11 @@ def _computed_periods(
         found[n].append(_result(card, periods[n], windows[n][0], windows[n][1], row[1:], inputs))
     if not card.breakdown:
         return found
-    broken_down = []
-    for (start, end, _), results in zip(windows, found, strict=True):
-        records, parameters = _records_query(card, start, end, la)
-        broken_down.append(_with_breakdowns(store, card, records, {**parameters, "period_end": end}, results))
-    return broken_down
+    breakdowns = _breakdowns_counted(store, card, records, parameters, by_period=True)
+    return [
+        [replace(result, breakdowns=tuple(breakdowns.get((n, result.la), ()))) for result in results]
+        for n, results in enumerate(found)
+    ]
 
 
 def _result(
@@ -717,15 +717,24 @@ def _with_breakdowns(
     """The results with their breakdowns, counted from the same records, one query a dimension."""
     if not card.breakdown:
         return results
-    found: dict[str, list[MeasureBreakdown]] = {}
+    found = _breakdowns_counted(store, card, records, parameters, by_period=False)
+    return [replace(result, breakdowns=tuple(found.get((0, result.la), ()))) for result in results]
+
+
+def _breakdowns_counted(
+    store: CaseworkStore, card: MeasureCard, records: str, parameters: dict[str, Any], *, by_period: bool
+) -> dict[tuple[int, str], list[MeasureBreakdown]]:
+    """Each council's breakdowns by period number (0 for records of one period), one query a dimension."""
+    found: dict[tuple[int, str], list[MeasureBreakdown]] = {}
     for dimension in card.breakdown:
-        cells: dict[str, list[BreakdownCell]] = {}
-        for council, category, numerator, denominator in store.query(breakdown_sql(records, dimension), parameters):
+        cells: dict[tuple[int, str], list[BreakdownCell]] = {}
+        for row in store.query(breakdown_sql(records, dimension, by_period=by_period), parameters):
+            n, (council, category, numerator, denominator) = (int(row[0]), row[1:]) if by_period else (0, row)
             whole = int(denominator) if card.counts_denominator else None
-            cells.setdefault(str(council), []).append(BreakdownCell(str(category), int(numerator), whole))
-        for council, rows in cells.items():
-            found.setdefault(council, []).append(MeasureBreakdown(dimension, tuple(rows)))
-    return [replace(result, breakdowns=tuple(found.get(result.la, ()))) for result in results]
+            cells.setdefault((n, str(council)), []).append(BreakdownCell(str(category), int(numerator), whole))
+        for key, rows in cells.items():
+            found.setdefault(key, []).append(MeasureBreakdown(dimension, tuple(rows)))
+    return found
 
 
 def measure_records(
