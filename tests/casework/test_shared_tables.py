@@ -16,6 +16,7 @@ from oversight.casework.engine import (
     measure_cards,
     measure_compute,
     measure_records,
+    periods_compute,
 )
 from oversight.casework.manifest import shared_manifest, shared_objects
 from oversight.casework.pseudonym import Pseudonymiser
@@ -86,6 +87,29 @@ def test_a_catalogue_run_gives_the_figures_of_each_measure_computed_alone(loaded
     for measure in ("cla_count_at_end", "cla_three_plus_placements", "cla_reviews_on_time", "cin_count_at_end"):
         assert [row[1] for row in by_measure[measure]] == list(COUNCILS)
         assert all(row[2] > 0 for row in by_measure[measure]), measure
+
+
+@pytest.mark.parametrize("la", [None, COUNCILS[1]])
+def test_a_run_over_many_periods_gives_the_results_of_each_period_computed_alone(loaded: Path, la: str | None) -> None:
+    periods = [parse_period(code) for code in ("2022-23-Q4", "2023-24", "2023-24-Q1", "R12-2023-M09", "2023-24-Q4")]
+    wanted = [(card, [p for p in periods if not card.year_end_only or p.end.month == 3]) for card in measure_cards()]
+    with CaseworkStore(loaded, read_only=True) as store:
+        counted: list[int] = []
+        together = periods_compute(store, wanted, la=la, progress=lambda: counted.append(1))
+    with CaseworkStore(loaded, read_only=True, share=False) as store:
+        alone = {
+            (card.id, period.code): measure_compute(store, card, period, la=la)
+            for card, wanted_periods in wanted
+            for period in wanted_periods
+        }
+    assert len(counted) == len(wanted)
+    assert together == alone  # every field: figures, windows, lineage, breakdowns
+    results = [result for found in together.values() for result in found]
+    assert {result.la for result in results} == (set(COUNCILS) if la is None else {la})
+    assert {result.period.code for result in results} == {period.code for period in periods}
+    assert any(result.breakdowns for result in results)
+    counts = {(r.period.code, r.la): r.numerator for r in together[("cla_count_at_end", "2023-24-Q1")]}
+    assert all(number > 0 for number in counts.values())
 
 
 def test_one_council_after_another_and_then_all_agree_with_the_views_derived_each_time(loaded: Path) -> None:

@@ -93,23 +93,27 @@ def breakdown_dimensions(data: Mapping[str, Any]) -> tuple[Dimension, ...]:
     return tuple(dimensions)
 
 
-def breakdown_sql(records: str, dimension: Dimension) -> str:
+def breakdown_sql(records: str, dimension: Dimension, *, by_period: bool = False) -> str:
     """Each council's records counted by the dimension's categories, in their order.
 
-    ``records`` is the measure's records query, which takes ``$period_end`` (the day ages are worked out on).
+    ``records`` is the measure's records query, which takes ``$period_end`` (the day ages are worked out on). With
+    ``by_period`` it holds the records of several periods instead, each with its period's number
+    (``measure_period``) and last day (``measure_period_end``), and they are counted a period at a time.
     """
+    period = "measure_period, " if by_period else ""
+    on_day = "records.measure_period_end" if by_period else "$period_end"
     return (
         f"WITH records AS ({records}),\n"
         "described AS (\n"
         "    SELECT records.*, child_record.sex, child_record.ethnic,\n"
-        "        date_sub('year', child_record.dob, CAST($period_end AS DATE)) AS age\n"
+        f"        date_sub('year', child_record.dob, CAST({on_day} AS DATE)) AS age\n"
         "    FROM records LEFT JOIN children AS child_record\n"
         "        ON child_record.la = records.la AND child_record.child = records.child\n"
         ")\n"
-        f"SELECT la, CAST({dimension.category_sql} AS VARCHAR) AS category,\n"
+        f"SELECT {period}la, CAST({dimension.category_sql} AS VARCHAR) AS category,\n"
         "    count(*) FILTER (WHERE in_numerator) AS numerator,\n"
         "    count(*) FILTER (WHERE in_denominator) AS denominator\n"
         "FROM described\n"
         "GROUP BY ALL\n"
-        f"ORDER BY la, min({dimension.order_sql}), category"
+        f"ORDER BY {period}la, min({dimension.order_sql}), category"
     )

@@ -50,7 +50,8 @@ division by zero. The drill-through shows the numerator's records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -75,7 +76,7 @@ from oversight.casework.readers.annex_a import ANNEX_TABLES
 from oversight.casework.readers.cin import CIN_TABLES
 from oversight.casework.readers.ssda903 import TABLES as SSDA903_TABLES
 from oversight.casework.readers.workforce import WORKFORCE_TABLES
-from oversight.casework.store import CaseworkStore, InputFile
+from oversight.casework.store import CaseworkStore, InputFile, RunRow
 from oversight.core.periods import Period
 from oversight.core.rag import Polarity
 from oversight.core.units import Unit
@@ -536,13 +537,28 @@ def catalogue_compute(
             yield card, _computed(store, card, period, la, to_date)
 
 
-def _computed(
-    store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
-) -> list[MeasureResult]:
-    start, end, councils = _checked_window(store, card, period, la, to_date)
-    if not councils:
-        return []
-    records, parameters = _records_query(card, start, end, la)
+def periods_compute(
+    store: CaseworkStore,
+    wanted: Sequence[tuple[MeasureCard, Sequence[Period]]],
+    *,
+    la: str | None = None,
+    progress: Callable[[], object] | None = None,
+) -> dict[tuple[str, str], list[MeasureResult]]:
+    """Each card's results for each of its periods, keyed by measure id and period code: the results
+    ``measure_compute`` gives a period at a time, with each card's periods counted in one query (the card's SQL
+    run for each period in turn inside it), so that a card is planned once rather than once a period."""
+    found: dict[tuple[str, str], list[MeasureResult]] = {}
+    with store.shared_tables(sorted({table for card, _ in wanted for table in card.source_tables}), la=la):
+        for card, periods in wanted:
+            for period, results in zip(periods, _computed_periods(store, card, periods, la), strict=True):
+                found[(card.id, period.code)] = results
+            if progress is not None:
+                progress()
+    return found
+
+
+def _aggregates(card: MeasureCard) -> str:
+    """What the engine counts of a measure's records for each council, the SELECT list of its query."""
     if card.summed:
         numerator = "coalesce(sum(records.numerator_amount) FILTER (WHERE records.in_numerator), 0)"
         denominator = "coalesce(sum(records.denominator_amount) FILTER (WHERE records.in_denominator), 0)"
@@ -553,9 +569,7 @@ def _computed(
             else "count(records.la) FILTER (WHERE records.in_numerator)"
         )
         denominator = "count(records.la) FILTER (WHERE records.in_denominator)"
-    rows = store.query(
-        f"WITH records AS ({records})\n"
-        "SELECT councils.la,\n"
+    return (
         f"    {numerator} AS numerator,\n"
         f"    {denominator} AS denominator,\n"
         "    count(records.la) FILTER (WHERE records.in_denominator IS NOT NULL) AS with_denominator,\n"
@@ -568,6 +582,20 @@ def _computed(
         "    any_value(population.population_0_17) AS population,\n"
         "    any_value(population.mid_year) AS mid_year,\n"
         "    any_value(population.la_name) AS la_name\n"
+    )
+
+
+def _computed(
+    store: CaseworkStore, card: MeasureCard, period: Period, la: str | None, to_date: bool
+) -> list[MeasureResult]:
+    start, end, councils = _checked_window(store, card, period, la, to_date)
+    if not councils:
+        return []
+    records, parameters = _records_query(card, start, end, la)
+    rows = store.query(
+        f"WITH records AS ({records})\n"
+        "SELECT councils.la,\n"
+        f"{_aggregates(card)}"
         "FROM (SELECT unnest($councils) AS la) AS councils\n"
         "LEFT JOIN records ON records.la = councils.la\n"
         "LEFT JOIN child_population_estimates(CAST($population_day AS DATE)) AS population\n"
@@ -577,53 +605,110 @@ def _computed(
         {**parameters, "councils": list(councils), "population_day": end},
     )
     inputs = store.inputs_by_council(card.source_tables, la=la)
-    results = []
-    for row in rows:
-        council, numerator, denominator, with_denominator, counted, denominator_records = row[:6]
-        left_out, numerator_only, population, mid_year, name = row[6:]
-        if not card.counts_denominator and with_denominator:
-            kind = "a count" if card.denominator is None else "a rate of the population, not of its records"
-            raise CaseworkError(f"measure {card.id} is {kind}, but its SQL gives records an in_denominator")
-        if card.counts_denominator and numerator_only:
-            raise CaseworkError(
-                f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
-                "but not its denominator"
-            )
-        number: int | Decimal = Decimal(numerator) if card.summed else int(numerator)
-        whole: int | Decimal | None = None
-        basis = reason = None
-        if card.denominator_source is DenominatorSource.POPULATION_0_17:
-            if population is None:
-                reason = (
-                    f"there is no ONS estimate of children aged 0 to 17 for {council} for mid-"
-                    f"{population_mid_year(end)} or earlier, so no rate per 10,000 can be worked out"
-                )
-            else:
-                whole = int(population)
-                basis = f"ONS mid-year estimate of children aged 0-17, mid-{mid_year}, for {name}"
-        elif card.denominator is not None:
-            whole = Decimal(denominator) if card.summed else int(denominator)
-        value = measure_value(card, number, whole)
-        if value is None and reason is None:
-            reason = (card.empty_denominator or "nothing in the denominator") if whole == 0 else "no denominator"
-        results.append(
-            MeasureResult(
-                card=card,
-                la=str(council),
-                period=period,
-                window_start=start,
-                window_end=end,
-                numerator=number,
-                denominator=whole,
-                value=value,
-                inputs=tuple(inputs.get(str(council), [])),
-                denominator_basis=basis,
-                no_value_reason=reason,
-                left_out=int(left_out),
-                summed_records=(int(counted), int(denominator_records)) if card.summed else None,
-            )
-        )
+    results = [_result(card, period, start, end, row, inputs) for row in rows]
     return _with_breakdowns(store, card, records, {**parameters, "period_end": end}, results)
+
+
+def _computed_periods(
+    store: CaseworkStore, card: MeasureCard, periods: Sequence[Period], la: str | None
+) -> list[list[MeasureResult]]:
+    """``_computed`` for each of the periods, in one query: the card's records for each period are those of its
+    SQL with the period's window in place of ``$period_start`` and ``$period_end``."""
+    windows = [_checked_window(store, card, period, la, False) for period in periods]
+    councils = windows[0][2] if windows else ()
+    if not councils:
+        return [[] for _ in periods]
+    records, parameters = _records_query(card, windows[0][0], windows[0][1], la)
+    per_period = re.sub(r"\$(period_start|period_end)\b", r"measure_periods.\1", records)
+    parameters = {name: value for name, value in parameters.items() if name not in ("period_start", "period_end")}
+    parameters.update(starts=[start for start, _, _ in windows], ends=[end for _, end, _ in windows])
+    measure_periods = (
+        "(SELECT unnest(range(len($starts))) AS n, unnest($starts) AS period_start, unnest($ends) AS period_end) "
+        "AS measure_periods"
+    )
+    records = (
+        "SELECT measure_periods.n AS measure_period, measure_periods.period_end AS measure_period_end, "
+        f"measure_records.* FROM {measure_periods}, LATERAL ({per_period}) AS measure_records"
+    )
+    rows = store.query(
+        f"WITH records AS ({records}),\n"
+        f"population AS (SELECT measure_periods.n, estimates.* FROM {measure_periods}, "
+        "LATERAL child_population_estimates(CAST(measure_periods.period_end AS DATE)) AS estimates)\n"
+        "SELECT measure_periods.n, councils.la,\n"
+        f"{_aggregates(card)}"
+        f"FROM {measure_periods} CROSS JOIN (SELECT unnest($councils) AS la) AS councils\n"
+        "LEFT JOIN records ON records.measure_period = measure_periods.n AND records.la = councils.la\n"
+        "LEFT JOIN population ON population.n = measure_periods.n AND population.la = councils.la\n"
+        "GROUP BY measure_periods.n, councils.la\n"
+        "ORDER BY measure_periods.n, councils.la",
+        {**parameters, "councils": list(councils)},
+    )
+    inputs = store.inputs_by_council(card.source_tables, la=la)
+    found: list[list[MeasureResult]] = [[] for _ in periods]
+    for row in rows:
+        n = int(row[0])
+        found[n].append(_result(card, periods[n], windows[n][0], windows[n][1], row[1:], inputs))
+    if not card.breakdown:
+        return found
+    breakdowns = _breakdowns_counted(store, card, records, parameters, by_period=True)
+    return [
+        [replace(result, breakdowns=tuple(breakdowns.get((n, result.la), ()))) for result in results]
+        for n, results in enumerate(found)
+    ]
+
+
+def _result(
+    card: MeasureCard,
+    period: Period,
+    start: date,
+    end: date,
+    row: Sequence[Any],
+    inputs: Mapping[str, Sequence[InputFile]],
+) -> MeasureResult:
+    """A council's result from its row of the counts ``_aggregates`` takes, after the checks that stop a wrong
+    figure."""
+    council, numerator, denominator, with_denominator, counted, denominator_records = row[:6]
+    left_out, numerator_only, population, mid_year, name = row[6:]
+    if not card.counts_denominator and with_denominator:
+        kind = "a count" if card.denominator is None else "a rate of the population, not of its records"
+        raise CaseworkError(f"measure {card.id} is {kind}, but its SQL gives records an in_denominator")
+    if card.counts_denominator and numerator_only:
+        raise CaseworkError(
+            f"measure {card.id} counted {numerator_only} record(s) for {council} in its numerator "
+            "but not its denominator"
+        )
+    number: int | Decimal = Decimal(numerator) if card.summed else int(numerator)
+    whole: int | Decimal | None = None
+    basis = reason = None
+    if card.denominator_source is DenominatorSource.POPULATION_0_17:
+        if population is None:
+            reason = (
+                f"there is no ONS estimate of children aged 0 to 17 for {council} for mid-"
+                f"{population_mid_year(end)} or earlier, so no rate per 10,000 can be worked out"
+            )
+        else:
+            whole = int(population)
+            basis = f"ONS mid-year estimate of children aged 0-17, mid-{mid_year}, for {name}"
+    elif card.denominator is not None:
+        whole = Decimal(denominator) if card.summed else int(denominator)
+    value = measure_value(card, number, whole)
+    if value is None and reason is None:
+        reason = (card.empty_denominator or "nothing in the denominator") if whole == 0 else "no denominator"
+    return MeasureResult(
+        card=card,
+        la=str(council),
+        period=period,
+        window_start=start,
+        window_end=end,
+        numerator=number,
+        denominator=whole,
+        value=value,
+        inputs=tuple(inputs.get(str(council), [])),
+        denominator_basis=basis,
+        no_value_reason=reason,
+        left_out=int(left_out),
+        summed_records=(int(counted), int(denominator_records)) if card.summed else None,
+    )
 
 
 def _with_breakdowns(
@@ -632,15 +717,24 @@ def _with_breakdowns(
     """The results with their breakdowns, counted from the same records, one query a dimension."""
     if not card.breakdown:
         return results
-    found: dict[str, list[MeasureBreakdown]] = {}
+    found = _breakdowns_counted(store, card, records, parameters, by_period=False)
+    return [replace(result, breakdowns=tuple(found.get((0, result.la), ()))) for result in results]
+
+
+def _breakdowns_counted(
+    store: CaseworkStore, card: MeasureCard, records: str, parameters: dict[str, Any], *, by_period: bool
+) -> dict[tuple[int, str], list[MeasureBreakdown]]:
+    """Each council's breakdowns by period number (0 for records of one period), one query a dimension."""
+    found: dict[tuple[int, str], list[MeasureBreakdown]] = {}
     for dimension in card.breakdown:
-        cells: dict[str, list[BreakdownCell]] = {}
-        for council, category, numerator, denominator in store.query(breakdown_sql(records, dimension), parameters):
+        cells: dict[tuple[int, str], list[BreakdownCell]] = {}
+        for row in store.query(breakdown_sql(records, dimension, by_period=by_period), parameters):
+            n, (council, category, numerator, denominator) = (int(row[0]), row[1:]) if by_period else (0, row)
             whole = int(denominator) if card.counts_denominator else None
-            cells.setdefault(str(council), []).append(BreakdownCell(str(category), int(numerator), whole))
-        for council, rows in cells.items():
-            found.setdefault(council, []).append(MeasureBreakdown(dimension, tuple(rows)))
-    return [replace(result, breakdowns=tuple(found.get(result.la, ()))) for result in results]
+            cells.setdefault((n, str(council)), []).append(BreakdownCell(str(category), int(numerator), whole))
+        for key, rows in cells.items():
+            found.setdefault(key, []).append(MeasureBreakdown(dimension, tuple(rows)))
+    return found
 
 
 def measure_records(
@@ -698,20 +792,23 @@ def measure_records(
 def measure_results_record(
     store: CaseworkStore, results: Sequence[MeasureResult], *, run_at: datetime, run_by: str
 ) -> list[int]:
-    """Keep each result, with the files it was computed from, in the store's runs table; returns the run ids."""
-    return [
-        store.run_record(
-            measure=r.card.id,
-            measure_version=r.card.version,
-            period=r.period.code,
-            window=(r.window_start, r.window_end),
-            la=r.la,
-            numerator=r.numerator,
-            denominator=r.denominator,
-            value=r.value,
-            load_ids=[i.load_id for i in r.inputs],
-            run_at=run_at,
-            run_by=run_by,
-        )
-        for r in results
-    ]
+    """Keep each result, with the files it was computed from, in the store's runs table, in one insert; returns the
+    run ids, in the order of the results."""
+    return store.runs_record(
+        [
+            RunRow(
+                measure=r.card.id,
+                measure_version=r.card.version,
+                period=r.period.code,
+                window=(r.window_start, r.window_end),
+                la=r.la,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                value=r.value,
+                load_ids=tuple(i.load_id for i in r.inputs),
+            )
+            for r in results
+        ],
+        run_at=run_at,
+        run_by=run_by,
+    )

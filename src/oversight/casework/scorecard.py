@@ -12,7 +12,7 @@ from oversight.casework.engine import MeasureResult, measure_value
 from oversight.casework.issues import CaseworkError
 from oversight.core.units import Unit
 from oversight.performance.models import Indicator, Observation
-from oversight.performance.services import BreakdownFigure, breakdowns_computed, observation_computed
+from oversight.performance.services import BreakdownFigure, ComputedBreakdown, ComputedFigure, figures_computed
 
 VIA_LIMIT = 300  # Change.via's length
 
@@ -85,13 +85,9 @@ def casework_observations_record(
             )
     if problems:
         raise CaseworkError("; ".join(problems))
-    observations = []
-    for result, run_id in mapped:
-        _breakdowns_record(
-            result, indicators[indicator_map[result.card.id]], run_id=run_id, run_at=run_at, run_by=run_by
-        )
-        observations.append(
-            observation_computed(
+    return figures_computed(
+        [
+            ComputedFigure(
                 indicator=indicators[indicator_map[result.card.id]],
                 period=result.period.code,
                 value=result.value,
@@ -100,30 +96,33 @@ def casework_observations_record(
                 source=result.source,
                 note=result_note(result, run_id=run_id),
                 via=run_description(result, run_id=run_id, run_at=run_at, run_by=run_by),
+                breakdowns=_breakdowns(result, run_id=run_id, run_at=run_at, run_by=run_by),
             )
-        )
-    return observations
+            for result, run_id in mapped
+        ]
+    )
 
 
-def _breakdowns_record(
-    result: MeasureResult, indicator: Indicator, *, run_id: int, run_at: datetime, run_by: str
-) -> None:
+def _breakdowns(result: MeasureResult, *, run_id: int, run_at: datetime, run_by: str) -> tuple[ComputedBreakdown, ...]:
     """The result's breakdowns, a dimension at a time, as the indicator's breakdown rows for the period."""
     via = run_description(result, run_id=run_id, run_at=run_at, run_by=run_by)
     returns = " and ".join(result.card.returns)
     note = f"Computed by oversight from the {returns} returns for {result.la} ({result.card.label}; run #{run_id})."
-    for breakdown in result.breakdowns:
-        figures = [
-            BreakdownFigure(
-                cell.category,
-                measure_value(result.card, cell.numerator, cell.denominator),
-                # A count's figure is its records: no numerator and denominator beside it.
-                None if cell.denominator is None else Decimal(cell.numerator),
-                None if cell.denominator is None else Decimal(cell.denominator),
-            )
-            for cell in breakdown.cells
-        ]
-        breakdowns_computed(
-            indicator=indicator, period=result.period.code, dimension=breakdown.dimension.slug, figures=figures,
-            note=note, via=via,
-        )  # fmt: skip
+    return tuple(
+        ComputedBreakdown(
+            dimension=breakdown.dimension.slug,
+            figures=tuple(
+                BreakdownFigure(
+                    cell.category,
+                    measure_value(result.card, cell.numerator, cell.denominator),
+                    # A count's figure is its records: no numerator and denominator beside it.
+                    None if cell.denominator is None else Decimal(cell.numerator),
+                    None if cell.denominator is None else Decimal(cell.denominator),
+                )
+                for cell in breakdown.cells
+            ),
+            note=note,
+            via=via,
+        )
+        for breakdown in result.breakdowns
+    )

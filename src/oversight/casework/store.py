@@ -162,6 +162,21 @@ class InputFile:
     sha256: str
 
 
+@dataclass(frozen=True)
+class RunRow:
+    """One computed figure as the runs table keeps it, with the loads it was computed from."""
+
+    measure: str
+    measure_version: int
+    period: str
+    window: tuple[date, date]
+    la: str
+    numerator: int | Decimal
+    denominator: int | Decimal | None
+    value: Decimal | None
+    load_ids: tuple[int, ...]
+
+
 class CaseworkStore:
     """The DuckDB file of case-level records. Use as a context manager, or call ``close``."""
 
@@ -628,42 +643,41 @@ class CaseworkStore:
         con.execute("DROP TABLE batch_rows")
         return bool(totals and totals[1])  # whether any file was written
 
-    def run_record(
-        self,
-        *,
-        measure: str,
-        measure_version: int,
-        period: str,
-        window: tuple[date, date],
-        la: str,
-        numerator: int | Decimal,
-        denominator: int | Decimal | None,
-        value: Decimal | None,
-        load_ids: Sequence[int],
-        run_at: datetime,
-        run_by: str,
-    ) -> int:
-        """Record one computed figure and the loads it was computed from; returns its run id."""
-        row = self.query(
-            "INSERT INTO runs (run_at, run_by, measure, measure_version, period, period_start, period_end, la, "
-            "numerator, denominator, value, load_ids) VALUES ($at, $by, $measure, $version, $period, $start, $end, "
-            "$la, $numerator, $denominator, $value, $load_ids) RETURNING run_id",
-            {
-                "at": run_at,
-                "by": run_by,
-                "measure": measure,
-                "version": measure_version,
-                "period": period,
-                "start": window[0],
-                "end": window[1],
-                "la": la,
-                "numerator": numerator,
-                "denominator": denominator,
-                "value": value,
-                "load_ids": list(load_ids),
-            },
+    def runs_record(self, runs: Sequence[RunRow], *, run_at: datetime, run_by: str) -> list[int]:
+        """Record computed figures and the loads each was computed from, in one statement; returns their run ids,
+        in the order given."""
+        if not runs:
+            return []
+        ids = sorted(int(row[0]) for row in self.query("SELECT nextval('run_ids') FROM range($n)", {"n": len(runs)}))
+        parameters: dict[str, Any] = {"at": run_at, "by": run_by}
+        values = []
+        for n, (run_id, run) in enumerate(zip(ids, runs, strict=True)):
+            parameters.update(
+                {
+                    f"id{n}": run_id,
+                    f"measure{n}": run.measure,
+                    f"version{n}": run.measure_version,
+                    f"period{n}": run.period,
+                    f"start{n}": run.window[0],
+                    f"end{n}": run.window[1],
+                    f"la{n}": run.la,
+                    f"numerator{n}": run.numerator,
+                    f"denominator{n}": run.denominator,
+                    f"value{n}": run.value,
+                    f"loads{n}": list(run.load_ids),
+                }
+            )
+            values.append(
+                f"($id{n}, $at, $by, $measure{n}, $version{n}, $period{n}, $start{n}, $end{n}, $la{n}, "
+                f"CAST($numerator{n} AS DECIMAL(18, 4)), CAST($denominator{n} AS DECIMAL(18, 4)), "
+                f"CAST($value{n} AS DECIMAL(18, 4)), CAST($loads{n} AS INTEGER[]))"
+            )
+        self.query(
+            "INSERT INTO runs (run_id, run_at, run_by, measure, measure_version, period, period_start, period_end, "
+            "la, numerator, denominator, value, load_ids) VALUES " + ", ".join(values),
+            parameters,
         )
-        return int(row[0][0])
+        return ids
 
     # Reading --------------------------------------------------------------------------------------------
 

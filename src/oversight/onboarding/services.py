@@ -23,7 +23,7 @@ from oversight.benchmarks.models import IndicatorLink, LocalAuthority, Published
 from oversight.benchmarks.reference import reference_ensure
 from oversight.benchmarks.selectors import authority_by_code
 from oversight.benchmarks.services import comparators_fill, indicator_link_save, published_import
-from oversight.casework.engine import RETURNS, MeasureCard, catalogue_compute, measure_results_record
+from oversight.casework.engine import RETURNS, MeasureCard, measure_results_record, periods_compute
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.scorecard import casework_observations_record
 from oversight.casework.store import CaseworkStore
@@ -244,10 +244,15 @@ def _figures_compute(
                 if any((mapping[card.id], code) not in held for card in cards)
             }
         ordered = sorted(wanted.values(), key=lambda item: (item[0].end, item[0].start))
-        steps.step(STEP_NAMES[3], len(ordered))
+        by_card: dict[str, tuple[MeasureCard, list[Period]]] = {}
+        for period, cards in ordered:
+            for card in cards:
+                by_card.setdefault(card.id, (card, []))[1].append(period)
+        steps.step(STEP_NAMES[3], len(by_card) + len(ordered))  # each measure computed, then each period recorded
+        computed = periods_compute(store, list(by_card.values()), la=la, progress=steps.advance)
         run_at = datetime.now(UTC)
         for period, cards in ordered:
-            results = [found for _, computed in catalogue_compute(store, cards, period, la=la) for found in computed]
+            results = [found for card in cards for found in computed[(card.id, period.code)]]
             run_ids = measure_results_record(store, results, run_at=run_at, run_by=user_name)
             with transaction.atomic():
                 recorded = casework_observations_record(

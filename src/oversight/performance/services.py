@@ -83,6 +83,7 @@ class _Writer:
     locks: Locks | None = None  # approved periods, read on the first write that needs them
     refusals: list[Issue] | None = None  # an import gathers every refusal, then writes nothing
     place: tuple[str, int] | None = None  # the file and row an import is writing, to name in a refusal
+    pending: _Pending | None = None  # when given, the rows and history are kept to be written together
 
     def _refused(self, instance: models.Model, period: str, entity: str) -> bool:
         """Whether the write is refused because its period is approved: raised at once for a single edit,
@@ -109,14 +110,13 @@ class _Writer:
         existing: dict[tuple[Any, ...], Any] | None = None,
     ) -> models.Model:
         """``existing`` maps lookup values (in order) to rows already fetched, saving a query per row."""
-        if existing is None:
-            instance = model._default_manager.filter(**lookup).first()
-        else:
-            key = tuple(v.pk if isinstance(v, models.Model) else v for v in lookup.values())
-            instance = existing.get(key)
+        key = tuple(v.pk if isinstance(v, models.Model) else v for v in lookup.values())
+        instance = model._default_manager.filter(**lookup).first() if existing is None else existing.get(key)
         created = instance is None
         if instance is None:
             instance = model(**lookup)
+            if existing is not None and self.pending is not None:
+                existing[key] = instance  # a later write to the same row in the batch finds it
         changed: list[tuple[str, object, object]] = []
         lineage = {name: new for name, new in values.items() if name == "batch"}
         for name, new in values.items():
@@ -139,32 +139,74 @@ class _Writer:
             and self._refused(instance, period, entity)
         ):
             return instance
+        self._save(instance, created=created, changed=bool(changed))
+        if entity is not None and changed:
+            self._history(instance, period or "", entity, changed)
+        return instance
+
+    def _save(self, instance: models.Model, *, created: bool, changed: bool) -> None:
+        if created or changed:
+            if self.pending is None:
+                instance.save()
+            else:
+                self.pending.save(instance)
         if created:
-            instance.save()
             self.result.created += 1
         elif changed:
-            instance.save()
             self.result.updated += 1
         else:
             self.result.unchanged += 1
-        if entity is not None and changed:
-            indicator = instance if isinstance(instance, Indicator) else getattr(instance, "indicator")  # noqa: B009
-            Change.objects.bulk_create(
-                Change(
-                    indicator=indicator,
-                    period=period or "",
-                    entity=entity,
-                    field=name,
-                    before=_shown(old),
-                    after=_shown(new),
-                    changed_by=_user_or_none(self.user),
-                    changed_by_name=_user_name(self.user),
-                    via=self.via,
-                    reason=self.reason,
-                )
-                for name, old, new in changed
+
+    def _history(
+        self, instance: models.Model, period: str, entity: str, changed: list[tuple[str, object, object]]
+    ) -> None:
+        """A Change for each changed field of the row."""
+        indicator = instance if isinstance(instance, Indicator) else getattr(instance, "indicator")  # noqa: B009
+        history = [
+            Change(
+                indicator=indicator,
+                period=period,
+                entity=entity,
+                field=name,
+                before=_shown(old),
+                after=_shown(new),
+                changed_by=_user_or_none(self.user),
+                changed_by_name=_user_name(self.user),
+                via=self.via,
+                reason=self.reason,
             )
-        return instance
+            for name, old, new in changed
+        ]
+        if self.pending is None:
+            Change.objects.bulk_create(history)
+        else:
+            self.pending.history.extend(history)
+
+
+@dataclass
+class _Pending:
+    """Rows and history a run of writes has made, kept to be written together by ``write``, in bulk: the same rows
+    and the same history as saving each in turn, in a few statements."""
+
+    created: dict[type[models.Model], dict[int, models.Model]] = field(default_factory=dict)  # by id(), in order
+    updated: dict[type[models.Model], dict[int, models.Model]] = field(default_factory=dict)
+    history: list[Change] = field(default_factory=list)
+
+    def save(self, instance: models.Model) -> None:
+        kept = self.created if instance.pk is None else self.updated
+        kept.setdefault(type(instance), {})[id(instance)] = instance
+
+    def write(self) -> None:
+        for model, rows in self.created.items():
+            model._default_manager.bulk_create(list(rows.values()))
+        for model, rows in self.updated.items():
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            for row in rows.values():
+                for f in fields:
+                    f.pre_save(row, False)  # as save() does: stamps an auto_now field
+            model._default_manager.bulk_update(list(rows.values()), [f.name for f in fields])
+        Change.objects.bulk_create(self.history)
+        self.created, self.updated, self.history = {}, {}, []
 
 
 def _clean(row: Mapping[str, Cell], names: Iterable[str]) -> dict[str, Any]:
@@ -663,17 +705,24 @@ def observation_computed(
     via: str,
 ) -> Observation:
     """Record a figure computed by the casework engine; ``via`` names the run (measure version, input hashes)."""
-    writer = _Writer(user, via)
+    figure = ComputedFigure(indicator, period, value, numerator, denominator, source, note, via)
+    return _observation_computed(_Writer(user, via), figure, existing=None)
+
+
+def _observation_computed(
+    writer: _Writer, figure: ComputedFigure, *, existing: dict[tuple[Any, ...], Any] | None
+) -> Observation:
     values = {
-        "value": value,
-        "numerator": numerator,
-        "denominator": denominator,
+        "value": figure.value,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
         "status": Observation.Status.PROVISIONAL,
-        "source": source,
-        "note": note,
+        "source": figure.source,
+        "note": figure.note,
     }
-    lookup = {"indicator": indicator, "period": period}
-    instance = writer.upsert(Observation, lookup, values, period=period, entity="value")
+    lookup = {"indicator": figure.indicator, "period": figure.period}
+    computed = replace(writer, via=figure.via)
+    instance = computed.upsert(Observation, lookup, values, period=figure.period, entity="value", existing=existing)
     if not isinstance(instance, Observation):
         raise AssertionError("isinstance(instance, Observation)")
     return instance
@@ -687,6 +736,31 @@ class BreakdownFigure:
     value: Decimal | None
     numerator: Decimal | None
     denominator: Decimal | None
+
+
+@dataclass(frozen=True)
+class ComputedBreakdown:
+    """A computed figure's breakdown by one dimension, as ``breakdowns_computed`` records it."""
+
+    dimension: str
+    figures: tuple[BreakdownFigure, ...]
+    note: str
+    via: str
+
+
+@dataclass(frozen=True)
+class ComputedFigure:
+    """A figure computed by the casework engine, with its breakdowns, as ``figures_computed`` records it."""
+
+    indicator: Indicator
+    period: str
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    source: str
+    note: str
+    via: str
+    breakdowns: tuple[ComputedBreakdown, ...] = ()
 
 
 @transaction.atomic
@@ -705,36 +779,102 @@ def breakdowns_computed(
     A category an earlier computation had and this one does not (no child under 1 any more, say) is set to none
     (0, or 0 of 0) and put after the others, through the same writer, so that the categories still add up to the
     figure and a period that may not change is not changed behind the writer's back."""
-    writer = _Writer(user, via)
+    breakdown = ComputedBreakdown(dimension, tuple(figures), note, via)
+    return _breakdown_computed(_Writer(user, via), indicator, period, breakdown, existing=None)
+
+
+def _breakdown_computed(
+    writer: _Writer,
+    indicator: Indicator,
+    period: str,
+    breakdown: ComputedBreakdown,
+    *,
+    existing: dict[tuple[Any, ...], Any] | None,
+) -> list[Breakdown]:
+    """``breakdowns_computed``'s writes; with ``existing`` (the rows held, by natural key) the categories no longer
+    given are found among them, not in the database."""
+    computed = replace(writer, via=breakdown.via)
+    dimension, note = breakdown.dimension, breakdown.note
     written: list[Breakdown] = []
-    for order, figure in enumerate(figures, start=1):
+    for order, figure in enumerate(breakdown.figures, start=1):
         values = {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator}
-        written.append(_breakdown_write(writer, indicator, period, dimension, figure.category, order, values, note))
+        written.append(
+            _breakdown_write(computed, indicator, period, dimension, figure.category, order, values, note, existing)
+        )
     shown = {row.category for row in written}
-    stale = Breakdown.objects.filter(indicator=indicator, period=period, dimension=dimension)
-    for order, row in enumerate(stale.exclude(category__in=shown).order_by("order"), start=len(written) + 1):
+    if existing is None:
+        stale = list(
+            Breakdown.objects.filter(indicator=indicator, period=period, dimension=dimension)
+            .exclude(category__in=shown)
+            .order_by("order")
+        )
+    else:
+        stale = sorted(
+            (
+                row
+                for (indicator_id, held_period, held_dimension, category), row in existing.items()
+                if (indicator_id, held_period, held_dimension) == (indicator.pk, period, dimension)
+                and category not in shown
+            ),
+            key=lambda row: row.order,
+        )
+    for order, row in enumerate(stale, start=len(written) + 1):
         counted = row.denominator is not None or row.numerator is not None
         values = {
             "value": None if counted else Decimal(0),
             "numerator": Decimal(0) if counted else None,
             "denominator": Decimal(0) if row.denominator is not None else None,
         }
-        _breakdown_write(writer, indicator, period, dimension, row.category, order, values, note)
+        _breakdown_write(computed, indicator, period, dimension, row.category, order, values, note, existing)
     return written
 
 
 def _breakdown_write(
     writer: _Writer, indicator: Indicator, period: str, dimension: str, category: str, order: int,
-    values: dict[str, Any], note: str,
+    values: dict[str, Any], note: str, existing: dict[tuple[Any, ...], Any] | None = None,
 ) -> Breakdown:  # fmt: skip
     lookup = {"indicator": indicator, "period": period, "dimension": dimension, "category": category}
     cell = replace(writer, via=f"{writer.via} ({dimension}: {category})"[:300])
     instance = cell.upsert(
-        Breakdown, lookup, {**values, "order": order, "note": note}, period=period, entity="breakdown"
-    )
+        Breakdown, lookup, {**values, "order": order, "note": note}, period=period, entity="breakdown",
+        existing=existing,
+    )  # fmt: skip
     if not isinstance(instance, Breakdown):
         raise AssertionError("isinstance(instance, Breakdown)")
     return instance
+
+
+@transaction.atomic
+def figures_computed(figures: Sequence[ComputedFigure], *, user: User = None) -> list[Observation]:
+    """Record figures computed by the casework engine, each after its breakdowns, as ``breakdowns_computed`` and
+    ``observation_computed`` would one at a time (the same rows, the same history, the same refusal of an
+    approved period, all or nothing), in a few statements: the approved periods and the rows held are read once,
+    and what is written is written in bulk."""
+    indicators = {figure.indicator.pk: figure.indicator for figure in figures}
+    periods = {figure.period for figure in figures}
+    observations = _held(Observation, indicators, periods)
+    breakdowns = _held(Breakdown, indicators, periods, "dimension", "category")
+    writer = _Writer(user, "", locks=Locks.load(), pending=_Pending())
+    recorded = []
+    for figure in figures:
+        for breakdown in figure.breakdowns:
+            _breakdown_computed(writer, figure.indicator, figure.period, breakdown, existing=breakdowns)
+        recorded.append(_observation_computed(writer, figure, existing=observations))
+    if writer.pending is not None:
+        writer.pending.write()
+    return recorded
+
+
+def _held(
+    model: type[PeriodValue], indicators: Mapping[int, Indicator], periods: Iterable[str], *fields: str
+) -> dict[tuple[Any, ...], Any]:
+    """The rows held for the indicators in the periods, fetched in one query and keyed as ``_Writer.upsert`` looks
+    them up, each with its indicator (which its history names) already in hand."""
+    held: dict[tuple[Any, ...], Any] = {}
+    for row in model._default_manager.filter(indicator__in=list(indicators), period__in=list(periods)):
+        row.indicator = indicators[row.indicator_id]
+        held[(row.indicator_id, row.period, *(getattr(row, f) for f in fields))] = row
+    return held
 
 
 @transaction.atomic
