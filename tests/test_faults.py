@@ -8,7 +8,9 @@ answers the requests meanwhile with the page that says to try again, and the ser
 Each kill lands at a point the command itself shows, never after a guessed sleep: the command runs with its
 standard error on a terminal, as a user's is, so it draws its progress bar, and is killed when the bar says the
 first file's rows are written inside the import's transaction (or the casework load's), with a larger file still to
-come; a backup is killed while the database it copies is held by another connection, so it cannot have finished.
+come. A backup and a compute are killed while another connection holds the database, so that neither can have
+finished: the backup once its copy of the database has begun, the compute once it has kept its runs in the casework
+store and waits to record its figures on the scorecard.
 
 The database-restart test needs a PostgreSQL server of its own to stop and start, which other tests do not share:
 it starts one from the machine's binaries with tests/postgres.py (as ``make test-postgres`` does for the suite), so
@@ -181,6 +183,41 @@ def _quarterly_codes(home: Path, database: dict[str, str]) -> list[str]:
     return [code for (code,) in _query(database, home, sql)]
 
 
+def _pg_dumps(folder: Path) -> list[int]:
+    """The processes (pg_dump) writing into ``folder``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(folder).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@contextmanager
+def database_held(database: dict[str, str], home: Path) -> Iterator[None]:
+    """The database held by another connection so that nothing else can read it meanwhile: SQLite's file locked
+    exclusively, or on PostgreSQL a table locked as a schema change locks it."""
+    if database:
+        import psycopg
+
+        with psycopg.connect(dbname=database["PGDATABASE"]) as connection:
+            connection.execute("LOCK TABLE performance_observation IN ACCESS EXCLUSIVE MODE")
+            yield
+            connection.rollback()
+        return
+    connection = sqlite3.connect(home / "oversight.sqlite3", isolation_level=None)
+    try:
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("CREATE TEMP TABLE held (x)")
+        yield
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
 # Killed half-way -------------------------------------------------------------------------------------------------
 
 
@@ -227,73 +264,23 @@ def test_a_casework_load_killed_half_way_changes_nothing(home: Path, database: d
     assert casework_results(home, database) == results
 
 
-def test_a_compute_killed_while_recording_changes_nothing(home: Path, database: dict[str, str], tmp_path: Path) -> None:
+def test_a_compute_killed_while_recording_changes_nothing(home: Path, database: dict[str, str]) -> None:
     """Killed once it has kept its figures in the casework store's runs, while it records them on the scorecard."""
     measures = {"cla_count_at_end": "SYN-CLA-COUNT", "cla_starts": "SYN-CLA-STARTS", "cla_missing": "SYN-CLA-MISSING"}
+    compute = ["casework", "compute", "--period", "2011-12-Q2", "--la", "Z99000001", "--measure", *measures,
+               "--indicator-map", *(f"{measure}={code}" for measure, code in measures.items())]  # fmt: skip
     export, before = scorecard_export(home, database, "synthetic-council", "2011-12-Q2"), database_rows(database, home)
     runs = home / f"{STORE}.wal"  # the store's log, written as the runs are kept
     assert not runs.exists()
 
+    # Held, the database lets the compute record nothing on the scorecard: it waits, its runs kept, and is killed.
     with database_held(database, home):
-        killed_when(
-            home,
-            database,
-            [
-                "casework",
-                "compute",
-                "--period",
-                "2011-12-Q2",
-                "--la",
-                "Z99000001",
-                "--measure",
-                *measures,
-                "--indicator-map",
-                *(f"{measure}={code}" for measure, code in measures.items()),
-            ],  # fmt: skip
-            lambda said: runs.exists(),
-        )
+        killed_when(home, database, compute, lambda said: runs.exists())
 
     assert database_rows(database, home) == before
     assert scorecard_export(home, database, "synthetic-council", "2011-12-Q2") == export
-    recorded = _ok(home, database, "casework", "compute", "--period", "2011-12-Q2", "--la", "Z99000001",
-                   "--measure", *measures, "--indicator-map", *(f"{m}={c}" for m, c in measures.items()))  # fmt: skip
-    assert "Recorded SYN-CLA-COUNT 2011-12-Q2: " in recorded
+    assert "Recorded SYN-CLA-COUNT 2011-12-Q2: " in _ok(home, database, *compute)
     assert scorecard_export(home, database, "synthetic-council", "2011-12-Q2") != export
-
-
-def _pg_dumps(folder: Path) -> list[int]:
-    """The processes (pg_dump) writing into ``folder``."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            if proc.name.isdigit() and str(folder).encode() in (proc / "cmdline").read_bytes():
-                found.append(int(proc.name))
-        except OSError:
-            continue
-    return found
-
-
-@contextmanager
-def database_held(database: dict[str, str], home: Path) -> Iterator[None]:
-    """The database held by another connection so that nothing else can read it meanwhile: SQLite's file locked
-    exclusively, or on PostgreSQL a table locked as a schema change locks it."""
-    if database:
-        import psycopg
-
-        with psycopg.connect(dbname=database["PGDATABASE"]) as connection:
-            connection.execute("LOCK TABLE performance_observation IN ACCESS EXCLUSIVE MODE")
-            yield
-            connection.rollback()
-        return
-    connection = sqlite3.connect(home / "oversight.sqlite3", isolation_level=None)
-    try:
-        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-        connection.execute("BEGIN EXCLUSIVE")
-        connection.execute("CREATE TEMP TABLE held (x)")
-        yield
-        connection.execute("ROLLBACK")
-    finally:
-        connection.close()
 
 
 def test_a_backup_killed_half_way_leaves_no_backup(home: Path, database: dict[str, str], tmp_path: Path) -> None:
