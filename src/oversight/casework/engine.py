@@ -698,20 +698,24 @@ def measure_records(
 def measure_results_record(
     store: CaseworkStore, results: Sequence[MeasureResult], *, run_at: datetime, run_by: str
 ) -> list[int]:
-    """Keep each result, with the files it was computed from, in the store's runs table; returns the run ids."""
-    return [
-        store.run_record(
-            measure=r.card.id,
-            measure_version=r.card.version,
-            period=r.period.code,
-            window=(r.window_start, r.window_end),
-            la=r.la,
-            numerator=r.numerator,
-            denominator=r.denominator,
-            value=r.value,
-            load_ids=[i.load_id for i in r.inputs],
-            run_at=run_at,
-            run_by=run_by,
-        )
-        for r in results
-    ]
+    """Keep each result, with the files it was computed from, in the store's runs table, all of them or (the process
+    killed part way) none; returns the run ids."""
+    if not results:
+        return []
+    with store.transaction():
+        return [
+            store.run_record(
+                measure=r.card.id,
+                measure_version=r.card.version,
+                period=r.period.code,
+                window=(r.window_start, r.window_end),
+                la=r.la,
+                numerator=r.numerator,
+                denominator=r.denominator,
+                value=r.value,
+                load_ids=[i.load_id for i in r.inputs],
+                run_at=run_at,
+                run_by=run_by,
+            )
+            for r in results
+        ]
