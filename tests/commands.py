@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ON_POSTGRES = os.environ.get("OVERSIGHT_TEST_DATABASE") == "postgres"
 # One key for every server of a service: a session signed by one server is checked by the others.
 SECRET_KEY = secrets.token_urlsafe(64)
@@ -68,6 +70,27 @@ def separate_database(purpose: str) -> Iterator[dict[str, str]]:
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True) as server:
             server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_fixture(purpose: str) -> Any:
+    """A module's ``database`` fixture: a separate database (``separate_database``) for the module's commands."""
+
+    @pytest.fixture(scope="module")
+    def database() -> Iterator[dict[str, str]]:
+        with separate_database(purpose) as database:
+            yield database
+
+    return database
+
+
+def demo_home_fixture(purpose: str) -> Any:
+    """A module's ``home`` fixture: a data directory of its own with the demo loaded, on the module's ``database``."""
+
+    @pytest.fixture(scope="module")
+    def home(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
+        return demo_home(tmp_path_factory, database, purpose)
+
+    return home
 
 
 def demo_home(tmp_path_factory: Any, database: dict[str, str], purpose: str) -> Path:

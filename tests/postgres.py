@@ -58,25 +58,40 @@ def _run(command: list[str], folder: Path) -> None:
         raise pytest.UsageError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
 
 
-def server_start() -> Path:
-    """Start a server in a new temporary folder; its address goes into the environment (PGHOST, PGPORT, PGUSER)."""
+def server_create() -> tuple[Path, int]:
+    """Start a server in a new temporary folder, listening on 127.0.0.1; its folder and port."""
     binaries = postgres_binaries()
     folder = Path(tempfile.mkdtemp(prefix="oversight-postgres-"))
     if os.geteuid() == 0:
         account = pwd.getpwnam("postgres")
         os.chown(folder, account.pw_uid, account.pw_gid)
-    data, port = folder / "data", _free_port()
+    port = _free_port()
     _run(
-        [str(binaries / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+        [str(binaries / "initdb"), "-D", str(folder / "data"), "-U", USER, "--auth=trust", "-E", "UTF8"]
+        + ["--locale=C.UTF-8"],
         folder,
     )
+    server_up(folder, port)
+    return folder, port
+
+
+def server_up(folder: Path, port: int) -> None:
+    """Start the server of ``folder`` (again) on ``port``, and wait until it answers."""
     options = " ".join(
         [f"-p {port}", "-c listen_addresses=127.0.0.1", f"-k {folder}", *(f"-c {option}" for option in SERVER_OPTIONS)]
     )
-    _run(
-        [str(binaries / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(folder / "server.log"), "-o", options],
-        folder,
-    )
+    command = [str(postgres_binaries() / "pg_ctl"), "start", "-w", "-D", str(folder / "data")]
+    _run([*command, "-l", str(folder / "server.log"), "-o", options], folder)
+
+
+def server_down(folder: Path) -> None:
+    """Stop the server of ``folder``, as a restart does: its connections are ended, what they committed is kept."""
+    _run([str(postgres_binaries() / "pg_ctl"), "stop", "-w", "-D", str(folder / "data"), "-m", "fast"], folder)
+
+
+def server_start() -> Path:
+    """Start a server in a new temporary folder; its address goes into the environment (PGHOST, PGPORT, PGUSER)."""
+    folder, port = server_create()
     os.environ.update({STARTED: str(folder), "PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": USER})
     return folder
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.commands import database_wipe, demo_home, oversight_run, separate_database
+from tests.commands import database_fixture, database_wipe, demo_home_fixture, oversight_run
 
 EXPORTS = [  # (scorecard, format): the strategic scorecard, and the one computed from the casework store
     ("strategic", "csv"),
@@ -23,15 +22,8 @@ EXPORTS = [  # (scorecard, format): the strategic scorecard, and the one compute
 ]
 
 
-@pytest.fixture(scope="module")
-def database() -> Iterator[dict[str, str]]:
-    with separate_database("backup") as database:
-        yield database
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
-    return demo_home(tmp_path_factory, database, "backup")
+database = database_fixture("backup")
+home = demo_home_fixture("backup")
 
 
 def _oversight(home: Path, database: dict[str, str], *args: str) -> str:

@@ -21,16 +21,13 @@ from typing import Any
 
 import pytest
 
-from tests.commands import demo_home, oversight_env, oversight_run, separate_database
+from tests.commands import database_fixture, demo_home, oversight_env, oversight_run
 
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture(scope="module")
-def database() -> Iterator[dict[str, str]]:
-    """Where the servers keep their data: the SQLite file in the data directory, or a new PostgreSQL database."""
-    with separate_database("serve") as database:
-        yield database
+# Where the servers keep their data: the SQLite file in the data directory, or a new PostgreSQL database.
+database = database_fixture("serve")
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +44,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> 
     return home
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -60,7 +57,7 @@ def servers(home: Path, database: dict[str, str]) -> Iterator[list[str]]:
     log = (home / "serve.log").open("w")
     try:
         for _ in range(2):
-            port = _free_port()
+            port = free_port()
             command = ["serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"]
             processes.append(
                 subprocess.Popen(
@@ -72,7 +69,7 @@ def servers(home: Path, database: dict[str, str]) -> Iterator[list[str]]:
             )
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
-            _wait_for(url)
+            wait_for(url)
         yield urls
     finally:
         for process in processes:
@@ -82,7 +79,7 @@ def servers(home: Path, database: dict[str, str]) -> Iterator[list[str]]:
         log.close()
 
 
-def _wait_for(url: str) -> None:
+def wait_for(url: str) -> None:
     for _ in range(600):  # up to 60 s for the server to start on a busy machine
         try:
             Session().get(url, "/accounts/sign-in/")

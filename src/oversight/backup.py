@@ -12,10 +12,12 @@ does not match its hash, a backup of the other engine or from a newer release is
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -26,7 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import setup
+from oversight.commandline import setup, write_failure
 from oversight.core.problems import ApplicationError
 
 FORMAT = "oversight-backup"
@@ -151,8 +153,13 @@ def _run(command: list[str]) -> None:
     done = subprocess.run(  # noqa: S603 - pg_dump or pg_restore, with arguments of our own
         command, env=_postgres_environment(), capture_output=True, text=True, check=False
     )
+    name = Path(command[0]).name
+    if done.returncode == -signal.SIGXFSZ:
+        raise BackupError(f"{name} failed: {write_failure(OSError(errno.EFBIG, os.strerror(errno.EFBIG)))}")
+    if done.returncode < 0:
+        raise BackupError(f"{name} was stopped by {signal.Signals(-done.returncode).name}")
     if done.returncode != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip() or done.stdout.strip()}")
+        raise BackupError(f"{name} failed: {done.stderr.strip() or done.stdout.strip()}")
 
 
 def _database_copy(engine: str, target: Path) -> None:
@@ -197,7 +204,10 @@ def backup_make(path: Path) -> dict[str, Any]:
     partial.mkdir(parents=True)
     try:
         engine = _engine()
-        _database_copy(engine, partial / DATABASE_FILES[engine])
+        try:
+            _database_copy(engine, partial / DATABASE_FILES[engine])
+        except BackupError as error:
+            raise BackupError(f"{path} could not be written: {error}") from error
         store = _store_path()
         if store.exists():
             _store_copy(store, partial / STORE_FILE)
@@ -216,6 +226,9 @@ def backup_make(path: Path) -> dict[str, Any]:
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         partial.rename(path)
+    except (OSError, sqlite3.Error) as error:  # a full disk, most often
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupError(f"{path} could not be written: {write_failure(error)}") from error
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from oversight.commandline import setup
+from oversight.commandline import OutputError, setup
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -62,7 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except OutputError as error:
+        print(f"Nothing was written: {error}.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

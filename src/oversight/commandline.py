@@ -4,12 +4,14 @@ the apps' commands never import the command that registers them."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from oversight.core.problems import Issue, rejected_lines
+from oversight.core.problems import ApplicationError, Issue, rejected_lines
 
 
 def setup() -> None:
@@ -38,11 +40,30 @@ def report_rejected(issues: Sequence[Issue], *, done: str = "imported", limit: i
     return 1
 
 
+class OutputError(ApplicationError):
+    """A command's output that could not be written; nothing was left under the name asked for."""
+
+
+def write_failure(error: Exception) -> str:
+    """Why a file could not be written, in words: a full disk (or a file larger than the account may write) said
+    plainly, anything else as the system says it."""
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"the disk is full, or the file is larger than this account may write ({error.strerror})"
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return f"{error} (is the disk full?)"  # a library's own words for it, such as SQLite's "disk I/O error"
+
+
 def write_whole(path: str | Path, data: bytes) -> Path:
     """Write a command's output file whole or not at all: into ``NAME.part`` first, renamed into place when
-    complete, so a failure never leaves a half-written file under the name asked for."""
+    complete, so a failure never leaves a half-written file under the name asked for (nor the part beside it)."""
     output = Path(path)
     partial = output.with_name(output.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(output)
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise OutputError(f"{output} could not be written: {write_failure(error)}") from error
     return output

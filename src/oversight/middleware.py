@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 from oversight.api.problems import INVALID_REQUEST, FieldProblem, ProblemError, problem_response
 from oversight.core.text import neutralised
@@ -19,8 +21,25 @@ RETRY_SECONDS = 5
 _MB = 1024 * 1024
 
 
+def database_unavailable(request: HttpRequest, exception: DatabaseError) -> HttpResponse:
+    """The page that says to try again (503, with Retry-After), the failure's cause logged with the request.
+
+    Drawn without the request's context, whose processors read the signed-in user from the database that failed."""
+    logger.error(
+        "%s %s answered 503: the database failed: %s",
+        request.method,
+        neutralised(request.path),
+        neutralised(str(exception)),
+        exc_info=exception,
+    )
+    body = render_to_string("database_unavailable.html", {"retry_seconds": RETRY_SECONDS})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_SECONDS)
+    return response
+
+
 class DatabaseErrorMiddleware:
-    """Answer a database failure with a page that says to try again, and log its cause with the request."""
+    """Answer a database failure in a view with the page that says to try again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,17 +50,16 @@ class DatabaseErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DatabaseError):
             return None
-        logger.error(
-            "%s %s answered 503: the database failed: %s",
-            request.method,
-            neutralised(request.path),
-            neutralised(str(exception)),
-            exc_info=exception,
-        )
-        body = render_to_string("database_unavailable.html", {"retry_seconds": RETRY_SECONDS}, request=request)
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = str(RETRY_SECONDS)
-        return response
+        return database_unavailable(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's answer to an error outside a view (handler500): a middleware that reads the session or the signed-in
+    user while the database is down or restarting gets the page that says to try again; anything else, Django's."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DatabaseError):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)
 
 
 class RequestSizeMiddleware:

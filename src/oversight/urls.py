@@ -7,6 +7,9 @@ from django.urls import include, path, re_path
 from oversight.accounts.views import SignInView
 from oversight.api.views import api
 
+# A database failure outside the views (a middleware reading the session) answers as one inside them does.
+handler500 = "oversight.middleware.server_error"
+
 urlpatterns = [
     path("accounts/sign-in/", SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),

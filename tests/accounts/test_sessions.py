@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.test import Client, RequestFactory
 
-from oversight.middleware import DatabaseErrorMiddleware
+from oversight.middleware import DatabaseErrorMiddleware, server_error
 
 
 def _expiry(client: Client) -> object:
@@ -51,3 +51,20 @@ def test_a_database_failure_answers_a_page_that_says_to_try_again_and_logs_its_c
 def test_other_errors_are_left_to_django() -> None:
     middleware = DatabaseErrorMiddleware(lambda request: None)  # type: ignore[arg-type, return-value]
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("not the database")) is None
+
+
+def test_an_error_outside_a_view_answers_503_when_it_is_the_databases_and_500_otherwise() -> None:
+    """What a middleware's failure gets (handler500): reading the session while the database restarts, say."""
+    request = RequestFactory().get("/glossary/")
+    try:
+        raise OperationalError("the database system is shutting down")
+    except OperationalError:
+        response = server_error(request)
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert "Try again in a moment" in response.content.decode()
+    try:
+        raise ValueError("not the database")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "Retry-After" not in response

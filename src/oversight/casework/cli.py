@@ -144,9 +144,11 @@ def return_files(paths: Sequence[str]) -> list[Path]:
 
 
 def _progress(total: int | None, description: str, unit: str) -> Any:
+    """A bar that moves on each file or measure: a few take most of the time, and tqdm's own pace would draw the bar
+    only every so many steps, leaving it still while they are read."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=description, unit=unit, disable=not sys.stderr.isatty())
+    return tqdm(total=total, desc=description, unit=unit, miniters=1, disable=not sys.stderr.isatty())
 
 
 def cmd_load(args: argparse.Namespace) -> int:

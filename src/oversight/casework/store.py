@@ -342,8 +342,7 @@ class CaseworkStore:
             if postcodes == 0:
                 raise CaseworkError(f"{path.name} has a header row but no postcodes")
             self.open(create=True)
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with self.transaction():
                 con.execute("DELETE FROM postcodes")
                 con.execute("INSERT INTO postcodes SELECT postcode, la, easting, northing FROM postcode_rows")
                 values = {
@@ -358,10 +357,6 @@ class CaseworkStore:
                     "INSERT OR REPLACE INTO meta SELECT 'postcodes_' || unnest($names), unnest($values)",
                     {"names": list(values), "values": list(values.values())},
                 )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
         finally:
             con.execute("DROP TABLE IF EXISTS postcode_rows")
         lookup = self.postcode_lookup()
@@ -642,6 +637,19 @@ class CaseworkStore:
         con.execute("DROP TABLE batch_ids")
         con.execute("DROP TABLE batch_rows")
         return bool(totals and totals[1])  # whether any file was written
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Inside, the store's writes are one transaction: all of them or, on an error or the process killed, none."""
+        self.open()
+        con = self.connection
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
 
     def runs_record(self, runs: Sequence[RunRow], *, run_at: datetime, run_by: str) -> list[int]:
         """Record computed figures and the loads each was computed from, in one statement; returns their run ids,

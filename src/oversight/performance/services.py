@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import OperationalError, models, transaction
+from django.db import OperationalError, connection, models, transaction
 
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
@@ -299,8 +299,9 @@ def _import_write(
     """Write the checked tables in one transaction: all of them, or (on any error or a row for an approved period)
     none."""
     refusals: list[Issue] = []
-    locks = Locks.load()
     with transaction.atomic():
+        _imports_one_at_a_time()
+        locks = Locks.load()
         batches: dict[str, ImportBatch] = {}
         for file, table in tables:
             if not table.rows:
@@ -316,6 +317,19 @@ def _import_write(
                 progress(len(table.rows))
         if refusals:
             raise _LockedRowsError(refusals)
+
+
+# The key of the PostgreSQL lock that imports take in turn ("ovim", for oversight imports).
+_IMPORT_LOCK = 0x6F76696D
+
+
+def _imports_one_at_a_time() -> None:
+    """Wait, inside the import's transaction, for another import's to end: on SQLite its write lock does this, on
+    PostgreSQL a lock of the transaction's own. Two imports of one file at once then apply it once, the second finding
+    each row as the first left it, rather than failing on the rows the first inserted meanwhile."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
 
 
 class _LockedRowsError(Exception):
