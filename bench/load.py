@@ -136,6 +136,7 @@ def _report(stats: dict[str, dict[str, str]], took: float, tracebacks: int) -> N
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _stopped)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with interrupts ignored
     folder = Path(tempfile.mkdtemp(prefix="oversight-load-"))
     database: Path | None = None
     server: subprocess.Popen[bytes] | None = None
@@ -200,4 +201,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("Interrupted: the server and the database have stopped.", file=sys.stderr)
+        sys.exit(130)
