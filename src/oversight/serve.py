@@ -60,6 +60,12 @@ def database_unmigrated() -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
+def _worker_ready(worker: Any) -> None:
+    from oversight.reports.charts import charts_warm
+
+    charts_warm()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     # Always the production settings: a shell left with the demo's settings must not serve them to a council.
     os.environ["DJANGO_SETTINGS_MODULE"] = "oversight.settings.production"
@@ -102,6 +108,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "proc_name": "oversight",
         # gunicorn's runtime control socket is one path per account: several servers on one machine would share it.
         "control_socket_disable": True,
+        # Each worker starts the charts' JavaScript engine before it takes a request, not in a reader's first chart.
+        "post_worker_init": _worker_ready,
     }
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information

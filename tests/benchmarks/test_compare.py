@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from oversight.benchmarks import selectors
-from oversight.benchmarks.models import LocalAuthority, NeighbourSet, PublishedSeries
+from oversight.benchmarks.models import IndicatorLink, LocalAuthority, NeighbourSet, PublishedSeries
 from oversight.benchmarks.selectors import PublishedYear, ShowValue
 from oversight.benchmarks.services import (
     comparators_fill,
@@ -411,3 +411,21 @@ def test_the_unlink_service_records_the_link_and_group_it_removes_and_nothing_wh
         "system",
     )
     assert not ComparatorValue.objects.filter(indicator=neet, source__startswith="DfE published figures").exists()
+
+
+def test_the_benchmarks_home_reads_in_the_same_number_of_queries_however_many_links(
+    linked: Indicator, client: Client
+) -> None:
+    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    authority = LocalAuthority.objects.get(number="895")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/benchmarks/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for indicator in Indicator.objects.exclude(pk=linked.pk).order_by("code")[:12]:
+        indicator_link_save(indicator=indicator, measure=measure, authority=authority)
+    assert IndicatorLink.objects.count() >= 13
+    assert queries() == few

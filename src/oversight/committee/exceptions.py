@@ -18,7 +18,7 @@ from oversight.core.rag import Rating
 from oversight.core.trends import Direction
 from oversight.improvement.models import Action, Checkpoint, ImpactMeasure
 from oversight.performance.analysis import spc_signals
-from oversight.performance.breakdowns import BreakdownTable, breakdown_tables
+from oversight.performance.breakdowns import BreakdownTable, breakdown_tables_each
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardRow, ScorecardView, scorecard_view
 
@@ -126,21 +126,20 @@ def _actions(indicator_ids: list[int]) -> dict[int, list[LinkedAction]]:
 def exception_report(scorecard: Scorecard, period: Period, *, publication: bool = False) -> ExceptionReport:
     """The exception report of a scorecard's period; for publication, breakdowns have small numbers suppressed."""
     view = scorecard_view(scorecard, period)
+    every_signal = spc_signals([row.indicator for row in view.rows])
     candidates = []
     for row in view.rows:
-        signals = spc_signals(row.indicator)
+        signals = every_signal[row.indicator.pk]
         reasons = _reasons(row, signals)
         if reasons:
             candidates.append((row, reasons, signals))
     actions = _actions([row.indicator.pk for row, _, _ in candidates])
+    tables = breakdown_tables_each(
+        [(row.indicator, row.actual.period if row.actual else period) for row, _, _ in candidates],
+        publication=publication,
+    )
     entries = [
-        ExceptionEntry(
-            row,
-            reasons,
-            actions.get(row.indicator.pk, []),
-            breakdown_tables(row.indicator, row.actual.period if row.actual else period, publication=publication),
-            signals,
-        )
-        for row, reasons, signals in candidates
+        ExceptionEntry(row, reasons, actions.get(row.indicator.pk, []), breakdowns, signals)
+        for (row, reasons, signals), breakdowns in zip(candidates, tables, strict=True)
     ]
     return ExceptionReport(view, entries, publication)

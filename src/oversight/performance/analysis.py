@@ -1,12 +1,14 @@
 """Is a change real, and where is the year heading? An indicator's control chart and year-end projection.
 
-Read-only, in one query: the indicator's observations. The charts and projections themselves are
-``core.spc`` and ``core.projection``; this module chooses the series and says why when there is none.
+Read-only, in one query: the indicator's observations (one query too for the signals of many indicators). The charts
+and projections themselves are ``core.spc`` and ``core.projection``; this module chooses the series and says why when
+there is none.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,8 +43,17 @@ class Analysis:
         return SERIES_NAMES[self.kind] if self.kind else ""
 
 
-def _figures(indicator: Indicator) -> list[tuple[Period, Observation]]:
-    observations = Observation.objects.filter(indicator=indicator, value__isnull=False, period_kind__in=SERIES_KINDS)
+def _series(indicators: Sequence[Indicator]) -> dict[int, list[Observation]]:
+    """The figures a control chart may be drawn over, for each of the indicators, in one query."""
+    found: dict[int, list[Observation]] = {indicator.pk: [] for indicator in indicators}
+    for observation in Observation.objects.filter(
+        indicator__in=indicators, value__isnull=False, period_kind__in=SERIES_KINDS
+    ):
+        found[observation.indicator_id].append(observation)
+    return found
+
+
+def _figures(observations: list[Observation]) -> list[tuple[Period, Observation]]:
     return sorted(((o.period_obj, o) for o in observations), key=lambda pair: pair[0].start)
 
 
@@ -51,10 +62,11 @@ def _fmt(indicator: Indicator) -> tuple[Unit, int]:
     return Unit(indicator.unit), indicator.decimal_places + 1
 
 
-def indicator_analysis(indicator: Indicator) -> Analysis:
+def indicator_analysis(indicator: Indicator, observations: list[Observation] | None = None) -> Analysis:
     """The indicator's control chart over its months (or else quarters, or rolling periods) and its projection
-    for the latest financial year in that series."""
-    figures = _figures(indicator)
+    for the latest financial year in that series; from ``observations`` when they are given (its figures of those
+    periods, as ``_series`` reads them for many indicators at once)."""
+    figures = _figures(_series([indicator])[indicator.pk] if observations is None else observations)
     kinds = Counter(period.kind for period, _ in figures)
     if not kinds:
         why = "There are no monthly or quarterly figures to chart: a control chart needs a series over time."
@@ -188,14 +200,16 @@ def _rate(observations: list[Observation], unit: Unit) -> tuple[Decimal, Decimal
     return _total(observations) / len(observations), None
 
 
-def spc_signals(indicator: Indicator) -> list[str]:
-    """The indicator's current signals in words, for the exception report: those that reach its latest figure.
-    Empty when there are none, or too few points for limits."""
-    chart = indicator_analysis(indicator).chart
-    if chart is None or not chart.points:
-        return []
-    last = len(chart.points) - 1
-    return [signal.sentence for signal in chart.signals if last in signal.points]
+def spc_signals(indicators: Sequence[Indicator]) -> dict[int, list[str]]:
+    """Each indicator's current signals in words, by its key, for the exception report: those that reach its
+    latest figure. Empty when there are none, or too few points for limits. One query for all of them."""
+    series = _series(indicators)
+    found: dict[int, list[str]] = {}
+    for indicator in indicators:
+        chart = indicator_analysis(indicator, series[indicator.pk]).chart
+        last = len(chart.points) - 1 if chart is not None else -1
+        found[indicator.pk] = [signal.sentence for signal in chart.signals if last in signal.points] if chart else []
+    return found
 
 
 @dataclass(frozen=True)

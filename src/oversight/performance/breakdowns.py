@@ -86,8 +86,23 @@ class BreakdownTable:
 def breakdown_tables(indicator: Indicator, period: Period | str, *, publication: bool) -> list[BreakdownTable]:
     """The indicator's breakdowns for one period, a table per dimension in order of its short name."""
     period = parse_period(period) if isinstance(period, str) else period
-    cells = Breakdown.objects.filter(indicator=indicator, period=period.code).order_by("dimension", "order", "category")
-    return _tables(indicator, period, list(cells), publication=publication)
+    return breakdown_tables_each([(indicator, period)], publication=publication)[0]
+
+
+def breakdown_tables_each(
+    wanted: Sequence[tuple[Indicator, Period]], *, publication: bool
+) -> list[list[BreakdownTable]]:
+    """``breakdown_tables`` for each indicator and its period, in one query however many there are."""
+    cells: dict[tuple[int, str], list[Breakdown]] = {(indicator.pk, period.code): [] for indicator, period in wanted}
+    found = Breakdown.objects.filter(
+        indicator__in={indicator.pk for indicator, _ in wanted}, period__in={period.code for _, period in wanted}
+    ).order_by("dimension", "order", "category")
+    for cell in found:
+        cells.get((cell.indicator_id, cell.period), []).append(cell)
+    return [
+        _tables(indicator, period, cells[indicator.pk, period.code], publication=publication)
+        for indicator, period in wanted
+    ]
 
 
 @dataclass(frozen=True)

@@ -283,9 +283,10 @@ def scorecard_view(scorecard: Scorecard, period: Period) -> ScorecardView:
         .order_by("priority__order", "order", "code")
     )
     ids = [indicator.pk for indicator in indicators]
-    observations = _index(Observation.objects.filter(indicator_id__in=ids))
-    targets = _index(Target.objects.filter(indicator_id__in=ids))
-    commentary = _index(Commentary.objects.filter(indicator_id__in=ids))
+    read = _row_periods(period, {YearType(indicator.year_type) for indicator in indicators})
+    observations = _index(Observation.objects.filter(indicator_id__in=ids, period__in=read))
+    targets = _index(Target.objects.filter(indicator_id__in=ids, period__in=read))
+    commentary = _index(Commentary.objects.filter(indicator_id__in=ids, period__in=read))
     comparators: dict[int, list[ComparatorValue]] = defaultdict(list)
     # Ties in a period keep the order they were loaded in (the key), on every engine.
     for comparator in ComparatorValue.objects.filter(indicator_id__in=ids).order_by("period_start", "pk"):
@@ -296,6 +297,17 @@ def scorecard_view(scorecard: Scorecard, period: Period) -> ScorecardView:
         groups[indicator.priority_id].rows.append(row)
     signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
     return ScorecardView(scorecard, period, [group for group in groups.values() if group.rows], signoff)
+
+
+def _row_periods(period: Period, year_types: set[YearType]) -> set[str]:
+    """Every period whose figures `_row` may look at for ``period``: the period, the one before it and the same one
+    a year earlier, and for each kind of year the indicators count in, that year and the two before it. A scorecard
+    reads these alone, so that its page does not slow as months and years of history are added."""
+    codes = {period.code, period.previous().code, period.same_period_last_year().code}
+    for year_type in year_types:
+        year = period.year_of_type(year_type)
+        codes |= {year.code, year.shifted(-1).code, year.shifted(-2).code}
+    return codes
 
 
 def _row(
@@ -508,16 +520,28 @@ class TrendView:
 
 
 def trend_view(scorecard: Scorecard, last_year: Period, years: int = 3) -> TrendView:
-    """Each indicator's last ``years`` outturns with the direction of travel between them."""
+    """Each indicator's last ``years`` outturns with the direction of travel between them.
+
+    Only the years shown are read (for each kind of year the indicators count in), never the rest of their history:
+    months and quarters of many years would otherwise be loaded and thrown away, and the page would slow as they
+    are added."""
     priorities = list(scorecard.priorities.order_by("order", "code"))
     indicators = list(Indicator.objects.filter(priority__scorecard=scorecard).order_by("order", "code"))
     ids = [i.pk for i in indicators]
-    observations = _index(Observation.objects.filter(indicator_id__in=ids))
-    commentary = _index(Commentary.objects.filter(indicator_id__in=ids))
+    shown = {
+        year_type: [last_year.year_of_type(year_type).shifted(step) for step in range(-(years - 1), 1)]
+        for year_type in {YearType(indicator.year_type) for indicator in indicators}
+    }
+    observations = _index(
+        Observation.objects.filter(indicator_id__in=ids, period__in={p.code for ps in shown.values() for p in ps})
+    )
+    commentary = _index(
+        Commentary.objects.filter(indicator_id__in=ids, period__in={ps[-1].code for ps in shown.values()})
+    )
     by_priority: dict[int, list[TrendRow]] = defaultdict(list)
     for indicator in indicators:
-        own_last = last_year.year_of_type(YearType(indicator.year_type))
-        periods = [own_last.shifted(step) for step in range(-(years - 1), 1)]
+        periods = shown[YearType(indicator.year_type)]
+        own_last = periods[-1]
         figures = [_figure(indicator, observations.get((indicator.pk, p.code)), p) for p in periods]
         sides = [f.side if f is not None else Side(p, None) for f, p in zip(figures, periods, strict=True)]
         basis, tolerance = indicator.rating_basis, indicator.margin

@@ -123,7 +123,10 @@ def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 def trend(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     scorecard = get_object_or_404(Scorecard, slug=slug)
     view = selectors.trend_view(scorecard, selectors.period_or_404(period))
-    return render(request, "performance/trend.html", {"view": view, "charts": charts.trend_charts(view)})
+    lines = charts.trend_charts(view)
+    # Each row with its own line, so that the page does not look for it among every indicator's lines.
+    groups = [(priority, [(row, lines.get(row.indicator.pk)) for row in rows]) for priority, rows in view.groups]
+    return render(request, "performance/trend.html", {"view": view, "groups": groups})
 
 
 def indicator(request: HttpRequest, code: str) -> HttpResponse:

@@ -6,6 +6,8 @@ apart by line style and point shape as well as colour.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +17,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 # Colour-blind-safe (Okabe–Ito), each with its own dash and shape.
 _SERIES_STYLE = [
     ("#0072B2", [1, 0], "circle"),
@@ -62,7 +65,7 @@ def line_chart(points: Sequence[Point], *, title: str, description: str, unit_ti
     series = [s for s in ("Value", "Target") if s in named] + [s for s in named if s not in ("Value", "Target")]
     styles = [_SERIES_STYLE[i % len(_SERIES_STYLE)] for i in range(len(series))]
     spec: dict[str, Any] = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": _SCHEMA,
         "width": max(260, 70 * len(periods)),
         "height": 220,
         "data": {"values": [{"period": p.period, "series": p.series, "value": float(p.value)} for p in points]},
@@ -118,7 +121,7 @@ def sparkline(points: Sequence[Point], *, title: str, description: str) -> Chart
         return Chart(mark_safe(""), title, f"Only {periods[0]} has a figure.", tuple(periods))  # noqa: S308
 
     spec: dict[str, Any] = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": _SCHEMA,
         "width": 34 * len(periods),
         "height": 36,
         "padding": 4,
@@ -145,11 +148,26 @@ _CONFIG: dict[str, Any] = {
 }
 
 
-def _svg(spec: dict[str, Any], title: str, description: str, periods: tuple[str, ...] = ()) -> Chart:
-    """The chart drawn as SVG, the whole of it one image labelled with its title and description."""
+@functools.lru_cache(maxsize=1024)
+def _drawn(spec: str) -> str:
+    """A Vega-Lite specification (as JSON) drawn as SVG. Drawing takes Vega's JavaScript engine several
+    milliseconds even for a sparkline, and a page of them (a trend page draws one for each indicator) would take
+    most of its time drawing the same figures again on every view: the same specification is drawn once per
+    process. The SVG depends on the specification alone; its title and description are added after."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **spec})
+    return str(vl_convert.vegalite_to_svg(json.loads(spec)))
+
+
+def charts_warm() -> None:
+    """Start Vega's JavaScript engine, which takes seconds the first time a process draws a chart: an app server's
+    worker calls this when it starts, so that no reader's first chart waits for it."""
+    _drawn(json.dumps({"$schema": _SCHEMA, "mark": "point", "data": {"values": [{"x": 1}]}}))
+
+
+def _svg(spec: dict[str, Any], title: str, description: str, periods: tuple[str, ...] = ()) -> Chart:
+    """The chart drawn as SVG, the whole of it one image labelled with its title and description."""
+    svg = _drawn(json.dumps({"$schema": _SCHEMA, **spec}, sort_keys=True, default=str))
     label = escape(f"{title}. {description}")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
     return Chart(mark_safe(svg), title, description, periods)  # noqa: S308 - SVG from our own spec, label escaped
