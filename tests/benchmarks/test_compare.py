@@ -416,7 +416,7 @@ def test_the_unlink_service_records_the_link_and_group_it_removes_and_nothing_wh
 def test_the_benchmarks_home_reads_in_the_same_number_of_queries_however_many_links(
     linked: Indicator, client: Client
 ) -> None:
-    measure = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
+    series = PublishedSeries.objects.get(code__startswith="ees:CPP_subsequent_percent@")
     authority = LocalAuthority.objects.get(number="895")
 
     def queries() -> int:
@@ -426,6 +426,6 @@ def test_the_benchmarks_home_reads_in_the_same_number_of_queries_however_many_li
 
     few = queries()
     for indicator in Indicator.objects.exclude(pk=linked.pk).order_by("code")[:12]:
-        indicator_link_save(indicator=indicator, measure=measure, authority=authority)
+        indicator_link_save(indicator=indicator, series=series, authority=authority)
     assert IndicatorLink.objects.count() >= 13
     assert queries() == few
