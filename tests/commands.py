@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import processes
 
 ON_POSTGRES = os.environ.get("OVERSIGHT_TEST_DATABASE") == "postgres"
 # One key for every server of a service: a session signed by one server is checked by the others.
@@ -41,15 +42,8 @@ def oversight_env(home: Path, database: dict[str, str], **extra: str) -> dict[st
 def oversight_run(
     home: Path, database: dict[str, str], *args: str, stdin: str = "", **extra: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", *args],
-        env=oversight_env(home, database, **extra),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """``oversight ARGS`` in a process of its own (forked from one that has imported the libraries already)."""
+    return processes.oversight_run(args, env=oversight_env(home, database, **extra), input=stdin)
 
 
 @contextmanager

@@ -7,7 +7,6 @@ import csv
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from oversight.casework.engine import measure_cards
 from oversight.onboarding.catalogue import CatalogueError, scorecard_from_mapping, standard_scorecard
 from tests.casework.conftest import CIN, LA, LONGITUDINAL, TEST_KEY
+from tests.processes import oversight_run
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "data" / "published"
 PLACEMENTS = PUBLISHED / "dfe_csc_oe_la_cla_placement_stability.csv"
@@ -27,9 +27,7 @@ CIN_YEARS = ("2022-23",)  # the census's year, as its reader dates it
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OVERSIGHT_HOME": str(home), "OVERSIGHT_PSEUDONYM_KEY": TEST_KEY.decode()}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "oversight", *args], env=env, capture_output=True, text=True, timeout=600, check=False
-    )
+    return oversight_run(args, env=env, timeout=600)
 
 
 @pytest.fixture(scope="module")
