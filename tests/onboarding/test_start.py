@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from oversight.benchmarks.models import IndicatorLink
 from oversight.casework.engine import measure_cards
 from oversight.onboarding.catalogue import CatalogueError, scorecard_from_mapping, standard_scorecard
+from oversight.onboarding.services import council_start
 from tests.casework.conftest import CIN, LA, LONGITUDINAL, TEST_KEY
 from tests.processes import oversight_run
 
@@ -61,6 +63,25 @@ def _export(home: Path, period: str, output: Path) -> dict[str, dict[str, str]]:
     result = _run(home, "scorecard", "export", "--period", period, "--format", "csv", "--output", str(output))
     assert result.returncode == 0, result.stderr
     return {row["indicator_code"]: row for row in csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines())}
+
+
+def test_a_start_given_no_published_files_benchmarks_with_those_that_come_with_oversight(
+    db: None, tmp_path: Path
+) -> None:
+    first = council_start(LA, pseudonymiser=None, store_path=tmp_path / "casework.duckdb", user_name="officer")
+    again = council_start(LA, pseudonymiser=None, store_path=tmp_path / "casework.duckdb", user_name="officer")
+
+    assert first.ok, first.issues
+    assert first.published_rows == 78_244
+    assert "Loaded DfE's published figures that come with oversight" in " ".join(first.notes)
+    assert sorted(first.benchmarked) == [
+        "CIN-COUNT", "CIN-REFERRALS", "CIN-REREFERRALS", "CLA-3-PLACEMENTS", "CLA-COUNT", "CLA-STABILITY",
+        "CP-2YRS-OPEN", "CP-COUNT", "CP-REPEAT-PLANS",
+    ]  # fmt: skip
+    link = IndicatorLink.objects.select_related("series", "authority").get(indicator__code="CP-REPEAT-PLANS")
+    assert (link.authority.code, link.series.code) == (LA, "ees:CPP_subsequent_percent@e121d4f0de")
+    assert (again.published_rows, again.notes) == (0, [])  # held already: not loaded twice
+    assert sorted(again.benchmarked) == sorted(first.benchmarked)
 
 
 def test_start_says_what_it_made(started: tuple[Path, subprocess.CompletedProcess[str]]) -> None:

@@ -30,7 +30,8 @@ def register(commands: Any) -> None:
     )  # fmt: skip
     start.add_argument(
         "--published", nargs="+", default=[], metavar="PATH",
-        help="DfE's published files (EES CSVs with their .meta.csv, LAIT), for England, region and neighbours",
+        help="DfE's published files (EES CSVs with their .meta.csv, LAIT), for England, region and neighbours; "
+        "without them the first start loads those that come with oversight (to March 2025)",
     )  # fmt: skip
     start.add_argument(
         "--development-key",

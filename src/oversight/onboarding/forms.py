@@ -28,7 +28,8 @@ class StartForm(forms.Form):
         required=False,
         label="DfE's published figures (optional)",
         help_text="Explore Education Statistics CSVs (with their .meta.csv files) or LAIT files, for England, the "
-        "region and the statistical neighbours. Figures imported before are used as they are.",
+        "region and the statistical neighbours. Figures imported before are used as they are; with none, oversight "
+        "loads those that come with it (to March 2025).",
         widget=MultipleFileInput(attrs={"accept": ".csv,.parquet"}),
     )
 

@@ -35,6 +35,9 @@ from oversight.performance.models import Indicator, Observation, Priority, Score
 from oversight.performance.services import import_files
 
 VIA = "oversight start"
+# DfE's published figures that come with oversight (published/SOURCES.md), loaded when a start is given none and
+# holds none of the series its scorecard links to.
+SHIPPED = Path(__file__).resolve().parent / "published"
 # The periods worked out for each year a return covers (ending 31 March of ``year``): the financial year, its
 # quarters, and the rolling twelve months to the end of each of its first three quarters (the fourth is the year).
 STEP_NAMES = (
@@ -117,6 +120,12 @@ def council_start(
         loaded_anything = _returns_load(returns, authority.code, pseudonymiser, store_path, user_name, result, steps)
         if not result.ok:
             return result
+    if not published and not _published_held(catalogue):
+        published = sorted(SHIPPED.glob("*.csv"))
+        result.notes.append(
+            "Loaded DfE's published figures that come with oversight (to 31 March 2025); "
+            "load newer releases with --published."
+        )
     if published:
         steps.step(STEP_NAMES[2], None)
         imported = published_import(list(published), user_name=user_name, progress=steps.advance)
@@ -132,6 +141,12 @@ def council_start(
     steps.step(STEP_NAMES[4], len(catalogue.indicators))
     _links_make(catalogue, authority, refresh=bool(published), result=result, steps=steps)
     return result
+
+
+def _published_held(catalogue: StandardScorecard) -> bool:
+    """Whether any of the published series the scorecard links to has been loaded, from whichever file."""
+    wanted = {series for indicator in catalogue.indicators for series in indicator.published}
+    return PublishedSeries.objects.filter(code__in=wanted).exists()
 
 
 def _scorecard_create(catalogue: StandardScorecard, result: StartResult, steps: Steps) -> None:
