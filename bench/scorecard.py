@@ -146,11 +146,13 @@ def pages(pdf: bytes) -> str:
 
 
 def packs(scorecard: object, period: object) -> None:
-    """The committee pack (cover report, scorecard and exception report) for the 400 indicators and for the demo."""
+    """The committee pack (cover report, scorecard and exception report) for the 400 indicators and for the demo, and
+    the demo's meeting pack with every appendix."""
     from datetime import date
 
     from oversight.committee.exceptions import exception_report
-    from oversight.committee.pack import CoverReport, Pack, pack_docx, pack_pdf
+    from oversight.committee.models import Meeting
+    from oversight.committee.pack import CoverReport, Pack, meeting_pack, pack_docx, pack_pdf
     from oversight.demo.loader import demo_load
     from oversight.performance.models import Scorecard
     from oversight.performance.selectors import scorecard_view
@@ -177,6 +179,13 @@ def packs(scorecard: object, period: object) -> None:
     pdf = timed("demo pack PDF (32 indicators)", lambda: pack_pdf(demo))
     print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
     print(f"{'  of which the scorecard appendix':<48} {scorecard_pages(demo):>9}")
+    # The demo's meeting pack as `oversight pack build --body scrutiny --meeting 2011-09-20` builds it: the cover
+    # report with all seven appendices (scorecard, trends, explanations, NEET table, exceptions, plan, actions).
+    meeting = Meeting.objects.select_related("body").get(body__slug="scrutiny", date=date(2011, 9, 20))
+    whole = timed("demo meeting pack, assembled", lambda: meeting_pack(meeting))
+    timed("demo meeting pack DOCX (seven appendices)", lambda: pack_docx(whole))  # type: ignore[arg-type]
+    pdf = timed("demo meeting pack PDF (seven appendices)", lambda: pack_pdf(whole))  # type: ignore[arg-type]
+    print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
