@@ -38,6 +38,7 @@ SAMPLES: dict[str, str] = {
     "improvement:plan-export": "/plans/cheshire-east-2011/export.xlsx",
     "improvement:recommendation": "/plans/cheshire-east-2011/recommendations/8/",
     "improvement:checkpoint-edit": "/plans/cheshire-east-2011/recommendations/8/actions/1/progress/",
+    "improvement:action-edit": "/plans/cheshire-east-2011/recommendations/8/actions/1/",
     "improvement:plan-import": "/plans/import/",
     "improvement:evidence-add": "/plans/cheshire-east-2011/recommendations/8/evidence/",
     "improvement:decision": "/plans/cheshire-east-2011/recommendations/8/decision/",

@@ -125,3 +125,24 @@ def test_an_officer_records_progress_with_the_date_as_day_month_and_year(signed_
     expect(page.get_by_text("IA timeliness up to 71%")).to_be_visible()
     expect(page.get_by_role("heading", name="Progress at end of February")).to_be_visible()
     expect(page.locator("time", has_text="29 February 2012").first).to_be_visible()
+
+
+def test_a_service_manager_changes_an_actions_status_officers_and_due_date(signed_in_page: Page) -> None:
+    page = signed_in_page
+    page.goto("/plans/cheshire-east-2011/recommendations/8/")
+    page.get_by_role("link", name="Change the status, officers or due date of key actions 1").click()
+    expect(page.get_by_role("heading", name="Change the action")).to_be_visible()
+    assert not _axe_violations(page)
+
+    page.get_by_label("Complete").check()
+    page.get_by_label("Responsible officer(s)").fill("Head of Safeguarding")
+    due = page.get_by_role("group", name="Due date (optional)")
+    due.get_by_label("Day").fill("31")
+    due.get_by_label("Month").fill("3")
+    due.get_by_label("Year").fill("2012")
+    page.get_by_role("button", name="Save the action").click()
+
+    page.wait_for_url("**/plans/cheshire-east-2011/recommendations/8/")
+    expect(page.locator(".card .meta").first).to_have_text(
+        "Responsible officer(s): Head of Safeguarding · Complete · due 31 March 2012"
+    )

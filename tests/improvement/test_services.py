@@ -135,6 +135,12 @@ def test_an_action_update_is_audited_and_checks_its_status(recommendation: Recom
     event = AuditEvent.objects.get(object_type="improvement.action")
     assert event.before == {"status": "in_progress", "officers": "NM", "due_on": ""}
     assert event.after == {"status": "complete", "officers": "Nancy Meehan", "due_on": "2011-09-30"}
+    recommendation.status = Recommendation.Status.SIGNED_OFF
+    recommendation.save()
+    action.refresh_from_db()
+    with pytest.raises(ApplicationError, match="signed off; its actions are closed"):
+        services.action_update(action=action, status="in_progress", officers="", due_on=None, user=officer)
+    assert Action.objects.get(pk=action.pk).status == "complete"
 
 
 def test_an_impact_measure_must_name_a_catalogued_indicator(demo: object, recommendation: Recommendation) -> None:

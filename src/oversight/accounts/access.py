@@ -42,6 +42,7 @@ RULES: dict[str, Rule] = {
     "improvement:plan-export": Capability.VIEW,
     "improvement:recommendation": Capability.VIEW,
     "improvement:checkpoint-edit": Capability.EDIT_DATA,
+    "improvement:action-edit": Capability.EDIT_DATA,
     "improvement:plan-import": Capability.EDIT_DATA,
     "improvement:evidence-add": Capability.EDIT_DATA,
     "improvement:decision": Capability.APPROVE,

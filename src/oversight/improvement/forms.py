@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from oversight.core.rag import Rating
 from oversight.dates import DayMonthYearField
-from oversight.improvement.models import Decision, HighlightEntry, Plan, Source
+from oversight.improvement.models import Action, Decision, HighlightEntry, Plan, Source
 from oversight.performance.models import Scorecard
 
 RAG_CHOICES = [(rating.value, rating.label) for rating in Rating]
@@ -39,6 +39,17 @@ class CheckpointForm(forms.Form):
         if data.get("evidence_url") and not data.get("evidence_title", "").strip():
             self.add_error("evidence_title", "Give the evidence link a title.")
         return data
+
+
+class ActionForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=Action.Status.choices, widget=forms.RadioSelect)
+    officers = forms.CharField(
+        label="Responsible officer(s)",
+        max_length=300,
+        required=False,
+        help_text="As the plan names them, for example Head of Safeguarding",
+    )
+    due_on = DayMonthYearField(label="Due date (optional)", required=False, help_text="For example, 31 3 2012")
 
 
 class EvidenceRequirementForm(forms.Form):

@@ -244,6 +244,9 @@ def _checkpoint_state(checkpoint: Checkpoint) -> dict[str, Any]:
 
 @transaction.atomic
 def action_update(*, action: Action, status: str, officers: str, due_on: date | None, user: User) -> Action:
+    """Change an action's status, responsible officers or due date, as a service manager keeps them up to date."""
+    if action.recommendation.is_signed_off:
+        raise ApplicationError("This recommendation is signed off; its actions are closed.")
     if status not in Action.Status.values:
         raise ApplicationError(f"'{status}' is not a status; choose not started, in progress or complete.")
     before = {"status": action.status, "officers": action.officers, "due_on": str(action.due_on or "")}

@@ -13,6 +13,11 @@ urlpatterns = [
     path("plans/<slug:slug>/export.<str:fmt>", views.plan_export, name="plan-export"),
     path("plans/<slug:slug>/recommendations/<int:order>/", views.recommendation, name="recommendation"),
     path(
+        "plans/<slug:slug>/recommendations/<int:order>/actions/<int:action>/",
+        views.action_edit,
+        name="action-edit",
+    ),
+    path(
         "plans/<slug:slug>/recommendations/<int:order>/actions/<int:action>/progress/",
         views.checkpoint_edit,
         name="checkpoint-edit",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from oversight.core.problems import ApplicationError
 from oversight.core.rag import Rating
 from oversight.improvement import exports, selectors, services
 from oversight.improvement.forms import (
+    ActionForm,
     AsAtForm,
     CheckpointForm,
     DecisionForm,
@@ -98,40 +100,68 @@ def recommendation(request: HttpRequest, slug: str, order: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) -> HttpResponse:
+    def write(found: Action, data: dict[str, Any]) -> None:
+        services.checkpoint_record(
+            action=found,
+            label=data["label"],
+            as_at=data["as_at"],
+            narrative=data["narrative"],
+            rating=Rating(data["rag"]),
+            rag_reason=data["rag_reason"],
+            user=request.user,
+            evidence_title=data["evidence_title"],
+            evidence_url=data["evidence_url"],
+        )
+
+    initial = {"rag": Rating.NOT_RATED.value, "as_at": timezone.localdate()}
+    page = ("improvement/checkpoint_edit.html", "Record progress", "Save progress")
+    return _action_form(request, (slug, order, action), CheckpointForm, initial, write, page)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, slug: str, order: int, action: int) -> HttpResponse:
+    """A service manager keeps an action's status, officers and due date up to date."""
+
+    def write(found: Action, data: dict[str, Any]) -> None:
+        services.action_update(
+            action=found, status=data["status"], officers=data["officers"], due_on=data["due_on"], user=request.user
+        )
+
+    page = ("improvement/action_edit.html", "Change the action", "Save the action")
+    return _action_form(request, (slug, order, action), ActionForm, None, write, page)
+
+
+def _action_form(
+    request: HttpRequest,
+    address: tuple[str, int, int],
+    form_class: type[forms.Form],
+    initial: dict[str, Any] | None,
+    write: Callable[[Action, dict[str, Any]], None],
+    page: tuple[str, str, str],
+) -> HttpResponse:
+    """A form about one key action (``address``: the plan's slug, the recommendation's and the action's order):
+    written through ``write`` and back to the recommendation, or shown again with what was wrong.
+    ``page``: the template, heading and button. With no ``initial``, the form starts from the action as it is."""
+    slug, order, number = address
     found = get_object_or_404(
         Action.objects.select_related("recommendation__plan"),
         recommendation__plan__slug=slug,
         recommendation__order=order,
-        order=action,
+        order=number,
     )
-    initial = {"rag": Rating.NOT_RATED.value, "as_at": timezone.localdate()}
-    form = CheckpointForm(request.POST or None, initial=initial)
+    if initial is None:
+        initial = {"status": found.status, "officers": found.officers, "due_on": found.due_on}
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.checkpoint_record(
-                action=found,
-                label=data["label"],
-                as_at=data["as_at"],
-                narrative=data["narrative"],
-                rating=Rating(data["rag"]),
-                rag_reason=data["rag_reason"],
-                user=request.user,
-                evidence_title=data["evidence_title"],
-                evidence_url=data["evidence_url"],
-            )
+            write(found, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, str(error))
         else:
             return redirect("improvement:recommendation", slug=slug, order=order)
-    context = {
-        "action": found,
-        "recommendation": found.recommendation,
-        "form": form,
-        "heading": "Record progress",
-        "button": "Save progress",
-    }
-    return render(request, "improvement/checkpoint_edit.html", context)
+    template, heading, button = page
+    context = {"action": found, "recommendation": found.recommendation, "form": form, "heading": heading}
+    return render(request, template, {**context, "button": button})
 
 
 def _recommendation_form(
