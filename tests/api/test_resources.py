@@ -84,6 +84,19 @@ def test_a_nul_character_is_refused_with_its_place_before_any_database_sees_it(
     assert Commentary.objects.count() == commentary
 
 
+def test_an_address_or_method_the_api_does_not_have_is_a_problem_too(token_client: TokenClient) -> None:
+    reader = token_client("reader", "read")
+
+    unknown = reader.get("/api/v1/no-such-resource")
+    wrong_method = reader.delete("/api/v1/indicators")
+
+    assert (unknown.status_code, unknown["Content-Type"]) == (404, "application/problem+json")
+    assert "/api/v1/openapi.json" in unknown.json()["detail"]
+    assert (wrong_method.status_code, wrong_method["Content-Type"]) == (405, "application/problem+json")
+    assert wrong_method["Allow"] == "GET"
+    assert wrong_method.json()["title"] == "Method Not Allowed"
+
+
 def test_a_value_for_an_approved_period_is_refused_as_a_conflict(demo: LoadResult, token_client: TokenClient) -> None:
     officer = token_client("performance officer", "write")
     changes = Change.objects.count()

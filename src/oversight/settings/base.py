@@ -34,6 +34,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "oversight.middleware.RequestSizeMiddleware",
     "oversight.middleware.NulCharacterMiddleware",
+    "oversight.api.middleware.ProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
