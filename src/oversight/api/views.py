@@ -25,6 +25,7 @@ from pydantic import Field
 
 from oversight.accounts.forms import client_ip
 from oversight.accounts.roles import Capability
+from oversight.accounts.services import user_council_scope
 from oversight.api import schemas as s
 from oversight.api.auth import Caller, SessionAuth, TokenAuth
 from oversight.api.problems import (
@@ -75,7 +76,7 @@ from oversight.performance.models import (
     Target,
     version_text,
 )
-from oversight.performance.selectors import ScorecardRow, scorecard_view
+from oversight.performance.selectors import ScorecardRow, scorecard_shown, scorecard_view
 from oversight.performance.signoff import PeriodLockedError
 from oversight.reports.cells import safe_cell
 
@@ -296,8 +297,9 @@ def _rating_out(row: ScorecardRow) -> dict[str, Any]:
 )
 def ratings_list(request: HttpRequest, slug: str, period: str, filters: Query[RatingFilters]) -> dict[str, Any]:
     """Each indicator's rating and its reason for the period, as the scorecard page shows them, in its order."""
-    scorecard = get_object_or_404(Scorecard, slug=slug)
-    rows = scorecard_view(scorecard, _period(period)).rows
+    shown = _period(period)
+    scorecard = scorecard_shown(slug, shown, user_council_scope(_caller(request).user))
+    rows = scorecard_view(scorecard, shown).rows
     if filters.rating:
         rows = [row for row in rows if row.rag.rating is Rating(filters.rating)]
     if filters.indicator:
@@ -746,7 +748,12 @@ def case_records_read(request: HttpRequest, measure: str, period: str, query: Qu
     the audit trail as the page's are."""
     try:
         view = casework_selectors.records_view(
-            measure, _period(period).code, la=query.la, part=query.list, page=str(query.page)
+            measure,
+            _period(period).code,
+            la=query.la,
+            part=query.list,
+            page=str(query.page),
+            scope=user_council_scope(_caller(request).user),
         )
     except CaseworkError as error:
         raise ProblemError(404, str(error)) from None

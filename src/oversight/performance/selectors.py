@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oversight.core.comparison import Side, Standing, compare
+from oversight.core.councils import CouncilScope
 from oversight.core.periods import Period, PeriodError, PeriodKind, YearType, parse_period
 from oversight.core.rag import RagResult, Rating, small_cohort_caution
 from oversight.core.rating import Outturn, target_choose
@@ -243,6 +244,29 @@ def period_or_404(code: str) -> Period:
         return parse_period(code)
     except PeriodError as error:
         raise Http404(str(error)) from None
+
+
+def scorecard_shown(slug: str, period: Period, scope: CouncilScope) -> Scorecard:
+    """The scorecard called ``slug``, if its figures for ``period`` may be shown to a user of ``scope``: approved
+    figures (the period approved or published) to every reader, drafts and unapproved figures only to the members
+    of the scorecard's council (ADR 26). Otherwise a 404, as for a scorecard that is not there."""
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    if scope.allows(scorecard.council):  # its council's members see every state: no need to ask which
+        return scorecard
+    signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
+    if not scope.figures_visible(scorecard.council, approved=signoff is not None and signoff.is_locked):
+        raise Http404(f"There is no approved scorecard '{slug}' for {period.label}.")
+    return scorecard
+
+
+def scorecard_periods_shown(scorecard: Scorecard, scope: CouncilScope) -> list[Period]:
+    """The periods of ``scorecard`` whose figures a user of ``scope`` may see (``scorecard_shown``), newest first."""
+    periods = scorecard_periods(scorecard)
+    if scope.allows(scorecard.council):
+        return periods
+    signoffs = PeriodSignoff.objects.filter(scorecard=scorecard, period__in=[period.code for period in periods])
+    approved = {signoff.period for signoff in signoffs if signoff.is_locked}
+    return [period for period in periods if period.code in approved]
 
 
 def scorecards_all() -> QuerySet[Scorecard]:
