@@ -43,7 +43,8 @@ def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:
     except CaseworkError as error:
         return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
     if isinstance(view, selectors.CouncilChoice):
-        return render(request, "casework/records_choose.html", {"choice": view})
+        # With no council to choose (none you may see has the returns loaded), nothing is there: 404
+        return render(request, "casework/records_choose.html", {"choice": view}, status=200 if view.councils else 404)
     services.case_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
     return render(request, "casework/records.html", {"view": view})
 

@@ -420,7 +420,7 @@ class PeriodSignoff(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.state in (self.State.APPROVED, self.State.PUBLISHED)
+        return self.state in LOCKED_STATES
 
     @property
     def period_obj(self) -> Period:
@@ -476,3 +476,7 @@ class ReportingStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard.slug}: {self.body}"
+
+
+# The states in which a period's figures are approved: locked against change, and shown to every reader.
+LOCKED_STATES = (PeriodSignoff.State.APPROVED, PeriodSignoff.State.PUBLISHED)

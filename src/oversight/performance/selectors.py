@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -22,6 +22,7 @@ from oversight.core.targets import TargetRule
 from oversight.core.trends import Direction, Travel, TrendSummary, travel, trend_summary
 from oversight.core.units import Unit
 from oversight.performance.models import (
+    LOCKED_STATES,
     Change,
     Commentary,
     ComparatorValue,
@@ -257,6 +258,30 @@ def scorecard_shown(slug: str, period: Period, scope: CouncilScope) -> Scorecard
     if not scope.figures_visible(scorecard.council, approved=signoff is not None and signoff.is_locked):
         raise Http404(f"There is no approved scorecard '{slug}' for {period.label}.")
     return scorecard
+
+
+def figures_shown(scope: CouncilScope) -> Q:
+    """The rows of a period's figures (values, targets, comparators, commentary, breakdowns: anything with an
+    indicator and a period) a user of ``scope`` may see: every row of their councils' scorecards, and of other
+    councils' only those of approved periods (``scorecard_shown``)."""
+    hidden = [card.pk for card in Scorecard.objects.only("council") if not scope.allows(card.council)]
+    if not hidden:
+        return Q()
+    shown = ~Q(indicator__priority__scorecard__in=hidden)
+    for scorecard_id, period in PeriodSignoff.objects.filter(scorecard__in=hidden, state__in=LOCKED_STATES).values_list(
+        "scorecard_id", "period"
+    ):
+        shown |= Q(indicator__priority__scorecard=scorecard_id, period=period)
+    return shown
+
+
+def indicator_shown(code: str, scope: CouncilScope) -> Indicator:
+    """The indicator ``code`` if a user of ``scope`` may see its every period, drafts included, and change it: a
+    member of its scorecard's council. Otherwise a 404, as for an indicator that is not there."""
+    indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
+    if not scope.allows(indicator.priority.scorecard.council):
+        raise Http404(f"There is no indicator '{code}'.")
+    return indicator
 
 
 def scorecard_periods_shown(scorecard: Scorecard, scope: CouncilScope) -> list[Period]:

@@ -138,7 +138,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(
             "performance:indicator-edit", code=code, period=selectors.period_or_404(request.GET["edit"]).code
         )
-    detail = selectors.indicator_detail(code)
+    detail = selectors.indicator_detail(selectors.indicator_shown(code, user_council_scope(request.user)).code)
     may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
     context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
     context.update(breakdowns.indicator_breakdowns_context(detail.indicator, request.GET.get("for") == "publication"))
@@ -153,7 +153,7 @@ def _back_to_row(indicator: Indicator, period: Period) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = selectors.indicator_shown(code, user_council_scope(request.user))
     the_period = selectors.period_or_404(period)
     observation = Observation.objects.filter(indicator=indicator, period=the_period.code).first()
     target = Target.objects.filter(indicator=indicator, period=the_period.code).first()
@@ -185,7 +185,7 @@ def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def commentary_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = selectors.indicator_shown(code, user_council_scope(request.user))
     if not user_can(request.user, Capability.EDIT_COMMENTARY, indicator):
         return forbidden(request, "Owners can edit commentary only on the indicators assigned to them.")
     the_period = selectors.period_or_404(period)
