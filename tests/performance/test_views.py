@@ -256,3 +256,21 @@ def test_a_councils_unapproved_figures_are_for_its_members_and_its_approved_ones
         client.force_login(user)
         homes.append('href="/scorecards/strategic/2011-12-Q1/"' in client.get("/").content.decode())
     assert homes == [True, False]
+
+
+def test_a_scorecards_council_is_changed_with_a_reason_in_the_audit_trail(demo: LoadResult) -> None:
+    from oversight.accounts.models import AuditEvent
+    from oversight.core.problems import ApplicationError
+    from oversight.performance.models import Scorecard
+    from oversight.performance.services import scorecard_set_council
+
+    with pytest.raises(ApplicationError, match="Say why the scorecard's council changes"):
+        scorecard_set_council(slug="strategic", council="E06000049", actor=None, reason="")
+    scorecard_set_council(slug="strategic", council="e06000049", actor=None, reason="the alliance starts")
+    assert Scorecard.objects.get(slug="strategic").council == "E06000049"
+    event = AuditEvent.objects.get(object_type="performance.scorecard")
+    assert (event.before, event.after, event.reason) == (
+        {"council": ""},
+        {"council": "E06000049"},
+        "the alliance starts",
+    )

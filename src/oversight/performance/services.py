@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import OperationalError, connection, models, transaction
 
-from oversight.accounts.services import user_council_scope
+from oversight.accounts.services import audited_upsert, user_council_scope
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Polarity
@@ -926,3 +926,13 @@ def indicator_assign_owner(
     if not isinstance(instance, Indicator):
         raise AssertionError("isinstance(instance, Indicator)")
     return instance
+
+
+def scorecard_set_council(*, slug: str, council: str, actor: User, reason: str) -> Scorecard:
+    """Give the scorecard ``slug`` to a council (its ONS code; '' for the service's own): its drafts and unapproved
+    figures are then for that council's users alone (ADR 26). Audited, with the reason."""
+    if not Scorecard.objects.filter(slug=slug).exists():
+        raise ApplicationError(f"There is no scorecard '{slug}'.")
+    if not reason.strip():
+        raise ApplicationError("Say why the scorecard's council changes: the reason is kept in the audit trail.")
+    return audited_upsert(Scorecard, {"slug": slug}, {"council": council.strip().upper()}, actor=actor, reason=reason)
