@@ -204,10 +204,11 @@ def test_an_owner_edits_commentary_only_on_their_own_indicators(q1_open: None) -
     assert client.get("/indicators/CSC-CORE-35WD/2011-12-Q1/edit/").status_code == 403  # figures are not theirs
 
 
-# The council dimension (ADR 26). Every scorecard is Cheshire East's (E06000049, the council of the demo's figures and
-# of its synthetic casework), and every user has case-level access beside their role. A user of another council of the
-# alliance (E06000050) asking for Cheshire East's child-level records, or for any of its figures of a period that is
-# not approved, is answered 404 on every route the table lets them into; its members are let in as the table says.
+# The council dimension (ADR 26). Every scorecard is Cheshire East's (E06000049, the council of the demo's figures,
+# with the d2i sample return loaded as its casework beside the synthetic council's), and every user has case-level
+# access beside their role. A user of another council of the alliance (E06000050) asking for Cheshire East's
+# child-level records, or for any of its figures of a period that is not approved, is answered 404 on every route the
+# table lets them into; its members are let in as the table says.
 COUNCIL, OTHER_COUNCIL = "E06000049", "E06000050"
 CHILD_LEVEL = {"casework:records", "casework:watch", "casework:quality-records", "api:case-records"}
 # An indicator's pages show and change its every period, drafts included: its council's members only.
@@ -267,8 +268,9 @@ def _mismatches_across_councils(*, approved: bool) -> list[str]:
 
 @pytest.fixture
 def alliance(demo: LoadResult, settings: Any, tmp_path: Path) -> None:
-    """The demo with its synthetic council's casework (and the d2i sample return, whose overlapping episodes give
-    the data-quality sample its issues), every scorecard Cheshire East's, and Cheshire East the service's own."""
+    """The demo with its synthetic council's casework and the d2i sample return loaded as Cheshire East's (whose
+    overlapping episodes give the data-quality sample its issues), every scorecard Cheshire East's, and Cheshire East
+    the service's own council."""
     from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
     from oversight.casework.store import CaseworkStore
     from oversight.demo.casework import demo_casework_load
