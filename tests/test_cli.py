@@ -338,3 +338,20 @@ def test_a_scorecard_must_be_named_when_there_are_several(home: Path, tmp_path: 
     assert "--scorecard: name the scorecard (known: " in result.stderr
     assert "strategic, synthetic-council" in result.stderr
     assert not output.exists()
+
+
+def test_a_scorecard_is_given_to_a_council_with_a_reason(home: Path) -> None:
+    council = ("scorecard", "council", "strategic", "--reason", "the alliance starts")
+    wrong = _run(home, *council, "--set", "Cheshire East")
+    assert wrong.returncode == 1
+    assert "council: A council's ONS code is a letter and eight digits, as E06000049." in wrong.stderr
+    given = _run(home, *council, "--set", "e06000049")
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.strip() == "Children & Families Strategic Performance Scorecard belongs to E06000049."
+    back = _run(home, *council, "--own")
+    assert (
+        back.stdout.strip()
+        == "Children & Families Strategic Performance Scorecard belongs to the service's own council."
+    )
+    missing = _run(home, "scorecard", "council", "nothing", "--own", "--reason", "a typing slip")
+    assert (missing.returncode, missing.stderr.strip()) == (1, "There is no scorecard 'nothing'.")

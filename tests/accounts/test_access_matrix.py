@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -165,6 +168,8 @@ def _outcome(client: Client, url: str) -> str:
         return "sign in"
     if response.status_code == 401 and url.startswith("/api/"):  # the API asks for a token or a session instead
         return "sign in"
+    if response.status_code == 404:  # another council's records or drafts, answered as if they were not there
+        return "not found"
     assert response.status_code in (200, 302, 405), (url, response.status_code)
     return "allowed"
 
@@ -198,3 +203,98 @@ def test_an_owner_edits_commentary_only_on_their_own_indicators(q1_open: None) -
     assert "only on the indicators assigned to them" in other.content.decode()
     assert "Not mine." not in Commentary.objects.values_list("text", flat=True)
     assert client.get("/indicators/CSC-CORE-35WD/2011-12-Q1/edit/").status_code == 403  # figures are not theirs
+
+
+# The council dimension (ADR 26). Every scorecard is Cheshire East's (E06000049, the council of the demo's figures,
+# with the d2i sample return loaded as its casework beside the synthetic council's), and every user has case-level
+# access beside their role. A user of another council of the alliance (E06000050) asking for Cheshire East's
+# child-level records, or for any of its figures of a period that is not approved, is answered 404 on every route the
+# table lets them into; its members are let in as the table says.
+COUNCIL, OTHER_COUNCIL = "E06000049", "E06000050"
+CHILD_LEVEL = {"casework:records", "casework:watch", "casework:quality-records", "api:case-records"}
+# An indicator's pages show and change its every period, drafts included: its council's members only.
+INDICATOR = {"performance:indicator", "performance:indicator-edit", "performance:commentary-edit",
+             "api:observation", "api:commentary-item"}  # fmt: skip
+# A scorecard's figures for the sample period: 2011-12 Q1, approved in the demo (the trend's AY2010-11 never is).
+PERIOD_FIGURES = {
+    "performance:scorecard-latest",
+    "performance:scorecard",
+    "performance:scorecard-export",
+    "performance:signoff",
+    "committee:exceptions",
+    "committee:exceptions-export",
+    "api:ratings",
+}
+DRAFT_ALWAYS = {"performance:trend"}
+
+
+def _council_clients(council: str) -> dict[str, Client]:
+    from oversight.accounts.services import user_set_councils
+    from oversight.performance.models import Indicator
+
+    clients = {}
+    for role in ROLES:
+        user = make_user(f"{council}-{role.value.replace(' ', '-')}", role.value, Role.CASE_ACCESS.value)
+        user_set_councils(user=user, councils=[council], actor=None, reason="a member of the alliance")
+        if role is Role.OWNER:
+            Indicator.objects.filter(code="CSC-CORE-35WD").update(owner_user=user)
+        client = Client()
+        client.force_login(user)
+        clients[role.value] = client
+    return clients
+
+
+def _expected_across_councils(view_name: str, who: str, *, theirs: bool, approved: bool) -> str:
+    rule = rule_for(view_name)
+    assert rule is not None
+    if rule != PUBLIC and Capability(rule) not in ROLE_CAPABILITIES[Role(who)] | {Capability.VIEW_CASES}:
+        return "refused"
+    hidden = CHILD_LEVEL | INDICATOR | DRAFT_ALWAYS | (set() if approved else PERIOD_FIGURES)
+    return "not found" if view_name in hidden and not theirs else "allowed"
+
+
+def _mismatches_across_councils(*, approved: bool) -> list[str]:
+    mismatches = []
+    for council in (OTHER_COUNCIL, COUNCIL):
+        for who, client in _council_clients(council).items():
+            for view_name, url in SAMPLES.items():
+                if view_name in GET_NOT_ALLOWED | NOTHING_THERE or view_name.startswith("admin:"):
+                    continue
+                expected = _expected_across_councils(view_name, who, theirs=council == COUNCIL, approved=approved)
+                actual = _outcome(client, url)
+                if expected != actual:
+                    mismatches.append(f"{who} of {council} on {url}: expected {expected}, got {actual}")
+    return mismatches
+
+
+@pytest.fixture
+def alliance(demo: LoadResult, settings: Any, tmp_path: Path) -> None:
+    """The demo with its synthetic council's casework and the d2i sample return loaded as Cheshire East's (whose
+    overlapping episodes give the data-quality sample its issues), every scorecard Cheshire East's, and Cheshire East
+    the service's own council."""
+    from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
+    from oversight.casework.store import CaseworkStore
+    from oversight.demo.casework import demo_casework_load
+    from oversight.onboarding.models import StartJob
+    from oversight.performance.models import Scorecard
+    from tests.casework.conftest import D2I
+
+    settings.OVERSIGHT_CASEWORK_STORE = demo_casework_load(tmp_path / "casework.duckdb").store
+    with CaseworkStore(settings.OVERSIGHT_CASEWORK_STORE) as store:
+        loaded = store.load(
+            sorted(D2I.glob("*.csv")),
+            pseudonymiser=Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True),
+            la=COUNCIL,
+        )
+        assert loaded.ok
+    settings.OVERSIGHT_COUNCIL = COUNCIL
+    Scorecard.objects.update(council=COUNCIL)
+    StartJob.objects.create(pk=1, la=COUNCIL, state=StartJob.State.FAILED)
+
+
+def test_the_authorisation_matrix_across_councils_with_the_quarter_approved(alliance: None) -> None:
+    assert _mismatches_across_councils(approved=True) == []
+
+
+def test_the_authorisation_matrix_across_councils_with_the_quarter_reopened(alliance: None, q1_open: None) -> None:
+    assert _mismatches_across_councils(approved=False) == []

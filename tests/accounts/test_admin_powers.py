@@ -8,9 +8,16 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from oversight.accounts.models import AuditEvent
+from oversight.accounts.models import AuditEvent, CouncilMembership
 from oversight.accounts.roles import Capability, Role
-from oversight.accounts.services import AccountError, user_capabilities, user_roles, user_set_case_access
+from oversight.accounts.services import (
+    AccountError,
+    user_capabilities,
+    user_councils,
+    user_roles,
+    user_set_case_access,
+    user_set_councils,
+)
 from tests.conftest import make_user
 
 RECORDS = "/casework/measures/cla_starts/2011-12/records/"
@@ -25,7 +32,8 @@ def administrator(db: None) -> Client:
 
 def _change(client: Client, user: User, **fields: object) -> int:
     data = {"username": user.username, "email": user.email, "first_name": "", "last_name": "", "is_active": "on",
-            "date_joined_0": "2026-12-07", "date_joined_1": "09:00:00", **fields}  # fmt: skip
+            "date_joined_0": "2026-12-07", "date_joined_1": "09:00:00",
+            "council_memberships-TOTAL_FORMS": "0", "council_memberships-INITIAL_FORMS": "0", **fields}  # fmt: skip
     return int(client.post(f"/admin/auth/user/{user.pk}/change/", data).status_code)
 
 
@@ -76,6 +84,41 @@ def test_a_role_change_in_the_admin_keeps_case_level_access_and_is_audited(admin
     assert event.before["roles"] == ["case-level access", "performance officer"]
     assert event.after["roles"] == ["case-level access", "reader"]
     assert (event.actor_name, event.reason) == ("ada", "changed in the admin site")
+
+
+def test_an_administrator_gives_a_user_a_council_in_the_admin_and_it_is_audited(administrator: Client) -> None:
+    officer = make_user("ola", "performance officer")
+    officer_group = Group.objects.get(name="performance officer")
+
+    refused = _change(administrator, officer, groups=[officer_group.pk], **{
+        "council_memberships-TOTAL_FORMS": "1", "council_memberships-0-la": "Cheshire East"})  # fmt: skip
+    given = _change(administrator, officer, groups=[officer_group.pk], **{
+        "council_memberships-TOTAL_FORMS": "1", "council_memberships-0-la": "E06000050"})  # fmt: skip
+
+    assert (refused, given) == (200, 302)
+    assert list(CouncilMembership.objects.filter(user=officer).values_list("la", flat=True)) == ["E06000050"]
+    event = AuditEvent.objects.get(action="update", object_repr="ola")
+    assert (event.before["councils"], event.after["councils"]) == ([], ["E06000050"])
+    assert (event.actor_name, event.reason) == ("ada", "changed in the admin site")
+
+
+def test_a_users_councils_are_set_with_a_reason_in_the_audit_trail(db: None) -> None:
+    officer = make_user("ola", "performance officer")
+    with pytest.raises(AccountError, match="Say why the user's councils change"):
+        user_set_councils(user=officer, councils=["E06000049"], actor=None, reason=" ")
+    with pytest.raises(AccountError, match="Not a council's ONS code: 895"):
+        user_set_councils(user=officer, councils=["895"], actor=None, reason="Joined the alliance")
+
+    user_set_councils(user=officer, councils=["e06000049", "E06000050"], actor=None, reason="Joined the alliance")
+    assert user_councils(User.objects.get(pk=officer.pk)) == frozenset({"E06000049", "E06000050"})
+    user_set_councils(user=officer, councils=["E06000050"], actor=None, reason="Left Cheshire East")
+    assert user_councils(User.objects.get(pk=officer.pk)) == frozenset({"E06000050"})
+
+    events = AuditEvent.objects.filter(object_repr="ola", action="update").order_by("id")
+    assert [(e.before["councils"], e.after["councils"], e.reason) for e in events] == [
+        ([], ["E06000049", "E06000050"], "Joined the alliance"),
+        (["E06000049", "E06000050"], ["E06000050"], "Left Cheshire East"),
+    ]
 
 
 def test_a_password_set_in_the_admin_is_audited_without_the_password(administrator: Client) -> None:

@@ -85,6 +85,18 @@ def test_user_create_command(tmp_path: Path) -> None:
     assert granted.returncode == 0, granted.stderr
     assert granted.stdout.strip() == "cllr-smith has case-level access."
 
+    councils = ["user", "councils", "cllr-smith", "--reason", "Joined the alliance's scrutiny panel", "--set"]
+    wrong = oversight_run([*councils, "Cheshire East"], env=env)
+    assert wrong.returncode == 1
+    assert "Not a council's ONS code: CHESHIRE EAST." in wrong.stderr
+    joined = oversight_run([*councils, "E06000049", "E06000050"], env=env)
+    assert joined.returncode == 0, joined.stderr
+    assert joined.stdout.strip() == "cllr-smith belongs to E06000049, E06000050."
+    own = oversight_run(["user", "councils", "cllr-smith", "--own", "--reason", "Left the panel"], env=env)
+    assert own.stdout.strip() == "cllr-smith belongs to the service's own council."
+    member = ["user", "create", "cllr-jones", "--role", "reader", "--council", "E06000050", "--password-stdin"]
+    assert oversight_run(member, input="a long enough passphrase\n", env=env).returncode == 0
+
 
 def test_assigning_an_owner_in_the_admin_is_recorded(demo: object) -> None:
     from oversight.performance.models import Change, Indicator

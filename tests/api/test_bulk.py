@@ -147,3 +147,27 @@ def test_a_payload_that_is_not_rows_is_refused_with_field_level_problems(
     problem = response.json()
     assert problem["type"] == "urn:oversight:problem:invalid-request"
     assert [(error["row"], error["field"]) for error in problem["errors"]][0] == (1, "indicator")
+
+
+def test_an_officer_of_another_council_cannot_push_its_figures(demo: LoadResult, token_client: TokenClient) -> None:
+    from django.contrib.auth.models import User
+
+    from oversight.accounts.services import user_set_councils
+    from oversight.performance.models import Scorecard
+
+    Scorecard.objects.update(council="E06000049")
+    machine = token_client("performance officer", "write", username="other-officer")
+    member = token_client("performance officer", "write", username="ce-officer")
+    user_set_councils(user=User.objects.get(username="other-officer"), councils=["E06000050"], actor=None,
+                      reason="another member's officer")  # fmt: skip
+    rows = _quarter_rows("2011-12-Q1", "2011-12-Q2")
+    before = (Observation.objects.count(), Change.objects.count())
+
+    refused = machine.post(BULK, {"rows": rows}, content_type="application/json")
+
+    assert refused.status_code == 422, refused.content
+    details = {error["detail"] for error in refused.json()["errors"]}
+    assert details == {f"no indicator '{row['indicator']}' of your council; only its own council's users change it"
+                       for row in rows}  # fmt: skip
+    assert (Observation.objects.count(), Change.objects.count()) == before  # nothing written
+    assert member.post(BULK, {"rows": rows}, content_type="application/json").status_code == 200

@@ -153,3 +153,30 @@ def test_plans_and_benchmarks_are_read_too(demo: LoadResult, token_client: Token
     values = reader.get("/api/v1/benchmarks/values?place=895&limit=5").json()
     assert values["count"] > 0
     assert {item["place"] for item in values["items"]} == {"895"}
+
+
+def test_another_councils_figures_come_through_the_api_only_once_approved(
+    demo: LoadResult, token_client: TokenClient, q1_open: None
+) -> None:
+    from django.contrib.auth.models import User
+
+    from oversight.accounts.services import user_set_councils
+    from oversight.performance.models import Scorecard
+
+    Scorecard.objects.update(council="E06000049")
+    member, other = token_client("reader", "read", username="ce"), token_client("reader", "read", username="other")
+    user_set_councils(user=User.objects.get(username="other"), councils=["E06000050"], actor=None, reason="alliance")
+    user_set_councils(user=User.objects.get(username="ce"), councils=["E06000049"], actor=None, reason="alliance")
+    lists = [
+        "/api/v1/observations?scorecard=strategic&period=2011-12-Q1",
+        "/api/v1/commentary?scorecard=strategic&period=2011-12-Q1",
+        "/api/v1/feed?scorecard=strategic&period=2011-12-Q1&include=all",
+    ]
+    counts = [[client.get(url).json()["count"] for url in lists] for client in (member, other)]
+    assert min(counts[0]) > 0  # the member sees the reopened quarter
+    assert counts[1] == [0, 0, 0]  # another council's user sees none of it
+    year = "/api/v1/observations?scorecard=strategic&period=2010-11"  # never signed off: a draft
+    assert (member.get(year).json()["count"] > 0, other.get(year).json()["count"]) == (True, 0)
+    single = other.get("/api/v1/observations/CSC-CORE-35WD/2011-12-Q1")
+    assert single.status_code == 404
+    assert single.json()["detail"] == "There is no indicator 'CSC-CORE-35WD'."

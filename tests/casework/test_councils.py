@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from oversight.accounts.models import AuditEvent
 from oversight.casework.engine import (
     card_from_mapping,
     measure_card,
@@ -133,3 +134,45 @@ def test_with_no_council_holding_the_returns_the_records_page_says_so(
     client.force_login(make_user("analyst", "reader", "case-level access"))
     body = client.get("/casework/measures/cp_reviews_on_time/2017-18/records/").content.decode()
     assert "No council has the CIN census loaded yet: this measure reads cp_plans, cp_reviews." in body
+
+
+def test_a_council_s_child_level_records_are_for_its_own_users_alone(
+    db: None, settings: Any, two_councils: CaseworkStore
+) -> None:
+    from oversight.accounts.services import user_set_councils
+
+    settings.OVERSIGHT_CASEWORK_STORE = two_councils.path
+    two_councils.close()
+    cheshire, city, unplaced = (make_user(name, "reader", "case-level access") for name in ("ce", "city", "none"))
+    user_set_councils(user=cheshire, councils=[LA], actor=None, reason="Cheshire East's analyst")
+    user_set_councils(user=city, councils=[CITY], actor=None, reason="The City's analyst")
+    pages = [
+        f"/casework/measures/cla_starts/2017-18/records/?la={LA}",
+        f"/casework/measures/cla_reviews_on_time/watch/?la={LA}&as_at=2018-03-31",
+        f"/api/v1/casework/measures/cla_starts/periods/2017-18/records?la={LA}",
+    ]
+
+    def answers(user: Any) -> list[int]:
+        client = Client()
+        client.force_login(user)
+        return [client.get(page).status_code for page in pages]
+
+    assert answers(cheshire) == [200, 200, 200]
+    assert answers(city) == [404, 404, 404]
+    assert answers(unplaced) == [200, 200, 200]  # a service that names no council: every council, as before
+    everyone = Client()
+    everyone.force_login(unplaced)
+    assert LA in everyone.get("/casework/quality/").content.decode()
+    settings.OVERSIGHT_COUNCIL = CITY
+    assert answers(unplaced) == [404, 404, 404]  # no membership: the service's own council, the City
+
+    client = Client()
+    client.force_login(city)
+    refused = client.get(pages[0]).content.decode()
+    # Answered as a council with nothing loaded, so that the refusal does not say what is there
+    assert "Measure cla_starts reads the SSDA903 (episodes), and none is loaded for E06000049" in refused
+    choice = client.get("/casework/measures/cla_starts/2017-18/records/").content.decode()
+    assert LA not in choice  # the councils offered are the user's own
+    quality = client.get("/casework/quality/").content.decode()
+    assert (CITY in quality, LA in quality) == (True, False)
+    assert AuditEvent.objects.filter(action="view", actor_name="city").count() == 0

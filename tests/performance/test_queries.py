@@ -76,7 +76,7 @@ def test_export_query_count_is_flat(db: None, client: Client) -> None:
 @pytest.mark.parametrize(
     ("url", "most"),
     [
-        ("/scorecards/big/2011-12/trend/", 8),
+        ("/scorecards/big/2011-12/trend/", 9),  # with the user's councils, to check the scorecard's
         ("/scorecards/big/2011-12-Q1/exceptions/", 40),
         ("/", 20),
     ],

@@ -225,3 +225,52 @@ def test_the_compact_view_keeps_actual_target_rating_and_direction_and_says_how_
     assert "scorecard--compact-view" not in full
     assert compact.count('class="scorecard scorecard--compact-view"') == full.count('class="scorecard"')
     assert '<a href="?">Show the full scorecard</a>' in compact
+
+
+def test_a_councils_unapproved_figures_are_for_its_members_and_its_approved_ones_for_every_reader(
+    demo: LoadResult,
+) -> None:
+    from oversight.accounts.services import user_set_councils
+    from oversight.core.periods import parse_period
+    from oversight.performance.models import Scorecard
+    from oversight.performance.signoff import signoff_reopen
+
+    Scorecard.objects.update(council="E06000049")
+    member, other = make_user("ce-reader", "reader"), make_user("alliance-reader", "reader")
+    user_set_councils(user=member, councils=["E06000049"], actor=None, reason="Cheshire East's councillor")
+    user_set_councils(user=other, councils=["E06000050"], actor=None, reason="another member's councillor")
+    pages = ["/scorecards/strategic/2011-12-Q1/", "/scorecards/strategic/2011-12-Q1/export.csv"]
+
+    def answers(user: User) -> list[int]:
+        client = Client()
+        client.force_login(user)
+        return [client.get(page).status_code for page in pages]
+
+    assert (answers(member), answers(other)) == ([200, 200], [200, 200])  # Q1 is approved in the demo
+    signoff_reopen(scorecard=Scorecard.objects.get(slug="strategic"), period=parse_period("2011-12-Q1"),
+                   user=make_user("reopener", "approver"), reason="a late correction")  # fmt: skip
+    assert (answers(member), answers(other)) == ([200, 200], [404, 404])
+    homes = []
+    for user in (member, other):
+        client = Client()
+        client.force_login(user)
+        homes.append('href="/scorecards/strategic/2011-12-Q1/"' in client.get("/").content.decode())
+    assert homes == [True, False]
+
+
+def test_a_scorecards_council_is_changed_with_a_reason_in_the_audit_trail(demo: LoadResult) -> None:
+    from oversight.accounts.models import AuditEvent
+    from oversight.core.problems import ApplicationError
+    from oversight.performance.models import Scorecard
+    from oversight.performance.services import scorecard_set_council
+
+    with pytest.raises(ApplicationError, match="Say why the scorecard's council changes"):
+        scorecard_set_council(slug="strategic", council="E06000049", actor=None, reason="")
+    scorecard_set_council(slug="strategic", council="e06000049", actor=None, reason="the alliance starts")
+    assert Scorecard.objects.get(slug="strategic").council == "E06000049"
+    event = AuditEvent.objects.get(object_type="performance.scorecard")
+    assert (event.before, event.after, event.reason) == (
+        {"council": ""},
+        {"council": "E06000049"},
+        "the alliance starts",
+    )

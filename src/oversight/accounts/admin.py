@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.db.models import ManyToManyField
 from django.http import HttpRequest, HttpResponse
 
-from oversight.accounts.models import AuditEvent, SignInAttempt
+from oversight.accounts.models import AuditEvent, CouncilMembership, SignInAttempt
 from oversight.accounts.roles import Role
 from oversight.accounts.services import user_record_change, user_record_password_change, user_state
 
@@ -48,6 +48,15 @@ class RoleGroupAdmin(ReadOnlyAdmin, GroupAdmin):
     """Roles are groups whose names oversight reads; renaming one would hand its powers to another role."""
 
 
+class CouncilMembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    """The councils a user belongs to (none: the service's own council); changes are audited with the user's."""
+
+    model = CouncilMembership
+    extra = 1
+    verbose_name = "council"
+    verbose_name_plural = "councils (none: the service's own council)"
+
+
 @admin.register(User)
 class AuditedUserAdmin(UserAdmin):  # type: ignore[type-arg]
     """Users are deactivated, never deleted: their names stay on the history they wrote.
@@ -63,6 +72,7 @@ class AuditedUserAdmin(UserAdmin):  # type: ignore[type-arg]
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     list_filter = ("is_staff", "is_active", "groups")
+    inlines = [CouncilMembershipInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

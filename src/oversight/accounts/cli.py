@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from oversight.accounts.roles import Role
@@ -37,7 +38,9 @@ def cmd_user_create(args: argparse.Namespace) -> int:
     if args.case_access:
         roles.add(Role.CASE_ACCESS)
     try:
-        user = user_create(username=args.username, password=password, roles=roles, email=args.email or "")
+        user = user_create(
+            username=args.username, password=password, roles=roles, email=args.email or "", councils=args.council
+        )
     except AccountError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -61,25 +64,47 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_user_case_access(args: argparse.Namespace) -> int:
+def _change_user(username: str, change: Callable[[Any], str]) -> int:
+    """Apply ``change`` to the user called ``username`` and print what it says, or why it cannot be done."""
     from oversight.commandline import ready
 
     ready()
     from django.contrib.auth.models import User
 
-    from oversight.accounts.services import AccountError, user_set_case_access
+    from oversight.accounts.services import AccountError
 
-    user = User.objects.filter(username=args.username).first()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        print(f"There is no user called '{args.username}'.", file=sys.stderr)
+        print(f"There is no user called '{username}'.", file=sys.stderr)
         return 1
     try:
-        user_set_case_access(user=user, granted=args.grant, actor=None, reason=args.reason)
+        said = change(user)
     except AccountError as error:
         print(str(error), file=sys.stderr)
         return 1
-    print(f"{args.username} {'has' if args.grant else 'no longer has'} case-level access.")
+    print(said)
     return 0
+
+
+def cmd_user_case_access(args: argparse.Namespace) -> int:
+    def change(user: Any) -> str:
+        from oversight.accounts.services import user_set_case_access
+
+        user_set_case_access(user=user, granted=args.grant, actor=None, reason=args.reason)
+        return f"{args.username} {'has' if args.grant else 'no longer has'} case-level access."
+
+    return _change_user(args.username, change)
+
+
+def cmd_user_councils(args: argparse.Namespace) -> int:
+    def change(user: Any) -> str:
+        from oversight.accounts.services import user_set_councils
+
+        user_set_councils(user=user, councils=args.set or [], actor=None, reason=args.reason)
+        codes = ", ".join(sorted(code.upper() for code in args.set or [])) or "the service's own council"
+        return f"{args.username} belongs to {codes}."
+
+    return _change_user(args.username, change)
 
 
 def register(commands: Any) -> None:
@@ -90,6 +115,13 @@ def register(commands: Any) -> None:
     create.add_argument("--role", required=True, choices=sorted(ROLE_NAMES), help="what the user may do")
     create.add_argument("--email")
     create.add_argument("--case-access", action="store_true", help="may see pseudonymised child-level records")
+    create.add_argument(
+        "--council",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="a council the user belongs to, by ONS code (repeat for several; none: the service's own)",
+    )
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(func=cmd_user_create)
     unlock = user_commands.add_parser("unlock", help="let an account locked by failed sign-ins sign in again")
@@ -103,3 +135,12 @@ def register(commands: Any) -> None:
     choice.add_argument("--revoke", dest="grant", action="store_false", help="may no longer see them")
     access.add_argument("--reason", required=True, help="why, for the audit trail")
     access.set_defaults(func=cmd_user_case_access)
+    councils = user_commands.add_parser("councils", help="set the councils whose records and drafts a user sees")
+    councils.add_argument("username")
+    which = councils.add_mutually_exclusive_group(required=True)
+    which.add_argument("--set", nargs="+", metavar="CODE", help="the councils' ONS codes, replacing those held")
+    which.add_argument(
+        "--own", dest="set", action="store_const", const=[], help="no membership: the service's own council"
+    )
+    councils.add_argument("--reason", required=True, help="why, for the audit trail")
+    councils.set_defaults(func=cmd_user_councils)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+
+from oversight.core.councils import ONS_CODE, ONS_CODE_WORDS
 
 
 class SignInAttempt(models.Model):
@@ -56,3 +59,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type} {self.object_repr}"
+
+
+class CouncilMembership(models.Model):
+    """A user belongs to a council (by its ONS code): they see its case-level records, drafts and unapproved figures.
+
+    A user with no membership belongs to the service's own council (ADR 26). Kept through the audited services and the
+    admin site, whose every change is in the audit trail.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_memberships")
+    la = models.CharField(
+        "council (ONS code)",
+        max_length=9,
+        validators=[RegexValidator(ONS_CODE, ONS_CODE_WORDS)],
+    )
+
+    class Meta:
+        ordering = ["user", "la"]
+        constraints = [models.UniqueConstraint(fields=["user", "la"], name="council_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.la}"

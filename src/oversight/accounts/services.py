@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -15,8 +16,9 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from oversight.accounts.models import AuditEvent, SignInAttempt
+from oversight.accounts.models import AuditEvent, CouncilMembership, SignInAttempt
 from oversight.accounts.roles import OWN_ONLY, ROLE_CAPABILITIES, Capability, Role, capabilities_of
+from oversight.core.councils import ONS_CODE, ONS_CODE_WORDS, CouncilScope, council_scope
 from oversight.core.problems import ApplicationError
 from oversight.core.text import neutralised
 
@@ -45,6 +47,23 @@ def user_capabilities(user: AnyUser) -> frozenset[Capability]:
     if user is None or not user.is_authenticated:
         return frozenset()
     return capabilities_of(user_roles(user), superuser=bool(getattr(user, "is_superuser", False)))
+
+
+def user_councils(user: AnyUser) -> frozenset[str]:
+    """The ONS codes of the councils ``user`` is a member of (none: the service's own council, ADR 26)."""
+    if user is None or not user.is_authenticated or not isinstance(user, User):
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_oversight_councils", None)
+    if cached is None:  # one query per request, however many checks a page makes
+        cached = frozenset(CouncilMembership.objects.filter(user=user).values_list("la", flat=True))
+        user._oversight_councils = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def user_council_scope(user: AnyUser) -> CouncilScope:
+    """Whose case-level records, drafts and unapproved figures ``user`` may see: the rule every page and API
+    operation applies (``core.councils``)."""
+    return council_scope(user_councils(user), settings.OVERSIGHT_COUNCIL)
 
 
 def user_can(user: AnyUser, capability: Capability, obj: Any = None) -> bool:
@@ -116,12 +135,30 @@ def _user_state(user: User) -> dict[str, Any]:
         "roles": sorted(role.value for role in user_roles(user)),
         "groups": sorted(user.groups.values_list("name", flat=True)),
         "permissions": sorted(user.user_permissions.values_list("codename", flat=True)),
+        "councils": sorted(CouncilMembership.objects.filter(user=user).values_list("la", flat=True)),
     }
 
 
+def _council_codes(councils: Iterable[str]) -> set[str]:
+    codes = {code.strip().upper() for code in councils}
+    wrong = sorted(code for code in codes if not re.fullmatch(ONS_CODE, code))
+    if wrong:
+        raise AccountError(f"Not a council's ONS code: {', '.join(wrong)}. {ONS_CODE_WORDS}")
+    return codes
+
+
 @transaction.atomic
-def user_create(*, username: str, password: str, roles: Iterable[Role], email: str = "", actor: AnyUser = None) -> User:
+def user_create(
+    *,
+    username: str,
+    password: str,
+    roles: Iterable[Role],
+    email: str = "",
+    councils: Iterable[str] = (),
+    actor: AnyUser = None,
+) -> User:
     roles = set(roles)
+    codes = _council_codes(councils)
     if not roles - {Role.CASE_ACCESS}:
         raise AccountError("Give the user a role: administrator, performance officer, owner, approver or reader.")
     if User.objects.filter(username=username).exists():
@@ -130,6 +167,7 @@ def user_create(*, username: str, password: str, roles: Iterable[Role], email: s
     user.is_staff = Role.ADMINISTRATOR in roles  # the admin site is for administrators only
     user.save(update_fields=["is_staff"])
     user.groups.set(_role_groups(roles))
+    CouncilMembership.objects.bulk_create(CouncilMembership(user=user, la=code) for code in sorted(codes))
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, object_type="user", object_id=user.pk,
                  object_repr=username, after=_user_state(user))  # fmt: skip
     return user
@@ -150,9 +188,25 @@ def user_set_roles(*, user: User, roles: Iterable[Role], actor: AnyUser, reason:
     return user
 
 
+@transaction.atomic
+def user_set_councils(*, user: User, councils: Iterable[str], actor: AnyUser, reason: str) -> User:
+    """Make ``user`` a member of exactly ``councils`` (ONS codes; none: the service's own council), with a reason
+    in the audit trail."""
+    if not reason.strip():
+        raise AccountError("Say why the user's councils change: the reason is kept in the audit trail.")
+    codes = _council_codes(councils)
+    before = _user_state(user)
+    CouncilMembership.objects.filter(user=user).exclude(la__in=codes).delete()
+    held = set(CouncilMembership.objects.filter(user=user).values_list("la", flat=True))
+    CouncilMembership.objects.bulk_create(CouncilMembership(user=user, la=code) for code in sorted(codes - held))
+    user_record_change(user=user, before=before, actor=actor, reason=reason)
+    return user
+
+
 def user_record_change(*, user: User, before: dict[str, Any], actor: AnyUser, reason: str = "") -> None:
     """Audit a change made to a user elsewhere (the admin site), given its state before."""
     vars(user).pop("_oversight_roles", None)
+    vars(user).pop("_oversight_councils", None)
     after = _user_state(user)
     if before != after:
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, object_type="user", object_id=user.pk,

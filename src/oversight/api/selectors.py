@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from oversight.api.models import ApiToken
 from oversight.benchmarks.models import PublishedValue
+from oversight.core.councils import CouncilScope
 from oversight.core.periods import Period, parse_period
 from oversight.improvement.models import Action, Checkpoint, Plan, Recommendation
 from oversight.performance.models import (
@@ -21,7 +22,14 @@ from oversight.performance.models import (
     Scorecard,
     Target,
 )
-from oversight.performance.selectors import ScorecardRow, ScorecardView, scorecard_periods, scorecard_view
+from oversight.performance.selectors import (
+    ScorecardRow,
+    ScorecardView,
+    figures_shown,
+    scorecard_periods,
+    scorecard_periods_shown,
+    scorecard_view,
+)
 
 
 def tokens_all() -> QuerySet[ApiToken]:
@@ -31,37 +39,48 @@ def tokens_all() -> QuerySet[ApiToken]:
 # What the API reads beyond the scorecard's own selectors: filtered lists in a stable order, and the feed.
 
 
-def observations_filtered(*, scorecard: str | None, period: str | None, indicator: str | None) -> QuerySet[Observation]:
-    rows = _filtered(Observation.objects.select_related("indicator", "batch"), scorecard, period, indicator)
+def observations_filtered(
+    *, scorecard: str | None, period: str | None, indicator: str | None, scope: CouncilScope
+) -> QuerySet[Observation]:
+    rows = _filtered(Observation.objects.select_related("indicator", "batch"), scorecard, period, indicator, scope)
     return rows.order_by("indicator__code", "period_start", "period", "id")
 
 
-def targets_filtered(*, scorecard: str | None, period: str | None, indicator: str | None) -> QuerySet[Target]:
-    rows = _filtered(Target.objects.select_related("indicator"), scorecard, period, indicator)
+def targets_filtered(
+    *, scorecard: str | None, period: str | None, indicator: str | None, scope: CouncilScope
+) -> QuerySet[Target]:
+    rows = _filtered(Target.objects.select_related("indicator"), scorecard, period, indicator, scope)
     return rows.order_by("indicator__code", "period_start", "period", "id")
 
 
 def comparators_filtered(
-    *, scorecard: str | None, period: str | None, indicator: str | None
+    *, scorecard: str | None, period: str | None, indicator: str | None, scope: CouncilScope
 ) -> QuerySet[ComparatorValue]:
-    rows = _filtered(ComparatorValue.objects.select_related("indicator"), scorecard, period, indicator)
+    rows = _filtered(ComparatorValue.objects.select_related("indicator"), scorecard, period, indicator, scope)
     return rows.order_by("indicator__code", "period_start", "period", "kind", "label", "id")
 
 
-def commentary_filtered(*, scorecard: str | None, period: str | None, indicator: str | None) -> QuerySet[Commentary]:
-    rows = _filtered(Commentary.objects.select_related("indicator"), scorecard, period, indicator)
+def commentary_filtered(
+    *, scorecard: str | None, period: str | None, indicator: str | None, scope: CouncilScope
+) -> QuerySet[Commentary]:
+    rows = _filtered(Commentary.objects.select_related("indicator"), scorecard, period, indicator, scope)
     return rows.order_by("indicator__code", "period_start", "period", "id")
 
 
-def breakdowns_filtered(*, scorecard: str | None, period: str | None, indicator: str | None) -> QuerySet[Breakdown]:
-    rows = _filtered(Breakdown.objects.select_related("indicator"), scorecard, period, indicator)
+def breakdowns_filtered(
+    *, scorecard: str | None, period: str | None, indicator: str | None, scope: CouncilScope
+) -> QuerySet[Breakdown]:
+    rows = _filtered(Breakdown.objects.select_related("indicator"), scorecard, period, indicator, scope)
     return rows.order_by("indicator__code", "period_start", "period", "dimension", "order", "category", "id")
 
 
 PV = TypeVar("PV", Observation, Target, ComparatorValue, Commentary, Breakdown)
 
 
-def _filtered(rows: QuerySet[PV], scorecard: str | None, period: str | None, indicator: str | None) -> QuerySet[PV]:
+def _filtered(
+    rows: QuerySet[PV], scorecard: str | None, period: str | None, indicator: str | None, scope: CouncilScope
+) -> QuerySet[PV]:
+    rows = rows.filter(figures_shown(scope))
     if scorecard:
         rows = rows.filter(indicator__priority__scorecard__slug=scorecard)
     if period:
@@ -97,9 +116,12 @@ class FeedFigure:
     row: ScorecardRow
 
 
-def feed_figures(*, scorecard: str | None, period: str | None, approved_only: bool) -> list[FeedFigure]:
+def feed_figures(
+    *, scorecard: str | None, period: str | None, approved_only: bool, scope: CouncilScope
+) -> list[FeedFigure]:
     """Every figure of every approved (and published) period, or with ``approved_only`` false of every period a
-    scorecard reports, as the scorecard rates it: scorecards and periods in order, then the scorecard's own order."""
+    scorecard reports that a user of ``scope`` may see, as the scorecard rates it: scorecards and periods in order,
+    then the scorecard's own order."""
     scorecards = Scorecard.objects.order_by("slug")
     if scorecard:
         scorecards = scorecards.filter(slug=scorecard)
@@ -110,7 +132,7 @@ def feed_figures(*, scorecard: str | None, period: str | None, approved_only: bo
             codes = PeriodSignoff.objects.filter(scorecard=card, state__in=locked).values_list("period", flat=True)
             periods = sorted((parse_period(code) for code in codes), key=lambda p: (p.start, p.end))
         else:
-            periods = sorted(scorecard_periods(card), key=lambda p: (p.start, p.end))
+            periods = sorted(scorecard_periods_shown(card, scope), key=lambda p: (p.start, p.end))
         for shown in periods:
             if period and shown.code != period:
                 continue

@@ -25,6 +25,7 @@ from pydantic import Field
 
 from oversight.accounts.forms import client_ip
 from oversight.accounts.roles import Capability
+from oversight.accounts.services import user_council_scope
 from oversight.api import schemas as s
 from oversight.api.auth import Caller, SessionAuth, TokenAuth
 from oversight.api.problems import (
@@ -75,7 +76,7 @@ from oversight.performance.models import (
     Target,
     version_text,
 )
-from oversight.performance.selectors import ScorecardRow, scorecard_view
+from oversight.performance.selectors import ScorecardRow, indicator_shown, scorecard_shown, scorecard_view
 from oversight.performance.signoff import PeriodLockedError
 from oversight.reports.cells import safe_cell
 
@@ -188,9 +189,11 @@ def _period(code: str, name: str = "period") -> Period:
         raise ProblemError(422, f"'{code}' is not a period.", type_=INVALID_REQUEST, errors=[problem]) from None
 
 
-def _filters(filters: Filters) -> dict[str, str | None]:
+def _filters(request: HttpRequest, filters: Filters) -> dict[str, Any]:
+    """The filters of a list of period figures, with whose figures the caller may see (ADR 26)."""
     period = _period(filters.period).code if filters.period else None
-    return {"scorecard": filters.scorecard, "period": period, "indicator": filters.indicator}
+    scope = user_council_scope(_caller(request).user)
+    return {"scorecard": filters.scorecard, "period": period, "indicator": filters.indicator, "scope": scope}
 
 
 def _attributes(row: object, *names: str) -> dict[str, Any]:
@@ -296,8 +299,9 @@ def _rating_out(row: ScorecardRow) -> dict[str, Any]:
 )
 def ratings_list(request: HttpRequest, slug: str, period: str, filters: Query[RatingFilters]) -> dict[str, Any]:
     """Each indicator's rating and its reason for the period, as the scorecard page shows them, in its order."""
-    scorecard = get_object_or_404(Scorecard, slug=slug)
-    rows = scorecard_view(scorecard, _period(period)).rows
+    shown = _period(period)
+    scorecard = scorecard_shown(slug, shown, user_council_scope(_caller(request).user))
+    rows = scorecard_view(scorecard, shown).rows
     if filters.rating:
         rows = [row for row in rows if row.rag.rating is Rating(filters.rating)]
     if filters.indicator:
@@ -373,11 +377,12 @@ def _observation_out(row: Observation) -> dict[str, Any]:
 @api.get("/observations", response={200: s.Page[s.ObservationOut], **READ}, url_name="observations", tags=["figures"])
 def observations_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
     """Values, with their numerator, denominator, status and lineage, by indicator code and period."""
-    return _page(observations_filtered(**_filters(filters)), filters, _observation_out)
+    return _page(observations_filtered(**_filters(request, filters)), filters, _observation_out)
 
 
-def _indicator_period(indicator: str, period: str) -> tuple[Indicator, Period]:
-    return get_object_or_404(Indicator, code=indicator), _period(period)
+def _indicator_period(request: HttpRequest, indicator: str, period: str) -> tuple[Indicator, Period]:
+    """The indicator and period an address names, if the caller is a member of the indicator's council (ADR 26)."""
+    return indicator_shown(indicator, user_council_scope(_caller(request).user)), _period(period)
 
 
 @api.get(
@@ -387,7 +392,7 @@ def _indicator_period(indicator: str, period: str) -> tuple[Indicator, Period]:
     tags=["figures"],
 )
 def observation_read(request: HttpRequest, indicator: str, period: str) -> dict[str, Any]:
-    found, shown = _indicator_period(indicator, period)
+    found, shown = _indicator_period(request, indicator, period)
     row = get_object_or_404(
         Observation.objects.select_related("indicator", "batch"), indicator=found, period=shown.code
     )
@@ -402,7 +407,7 @@ def observation_read(request: HttpRequest, indicator: str, period: str) -> dict[
 )
 def observation_write(request: HttpRequest, indicator: str, period: str, payload: s.ObservationIn) -> dict[str, Any]:
     """Record one value, as the indicator's edit page does: refused (409) for an approved period."""
-    found, shown = _indicator_period(indicator, period)
+    found, shown = _indicator_period(request, indicator, period)
     services.observation_record(
         indicator=found,
         period=shown.code,
@@ -448,7 +453,7 @@ def _target_out(row: Target) -> dict[str, Any]:
 
 @api.get("/targets", response={200: s.Page[s.TargetOut], **READ}, url_name="targets", tags=["figures"])
 def targets_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
-    return _page(targets_filtered(**_filters(filters)), filters, _target_out)
+    return _page(targets_filtered(**_filters(request, filters)), filters, _target_out)
 
 
 def _comparator_out(row: ComparatorValue) -> dict[str, Any]:
@@ -467,7 +472,7 @@ def _comparator_out(row: ComparatorValue) -> dict[str, Any]:
 @api.get("/comparators", response={200: s.Page[s.ComparatorOut], **READ}, url_name="comparators", tags=["figures"])
 def comparators_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
     """England, regional, statistical neighbour and other comparators as recorded beside the figures."""
-    return _page(comparators_filtered(**_filters(filters)), filters, _comparator_out)
+    return _page(comparators_filtered(**_filters(request, filters)), filters, _comparator_out)
 
 
 def _commentary_out(row: Commentary) -> dict[str, Any]:
@@ -482,7 +487,7 @@ def _commentary_out(row: Commentary) -> dict[str, Any]:
 
 @api.get("/commentary", response={200: s.Page[s.CommentaryOut], **READ}, url_name="commentary", tags=["figures"])
 def commentary_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
-    return _page(commentary_filtered(**_filters(filters)), filters, _commentary_out)
+    return _page(commentary_filtered(**_filters(request, filters)), filters, _commentary_out)
 
 
 @api.get(
@@ -492,7 +497,7 @@ def commentary_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, 
     tags=["figures"],
 )
 def commentary_read(request: HttpRequest, indicator: str, period: str) -> dict[str, Any]:
-    found, shown = _indicator_period(indicator, period)
+    found, shown = _indicator_period(request, indicator, period)
     return _commentary_out(get_object_or_404(Commentary, indicator=found, period=shown.code))
 
 
@@ -504,7 +509,7 @@ def commentary_read(request: HttpRequest, indicator: str, period: str) -> dict[s
 )
 def commentary_write(request: HttpRequest, indicator: str, period: str, payload: s.CommentaryIn) -> dict[str, Any]:
     """Write a period's commentary, as the commentary page does: an owner only on their own indicators."""
-    found, shown = _indicator_period(indicator, period)
+    found, shown = _indicator_period(request, indicator, period)
     caller = _caller(request)
     if not caller.may(Capability.EDIT_COMMENTARY, found):
         raise ProblemError(403, f"You may write commentary only on your own indicators; {found.code} is not one.")
@@ -531,7 +536,7 @@ def _breakdown_out(row: Breakdown) -> dict[str, Any]:
 @api.get("/breakdowns", response={200: s.Page[s.BreakdownOut], **READ}, url_name="breakdowns", tags=["figures"])
 def breakdowns_list(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
     """A figure by ward, age, month …: every cell, unsuppressed (the API is for the council's own use)."""
-    return _page(breakdowns_filtered(**_filters(filters)), filters, _breakdown_out)
+    return _page(breakdowns_filtered(**_filters(request, filters)), filters, _breakdown_out)
 
 
 # The feed: every approved figure, flat -------------------------------------------------------------------------
@@ -550,9 +555,14 @@ class FeedPaging(Paging, FeedFilters):
     offset: int = Field(0, ge=0, le=10_000_000)
 
 
-def _feed(filters: FeedFilters) -> list[FeedFigure]:
+def _feed(request: HttpRequest, filters: FeedFilters) -> list[FeedFigure]:
     period = _period(filters.period).code if filters.period else None
-    return feed_figures(scorecard=filters.scorecard, period=period, approved_only=filters.include == "approved")
+    return feed_figures(
+        scorecard=filters.scorecard,
+        period=period,
+        approved_only=filters.include == "approved",
+        scope=user_council_scope(_caller(request).user),
+    )
 
 
 def _feed_row(figure: FeedFigure) -> dict[str, Any]:
@@ -585,7 +595,7 @@ def _feed_row(figure: FeedFigure) -> dict[str, Any]:
 def feed_json(request: HttpRequest, filters: Query[FeedPaging]) -> dict[str, Any]:
     """Every figure of every approved period, rated as the scorecard rates it: scorecards and periods in order,
     each in the scorecard's own order. The same rows as /feed.csv."""
-    return _page(_feed(filters), filters, _feed_row)
+    return _page(_feed(request, filters), filters, _feed_row)
 
 
 FEED_COLUMNS = list(s.FeedRow.model_fields)
@@ -611,7 +621,7 @@ def feed_csv(request: HttpRequest, filters: Query[FeedFilters]) -> HttpResponse:
     output = io.StringIO()
     writer = csv.DictWriter(output, fieldnames=FEED_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for figure in _feed(filters):
+    for figure in _feed(request, filters):
         record = _feed_row(figure)
         writer.writerow({name: _csv_cell(record[name]) for name in FEED_COLUMNS})
     response = HttpResponse(output.getvalue().encode(), content_type="text/csv; charset=utf-8")
@@ -746,10 +756,17 @@ def case_records_read(request: HttpRequest, measure: str, period: str, query: Qu
     the audit trail as the page's are."""
     try:
         view = casework_selectors.records_view(
-            measure, _period(period).code, la=query.la, part=query.list, page=str(query.page)
+            measure,
+            _period(period).code,
+            la=query.la,
+            part=query.list,
+            page=str(query.page),
+            scope=user_council_scope(_caller(request).user),
         )
     except CaseworkError as error:
         raise ProblemError(404, str(error)) from None
+    if isinstance(view, casework_selectors.CouncilChoice) and not view.councils:
+        raise ProblemError(404, f"No council has the {' and the '.join(view.card.returns)} loaded.")
     if isinstance(view, casework_selectors.CouncilChoice):
         problem = FieldProblem(pointer="la", field="la", detail=f"name one of: {', '.join(view.councils)}")
         raise ProblemError(422, "More than one council is loaded.", type_=INVALID_REQUEST, errors=[problem])

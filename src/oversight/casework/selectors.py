@@ -27,6 +27,7 @@ from oversight.casework.engine import (
 from oversight.casework.issues import CaseworkError
 from oversight.casework.store import QUALITY_RULES, CaseworkStore, QualityIssue
 from oversight.casework.watch import WatchCard, WatchList, watch_as_at, watch_card, watch_compute, watch_councils
+from oversight.core.councils import CouncilScope
 from oversight.core.periods import Period, PeriodError, parse_period
 from oversight.core.units import Unit, format_value
 from oversight.performance.models import Indicator, Observation
@@ -118,9 +119,11 @@ def records_view(
     to_date: bool | None = None,
     part: str | None = None,
     page: str | None = None,
+    scope: CouncilScope,
 ) -> RecordsView | CouncilChoice:
-    """The records behind a figure. Without ``la`` (and ``to_date``), those of the latest figure computed for the
-    measure and period, else the only council loaded; with several councils and no figure, the choice."""
+    """The records behind a figure, of a council in ``scope`` only. Without ``la`` (and ``to_date``), those of the
+    latest figure computed for the measure and period, else the only council loaded; with several councils and no
+    figure, the choice. A council outside ``scope`` is answered as one not loaded."""
     card = measure_card(measure_id)
     try:
         period = parse_period(period_code)
@@ -135,15 +138,17 @@ def records_view(
     with casework_store() as store:
         if la is None:
             latest = store.run_latest(card.id, period.code)
-            if latest is not None:
+            if latest is not None and scope.allows(latest[0]):
                 la = latest[0]
                 if to_date is None:
                     to_date = latest[1] != period.start and latest[1] == measure_window(period, to_date=True)[0]
             else:
-                councils = tuple(measure_councils(store, card))
+                councils = tuple(council for council in measure_councils(store, card) if scope.allows(council))
                 if len(councils) != 1:
                     return CouncilChoice(card, period, councils)
                 la = councils[0]
+        elif not scope.allows(la):
+            raise not_loaded_error(card, la)
         to_date = bool(to_date)
         results = measure_compute(store, card, period, la=la, to_date=to_date)
         if not results:
@@ -197,14 +202,17 @@ class CouncilQuality:
         return sum(part.total for part in self.returns)
 
 
-def quality_councils() -> list[CouncilQuality]:
-    """The issues kept with the loaded returns, by council, return and rule, most frequent rule first."""
+def quality_councils(scope: CouncilScope) -> list[CouncilQuality]:
+    """The issues kept with the loaded returns of the councils in ``scope``, by council, return and rule, most
+    frequent rule first."""
     if not casework_store_path().exists():
         return []
     with casework_store() as store:
         summary = store.quality_summary()
     counts: dict[str, dict[str, dict[str, int]]] = {}
     for la, table, rule, count in summary:
+        if not scope.allows(la):
+            continue
         by_rule = counts.setdefault(la, {}).setdefault(RETURNS.get(table, table), {})
         by_rule[rule] = by_rule.get(rule, 0) + count
     return [
@@ -244,10 +252,11 @@ class QualityRecordsView:
         return self.first + len(self.issues) - 1
 
 
-def quality_records(la: str, rule: str, page: str | None) -> QualityRecordsView:
-    """The issues of one rule in one council's returns, a page at a time; CaseworkError if there are none."""
+def quality_records(la: str, rule: str, page: str | None, *, scope: CouncilScope) -> QualityRecordsView:
+    """The issues of one rule in one council's returns, a page at a time; CaseworkError if there are none, or if the
+    council is outside ``scope``."""
     with casework_store() as store:
-        count = store.quality_counts([la]).get(rule, 0)
+        count = store.quality_counts([la]).get(rule, 0) if scope.allows(la) else 0
         if not count:
             raise CaseworkError(f"no data-quality issues of the rule '{rule}' are kept for the council '{la}'")
         pages = -(-count // RECORDS_PER_PAGE)
@@ -327,19 +336,21 @@ def _day(text: str) -> date:
         raise CaseworkError(f"'{text}' is not a date: write it as year, month and day, such as 2011-06-30") from None
 
 
-def watch_view(measure_id: str, *, la: str | None = None, as_at: str | None = None) -> WatchView:
-    """A measure's watch list for a council (the only one loaded, or ``la``) as at a day (``as_at``, YYYY-MM-DD, or
-    the default day)."""
+def watch_view(measure_id: str, *, la: str | None = None, as_at: str | None = None, scope: CouncilScope) -> WatchView:
+    """A measure's watch list for a council in ``scope`` (the first, or ``la``) as at a day (``as_at``, YYYY-MM-DD,
+    or the default day). A council outside ``scope`` is answered as one not loaded."""
     card = measure_card(measure_id)
     watch = watch_card(card.id)
     if watch is None:
         raise CaseworkError(f"measure {card.id} declares no watch list")
     day = _day(as_at) if as_at else None
     with casework_store() as store:
-        councils = watch_councils(store, card)
+        councils = tuple(council for council in watch_councils(store, card) if scope.allows(council))
         if la is None:
             if not councils:
                 raise CaseworkError(f"no council has the {' and the '.join(card.returns)} loaded")
             la = councils[0]
+        elif not scope.allows(la):
+            raise not_loaded_error(card, la)
         found = watch_compute(store, card, la=la, today=timezone.localdate(), as_at=day)
     return WatchView(card, watch, found, councils)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oversight.accounts.forms import client_ip
+from oversight.accounts.services import user_council_scope
 from oversight.casework import selectors, services
 from oversight.casework.engine import RETURN_TITLES, measure_card, measure_cards
 from oversight.casework.issues import CaseworkError
@@ -37,18 +38,25 @@ def records(request: HttpRequest, measure: str, period: str) -> HttpResponse:
             to_date=request.GET["to_date"] == "1" if "to_date" in request.GET else None,
             part=request.GET.get("list"),
             page=request.GET.get("page"),
+            scope=user_council_scope(request.user),
         )
     except CaseworkError as error:
         return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
     if isinstance(view, selectors.CouncilChoice):
-        return render(request, "casework/records_choose.html", {"choice": view})
+        # With no council to choose (none you may see has the returns loaded), nothing is there: 404
+        return render(request, "casework/records_choose.html", {"choice": view}, status=200 if view.councils else 404)
     services.case_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
     return render(request, "casework/records.html", {"view": view})
 
 
 def watch(request: HttpRequest, measure: str) -> HttpResponse:
     try:
-        view = selectors.watch_view(measure, la=request.GET.get("la") or None, as_at=request.GET.get("as_at") or None)
+        view = selectors.watch_view(
+            measure,
+            la=request.GET.get("la") or None,
+            as_at=request.GET.get("as_at") or None,
+            scope=user_council_scope(request.user),
+        )
     except CaseworkError as error:
         return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
     services.watch_list_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
@@ -56,12 +64,14 @@ def watch(request: HttpRequest, measure: str) -> HttpResponse:
 
 
 def quality(request: HttpRequest) -> HttpResponse:
-    return render(request, "casework/quality.html", {"councils": selectors.quality_councils()})
+    return render(
+        request, "casework/quality.html", {"councils": selectors.quality_councils(user_council_scope(request.user))}
+    )
 
 
 def quality_records(request: HttpRequest, la: str, rule: str) -> HttpResponse:
     try:
-        view = selectors.quality_records(la, rule, request.GET.get("page"))
+        view = selectors.quality_records(la, rule, request.GET.get("page"), scope=user_council_scope(request.user))
     except CaseworkError as error:
         return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
     services.quality_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from oversight.accounts.services import user_council_scope
 from oversight.committee import exports, selectors, services
 from oversight.committee.exceptions import exception_report
 from oversight.committee.forms import ReportForm, ResolutionForm, WorkItemForm
@@ -21,8 +22,7 @@ from oversight.committee.pack import PACK_FORMATS, PackError, meeting_pack, pack
 from oversight.committee.template import report_template
 from oversight.core.problems import ApplicationError
 from oversight.improvement.selectors import plans_all
-from oversight.performance.models import Scorecard
-from oversight.performance.selectors import period_or_404
+from oversight.performance.selectors import period_or_404, scorecard_shown
 from oversight.uploads import uploads_saved
 
 WORK_ITEM_FIELDS = [
@@ -39,16 +39,18 @@ WORK_ITEM_FIELDS = [
 
 
 def exceptions(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    scorecard = get_object_or_404(Scorecard, slug=slug)
-    report = exception_report(scorecard, period_or_404(period), publication=request.GET.get("for") == "publication")
+    the_period = period_or_404(period)
+    scorecard = scorecard_shown(slug, the_period, user_council_scope(request.user))
+    report = exception_report(scorecard, the_period, publication=request.GET.get("for") == "publication")
     return render(request, "committee/exceptions.html", {"report": report})
 
 
 def exceptions_export(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("Exports are csv, xlsx or pdf.")
-    scorecard = get_object_or_404(Scorecard, slug=slug)
-    report = exception_report(scorecard, period_or_404(period))
+    the_period = period_or_404(period)
+    scorecard = scorecard_shown(slug, the_period, user_council_scope(request.user))
+    report = exception_report(scorecard, the_period)
     response = HttpResponse(exports.render(report, fmt), content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, fmt)}"'
     return response

@@ -42,6 +42,14 @@ def register(commands: Any) -> None:
             command.add_argument("--reason", required=True, help="why the approved period is reopened")
         command.set_defaults(func=cmd_signoff, step=step)
 
+    council = scorecard_commands.add_parser("council", help="give a scorecard to a council of the service")
+    council.add_argument("slug", help="the scorecard's short name, e.g. strategic")
+    which = council.add_mutually_exclusive_group(required=True)
+    which.add_argument("--set", metavar="CODE", help="the council's ONS code, e.g. E06000049")
+    which.add_argument("--own", dest="set", action="store_const", const="", help="the service's own council")
+    council.add_argument("--reason", required=True, help="why, for the audit trail")
+    council.set_defaults(func=cmd_council)
+
     template = commands.add_parser("template", help="write the XLSX import template")
     template.add_argument("--output", required=True, metavar="FILE")
     template.set_defaults(func=cmd_template)
@@ -97,6 +105,21 @@ def scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
         print(f"--scorecard: there is no scorecard '{args.scorecard}' (known: {known})", file=sys.stderr)
         return None
     return scorecard, period
+
+
+def cmd_council(args: argparse.Namespace) -> int:
+    ready()
+    from oversight.core.problems import ApplicationError
+    from oversight.performance.services import scorecard_set_council
+
+    try:
+        scorecard = scorecard_set_council(slug=args.slug, council=args.set, actor=None, reason=args.reason)
+    except ApplicationError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    owner = scorecard.council or "the service's own council"
+    print(f"{scorecard.title} belongs to {owner}.")
+    return 0
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:

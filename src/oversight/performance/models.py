@@ -11,9 +11,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from oversight.core.councils import ONS_CODE, ONS_CODE_WORDS
 from oversight.core.periods import Period, PeriodKind, YearType, parse_period
 from oversight.core.rag import (
     Polarity,
@@ -56,6 +58,13 @@ class Scorecard(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, max_length=LONG_TEXT)
+    # The council whose figures these are, by ONS code; empty: the service's own council (ADR 26). Its drafts and
+    # unapproved figures are for its members only.
+    council = models.CharField(
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(ONS_CODE, ONS_CODE_WORDS)],
+    )
 
     def __str__(self) -> str:
         return self.title
@@ -411,7 +420,7 @@ class PeriodSignoff(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.state in (self.State.APPROVED, self.State.PUBLISHED)
+        return self.state in LOCKED_STATES
 
     @property
     def period_obj(self) -> Period:
@@ -467,3 +476,7 @@ class ReportingStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard.slug}: {self.body}"
+
+
+# The states in which a period's figures are approved: locked against change, and shown to every reader.
+LOCKED_STATES = (PeriodSignoff.State.APPROVED, PeriodSignoff.State.PUBLISHED)

@@ -8,12 +8,13 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oversight.core.comparison import Side, Standing, compare
+from oversight.core.councils import CouncilScope
 from oversight.core.periods import Period, PeriodError, PeriodKind, YearType, parse_period
 from oversight.core.rag import RagResult, Rating, small_cohort_caution
 from oversight.core.rating import Outturn, target_choose
@@ -21,6 +22,7 @@ from oversight.core.targets import TargetRule
 from oversight.core.trends import Direction, Travel, TrendSummary, travel, trend_summary
 from oversight.core.units import Unit
 from oversight.performance.models import (
+    LOCKED_STATES,
     Change,
     Commentary,
     ComparatorValue,
@@ -243,6 +245,53 @@ def period_or_404(code: str) -> Period:
         return parse_period(code)
     except PeriodError as error:
         raise Http404(str(error)) from None
+
+
+def scorecard_shown(slug: str, period: Period, scope: CouncilScope) -> Scorecard:
+    """The scorecard called ``slug``, if its figures for ``period`` may be shown to a user of ``scope``: approved
+    figures (the period approved or published) to every reader, drafts and unapproved figures only to the members
+    of the scorecard's council (ADR 26). Otherwise a 404, as for a scorecard that is not there."""
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    if scope.allows(scorecard.council):  # its council's members see every state: no need to ask which
+        return scorecard
+    signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
+    if not scope.figures_visible(scorecard.council, approved=signoff is not None and signoff.is_locked):
+        raise Http404(f"There is no approved scorecard '{slug}' for {period.label}.")
+    return scorecard
+
+
+def figures_shown(scope: CouncilScope) -> Q:
+    """The rows of a period's figures (values, targets, comparators, commentary, breakdowns: anything with an
+    indicator and a period) a user of ``scope`` may see: every row of their councils' scorecards, and of other
+    councils' only those of approved periods (``scorecard_shown``)."""
+    hidden = [card.pk for card in Scorecard.objects.only("council") if not scope.allows(card.council)]
+    if not hidden:
+        return Q()
+    shown = ~Q(indicator__priority__scorecard__in=hidden)
+    for scorecard_id, period in PeriodSignoff.objects.filter(scorecard__in=hidden, state__in=LOCKED_STATES).values_list(
+        "scorecard_id", "period"
+    ):
+        shown |= Q(indicator__priority__scorecard=scorecard_id, period=period)
+    return shown
+
+
+def indicator_shown(code: str, scope: CouncilScope) -> Indicator:
+    """The indicator ``code`` if a user of ``scope`` may see its every period, drafts included, and change it: a
+    member of its scorecard's council. Otherwise a 404, as for an indicator that is not there."""
+    indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
+    if not scope.allows(indicator.priority.scorecard.council):
+        raise Http404(f"There is no indicator '{code}'.")
+    return indicator
+
+
+def scorecard_periods_shown(scorecard: Scorecard, scope: CouncilScope) -> list[Period]:
+    """The periods of ``scorecard`` whose figures a user of ``scope`` may see (``scorecard_shown``), newest first."""
+    periods = scorecard_periods(scorecard)
+    if scope.allows(scorecard.council):
+        return periods
+    signoffs = PeriodSignoff.objects.filter(scorecard=scorecard, period__in=[period.code for period in periods])
+    approved = {signoff.period for signoff in signoffs if signoff.is_locked}
+    return [period for period in periods if period.code in approved]
 
 
 def scorecards_all() -> QuerySet[Scorecard]:

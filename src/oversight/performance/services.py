@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import OperationalError, connection, models, transaction
 
+from oversight.accounts.services import audited_upsert, user_council_scope
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Polarity
@@ -256,6 +257,7 @@ def _import_parsed(
         key=lambda pair: _ORDER[pair[1].spec.kind],
     )
     result.issues.extend(_check_references([table for _, table in tables]))
+    result.issues.extend(_check_councils([table for _, table in tables], user))
     result.issues.extend(_check_ranges([table for _, table in tables]))
     result.rows = sum(len(table.rows) for _, table in tables)
     if result.issues:
@@ -380,6 +382,26 @@ def _check_references(tables: list[ParsedTable]) -> list[Issue]:
                     and (number, "value") not in table.bad_cells
                 ):
                     missing("value", "is empty; give a value, or leave it empty and say why in the note column")
+    return issues
+
+
+def _check_councils(tables: list[ParsedTable], user: User) -> list[Issue]:
+    """A user changes only their own councils' scorecards (ADR 26): a row for another council's scorecard, or for an
+    indicator on one, is refused as if it were not there. The command line (no user) is the administrator's."""
+    if user is None or not user.is_authenticated:
+        return []
+    scope = user_council_scope(user)
+    councils = dict(Scorecard.objects.values_list("slug", "council"))
+    indicators = dict(Indicator.objects.values_list("code", "priority__scorecard__council"))
+    issues: list[Issue] = []
+    for table in tables:
+        for number, row in table.rows:
+            for column, owners in (("scorecard", councils), ("indicator", indicators)):
+                code = str(row[column]) if column in table.spec.names and row[column] else ""
+                if code in owners and not scope.allows(owners[code]):
+                    message = f"no {column} '{code}' of your council; only its own council's users change it"
+                    issues.append(Issue(table.source, number, column, message))
+                    break
     return issues
 
 
@@ -904,3 +926,13 @@ def indicator_assign_owner(
     if not isinstance(instance, Indicator):
         raise AssertionError("isinstance(instance, Indicator)")
     return instance
+
+
+def scorecard_set_council(*, slug: str, council: str, actor: User, reason: str) -> Scorecard:
+    """Give the scorecard ``slug`` to a council (its ONS code; '' for the service's own): its drafts and unapproved
+    figures are then for that council's users alone (ADR 26). Audited, with the reason."""
+    if not Scorecard.objects.filter(slug=slug).exists():
+        raise ApplicationError(f"There is no scorecard '{slug}'.")
+    if not reason.strip():
+        raise ApplicationError("Say why the scorecard's council changes: the reason is kept in the audit trail.")
+    return audited_upsert(Scorecard, {"slug": slug}, {"council": council.strip().upper()}, actor=actor, reason=reason)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.accounts.access import forbidden
 from oversight.accounts.roles import Capability
-from oversight.accounts.services import user_can
+from oversight.accounts.services import user_can, user_council_scope
 from oversight.core.periods import Period
 from oversight.core.problems import ApplicationError
 from oversight.core.rag import Polarity
@@ -31,8 +31,9 @@ from oversight.uploads import uploads_saved
 
 def home(request: HttpRequest) -> HttpResponse:
     scorecards = []
+    scope = user_council_scope(request.user)
     for scorecard in selectors.scorecards_all():
-        periods = selectors.scorecard_periods(scorecard)
+        periods = selectors.scorecard_periods_shown(scorecard, scope)
         scorecards.append((scorecard, periods, next((p for p in periods if p.is_year), None)))
     today = reporting.calendar_today(request.GET.get("on"))
     calendar = reporting.reporting_calendar(today)
@@ -48,20 +49,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def scorecard_latest(request: HttpRequest, slug: str) -> HttpResponse:
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    periods = selectors.scorecard_periods(scorecard)
+    periods = selectors.scorecard_periods_shown(scorecard, user_council_scope(request.user))
     if not periods:
         raise Http404("This scorecard has no values yet.")
     return redirect("performance:scorecard", slug=slug, period=periods[0].code)
 
 
 def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    scorecard = get_object_or_404(Scorecard, slug=slug)
     if "period" in request.GET:  # the period picker works as a plain form, without JavaScript
         return redirect("performance:scorecard", slug=slug, period=selectors.period_or_404(request.GET["period"]).code)
-    view = selectors.scorecard_view(scorecard, selectors.period_or_404(period))
+    the_period, scope = selectors.period_or_404(period), user_council_scope(request.user)
+    scorecard = selectors.scorecard_shown(slug, the_period, scope)
+    view = selectors.scorecard_view(scorecard, the_period)
     context = {
         "view": view,
-        "periods": selectors.scorecard_periods(scorecard),
+        "periods": selectors.scorecard_periods_shown(scorecard, scope),
         "glossary": selectors.glossary_entries(),
         "compact": request.GET.get("layout") == "compact",
     }
@@ -71,8 +73,9 @@ def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> HttpResponse:
     if fmt not in exports.FORMATS:
         raise Http404("Exports are csv, xlsx or pdf.")
-    scorecard = get_object_or_404(Scorecard, slug=slug)
-    view = selectors.scorecard_view(scorecard, selectors.period_or_404(period))
+    the_period = selectors.period_or_404(period)
+    scorecard = selectors.scorecard_shown(slug, the_period, user_council_scope(request.user))
+    view = selectors.scorecard_view(scorecard, the_period)
     publication = request.GET.get("for") == "publication"
     body = exports.render(view, fmt, publication=publication)
     response = HttpResponse(body, content_type=exports.FORMATS[fmt])
@@ -83,8 +86,8 @@ def scorecard_export(request: HttpRequest, slug: str, period: str, fmt: str) -> 
 @require_http_methods(["GET", "POST"])
 def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     """Where a period stands, what blocks it, and the step the signed-in user may take next."""
-    scorecard = get_object_or_404(Scorecard, slug=slug)
     the_period = selectors.period_or_404(period)
+    scorecard = selectors.scorecard_shown(slug, the_period, user_council_scope(request.user))
     form = SignoffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -121,8 +124,9 @@ def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 
 
 def trend(request: HttpRequest, slug: str, period: str) -> HttpResponse:
-    scorecard = get_object_or_404(Scorecard, slug=slug)
-    view = selectors.trend_view(scorecard, selectors.period_or_404(period))
+    the_period = selectors.period_or_404(period)
+    scorecard = selectors.scorecard_shown(slug, the_period, user_council_scope(request.user))
+    view = selectors.trend_view(scorecard, the_period)
     lines = charts.trend_charts(view)
     # Each row with its own line, so that the page does not look for it among every indicator's lines.
     groups = [(priority, [(row, lines.get(row.indicator.pk)) for row in rows]) for priority, rows in view.groups]
@@ -134,7 +138,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(
             "performance:indicator-edit", code=code, period=selectors.period_or_404(request.GET["edit"]).code
         )
-    detail = selectors.indicator_detail(code)
+    detail = selectors.indicator_detail(selectors.indicator_shown(code, user_council_scope(request.user)).code)
     may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
     context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
     context.update(breakdowns.indicator_breakdowns_context(detail.indicator, request.GET.get("for") == "publication"))
@@ -149,7 +153,7 @@ def _back_to_row(indicator: Indicator, period: Period) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = selectors.indicator_shown(code, user_council_scope(request.user))
     the_period = selectors.period_or_404(period)
     observation = Observation.objects.filter(indicator=indicator, period=the_period.code).first()
     target = Target.objects.filter(indicator=indicator, period=the_period.code).first()
@@ -181,7 +185,7 @@ def indicator_edit(request: HttpRequest, code: str, period: str) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def commentary_edit(request: HttpRequest, code: str, period: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = selectors.indicator_shown(code, user_council_scope(request.user))
     if not user_can(request.user, Capability.EDIT_COMMENTARY, indicator):
         return forbidden(request, "Owners can edit commentary only on the indicators assigned to them.")
     the_period = selectors.period_or_404(period)

@@ -192,6 +192,9 @@ OVERSIGHT_ADOPTION_SERIES: dict[str, str] = {}
 # to wait (429, with Retry-After).
 OVERSIGHT_API_REQUESTS_PER_MINUTE = int(os.environ.get("OVERSIGHT_API_REQUESTS_PER_MINUTE", "120"))
 
+# The service's own council, by its ONS code (E06000049): the council of every user without a membership and of
+# every scorecard that names none (ADR 26). Left empty, the service is a single council, as before memberships.
+OVERSIGHT_COUNCIL = os.environ.get("OVERSIGHT_COUNCIL", "")
 # The council's name, at the head of every committee report.
 OVERSIGHT_COUNCIL_NAME = os.environ.get("OVERSIGHT_COUNCIL_NAME", "The council")
 # The council's committee report template (name, logo, wording, numbered sections): a TOML file, see
