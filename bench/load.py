@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
 from tests.postgres import server_start, server_stop
-from tests.test_serve import Session, _free_port, _wait_for
+from tests.test_serve import Session, free_port, wait_for
 
 from bench.scorecard import INDICATORS, build_files
 
@@ -153,7 +153,7 @@ def main() -> None:
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         passwords = _prepare(folder, env)
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         with log.open("wb") as out:
             server = subprocess.Popen(
@@ -162,7 +162,7 @@ def main() -> None:
                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         try:
-            _wait_for(url)
+            wait_for(url)
         except AssertionError:
             raise SystemExit(f"oversight serve did not answer at {url}:\n{log.read_text()}") from None
         users = {
