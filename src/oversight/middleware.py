@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.views import defaults
 
-from oversight.api.problems import INVALID_REQUEST, FieldProblem, ProblemError, problem_response
 from oversight.core.text import neutralised
 
 logger = logging.getLogger("oversight.database")
@@ -84,24 +83,24 @@ class RequestSizeMiddleware:
 
 
 NUL = "\x00"
+NUL_REFUSED = "A NUL character (%00) cannot be part of an address or a search; remove it and ask again."
+
+
+def nul_places(request: HttpRequest) -> list[str]:
+    """The parts of the request's address holding a NUL character: 'path', and each query parameter's name. No
+    database stores or looks one up (PostgreSQL refuses it outright)."""
+    places = ["path"] if NUL in request.path else []
+    return places + [name for name, values in request.GET.lists() if NUL in name + "".join(values)]
 
 
 class NulCharacterMiddleware:
-    """Refuse an address or query parameter holding a NUL character, which no database stores or looks up (PostgreSQL
-    refuses it outright): the API answers with a problem naming each parameter, a page with a plain message."""
+    """Refuse an address or query parameter holding a NUL character with a plain message (the API, in front of this,
+    answers with a problem naming each place: ``api.middleware``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        places = ["path"] if NUL in request.path else []
-        places += [name for name, values in request.GET.lists() if NUL in name + "".join(values)]
-        if not places:
-            return self.get_response(request)
-        detail = "A NUL character (%00) cannot be part of an address or a search; remove it and ask again."
-        if request.path.startswith("/api/"):
-            errors = [
-                FieldProblem(pointer=neutralised(place), field=neutralised(place), detail=detail) for place in places
-            ]
-            return problem_response(ProblemError(422, detail, type_=INVALID_REQUEST, errors=errors))
-        return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+        if nul_places(request):
+            return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

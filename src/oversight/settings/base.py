@@ -33,8 +33,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "oversight.middleware.RequestSizeMiddleware",
+    "oversight.api.middleware.ProblemMiddleware",  # in front of the NUL check, to answer the API's as problems
     "oversight.middleware.NulCharacterMiddleware",
-    "oversight.api.middleware.ProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
