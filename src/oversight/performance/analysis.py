@@ -207,8 +207,11 @@ def spc_signals(indicators: Sequence[Indicator]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for indicator in indicators:
         chart = indicator_analysis(indicator, series[indicator.pk]).chart
-        last = len(chart.points) - 1 if chart is not None else -1
-        found[indicator.pk] = [signal.sentence for signal in chart.signals if last in signal.points] if chart else []
+        if chart is None or not chart.points:
+            found[indicator.pk] = []
+            continue
+        last = len(chart.points) - 1
+        found[indicator.pk] = [signal.sentence for signal in chart.signals if last in signal.points]
     return found
 
 

@@ -890,14 +890,14 @@ def figures_computed(figures: Sequence[ComputedFigure], *, user: User = None) ->
     periods = {figure.period for figure in figures}
     observations = _held(Observation, indicators, periods)
     breakdowns = _held(Breakdown, indicators, periods, "dimension", "category")
-    writer = _Writer(user, "", locks=Locks.load(), pending=_Pending())
+    pending = _Pending()
+    writer = _Writer(user, "", locks=Locks.load(), pending=pending)
     recorded = []
     for figure in figures:
         for breakdown in figure.breakdowns:
             _breakdown_computed(writer, figure.indicator, figure.period, breakdown, existing=breakdowns)
         recorded.append(_observation_computed(writer, figure, existing=observations))
-    if writer.pending is not None:
-        writer.pending.write()
+    pending.write()
     return recorded
 
 
