@@ -113,8 +113,10 @@ def alliance_members() -> list[str]:
     return sorted(council for council in councils if council)
 
 
-def _rows(card: MeasureCard, periods: list[Period], scope: CouncilScope) -> dict[str, list[MemberRow]]:
-    """Each period's member rows, unranked, by period code: four queries however many periods."""
+def _rows(
+    card: MeasureCard, periods: list[Period], scope: CouncilScope, members: list[str]
+) -> dict[str, list[MemberRow]]:
+    """Each period's rows for ``members``, unranked, by period code: two queries however many periods."""
     codes = [period.code for period in periods]
     own = settings.OVERSIGHT_COUNCIL
     found: dict[tuple[str, str], Observation] = {}
@@ -128,7 +130,6 @@ def _rows(card: MeasureCard, periods: list[Period], scope: CouncilScope) -> dict
     locked = set(
         PeriodSignoff.objects.filter(period__in=codes, state__in=LOCKED_STATES).values_list("scorecard_id", "period")
     )
-    members = alliance_members()
     return {
         code: [_row(card, council, found.get((council, code)), locked, scope) for council in members] for code in codes
     }
@@ -178,7 +179,7 @@ def alliance_view(measure: str, period: str, scope: CouncilScope) -> AllianceVie
         the_period = parse_period(period)
     except ValueError as error:
         raise CaseworkError(str(error)) from None
-    return _view(card, the_period, _rows(card, [the_period], scope)[the_period.code])
+    return _view(card, the_period, _rows(card, [the_period], scope, alliance_members())[the_period.code])
 
 
 def alliance_csv_rows(view: AllianceView) -> list[list[str]]:
@@ -229,7 +230,8 @@ def alliance_comparators(indicator: Indicator, figures: dict[Period, Side]) -> d
     ``figures`` (the member's own figure in each): 'Alliance (2 members): 12.3%' and where the member stands against
     it, in the words of the one comparator verdict (``core.comparison``). None for a period whose figure no measure
     computed, and none at all where the service holds no alliance (fewer than two members)."""
-    if len(alliance_members()) < 2:
+    members = alliance_members()
+    if len(members) < 2:
         return {}
     sources = dict(
         Observation.objects.filter(indicator=indicator, period__in=[p.code for p in figures]).values_list(
@@ -245,7 +247,7 @@ def alliance_comparators(indicator: Indicator, figures: dict[Period, Side]) -> d
     approved_only = CouncilScope(frozenset(), settings.OVERSIGHT_COUNCIL)  # the alliance pools approved figures
     for measure, periods in by_measure.items():
         card = measure_card(measure)
-        rows = _rows(card, periods, approved_only)
+        rows = _rows(card, periods, approved_only, members)
         for period in periods:
             lines[period.code] = _comparator_line(indicator, _view(card, period, rows[period.code]), figures[period])
     return lines
