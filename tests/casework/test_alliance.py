@@ -81,6 +81,10 @@ def test_a_draft_shows_to_its_own_councils_users_alone_and_is_never_pooled_or_ra
     )
     other = alliance_view(MEASURE, QUARTER, council_scope([FIRST], "")).members[1]
     assert (other.text, other.numerator) == ("–", None)  # another member's draft: never
+    url = f"/casework/alliance/?measure={MEASURE}&period={QUARTER}"
+    assert "3 of 104" not in _client("analyst").get(url).content.decode()
+    assert "3 of 104" not in _client("officer-z1").get(url).content.decode()
+    assert "3 of 104" in _client("officer-z2").get(url).content.decode()
 
 
 def test_a_member_with_no_figure_for_the_period_says_it_is_not_loaded(alliance: None) -> None:
@@ -113,6 +117,8 @@ def test_the_page_its_csv_and_a_members_indicator_page_say_the_same(alliance: No
     ]
     assert {r["period"] for r in rows} == {QUARTER}
     assert analyst.get("/casework/alliance/?measure=no_such_measure&period=2011-12-Q1").status_code == 404
+    assert analyst.get(f"/casework/alliance/?measure={MEASURE}&period=Q1").status_code == 404
+    assert analyst.get("/casework/alliance/export.csv").status_code == 404
     member = _client("officer-z1").get("/indicators/SYN-NI62/").content.decode()
     assert (
         "Alliance (2 members): 1.7%. 2011-12 Q1 0% vs Alliance (2 members) 2011-12 Q1 1.7%: "
