@@ -73,4 +73,5 @@ def test_an_analyst_chooses_a_measure_and_period_and_reads_the_members_side_by_s
         sign_in(new, ANALYST)
         new.goto(url)
         expect(new.locator("#alliance-table")).to_be_visible()
+        new.screenshot(path="/tmp/browser_alliance.png", full_page=True)
         assert not _axe_violations(new)
