@@ -24,12 +24,13 @@ def home(demo_home: DemoHome, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     assert "Demo loaded into" in result.stdout
     assert "councillor" in result.stdout
-    assert "Synthetic council Z99000001:" in result.stdout
-    assert "37 figures computed onto the scorecard 'synthetic-council'" in result.stdout
+    assert "Synthetic councils Z99000001 and Z99000002:" in result.stdout
+    assert "53 figures computed onto the scorecards 'synthetic-council' and 'second-synthetic-council'" in result.stdout
+    assert "reader (council E06000049)" in result.stdout  # the alliance's analyst, of the host council
     assert (home / "casework-demo.duckdb").is_file()
     assert not (home / "casework.duckdb").exists()  # a real store is never loaded with the development key
     accounts = (home / "demo-accounts.txt").read_text().split()
-    assert accounts[0::2] == ["councillor", "officer", "director", "admin"]
+    assert accounts[0::2] == ["councillor", "officer", "director", "admin", "officer-z1", "officer-z2", "analyst"]
     assert oct((home / "demo-accounts.txt").stat().st_mode & 0o777) == "0o600"
     return home
 

@@ -71,6 +71,8 @@ SAMPLES: dict[str, str] = {
     "casework:measure": "/casework/measures/cla_reviews_on_time/",
     "casework:records": "/casework/measures/cla_starts/2011-12/records/",
     "casework:watch": "/casework/measures/cla_reviews_on_time/watch/",
+    "casework:alliance": "/casework/alliance/?measure=cla_starts&period=2011-12-Q1",
+    "casework:alliance-export": "/casework/alliance/export.csv?measure=cla_starts&period=2011-12-Q1",
     "casework:quality": "/casework/quality/",
     "casework:quality-records": "/casework/quality/E06000049/episodes_overlap/",
     "api:api-root": "/api/v1/",
@@ -226,6 +228,8 @@ PERIOD_FIGURES = {
     "api:ratings",
 }
 DRAFT_ALWAYS = {"performance:trend"}
+# The alliance side by side (casework:alliance, casework:alliance-export) is in none of these sets: every reader of
+# every council opens it, and sees another council's figure only once approved (tests/casework/test_alliance.py).
 
 
 def _council_clients(council: str) -> dict[str, Client]:

@@ -22,10 +22,10 @@ CASE_LEVEL_USER = "case-worker"
 @pytest.fixture
 def casework_demo(site: str, tmp_path: Path, settings: Any) -> str:
     """The demo's synthetic council, loaded into a store the live server reads, and computed onto its scorecard."""
-    from oversight.demo.casework import demo_casework_load
+    from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
 
     settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
-    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE)
+    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE, councils=DEMO_COUNCILS[:1])
     return site
 
 

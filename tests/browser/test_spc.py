@@ -18,10 +18,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def synthetic(site: str, tmp_path: Path, settings: Any) -> str:
     """The demo's synthetic council, its monthly starts among its figures."""
-    from oversight.demo.casework import demo_casework_load
+    from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
 
     settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
-    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE)
+    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE, councils=DEMO_COUNCILS[:1])
     return site
 
 

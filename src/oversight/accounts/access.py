@@ -75,6 +75,9 @@ RULES: dict[str, Rule] = {
     "committee:highlight-report-new": Capability.EDIT_DATA,
     "casework:measures": Capability.VIEW,
     "casework:measure": Capability.VIEW,
+    # The alliance's members side by side: approved figures, for every reader (drafts only to their own council's).
+    "casework:alliance": Capability.VIEW,
+    "casework:alliance-export": Capability.VIEW,
     "casework:records": Capability.VIEW_CASES,
     "casework:watch": Capability.VIEW_CASES,
     "casework:quality": Capability.VIEW_CASES,

@@ -54,7 +54,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -79,7 +79,7 @@ from oversight.casework.readers.workforce import WORKFORCE_TABLES
 from oversight.casework.store import CaseworkStore, InputFile, RunRow
 from oversight.core.periods import Period
 from oversight.core.rag import Polarity
-from oversight.core.units import Unit
+from oversight.core.units import Unit, value_from_parts
 from oversight.core.workdays import WorkingDayConvention
 
 PARAMETERS = frozenset({"period_start", "period_end", "la"})
@@ -100,7 +100,6 @@ RETURN_TITLES: dict[str, str] = {
     "Annex A": "Ofsted's Annex A lists",
     "workforce census": "children's social work workforce census",
 }
-_STORED_PLACES = Decimal("0.0001")  # observations keep four decimal places; pages round to the indicator's
 
 
 class TimeBasis(StrEnum):
@@ -405,19 +404,8 @@ def measure_window(period: Period, *, to_date: bool = False, years: int = 1) -> 
 
 
 def measure_value(card: MeasureCard, numerator: int | Decimal, denominator: int | Decimal | None) -> Decimal | None:
-    """The figure from its parts: a percentage or rate of the denominator, a mean (days over records), a ratio of
-    amounts, or the count itself. None when the denominator is 0."""
-    if card.unit is Unit.COUNT:
-        return Decimal(numerator)
-    if not denominator:
-        return None
-    scale = {
-        Unit.PERCENT: Decimal(100),
-        Unit.RATE_PER_10000: Decimal(10_000),
-        Unit.DAYS: Decimal(1),
-        Unit.RATIO: Decimal(1),
-    }[card.unit]
-    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(_STORED_PLACES, rounding=ROUND_HALF_UP)
+    """The figure from its parts, by the card's unit (``core.units.value_from_parts``)."""
+    return value_from_parts(card.unit, numerator, denominator)
 
 
 @dataclass(frozen=True)

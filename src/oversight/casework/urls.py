@@ -9,6 +9,8 @@ urlpatterns = [
     path("measures/<slug:measure>/", views.measure, name="measure"),
     path("measures/<slug:measure>/<period:period>/records/", views.records, name="records"),
     path("measures/<slug:measure>/watch/", views.watch, name="watch"),
+    path("alliance/", views.alliance, name="alliance"),
+    path("alliance/export.csv", views.alliance_export, name="alliance-export"),
     path("quality/", views.quality, name="quality"),
     path("quality/<str:la>/<slug:rule>/", views.quality_records, name="quality-records"),
 ]

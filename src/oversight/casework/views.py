@@ -1,12 +1,17 @@
-"""Casework pages: the measure catalogue, generated from the cards, and the records behind a computed figure."""
+"""Casework pages: the measure catalogue, generated from the cards, the records behind a computed figure, and an
+alliance's members side by side."""
 
 from __future__ import annotations
+
+import csv
+import io
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from oversight.accounts.forms import client_ip
 from oversight.accounts.services import user_council_scope
+from oversight.casework import alliance as alliances
 from oversight.casework import selectors, services
 from oversight.casework.engine import RETURN_TITLES, measure_card, measure_cards
 from oversight.casework.issues import CaseworkError
@@ -76,3 +81,40 @@ def quality_records(request: HttpRequest, la: str, rule: str) -> HttpResponse:
         return render(request, "casework/unavailable.html", {"message": str(error)}, status=404)
     services.quality_records_view_record(viewer=request.user, view=view, ip_address=client_ip(request))
     return render(request, "casework/quality_records.html", {"view": view})
+
+
+def _alliance_view(request: HttpRequest) -> alliances.AllianceView | None:
+    """The table the form asks for (None before it is submitted); a measure or period that is not there: 404."""
+    measure, period = request.GET.get("measure", ""), request.GET.get("period", "")
+    if not (measure and period):
+        return None
+    try:
+        return alliances.alliance_view(measure, period, user_council_scope(request.user))
+    except CaseworkError as error:
+        raise Http404(str(error)) from None
+
+
+def alliance(request: HttpRequest) -> HttpResponse:
+    view = _alliance_view(request)
+    context = {
+        "view": view,
+        "cards": alliances.alliance_measures(),
+        "periods": alliances.alliance_periods(),
+        "members": alliances.alliance_members(),
+    }
+    return render(request, "casework/alliance.html", context)
+
+
+def alliance_export(request: HttpRequest) -> HttpResponse:
+    from oversight.reports.cells import safe_cell
+
+    view = _alliance_view(request)
+    if view is None:
+        raise Http404("Choose a measure and a period: ?measure=cla_starts&period=2011-12-Q1")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in alliances.alliance_csv_rows(view):
+        writer.writerow([safe_cell(cell) for cell in row])
+    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="alliance-{view.card.id}-{view.period.code}.csv"'
+    return response

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-ONS_CODE = r"^[EWSN]\d{8}$"  # a council's ONS code: E06000049
+# A council's ONS code: E06000049 (a letter for England, Wales, Scotland or Northern Ireland; the demo's synthetic
+# councils, which are no country's, have Z99000001 and Z99000002).
+ONS_CODE = r"^[A-Z]\d{8}$"
 ONS_CODE_WORDS = "A council's ONS code is a letter and eight digits, as E06000049."
 
 

@@ -81,3 +81,24 @@ def exact_places(value: Decimal, places: int, most: int = 4) -> int:
     indicator shown to one place is still written 4.95."""
     needed = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
     return max(places, min(needed, most))
+
+
+STORED_PLACES = Decimal("0.0001")  # figures are kept to four decimal places; pages round to the indicator's own
+_SCALES = {
+    Unit.PERCENT: Decimal(100),
+    Unit.RATE_PER_1000: Decimal(1_000),
+    Unit.RATE_PER_10000: Decimal(10_000),
+    Unit.DAYS: Decimal(1),
+    Unit.RATIO: Decimal(1),
+    Unit.SCORE: Decimal(1),
+}
+
+
+def value_from_parts(unit: Unit, numerator: int | Decimal, denominator: int | Decimal | None) -> Decimal | None:
+    """A figure from its parts: a percentage or rate of the denominator, a mean (days over records), a ratio of
+    amounts, or a count itself. None when the denominator is 0 or missing."""
+    if unit is Unit.COUNT:
+        return Decimal(numerator)
+    if not denominator:
+        return None
+    return (Decimal(numerator) * _SCALES[unit] / Decimal(denominator)).quantize(STORED_PLACES, rounding=ROUND_HALF_UP)

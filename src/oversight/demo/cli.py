@@ -38,23 +38,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"({result.created} new, {result.updated} updated, {result.unchanged} unchanged)."
     )
     from oversight.casework.issues import CaseworkError
-    from oversight.demo.casework import DEMO_LA, DEMO_STORE_NAME, demo_casework_load
-    from oversight.demo.loader import DEMO_ACCOUNTS, demo_accounts
+    from oversight.demo.casework import DEMO_COUNCILS, DEMO_STORE_NAME, demo_casework_load
+    from oversight.demo.loader import DEMO_ACCOUNTS, DEMO_MEMBERSHIPS, demo_accounts
     from oversight.settings.base import HOME
 
     try:
         casework = demo_casework_load(HOME / DEMO_STORE_NAME)
         settings.OVERSIGHT_CASEWORK_STORE = casework.store  # the demo serves its own store
+        councils = " and ".join(demo.la for demo in DEMO_COUNCILS)
+        scorecards = " and ".join(f"'{demo.scorecard}'" for demo in DEMO_COUNCILS)
         print(
-            f"Synthetic council {DEMO_LA}: {casework.children} invented children's returns in {casework.store}; "
+            f"Synthetic councils {councils}: {casework.children} invented children's returns in {casework.store}; "
             + (
-                f"{casework.observations} figures computed onto the scorecard 'synthetic-council'."
+                f"{casework.observations} figures computed onto the scorecards {scorecards}."
                 if casework.observations
-                else "its figures are on the scorecard 'synthetic-council'."
+                else f"their figures are on the scorecards {scorecards}."
             )
         )
     except CaseworkError as error:
-        print(f"The synthetic council was not loaded: {error}.", file=sys.stderr)
+        print(f"The synthetic councils were not loaded: {error}.", file=sys.stderr)
 
     template = settings.OVERSIGHT_REPORT_TEMPLATE
     if not template.exists():  # the demo's committee reports are Cheshire East's, from the page or the command line
@@ -64,7 +66,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     accounts = demo_accounts(HOME)
     print("Sign in with one of these demo accounts (also in demo-accounts.txt in the data directory):")
     for name, password in accounts.items():
-        print(f"  {name:<11} {password:<18} {', '.join(DEMO_ACCOUNTS[name])}")
+        memberships = DEMO_MEMBERSHIPS.get(name, ())
+        member = f" (council {', '.join(memberships)})" if memberships else ""
+        print(f"  {name:<11} {password:<18} {', '.join(DEMO_ACCOUNTS[name])}{member}")
     if args.no_serve:
         return 0
     from django.core.management import call_command

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from oversight.performance.services import LoadResult, import_files
 
@@ -40,18 +41,12 @@ def demo_load(*, progress: bool = False) -> LoadResult:
     return result
 
 
-def demo_signoff() -> None:
-    """2011-12 Quarter 1 as the pack presents it: approved by the senior management team, then presented to the
-    scrutiny committee on 20 September 2011, and so locked; Quarter 2 is a draft. The reporting calendar: the
-    management team two weeks after a quarter ends, scrutiny at its first meeting six weeks or more after (the
-    committee's meetings, as the committee app records them, are given to the step as they are loaded)."""
+def demo_approver() -> Any:
+    """The demo's approver, 'director', who signs the demo's quarters off."""
     from django.contrib.auth.models import User
 
     from oversight.accounts.roles import Role
     from oversight.accounts.services import user_create
-    from oversight.core.periods import parse_period
-    from oversight.performance.models import ReportingStep, Scorecard
-    from oversight.performance.signoff import signoff_record_approval
 
     approver = User.objects.filter(username="director").first()
     if approver is None:  # no password until `oversight demo` gives the demo accounts theirs
@@ -60,6 +55,19 @@ def demo_signoff() -> None:
         approver = user_create(username="director", password=secrets.token_urlsafe(12), roles={Role.APPROVER})
         approver.set_unusable_password()
         approver.save(update_fields=["password"])
+    return approver
+
+
+def demo_signoff() -> None:
+    """2011-12 Quarter 1 as the pack presents it: approved by the senior management team, then presented to the
+    scrutiny committee on 20 September 2011, and so locked; Quarter 2 is a draft. The reporting calendar: the
+    management team two weeks after a quarter ends, scrutiny at its first meeting six weeks or more after (the
+    committee's meetings, as the committee app records them, are given to the step as they are loaded)."""
+    from oversight.core.periods import parse_period
+    from oversight.performance.models import ReportingStep, Scorecard
+    from oversight.performance.signoff import signoff_record_approval
+
+    approver = demo_approver()
     strategic = Scorecard.objects.get(slug="strategic")
     signoff_record_approval(
         scorecard=strategic,
@@ -81,11 +89,23 @@ def demo_signoff() -> None:
 
 
 # The officer also has case-level access, to follow the synthetic council's figures to the records behind them.
+# The demo is a regional alliance too: each synthetic council has an officer of its own, who sees its drafts and
+# records alone, and the analyst of the host council (Cheshire East, whose scorecard names no council) sees the
+# members' approved figures side by side.
 DEMO_ACCOUNTS = {
     "councillor": ("reader",),
     "officer": ("performance officer", "case-level access"),
     "director": ("approver",),
     "admin": ("administrator",),
+    "officer-z1": ("performance officer", "case-level access"),
+    "officer-z2": ("performance officer", "case-level access"),
+    "analyst": ("reader",),
+}
+DEMO_HOST = "E06000049"  # Cheshire East, which hosts the demo's alliance
+DEMO_MEMBERSHIPS: dict[str, tuple[str, ...]] = {
+    "officer-z1": ("Z99000001",),
+    "officer-z2": ("Z99000002",),
+    "analyst": (DEMO_HOST,),
 }
 
 
@@ -100,7 +120,7 @@ def demo_accounts(home: Path) -> dict[str, str]:
     from django.contrib.auth.models import User
 
     from oversight.accounts.roles import Role
-    from oversight.accounts.services import user_create, user_roles, user_set_roles
+    from oversight.accounts.services import user_councils, user_create, user_roles, user_set_councils, user_set_roles
 
     path = home / "demo-accounts.txt"
     known: dict[str, str] = {}
@@ -111,13 +131,16 @@ def demo_accounts(home: Path) -> dict[str, str]:
     for name, roles in DEMO_ACCOUNTS.items():
         wanted = {Role(role) for role in roles}
         existing = User.objects.filter(username=name).first()
+        councils = frozenset(DEMO_MEMBERSHIPS.get(name, ()))
         if existing is not None and not wanted <= user_roles(existing):  # made by an earlier version of the demo
             user_set_roles(user=existing, roles=user_roles(existing) | wanted, actor=None, reason="demo accounts")
+        if existing is not None and user_councils(existing) != councils:
+            user_set_councils(user=existing, councils=councils, actor=None, reason="demo accounts")
         if name in known and existing is not None:
             continue
         password = secrets.token_urlsafe(12)
         if existing is None:
-            user_create(username=name, password=password, roles=wanted)
+            user_create(username=name, password=password, roles=wanted, councils=councils)
         else:  # the file was lost: give the account a new password rather than delete its history
             existing.set_password(password)
             existing.save(update_fields=["password"])

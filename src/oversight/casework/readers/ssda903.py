@@ -35,6 +35,7 @@ from oversight.casework.postcodes import miles, normalised
 from oversight.casework.pseudonym import Pseudonymiser
 from oversight.casework.readers.repeats import KEEP_FIRST, marked, repeated_rows
 from oversight.casework.reference import la_code
+from oversight.core.councils import ONS_CODE
 from oversight.core.problems import Issue
 
 
@@ -814,7 +815,7 @@ def _type_rows(
 
 
 _POSTCODES = ("HOME_POST", "PL_POST")
-_ONS_CODE = re.compile(r"[A-Z]\d{8}")  # a council's ONS code; a council named otherwise has no inside or outside
+_ONS_CODE = re.compile(ONS_CODE)  # a council named otherwise than by its ONS code has no inside or outside
 _LOOKUP_ALIASES = {"HOME_POST": "home", "PL_POST": "placed"}
 
 
