@@ -13,8 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from openpyxl import load_workbook
+from pytest_django import DjangoDbBlocker
 
 from oversight.core.periods import parse_period
 from oversight.core.rag import Rating
@@ -25,6 +27,7 @@ from oversight.demo.casework import (
     DEMO_MONTHLY,
     DEMO_MONTHS,
     DEMO_PERIODS,
+    CaseworkDemo,
     demo_casework_load,
 )
 from oversight.performance.export_pdf import render_pdf
@@ -33,6 +36,7 @@ from oversight.performance.exports import render_csv
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardRow, scorecard_periods, scorecard_view, trend_view
 from oversight.performance.services import LoadResult, import_files
+from tests.snapshot import DatabaseSnapshot
 
 
 def _text(markup: str) -> str:
@@ -113,6 +117,28 @@ def _walk(scorecard: Scorecard, client: Client, folder: Path) -> int:
     return checked
 
 
+@pytest.fixture(scope="module")
+def synthetic_built(
+    demo_snapshot: DatabaseSnapshot, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[CaseworkDemo, DatabaseSnapshot]:
+    """The demo with the synthetic councils' figures computed onto their scorecards, loaded once for the module: the
+    load's result, and the rows it leaves, kept and rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = demo_snapshot.restore()
+        loaded = demo_casework_load(tmp_path_factory.mktemp("synthetic") / "casework.duckdb")
+        built = loaded, DatabaseSnapshot.take(result)
+        transaction.set_rollback(True)
+    return built
+
+
+@pytest.fixture
+def synthetic(demo: LoadResult, synthetic_built: tuple[CaseworkDemo, DatabaseSnapshot]) -> CaseworkDemo:
+    """The synthetic councils' figures on their scorecards, as ``demo_casework_load`` records them."""
+    loaded, rows = synthetic_built
+    rows.restore()
+    return loaded
+
+
 @pytest.mark.parametrize("slug", ["strategic", "school-summary"])
 def test_every_row_of_the_demo_says_the_same_everywhere(
     demo: LoadResult, client: Client, tmp_path: Path, slug: str
@@ -121,9 +147,9 @@ def test_every_row_of_the_demo_says_the_same_everywhere(
 
 
 def test_every_row_of_the_synthetic_council_says_the_same_everywhere(
-    demo: LoadResult, client: Client, tmp_path: Path
+    synthetic: CaseworkDemo, client: Client, tmp_path: Path
 ) -> None:
-    loaded = demo_casework_load(tmp_path / "casework.duckdb")
+    loaded = synthetic
     scorecards = Scorecard.objects.exclude(slug__in=["strategic", "school-summary"]).order_by("slug")
     assert [scorecard.slug for scorecard in scorecards] == [demo.scorecard for demo in reversed(DEMO_COUNCILS)]
     # every indicator's row in every period each synthetic council's scorecard reports: the year and the quarter
@@ -225,8 +251,7 @@ def test_4_the_three_year_label_contradicts_neither_movement(demo: LoadResult) -
     assert maths.summary.label == "Improved from 2008/09 to 2010/11; worsened since 2009/10"
 
 
-def test_4_a_synthetic_quarter_is_not_compared_with_a_year(demo: LoadResult, tmp_path: Path) -> None:
-    demo_casework_load(tmp_path / "casework.duckdb", councils=DEMO_COUNCILS[:1])
+def test_4_a_synthetic_quarter_is_not_compared_with_a_year(synthetic: CaseworkDemo) -> None:
     scorecard = Scorecard.objects.get(slug=DEMO_COUNCILS[0].scorecard)
     view = scorecard_view(scorecard, parse_period("2011-12-Q1"))
     assert view.rows
@@ -236,10 +261,9 @@ def test_4_a_synthetic_quarter_is_not_compared_with_a_year(demo: LoadResult, tmp
 
 
 def test_6_a_small_cohort_is_cautioned_and_not_rated_everywhere(
-    demo: LoadResult, client: Client, tmp_path: Path
+    synthetic: CaseworkDemo, client: Client, tmp_path: Path
 ) -> None:
     """The synthetic council's long-term stability was Red on '0 of 5'; the PDF dropped the caution."""
-    demo_casework_load(tmp_path / "casework.duckdb", councils=DEMO_COUNCILS[:1])
     scorecard = Scorecard.objects.get(slug=DEMO_COUNCILS[0].scorecard)
     view = scorecard_view(scorecard, parse_period("2011-12-Q1"))
     small = [

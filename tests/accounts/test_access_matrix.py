@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from pytest_django import DjangoDbBlocker
 
 from oversight.accounts.access import PUBLIC, rule_for
 from oversight.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from oversight.performance.services import LoadResult
 from tests.conftest import make_user
+from tests.snapshot import DatabaseSnapshot
 
 # One concrete address for every named page. Adding a page means adding it here, with its rule in access.py.
 SAMPLES: dict[str, str] = {
@@ -271,11 +276,19 @@ def _mismatches_across_councils(*, approved: bool) -> list[str]:
     return mismatches
 
 
-@pytest.fixture
-def alliance(demo: LoadResult, settings: Any, tmp_path: Path) -> None:
+@dataclass(frozen=True)
+class Alliance:
+    database: DatabaseSnapshot
+    store: Path
+
+
+@pytest.fixture(scope="module")
+def alliance_built(
+    demo_snapshot: DatabaseSnapshot, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+) -> Alliance:
     """The demo with its synthetic council's casework and the d2i sample return loaded as Cheshire East's (whose
-    overlapping episodes give the data-quality sample its issues), every scorecard Cheshire East's, and Cheshire East
-    the service's own council."""
+    overlapping episodes give the data-quality sample its issues), every scorecard Cheshire East's: built once for
+    the module, its rows kept and rolled back, its store kept for each test to copy."""
     from oversight.casework.pseudonym import DEVELOPMENT_KEY, Pseudonymiser
     from oversight.casework.store import CaseworkStore
     from oversight.demo.casework import demo_casework_load
@@ -283,17 +296,31 @@ def alliance(demo: LoadResult, settings: Any, tmp_path: Path) -> None:
     from oversight.performance.models import Scorecard
     from tests.casework.conftest import D2I
 
-    settings.OVERSIGHT_CASEWORK_STORE = demo_casework_load(tmp_path / "casework.duckdb").store
-    with CaseworkStore(settings.OVERSIGHT_CASEWORK_STORE) as store:
-        loaded = store.load(
-            sorted(D2I.glob("*.csv")),
-            pseudonymiser=Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True),
-            la=COUNCIL,
-        )
-        assert loaded.ok
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = demo_snapshot.restore()
+        path = demo_casework_load(tmp_path_factory.mktemp("alliance") / "casework.duckdb").store
+        with CaseworkStore(path) as store:
+            loaded = store.load(
+                sorted(D2I.glob("*.csv")),
+                pseudonymiser=Pseudonymiser(DEVELOPMENT_KEY.encode(), is_development_key=True),
+                la=COUNCIL,
+            )
+            assert loaded.ok
+        Scorecard.objects.update(council=COUNCIL)
+        StartJob.objects.create(pk=1, la=COUNCIL, state=StartJob.State.FAILED)
+        built = Alliance(DatabaseSnapshot.take(result), path)
+        transaction.set_rollback(True)
+    return built
+
+
+@pytest.fixture
+def alliance(demo: LoadResult, alliance_built: Alliance, settings: Any, tmp_path: Path) -> None:
+    """The alliance's rows written back, a copy of its store, and Cheshire East the service's own council."""
+    alliance_built.database.restore()
+    store = tmp_path / alliance_built.store.name
+    shutil.copy(alliance_built.store, store)
+    settings.OVERSIGHT_CASEWORK_STORE = store
     settings.OVERSIGHT_COUNCIL = COUNCIL
-    Scorecard.objects.update(council=COUNCIL)
-    StartJob.objects.create(pk=1, la=COUNCIL, state=StartJob.State.FAILED)
 
 
 def test_the_authorisation_matrix_across_councils_with_the_quarter_approved(alliance: None) -> None:

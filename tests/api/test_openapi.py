@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +38,33 @@ def test_the_committed_document_is_the_served_one(db: None) -> None:
     assert served.json() == committed, "the API changed: run `.venv/bin/python scripts/openapi.py` and commit it"
 
 
-@pytest.fixture
-def schema(db: None) -> Iterator[Any]:
-    """The served document, loaded through the WSGI application, whose requests the checks then make.
-
-    Django closes the database connection at the end of a request it serves outside a transaction; here every
+@contextmanager
+def _connections_kept() -> Iterator[None]:
+    """Django closes the database connection at the end of a request it serves outside a transaction; here every
     request runs inside the test's, as the test client's do, so the application is called as the test client calls
     it: without that."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        yield
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def served_schema() -> Any:
+    """The served document, loaded once for the module through the WSGI application (serving it reads nothing from
+    the database), whose requests the checks then make."""
+    with _connections_kept():
+        return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def schema(db: None, served_schema: Any) -> Iterator[Any]:
+    """The served document, each request the checks make served inside the test's transaction."""
+    with _connections_kept():
+        yield served_schema
 
 
 def _token(role: str, scope: str) -> dict[str, str]:

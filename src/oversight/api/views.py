@@ -6,6 +6,7 @@ call it is decided before it runs (``auth``), from the access table."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from collections.abc import Sequence
@@ -87,11 +88,24 @@ browser session works too (writes then need the CSRF token). Errors are problem 
 
 
 class OversightAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The document is built from the operations, which are all registered before the first request: built once
+        # for each path prefix, it is the same until the process ends (building it takes a third of a second).
+        self._documents: dict[str, OpenAPISchema] = {}
+
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         """The document, with every refusal's body given as what it is: problem details (RFC 9457)."""
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        if path_prefix not in self._documents:
+            self._documents[path_prefix] = self._openapi_schema_build(path_prefix)
+        return copy.deepcopy(self._documents[path_prefix])  # a caller may change its copy
+
+    def _openapi_schema_build(self, path_prefix: str) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         for operations in schema["paths"].values():
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():

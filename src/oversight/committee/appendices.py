@@ -154,7 +154,7 @@ def appendices_gather(
         if Appendix.SCORECARD in chosen:
             found = replace(found, scorecard=published.view if published else view)
         if Appendix.EXCEPTIONS in chosen:
-            report = exception_report(scorecard, period, publication=publication)
+            report = exception_report(scorecard, period, publication=publication, view=view)
             found = replace(found, exceptions=exceptions_for_publication(report, published) if published else report)
         if Appendix.TRENDS in chosen:
             shown = trends(scorecard, period)

@@ -123,9 +123,13 @@ def _actions(indicator_ids: list[int]) -> dict[int, list[LinkedAction]]:
     return linked
 
 
-def exception_report(scorecard: Scorecard, period: Period, *, publication: bool = False) -> ExceptionReport:
-    """The exception report of a scorecard's period; for publication, breakdowns have small numbers suppressed."""
-    view = scorecard_view(scorecard, period)
+def exception_report(
+    scorecard: Scorecard, period: Period, *, publication: bool = False, view: ScorecardView | None = None
+) -> ExceptionReport:
+    """The exception report of a scorecard's period; for publication, breakdowns have small numbers suppressed.
+    ``view`` is the period's scorecard when the caller has read it already (a pack's appendices do)."""
+    if view is None:
+        view = scorecard_view(scorecard, period)
     every_signal = spc_signals([row.indicator for row in view.rows])
     candidates = []
     for row in view.rows:
