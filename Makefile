@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test test-postgres test-fast lint format bench clean
 
+# Python keeps what it compiles (and pytest its rewritten test modules) between runs. A shell that tells it not to
+# would have every test process compile every module again, a few CPU-seconds each.
+unexport PYTHONDONTWRITEBYTECODE
+
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
