@@ -17,7 +17,7 @@ from oversight.committee import exports, selectors, services
 from oversight.committee.exceptions import exception_report
 from oversight.committee.forms import ReportForm, ResolutionForm, WorkItemForm
 from oversight.committee.loader import COLUMNS, committee_import
-from oversight.committee.models import AgendaItem, Body, Meeting, Resolution, WorkProgrammeItem
+from oversight.committee.models import AgendaItem, Body, Meeting, Part, Resolution, WorkProgrammeItem
 from oversight.committee.pack import PACK_FORMATS, PackError, meeting_pack, pack_item, pack_render
 from oversight.committee.template import report_template
 from oversight.core.problems import ApplicationError
@@ -64,9 +64,20 @@ def bodies(request: HttpRequest) -> HttpResponse:
     return render(request, "committee/bodies.html", {"bodies": found})
 
 
+def _body(request: HttpRequest, slug: str, *, public: bool = False) -> Body:
+    """The body ``slug``: its public business for every reader, the rest for its council's users (ADR 26)."""
+    return selectors.body_shown(slug, user_council_scope(request.user), public=public)
+
+
 def body(request: HttpRequest, slug: str) -> HttpResponse:
-    view = selectors.body_view(get_object_or_404(Body, slug=slug), timezone.localdate())
-    return render(request, "committee/body.html", {"view": view, "today": timezone.localdate()})
+    view = selectors.body_view(_body(request, slug, public=True), timezone.localdate())
+    context = {"view": view, "today": timezone.localdate(), "theirs": _theirs(request, view.body)}
+    return render(request, "committee/body.html", context)
+
+
+def _theirs(request: HttpRequest, found: Body) -> bool:
+    """Whether the body's business is the user's own council's to change (its forms are offered them alone)."""
+    return user_council_scope(request.user).allows(found.council)
 
 
 def _meeting(found: Body, on: str) -> Meeting:
@@ -81,7 +92,7 @@ def _meeting(found: Body, on: str) -> Meeting:
 
 
 def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug, public=True)
     held = _meeting(found, on)
     context = {
         "body": found,
@@ -91,6 +102,7 @@ def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
         "due_here": list(held.resolutions_due.select_related("meeting")),
         "today": timezone.localdate(),
         "pack_item": pack_item(held),
+        "theirs": _theirs(request, found),
     }
     return render(request, "committee/meeting.html", context)
 
@@ -99,9 +111,13 @@ def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) ->
     """The meeting's committee pack, built now from the approved figures, as Word or tagged PDF."""
     if fmt not in PACK_FORMATS:
         raise Http404("A pack is docx or pdf.")
-    held = _meeting(get_object_or_404(Body, slug=slug), on)
+    scope = user_council_scope(request.user)
+    held = _meeting(_body(request, slug, public=True), on)
+    item = pack_item(held)
+    if item is not None and not scope.business_visible(held.body.council, public=item.part == Part.PUBLIC):
+        raise Http404(f"{held.body.name} has no pack on {on}.")  # a Part 2 report, as if it were not there
     try:
-        pack = meeting_pack(held)
+        pack = meeting_pack(held, scope=scope)
     except PackError as error:
         raise Http404(str(error)) from None
     response = HttpResponse(pack_render(pack, fmt), content_type=PACK_FORMATS[fmt])
@@ -112,7 +128,7 @@ def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) ->
 @require_http_methods(["GET", "POST"])
 def item_report_edit(request: HttpRequest, slug: str, on: str, order: int) -> HttpResponse:
     """An agenda item's cover report: its numbered sections, appendices and plan, as the pack prints them."""
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     held = _meeting(found, on)
     item = get_object_or_404(AgendaItem, meeting=held, order=order)
     try:
@@ -147,7 +163,7 @@ def item_report_edit(request: HttpRequest, slug: str, on: str, order: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def work_item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     item = get_object_or_404(WorkProgrammeItem, pk=pk, body=found) if pk is not None else None
     initial: dict[str, object] = {"status": WorkProgrammeItem.Status.ON_TRACK}
     if item is not None:
@@ -175,13 +191,13 @@ def work_item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def resolution_add(request: HttpRequest, slug: str, on: str) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     return _resolution_form(request, found, _meeting(found, on), None)
 
 
 @require_http_methods(["GET", "POST"])
 def resolution_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk, meeting__body=found)
     return _resolution_form(request, found, resolution.meeting, resolution)
 
@@ -217,7 +233,7 @@ def committee_import_page(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST":
         with uploads_saved(request.FILES.getlist("files")) as paths:
-            result = committee_import(paths)
+            result = committee_import(paths, user_council_scope(request.user))
         if result.ok:
             messages.success(request, f"Imported {result.rows} row{'s' if result.rows != 1 else ''}.")
             return redirect("committee:bodies")
