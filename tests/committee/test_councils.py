@@ -193,6 +193,18 @@ def test_the_import_page_changes_only_the_users_own_councils_bodies(
     assert Body.objects.get(slug="joint").council == OTHER  # a new body is its importer's council's
 
 
+def test_a_user_starts_only_their_own_council(alliance: dict[str, Client], settings: Any, tmp_path: Path) -> None:
+    from tests.onboarding.test_views import YEAR, _council_id, _uploads
+
+    settings.OVERSIGHT_UPLOADS = tmp_path / "uploads"
+    alliance[OTHER].get("/start/")  # loads the councils
+    refused = alliance[OTHER].post("/start/", {"council": _council_id(), "returns": _uploads(*YEAR)})
+    assert refused.status_code == 200
+    assert "Choose a council of yours: a user starts only their own councils." in refused.content.decode()
+    assert not StartJob.objects.exists()
+    assert not (tmp_path / "uploads").exists()  # nothing kept of the files either
+
+
 def test_a_start_job_is_its_councils(alliance: dict[str, Client]) -> None:
     StartJob.objects.create(pk=7, la=COUNCIL, council=COUNCIL, state=StartJob.State.FAILED)
     assert (alliance[COUNCIL].get("/start/jobs/7/").status_code, alliance[OTHER].get("/start/jobs/7/").status_code) == (
