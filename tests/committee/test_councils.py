@@ -107,6 +107,8 @@ def test_a_part_2_pack_and_a_councils_forms_are_for_its_own_users(alliance: dict
     public = ["/committees/", "/committees/scrutiny/", "/committees/scrutiny/meetings/2011-09-20/"]
     assert [alliance[OTHER].get(page).status_code for page in pages + public] == [404] * 4 + [200] * 3
     assert [alliance[COUNCIL].get(page).status_code for page in pages + public] == [200] * 7
+    offered = [PACK in alliance[council].get(public[2]).content.decode() for council in (OTHER, COUNCIL)]
+    assert offered == [False, True]  # the meeting's page offers a Part 2 pack to its own council's users alone
     posted = alliance[OTHER].post(pages[2], {"topic": "Not theirs", "frequency": "once", "status": "on-track"})
     assert posted.status_code == 404
     assert not Body.objects.get(slug="scrutiny").work_programme.filter(topic="Not theirs").exists()

@@ -75,6 +75,11 @@ def body(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "committee/body.html", context)
 
 
+def _pack_shown(request: HttpRequest, found: Body, item: AgendaItem) -> bool:
+    """Whether the user may have the pack of ``item``: a Part 1 report is public business, a Part 2 its council's."""
+    return user_council_scope(request.user).business_visible(found.council, public=item.part == Part.PUBLIC)
+
+
 def _theirs(request: HttpRequest, found: Body) -> bool:
     """Whether the body's business is the user's own council's to change (its forms are offered them alone)."""
     return user_council_scope(request.user).allows(found.council)
@@ -94,6 +99,7 @@ def _meeting(found: Body, on: str) -> Meeting:
 def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
     found = _body(request, slug, public=True)
     held = _meeting(found, on)
+    item = pack_item(held)
     context = {
         "body": found,
         "meeting": held,
@@ -101,23 +107,24 @@ def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
         "resolutions": list(held.resolutions.select_related("due_meeting")),
         "due_here": list(held.resolutions_due.select_related("meeting")),
         "today": timezone.localdate(),
-        "pack_item": pack_item(held),
+        "pack_item": item if item is not None and _pack_shown(request, found, item) else None,
         "theirs": _theirs(request, found),
     }
     return render(request, "committee/meeting.html", context)
 
 
 def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) -> HttpResponse:
-    """The meeting's committee pack, built now from the approved figures, as Word or tagged PDF."""
+    """The meeting's committee pack, built now for the user, as Word or tagged PDF: the figures of a period their
+    council may not see are printed as not approved (ADR 26)."""
     if fmt not in PACK_FORMATS:
         raise Http404("A pack is docx or pdf.")
-    scope = user_council_scope(request.user)
-    held = _meeting(_body(request, slug, public=True), on)
+    found = _body(request, slug, public=True)
+    held = _meeting(found, on)
     item = pack_item(held)
-    if item is not None and not scope.business_visible(held.body.council, public=item.part == Part.PUBLIC):
-        raise Http404(f"{held.body.name} has no pack on {on}.")  # a Part 2 report, as if it were not there
+    if item is not None and not _pack_shown(request, found, item):
+        raise Http404(f"{found.name} has no pack on {on}.")  # a Part 2 report, as if it were not there
     try:
-        pack = meeting_pack(held, scope=scope)
+        pack = meeting_pack(held, scope=user_council_scope(request.user))
     except PackError as error:
         raise Http404(str(error)) from None
     response = HttpResponse(pack_render(pack, fmt), content_type=PACK_FORMATS[fmt])
