@@ -186,6 +186,25 @@ def packs(scorecard: object, period: object) -> None:
     timed("demo meeting pack DOCX (seven appendices)", lambda: pack_docx(whole))  # type: ignore[arg-type]
     pdf = timed("demo meeting pack PDF (seven appendices)", lambda: pack_pdf(whole))  # type: ignore[arg-type]
     print(f"{'  pages':<48} {pages(pdf):>9}")  # type: ignore[arg-type]
+    council_packs(meeting)
+
+
+def council_packs(meeting: object) -> None:
+    """The demo's meeting pack assembled as the command line builds it (every council) and as a user of another
+    council of an alliance does (ADR 26): the demo's scorecard is the service's own council's, its Q1 approved and
+    its 2010-11 a draft, so that user's trends appendix is printed as not approved."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oversight.committee.pack import meeting_pack
+    from oversight.core.councils import EVERY_COUNCIL, council_scope
+
+    other = council_scope(["E06000050"], "E06000049")
+    for label, scope in (("every council", EVERY_COUNCIL), ("another council's user", other)):
+        with CaptureQueriesContext(connection) as queries:
+            built = timed(f"demo meeting pack, for {label}", lambda: meeting_pack(meeting, scope=scope), repeat=5)  # type: ignore[arg-type]  # noqa: B023
+        held = ", ".join(kind.value for kind in built.not_approved) or "none"  # type: ignore[attr-defined]
+        print(f"{'  queries; appendices not approved':<48} {len(queries) // 5:>9}; {held}")
 
 
 if __name__ == "__main__":

@@ -356,3 +356,31 @@ def test_a_scorecard_is_given_to_a_council_with_a_reason(home: Path) -> None:
     )
     missing = _run(home, "scorecard", "council", "nothing", "--own", "--reason", "a typing slip")
     assert (missing.returncode, missing.stderr.strip()) == (1, "There is no scorecard 'nothing'.")
+
+
+def test_a_committee_and_a_highlight_report_are_given_to_a_council_with_a_reason(home: Path, tmp_path: Path) -> None:
+    committee = ("committee", "council", "scrutiny", "--reason", "the alliance's joint committee")
+    given = _run(home, *committee, "--set", "e06000050")
+    assert given.returncode == 0, given.stderr
+    assert given.stdout.strip() == "Children and Families Scrutiny Committee belongs to E06000050."
+    output = tmp_path / "pack.docx"  # the command line is the administrator's: any council's pack
+    pack = _run(home, "pack", "build", "--body", "scrutiny", "--meeting", "2011-09-20", "--format", "docx",
+                "--output", str(output))  # fmt: skip
+    assert pack.returncode == 0, pack.stderr
+    assert output.stat().st_size > 0
+    back = _run(home, *committee, "--own")
+    assert back.stdout.strip() == "Children and Families Scrutiny Committee belongs to the service's own council."
+    highlight = ("highlight", "council", "cheshire-east-2013", "--reason", "the alliance's report")
+    given = _run(home, *highlight, "--on", "2013-09-02", "--set", "E06000050")
+    assert (
+        given.stdout.strip() == "The highlight report of cheshire-east-2013 on 2 September 2013 belongs to E06000050."
+    )
+    assert _run(home, *highlight, "--on", "2013-09-02", "--own").returncode == 0
+    missing = _run(home, *highlight, "--on", "2013-09-03", "--own")
+    assert (missing.returncode, missing.stderr.strip()) == (
+        1,
+        "There is no highlight report of plan 'cheshire-east-2013' on 3 September 2013.",
+    )
+    assert _run(home, *highlight, "--on", "2 Sept", "--own").stderr.strip() == (
+        "--on: '2 Sept' is not a date; write it as YYYY-MM-DD"
+    )

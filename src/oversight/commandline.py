@@ -4,14 +4,18 @@ the apps' commands never import the command that registers them."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import errno
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from oversight.core.problems import ApplicationError, Issue, rejected_lines
+
+T = TypeVar("T")
 
 
 def setup() -> None:
@@ -67,3 +71,25 @@ def write_whole(path: str | Path, data: bytes) -> Path:
             partial.unlink(missing_ok=True)
         raise OutputError(f"{output} could not be written: {write_failure(error)}") from error
     return output
+
+
+def council_arguments(command: argparse.ArgumentParser, what: str) -> None:
+    """The arguments every ``… council`` command takes to give ``what`` to a council (ADR 26): ``--set CODE`` or
+    ``--own``, and the reason the audit trail keeps."""
+    which = command.add_mutually_exclusive_group(required=True)
+    which.add_argument("--set", metavar="CODE", help="the council's ONS code, e.g. E06000049")
+    which.add_argument("--own", dest="set", action="store_const", const="", help="the service's own council")
+    command.add_argument("--reason", required=True, help=f"why {what} changes council, for the audit trail")
+
+
+def council_give(args: argparse.Namespace, give: Callable[..., T], title: Callable[[T], str], **key: object) -> int:
+    """Run ``give``, a service that gives what ``key`` names to the council of ``council_arguments`` and returns it,
+    and say whose it now is, by its ``title``, or why it is not."""
+    try:
+        given = give(**key, council=args.set, actor=None, reason=args.reason)
+    except ApplicationError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    owner = getattr(given, "council", "") or "the service's own council"
+    print(f"{title(given)} belongs to {owner}.")
+    return 0

@@ -235,6 +235,21 @@ PERIOD_FIGURES = {
 DRAFT_ALWAYS = {"performance:trend"}
 # The alliance side by side (casework:alliance, casework:alliance-export) is in none of these sets: every reader of
 # every council opens it, and sees another council's figure only once approved (tests/casework/test_alliance.py).
+# A council's committee business that is not public: changing its bodies' business, a cover report being written,
+# its highlight reports and its start jobs (every body, report and job of the demo is the service's own council's,
+# Cheshire East's). Its public business (the committees, a body, a meeting, a Part 1 item's pack, which shows another
+# council's draft as not approved) is every reader's, as an approved scorecard is.
+COUNCIL_BUSINESS = {
+    "committee:work-item-add",
+    "committee:work-item-edit",
+    "committee:resolution-add",
+    "committee:resolution-edit",
+    "committee:item-report",
+    "committee:highlight-report",
+    "committee:highlight-report-download",
+    "committee:highlight-entry-add",
+    "onboarding:job",
+}
 
 
 def _council_clients(council: str) -> dict[str, Client]:
@@ -258,7 +273,7 @@ def _expected_across_councils(view_name: str, who: str, *, theirs: bool, approve
     assert rule is not None
     if rule != PUBLIC and Capability(rule) not in ROLE_CAPABILITIES[Role(who)] | {Capability.VIEW_CASES}:
         return "refused"
-    hidden = CHILD_LEVEL | INDICATOR | DRAFT_ALWAYS | (set() if approved else PERIOD_FIGURES)
+    hidden = CHILD_LEVEL | INDICATOR | DRAFT_ALWAYS | COUNCIL_BUSINESS | (set() if approved else PERIOD_FIGURES)
     return "not found" if view_name in hidden and not theirs else "allowed"
 
 

@@ -18,6 +18,7 @@ from oversight.benchmarks.selectors import (
 )
 from oversight.committee.exceptions import ExceptionReport, exception_report
 from oversight.committee.models import Appendix
+from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import Period
 from oversight.improvement.models import Plan
 from oversight.improvement.planfile import PlanTable
@@ -37,7 +38,13 @@ from oversight.performance.disclosure import (
 from oversight.performance.export_pdf import glossary
 from oversight.performance.export_records import EXTRA_EXPLANATIONS, rag_rules
 from oversight.performance.models import GlossaryEntry, Indicator, Scorecard, version_text
-from oversight.performance.selectors import ScorecardView, TrendView, scorecard_view, trend_view
+from oversight.performance.selectors import (
+    ScorecardView,
+    TrendView,
+    period_figures_visible,
+    scorecard_view,
+    trend_view,
+)
 from oversight.performance.signoff import signoff_of
 
 
@@ -116,6 +123,19 @@ class Appendices:
     benchmarks: list[BenchmarkTable] | None = None
     plan: PlanAppendix | None = None
     notice: str = ""
+    # The appendices whose figures the builder may not see (another council's draft), each with its title: the pack
+    # prints them as not approved, without their figures.
+    not_approved: dict[Appendix, str] = field(default_factory=dict)
+
+
+# What a pack prints in place of the figures of a period its builder's council may not see (ADR 26).
+NOT_APPROVED = (
+    "Not approved. These figures are another council's, and are shown to the users of other councils once their "
+    "period is approved."
+)
+# The appendices that show a scorecard's figures for periods: held back as not approved. The benchmark tables show
+# published figures only, which every reader may see.
+FIGURE_APPENDICES = (Appendix.SCORECARD, Appendix.TRENDS, Appendix.EXCEPTIONS)
 
 
 def explanations() -> Explanations:
@@ -141,22 +161,48 @@ def exceptions_for_publication(report: ExceptionReport, published: PublishedView
     return replace(report, view=published.view, entries=entries)
 
 
+def figures_not_approved(
+    chosen: list[Appendix], scorecard: Scorecard, period: Period, scope: CouncilScope
+) -> dict[Appendix, str]:
+    """The chosen figure appendices a builder of ``scope`` may not see, with their titles: the scorecard and the
+    exception report when the period's figures are not theirs to see, the trends when any of its years' is not."""
+    held: dict[Appendix, str] = {}
+    if not period_figures_visible(scorecard, period, scope):
+        held[Appendix.SCORECARD] = f"{scorecard.title}, {period.label}"
+        held[Appendix.EXCEPTIONS] = f"Exception report: {scorecard.title}, {period.label}"
+    if Appendix.TRENDS in chosen:
+        last = last_whole_year(period)
+        years = [last.shifted(-back) for back in (2, 1, 0)]
+        if not all(period_figures_visible(scorecard, year, scope) for year in years):
+            held[Appendix.TRENDS] = f"{scorecard.title}: three-year trends to {last.short_label}"
+    return {kind: title for kind, title in held.items() if kind in chosen}
+
+
 def appendices_gather(
-    chosen: list[Appendix], *, scorecard: Scorecard | None, period: Period | None, plan: Plan | None, publication: bool
+    chosen: list[Appendix],
+    *,
+    scorecard: Scorecard | None,
+    period: Period | None,
+    plan: Plan | None,
+    publication: bool,
+    scope: CouncilScope = EVERY_COUNCIL,
 ) -> Appendices:
     """The contents of the chosen appendices; with ``publication``, every count and breakdown that could identify a
-    child is withheld (performance.disclosure) and ``notice`` says which."""
+    child is withheld (performance.disclosure) and ``notice`` says which. A figure appendix whose periods a builder
+    of ``scope`` may not see is in ``not_approved`` instead (ADR 26)."""
     found = Appendices(chosen=chosen)
     withheld: list[str] = []
     if scorecard is not None and period is not None:
+        held = figures_not_approved(chosen, scorecard, period, scope)
+        found = replace(found, not_approved=held)
         view = scorecard_view(scorecard, period)
         published = view_for_publication(view) if publication else None
-        if Appendix.SCORECARD in chosen:
+        if Appendix.SCORECARD in chosen and Appendix.SCORECARD not in held:
             found = replace(found, scorecard=published.view if published else view)
-        if Appendix.EXCEPTIONS in chosen:
+        if Appendix.EXCEPTIONS in chosen and Appendix.EXCEPTIONS not in held:
             report = exception_report(scorecard, period, publication=publication, view=view)
             found = replace(found, exceptions=exceptions_for_publication(report, published) if published else report)
-        if Appendix.TRENDS in chosen:
+        if Appendix.TRENDS in chosen and Appendix.TRENDS not in held:
             shown = trends(scorecard, period)
             if publication:
                 trend, hidden = trend_view_for_publication(shown.view)

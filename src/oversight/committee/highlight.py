@@ -16,19 +16,23 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from docx import Document
+from docx.document import Document as WordDocument
 
 from oversight.benchmarks.models import PublishedSeries, PublishedValue
 from oversight.benchmarks.selectors import PublishedYear, authority_by_code, published_years, reason_text, year_figures
 from oversight.casework.engine import measure_cards
+from oversight.committee.appendices import NOT_APPROVED
 from oversight.committee.pack import PACK_FORMATS, _table
+from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import parse_period
 from oversight.core.rag import Rating
 from oversight.improvement.models import HighlightEntry, HighlightReport, Plan
 from oversight.improvement.selectors import PlanSummary, plan_summary
-from oversight.performance.selectors import ScorecardRow, ScorecardView, scorecard_view
+from oversight.performance.selectors import ScorecardRow, ScorecardView, period_figures_visible, scorecard_view
 from oversight.reports.pdf import pdf_from_html
 
 # The adoption scorecard's timeliness measures, and the casework measure card that defines each. The published
@@ -65,6 +69,7 @@ class HighlightView:
     adoption: list[AdoptionRow] = field(default_factory=list)
     staffing: list[ScorecardRow] = field(default_factory=list)
     tracker: list[ScorecardRow] = field(default_factory=list)
+    not_approved: str = ""  # in place of the scorecard's figures its reader may not see (ADR 26)
 
     @property
     def title(self) -> str:
@@ -142,12 +147,17 @@ def _rows_by_code(view: ScorecardView | None) -> dict[str, ScorecardRow]:
     return {row.indicator.code: row for group in view.groups for row in group.rows}
 
 
-def highlight_view(report: HighlightReport) -> HighlightView:
-    """Everything the highlight report shows, as at its reporting date."""
+def highlight_view(report: HighlightReport, scope: CouncilScope = EVERY_COUNCIL) -> HighlightView:
+    """Everything the highlight report shows, as at its reporting date, to a reader of ``scope`` (the command line's
+    sees every council): the scorecard's figures of a period they may not see are not approved."""
     entries = list(report.entries.order_by("kind", "order"))
-    view = None
+    view, not_approved = None, ""
     if report.scorecard is not None and report.period:
-        view = scorecard_view(report.scorecard, parse_period(report.period))
+        period = parse_period(report.period)
+        if period_figures_visible(report.scorecard, period, scope):
+            view = scorecard_view(report.scorecard, period)
+        else:
+            not_approved = f"{report.scorecard.title}, {period.label}: {NOT_APPROVED}"
     rows = _rows_by_code(view)
     return HighlightView(
         report=report,
@@ -159,18 +169,26 @@ def highlight_view(report: HighlightReport) -> HighlightView:
         adoption=adoption_rows(report.local_authority, report.reported_on),
         staffing=[rows[code] for code in report.staffing_codes if code in rows and rows[code].actual is not None],
         tracker=[row for row in rows.values() if row.target is not None],
+        not_approved=not_approved,
     )
 
 
-def highlight_report_get(plan_slug: str, reported_on: date) -> HighlightReport:
+def highlight_report_get(plan_slug: str, reported_on: date, scope: CouncilScope) -> HighlightReport:
+    """The plan's highlight report at the date, if it is of a council of ``scope``: a highlight report is its
+    council's own business (ADR 26). Otherwise a 404, as for a report that is not there."""
     plan = get_object_or_404(Plan, slug=plan_slug)
-    return get_object_or_404(
+    report = get_object_or_404(
         HighlightReport.objects.select_related("plan", "scorecard"), plan=plan, reported_on=reported_on
     )
+    if not scope.business_visible(report.council, public=False):
+        raise Http404(f"{plan.title} has no highlight report on {reported_on:%-d %B %Y}.")
+    return report
 
 
-def highlight_reports_all() -> list[HighlightReport]:
-    return list(HighlightReport.objects.select_related("plan").order_by("-reported_on", "plan__slug"))
+def highlight_reports_all(scope: CouncilScope) -> list[HighlightReport]:
+    """The highlight reports of the councils of ``scope``, newest first."""
+    found = HighlightReport.objects.select_related("plan").order_by("-reported_on", "plan__slug")
+    return [report for report in found if scope.business_visible(report.council, public=False)]
 
 
 # Word and PDF --------------------------------------------------------------------------------------
@@ -193,6 +211,16 @@ def _figure_rows(rows: list[ScorecardRow]) -> list[list[str]]:
 
 
 FIGURE_HEADINGS = ["Indicator", "Actual", "Target", "Rating and why"]
+
+
+def _figures_write(document: WordDocument, view: HighlightView, rows: list[ScorecardRow], none: str) -> None:
+    """A section's figures as a table; or that they are not approved for its reader; or ``none``."""
+    if view.not_approved:
+        document.add_paragraph(view.not_approved)
+    elif rows:
+        _table(document, FIGURE_HEADINGS, _figure_rows(rows))
+    else:
+        document.add_paragraph(none)
 
 
 def highlight_docx(view: HighlightView) -> bytes:
@@ -249,10 +277,7 @@ def highlight_docx(view: HighlightView) -> bytes:
     document.add_heading("Performance extract", level=2)
     if view.scorecard is not None:
         document.add_paragraph(view.scorecard.version)
-    if view.extract:
-        _table(document, FIGURE_HEADINGS, _figure_rows(view.extract))
-    else:
-        document.add_paragraph("No indicators chosen for this report.")
+    _figures_write(document, view, view.extract, "No indicators chosen for this report.")
     document.add_heading("Adoption timeliness (three-year averages)", level=3)
     _table(
         document,
@@ -263,15 +288,9 @@ def highlight_docx(view: HighlightView) -> bytes:
         ],
     )
     document.add_heading("Staffing", level=2)
-    if view.staffing:
-        _table(document, FIGURE_HEADINGS, _figure_rows(view.staffing))
-    else:
-        document.add_paragraph("No workforce figures for this council and period.")
+    _figures_write(document, view, view.staffing, "No workforce figures for this council and period.")
     document.add_heading("Target tracker", level=2)
-    if view.tracker:
-        _table(document, FIGURE_HEADINGS, _figure_rows(view.tracker))
-    else:
-        document.add_paragraph("No targets set for this period.")
+    _figures_write(document, view, view.tracker, "No targets set for this period.")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from oversight.accounts.services import user_council_scope
 from oversight.committee.highlight import (
     HIGHLIGHT_FORMATS,
     highlight_render,
@@ -23,27 +24,30 @@ from oversight.improvement.forms import HighlightEntryForm, HighlightReportForm
 from oversight.improvement.models import HighlightReport
 
 
-def _report(plan: str, on: str) -> HighlightReport:
+def _report(request: HttpRequest, plan: str, on: str) -> HighlightReport:
     try:
         day = date.fromisoformat(on)
     except ValueError:
         raise Http404("A reporting date is written YYYY-MM-DD.") from None
-    return highlight_report_get(plan, day)
+    return highlight_report_get(plan, day, user_council_scope(request.user))
 
 
 def highlight_reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "committee/highlight_reports.html", {"reports": highlight_reports_all()})
+    reports = highlight_reports_all(user_council_scope(request.user))
+    return render(request, "committee/highlight_reports.html", {"reports": reports})
 
 
 def highlight_report(request: HttpRequest, plan: str, on: str) -> HttpResponse:
-    return render(request, "committee/highlight.html", {"view": highlight_view(_report(plan, on))})
+    view = highlight_view(_report(request, plan, on), user_council_scope(request.user))
+    return render(request, "committee/highlight.html", {"view": view})
 
 
 def highlight_report_download(request: HttpRequest, plan: str, on: str, fmt: str) -> HttpResponse:
     if fmt not in HIGHLIGHT_FORMATS:
         raise Http404("A highlight report is docx or pdf.")
-    report = _report(plan, on)
-    response = HttpResponse(highlight_render(highlight_view(report), fmt), content_type=HIGHLIGHT_FORMATS[fmt])
+    report = _report(request, plan, on)
+    view = highlight_view(report, user_council_scope(request.user))
+    response = HttpResponse(highlight_render(view, fmt), content_type=HIGHLIGHT_FORMATS[fmt])
     name = f"oversight-{report.plan.slug}-highlight-{report.reported_on:%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -58,8 +62,9 @@ def highlight_report_new(request: HttpRequest) -> HttpResponse:
         scorecard = data.pop("scorecard")
         try:
             report = services.highlight_report_save(
-                **data, scorecard_slug=scorecard.slug if scorecard else "", user=request.user
-            )
+                **data, scorecard_slug=scorecard.slug if scorecard else "", user=request.user,
+                scope=user_council_scope(request.user),
+            )  # fmt: skip
         except ApplicationError as error:
             form.add_error(None, str(error))
         else:
@@ -69,7 +74,7 @@ def highlight_report_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def highlight_entry_add(request: HttpRequest, plan: str, on: str) -> HttpResponse:
-    report = _report(plan, on)
+    report = _report(request, plan, on)
     form = HighlightEntryForm(request.POST or None, initial={"rag": Rating.NOT_RATED.value})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -3,7 +3,9 @@
 A CSV file is named after what it holds (``work_programme.csv``); a workbook holds a sheet per kind with the
 same names. Kinds, read in this order so that later rows can name earlier ones: bodies, meetings, agenda,
 reports (an item's cover report: portfolio holder, appendices, plan), report_sections (its numbered sections, by
-the heading of the council's template), work_programme, task_groups, forward_plan, resolutions. Every row is
+the heading of the council's template), work_programme, task_groups, forward_plan, resolutions. A body's council
+(its ONS code, empty for the service's own) is an optional column of bodies; a user importing from the page
+changes only their own councils' bodies and their business (ADR 26), the command line any. Every row is
 written through ``committee.services``, so it is validated and audited as a change made in a form would be; every
 problem in every row is reported with its file, row and column, and then nothing is kept. Loading the same files
 again changes nothing.
@@ -22,6 +24,7 @@ from django.db import transaction
 from oversight.committee import services
 from oversight.committee.models import AgendaItem, Body, Meeting, Part, Resolution, WorkProgrammeItem
 from oversight.committee.template import report_template
+from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.performance.importer import FileRejectedError, csv_table
 
@@ -174,7 +177,7 @@ def _held(row: dict[str, str], body: Body) -> Meeting:
 def _bodies(row: dict[str, str]) -> None:
     kind = _choice(row, "kind", Body.Kind.choices, "")
     services.body_save(slug=row["slug"], name=row["name"], kind=kind, selection_criteria=row["selection_criteria"],
-                       via=VIA)  # fmt: skip
+                       council=row.get("council"), via=VIA)  # fmt: skip
 
 
 def _meetings(row: dict[str, str]) -> None:
@@ -276,8 +279,9 @@ class _RollbackError(Exception):
     """Raised inside the import's transaction when any row had a problem, so that none is kept."""
 
 
-def committee_import(paths: list[Path]) -> ImportResult:
-    """Read every file, then write every row; on any problem nothing is kept and every problem is returned."""
+def committee_import(paths: list[Path], scope: CouncilScope = EVERY_COUNCIL) -> ImportResult:
+    """Read every file, then write every row; on any problem nothing is kept and every problem is returned. A row
+    for a body of a council outside ``scope`` is refused (the command line's scope is every council)."""
     result = ImportResult(files=len(paths))
     tables: list[Table] = []
     for path in paths:
@@ -293,7 +297,7 @@ def committee_import(paths: list[Path]) -> ImportResult:
             for table in tables:
                 for number, row in table.rows:
                     result.rows += 1
-                    _write(table, number, row, result.issues)
+                    _write(table, number, row, result.issues, scope)
             if result.issues:
                 raise _RollbackError
     except _RollbackError:
@@ -301,11 +305,17 @@ def committee_import(paths: list[Path]) -> ImportResult:
     return result
 
 
-def _write(table: Table, number: int, row: dict[str, str], issues: list[Issue]) -> None:
+def _write(table: Table, number: int, row: dict[str, str], issues: list[Issue], scope: CouncilScope) -> None:
     blank = [column for column in REQUIRED[table.kind].split() if not row.get(column)]
     if blank:
         issues.extend(Issue(table.source, number, column, "this cell is empty; fill it in") for column in blank)
         return
+    refused = _council_refused(table.kind, row, scope)
+    if refused is not None:
+        issues.append(Issue(table.source, number, *refused))
+        return
+    if table.kind == "bodies" and "council" not in row and not Body.objects.filter(slug=row["slug"]).exists():
+        row = row | {"council": scope.home}  # a new body is its importer's council's
     try:
         with transaction.atomic():  # a refused row leaves the rows before it to be checked with the rest
             WRITERS[table.kind](row)
@@ -313,3 +323,18 @@ def _write(table: Table, number: int, row: dict[str, str], issues: list[Issue]) 
         issues.append(Issue(table.source, number, error.column, str(error)))
     except ApplicationError as error:
         issues.append(Issue(table.source, number, None, str(error)))
+
+
+def _council_refused(kind: str, row: dict[str, str], scope: CouncilScope) -> tuple[str, str] | None:
+    """The column and the words of a refusal if the row changes a body of a council outside ``scope``, or gives a
+    body to one: a user changes only their own councils' committee business (ADR 26)."""
+    column = "slug" if kind == "bodies" else "body"
+    if column not in row:
+        return None  # the forward plan is the executive's, named by no body
+    found = Body.objects.filter(slug=row[column]).only("council").first()
+    if found is not None and not scope.allows(found.council):
+        return column, f"no body '{row[column]}' of your council; only its own council's users change it"
+    given = row.get("council", "").strip().upper() if kind == "bodies" else ""
+    if given and not scope.allows(given):
+        return "council", f"{given} is not a council of yours; give the body to your own council"
+    return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.validators import RegexValidator
 from django.db import models
 
+from oversight.core.councils import ONS_CODE, ONS_CODE_WORDS
 from oversight.performance.limits import LONG_TEXT
 
 
@@ -26,6 +28,9 @@ class Body(models.Model):
     selection_criteria = models.TextField(
         blank=True, help_text="The criteria the body applies before taking an item onto its work programme"
     )
+    # The council whose body this is, by ONS code; empty: the service's own council (ADR 26). Its meetings, agendas,
+    # work programmes, resolutions and packs are its business.
+    council = models.CharField(max_length=9, blank=True, validators=[RegexValidator(ONS_CODE, ONS_CODE_WORDS)])
 
     class Meta:
         ordering = ["name"]

@@ -27,6 +27,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from oversight.committee.appendices import (
+    NOT_APPROVED,
     Appendices,
     BenchmarkTable,
     Explanations,
@@ -37,6 +38,7 @@ from oversight.committee.appendices import (
 from oversight.committee.exceptions import ExceptionReport
 from oversight.committee.models import AgendaItem, Appendix, Meeting
 from oversight.committee.template import STANDARD_SECTIONS, ReportTemplate, Wording, report_template
+from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError
 from oversight.improvement.models import Plan
@@ -98,6 +100,17 @@ class Pack:
     plan: PlanAppendix | None = None
     plan_parts: tuple[Appendix, ...] = (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)
     notice: str = ""  # a Part 1 pack's account of what it withheld and why
+    # Figure appendices printed as not approved, with their titles: another council's drafts (ADR 26)
+    not_approved: dict[Appendix, str] = field(default_factory=dict)
+
+    @property
+    def held(self) -> dict[str, str]:
+        """The titles of the appendices printed as not approved, by kind with underscores (for templates)."""
+        return {kind.value.replace("-", "_"): title for kind, title in self.not_approved.items()}
+
+    @property
+    def not_approved_words(self) -> str:
+        return NOT_APPROVED
 
     @property
     def kinds(self) -> list[Appendix]:
@@ -111,7 +124,7 @@ class Pack:
             Appendix.PLAN_ON_A_PAGE: self.plan is not None and Appendix.PLAN_ON_A_PAGE in self.plan_parts,
             Appendix.ACTION_PLAN: self.plan is not None and Appendix.ACTION_PLAN in self.plan_parts,
         }
-        return [kind for kind in Appendix if present.get(kind, False)]
+        return [kind for kind in Appendix if present.get(kind, False) or kind in self.not_approved]
 
     @property
     def letters(self) -> dict[str, str]:
@@ -119,6 +132,8 @@ class Pack:
         return {kind.value.replace("-", "_"): chr(ord("A") + index) for index, kind in enumerate(self.kinds)}
 
     def title_of(self, kind: Appendix) -> str:
+        if kind in self.not_approved:
+            return self.not_approved[kind]
         if kind is Appendix.SCORECARD and self.scorecard is not None:
             return f"{self.scorecard.scorecard.title}, {self.scorecard.period.label}"
         if kind is Appendix.TRENDS and self.trends is not None:
@@ -374,7 +389,9 @@ def _exceptions_appendix(document: WordDocument, report: ExceptionReport) -> Non
 
 
 def _appendix_write(document: WordDocument, pack: Pack, kind: Appendix) -> None:
-    if kind is Appendix.SCORECARD and pack.scorecard is not None:
+    if kind in pack.not_approved:
+        document.add_paragraph(NOT_APPROVED)
+    elif kind is Appendix.SCORECARD and pack.scorecard is not None:
         _scorecard_appendix(document, pack.scorecard)
     elif kind is Appendix.TRENDS and pack.trends is not None:
         _trends_appendix(document, pack.trends)
@@ -409,9 +426,12 @@ def pack_item(meeting: Meeting) -> AgendaItem | None:
     return meeting.agenda.exclude(scorecard_slug="").exclude(period="").order_by("order").first()
 
 
-def meeting_pack(meeting: Meeting, template: ReportTemplate | None = None) -> Pack:
+def meeting_pack(
+    meeting: Meeting, template: ReportTemplate | None = None, *, scope: CouncilScope = EVERY_COUNCIL
+) -> Pack:
     """The pack for a meeting: the report of its ``pack_item`` in the council's template, with the appendices
-    chosen for that item. A Part 1 report withholds what could identify a child and says so."""
+    chosen for that item. A Part 1 report withholds what could identify a child and says so. Built for a user of
+    ``scope`` (the command line's sees every council), a period's figures they may not see are not approved."""
     item = pack_item(meeting)
     if item is None:
         raise PackError(f"no item on the agenda of {meeting.date:%-d %B %Y} presents a scorecard, so there is no pack")
@@ -441,7 +461,12 @@ def meeting_pack(meeting: Meeting, template: ReportTemplate | None = None) -> Pa
     chosen = item.appendices_chosen
     plan = Plan.objects.filter(slug=item.plan_slug).first() if item.plan_slug else None
     found: Appendices = appendices_gather(
-        chosen, scorecard=scorecard, period=parse_period(item.period), plan=plan, publication=item.part == 1
+        chosen,
+        scorecard=scorecard,
+        period=parse_period(item.period),
+        plan=plan,
+        publication=item.part == 1,
+        scope=scope,
     )
     return Pack(
         cover,
@@ -453,6 +478,7 @@ def meeting_pack(meeting: Meeting, template: ReportTemplate | None = None) -> Pa
         plan=found.plan,
         plan_parts=tuple(kind for kind in chosen if kind in (Appendix.PLAN_ON_A_PAGE, Appendix.ACTION_PLAN)),
         notice=found.notice,
+        not_approved=found.not_approved,
     )
 
 

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from oversight.committee.models import Body, ForwardPlanEntry, Meeting, Resolution, TaskGroup, WorkProgrammeItem
+from oversight.core.councils import CouncilScope
 
 
 @dataclass
@@ -47,3 +50,13 @@ def resolutions_overdue(today: date) -> list[Resolution]:
 
 def meeting_find(body: Body, on: date) -> Meeting | None:
     return body.meetings.filter(date=on).prefetch_related("agenda").first()
+
+
+def body_shown(slug: str, scope: CouncilScope, *, public: bool) -> Body:
+    """The body ``slug``, if a user of ``scope`` may read what is asked of it: its ``public`` business (the body,
+    its meetings, agendas, work programme, resolutions, a Part 1 pack) as every reader, the rest (changing any of
+    it, a report being written, a Part 2 pack) as a member of its council (ADR 26). Otherwise a 404."""
+    body = get_object_or_404(Body, slug=slug)
+    if not scope.business_visible(body.council, public=public):
+        raise Http404(f"There is no committee '{slug}'.")
+    return body

@@ -37,11 +37,30 @@ def _save(model: type[M], key: dict[str, Any], values: dict[str, Any], user: Use
 
 @transaction.atomic
 def body_save(
-    *, slug: str, name: str, kind: str, selection_criteria: str = "", user: User = None, via: str = ""
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    selection_criteria: str = "",
+    council: str | None = None,
+    user: User = None,
+    via: str = "",
 ) -> Body:
-    return _save(
-        Body, {"slug": slug}, {"name": name, "kind": kind, "selection_criteria": selection_criteria}, user, via
-    )
+    """Create or update a body; its council (an ONS code, '' for the service's own) is left as it is unless given."""
+    values = {"name": name, "kind": kind, "selection_criteria": selection_criteria}
+    if council is not None:
+        values["council"] = council.strip().upper()
+    return _save(Body, {"slug": slug}, values, user, via)
+
+
+def body_set_council(*, slug: str, council: str, actor: User, reason: str) -> Body:
+    """Give the body ``slug`` to a council (its ONS code; '' for the service's own): its meetings, agendas, work
+    programmes, resolutions and packs are then that council's business (ADR 26). Audited, with the reason."""
+    if not Body.objects.filter(slug=slug).exists():
+        raise ApplicationError(f"There is no committee '{slug}'.")
+    if not reason.strip():
+        raise ApplicationError("Say why the committee's council changes: the reason is kept in the audit trail.")
+    return audited_upsert(Body, {"slug": slug}, {"council": council.strip().upper()}, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from oversight.committee import exports, selectors, services
 from oversight.committee.exceptions import exception_report
 from oversight.committee.forms import ReportForm, ResolutionForm, WorkItemForm
 from oversight.committee.loader import COLUMNS, committee_import
-from oversight.committee.models import AgendaItem, Body, Meeting, Resolution, WorkProgrammeItem
+from oversight.committee.models import AgendaItem, Body, Meeting, Part, Resolution, WorkProgrammeItem
 from oversight.committee.pack import PACK_FORMATS, PackError, meeting_pack, pack_item, pack_render
 from oversight.committee.template import report_template
 from oversight.core.problems import ApplicationError
@@ -64,9 +64,25 @@ def bodies(request: HttpRequest) -> HttpResponse:
     return render(request, "committee/bodies.html", {"bodies": found})
 
 
+def _body(request: HttpRequest, slug: str, *, public: bool = False) -> Body:
+    """The body ``slug``: its public business for every reader, the rest for its council's users (ADR 26)."""
+    return selectors.body_shown(slug, user_council_scope(request.user), public=public)
+
+
 def body(request: HttpRequest, slug: str) -> HttpResponse:
-    view = selectors.body_view(get_object_or_404(Body, slug=slug), timezone.localdate())
-    return render(request, "committee/body.html", {"view": view, "today": timezone.localdate()})
+    view = selectors.body_view(_body(request, slug, public=True), timezone.localdate())
+    context = {"view": view, "today": timezone.localdate(), "theirs": _theirs(request, view.body)}
+    return render(request, "committee/body.html", context)
+
+
+def _pack_shown(request: HttpRequest, found: Body, item: AgendaItem) -> bool:
+    """Whether the user may have the pack of ``item``: a Part 1 report is public business, a Part 2 its council's."""
+    return user_council_scope(request.user).business_visible(found.council, public=item.part == Part.PUBLIC)
+
+
+def _theirs(request: HttpRequest, found: Body) -> bool:
+    """Whether the body's business is the user's own council's to change (its forms are offered them alone)."""
+    return user_council_scope(request.user).allows(found.council)
 
 
 def _meeting(found: Body, on: str) -> Meeting:
@@ -81,8 +97,9 @@ def _meeting(found: Body, on: str) -> Meeting:
 
 
 def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug, public=True)
     held = _meeting(found, on)
+    item = pack_item(held)
     context = {
         "body": found,
         "meeting": held,
@@ -90,18 +107,24 @@ def meeting(request: HttpRequest, slug: str, on: str) -> HttpResponse:
         "resolutions": list(held.resolutions.select_related("due_meeting")),
         "due_here": list(held.resolutions_due.select_related("meeting")),
         "today": timezone.localdate(),
-        "pack_item": pack_item(held),
+        "pack_item": item if item is not None and _pack_shown(request, found, item) else None,
+        "theirs": _theirs(request, found),
     }
     return render(request, "committee/meeting.html", context)
 
 
 def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) -> HttpResponse:
-    """The meeting's committee pack, built now from the approved figures, as Word or tagged PDF."""
+    """The meeting's committee pack, built now for the user, as Word or tagged PDF: the figures of a period their
+    council may not see are printed as not approved (ADR 26)."""
     if fmt not in PACK_FORMATS:
         raise Http404("A pack is docx or pdf.")
-    held = _meeting(get_object_or_404(Body, slug=slug), on)
+    found = _body(request, slug, public=True)
+    held = _meeting(found, on)
+    item = pack_item(held)
+    if item is not None and not _pack_shown(request, found, item):
+        raise Http404(f"{found.name} has no pack on {on}.")  # a Part 2 report, as if it were not there
     try:
-        pack = meeting_pack(held)
+        pack = meeting_pack(held, scope=user_council_scope(request.user))
     except PackError as error:
         raise Http404(str(error)) from None
     response = HttpResponse(pack_render(pack, fmt), content_type=PACK_FORMATS[fmt])
@@ -112,7 +135,7 @@ def meeting_pack_download(request: HttpRequest, slug: str, on: str, fmt: str) ->
 @require_http_methods(["GET", "POST"])
 def item_report_edit(request: HttpRequest, slug: str, on: str, order: int) -> HttpResponse:
     """An agenda item's cover report: its numbered sections, appendices and plan, as the pack prints them."""
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     held = _meeting(found, on)
     item = get_object_or_404(AgendaItem, meeting=held, order=order)
     try:
@@ -147,7 +170,7 @@ def item_report_edit(request: HttpRequest, slug: str, on: str, order: int) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def work_item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     item = get_object_or_404(WorkProgrammeItem, pk=pk, body=found) if pk is not None else None
     initial: dict[str, object] = {"status": WorkProgrammeItem.Status.ON_TRACK}
     if item is not None:
@@ -175,13 +198,13 @@ def work_item_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def resolution_add(request: HttpRequest, slug: str, on: str) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     return _resolution_form(request, found, _meeting(found, on), None)
 
 
 @require_http_methods(["GET", "POST"])
 def resolution_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = get_object_or_404(Body, slug=slug)
+    found = _body(request, slug)
     resolution = get_object_or_404(Resolution.objects.select_related("meeting"), pk=pk, meeting__body=found)
     return _resolution_form(request, found, resolution.meeting, resolution)
 
@@ -217,7 +240,7 @@ def committee_import_page(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST":
         with uploads_saved(request.FILES.getlist("files")) as paths:
-            result = committee_import(paths)
+            result = committee_import(paths, user_council_scope(request.user))
         if result.ok:
             messages.success(request, f"Imported {result.rows} row{'s' if result.rows != 1 else ''}.")
             return redirect("committee:bodies")

@@ -37,6 +37,25 @@ class CouncilScope:
         unapproved figures only to the members of the scorecard's council."""
         return approved or self.allows(la)
 
+    def business_visible(self, la: str | None, *, public: bool) -> bool:
+        """Whether a council's committee business may be read: its public business (bodies, meetings, agendas, work
+        programmes, resolutions and the packs of Part 1 items, published as the law requires) by every reader, the
+        rest (a Part 2 pack, a report being written, highlight reports, start jobs) only by its members. Changing
+        any of it is for its members alone (``allows``)."""
+        return public or self.allows(la)
+
+    @property
+    def home(self) -> str:
+        """The council what the user starts belongs to: '' (the service's own) when they see every council or
+        belong to the service's own, else the first of their councils by ONS code."""
+        if self.councils is None or self.own in self.councils:
+            return ""
+        return min(self.councils)
+
+
+# The command line's scope: it is run by the service's administrator, who is not limited (as an import is not).
+EVERY_COUNCIL = CouncilScope(None, "")
+
 
 def council_scope(memberships: Iterable[str], own: str) -> CouncilScope:
     """A user's scope from the ONS codes of their memberships and the service's own council's code ('' if none)."""

@@ -10,8 +10,10 @@ a committee may have seen it. Writes go through ``services``; reads through ``se
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
+from oversight.core.councils import ONS_CODE, ONS_CODE_WORDS
 from oversight.core.rag import Rating
 
 
@@ -363,6 +365,8 @@ class HighlightReport(models.Model):
     local_authority = models.CharField(
         max_length=9, blank=True, help_text="The council's DfE number, for published figures such as A1, A2, A10"
     )
+    # The council whose report this is, by ONS code; empty: the service's own council (ADR 26).
+    council = models.CharField(max_length=9, blank=True, validators=[RegexValidator(ONS_CODE, ONS_CODE_WORDS)])
 
     class Meta:
         ordering = ["plan", "-reported_on"]

@@ -13,6 +13,7 @@ from django.db import models, transaction
 
 from oversight.accounts.models import AuditEvent
 from oversight.accounts.services import audit_record, audited_upsert
+from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import PeriodError, parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Rating
@@ -330,10 +331,17 @@ def highlight_report_save(
     local_authority: str = "",
     user: User = None,
     via: str = "web form",
+    scope: CouncilScope = EVERY_COUNCIL,
 ) -> HighlightReport:
-    """Create or update a plan's highlight report at a reporting date, checking the scorecard and its indicators."""
+    """Create or update a plan's highlight report at a reporting date, checking the scorecard and its indicators.
+    A user of ``scope`` changes only their own councils' reports; one they create is their council's (ADR 26)."""
     if not title.strip():
         raise ApplicationError("Give the highlight report a title.")
+    existing = HighlightReport.objects.filter(plan=plan, reported_on=reported_on).only("council").first()
+    if existing is not None and not scope.allows(existing.council):
+        raise ApplicationError(
+            f"{plan.title} has another council's highlight report on {reported_on:%-d %B %Y}; choose another date."
+        )
     scorecard = None
     if scorecard_slug:
         scorecard = Scorecard.objects.filter(slug=scorecard_slug).first()
@@ -355,7 +363,27 @@ def highlight_report_save(
     values |= {"summary": summary.strip(), "scorecard": scorecard, "period": period}
     values |= {"indicators": " ".join(indicators.split()), "staffing_indicators": " ".join(staffing_indicators.split())}
     values |= {"local_authority": local_authority.strip()}
+    if existing is None:
+        values["council"] = scope.home
     return _upsert(HighlightReport, {"plan": plan, "reported_on": reported_on}, values, user, via)
+
+
+def highlight_report_set_council(
+    *, plan_slug: str, reported_on: date, council: str, actor: User, reason: str
+) -> HighlightReport:
+    """Give a plan's highlight report at a date to a council (its ONS code; '' for the service's own): it is then
+    for that council's users alone (ADR 26). Audited, with the reason."""
+    if not HighlightReport.objects.filter(plan__slug=plan_slug, reported_on=reported_on).exists():
+        raise ApplicationError(f"There is no highlight report of plan '{plan_slug}' on {reported_on:%-d %B %Y}.")
+    if not reason.strip():
+        raise ApplicationError("Say why the highlight report's council changes: the reason is kept in the audit trail.")
+    return audited_upsert(
+        HighlightReport,
+        {"plan": Plan.objects.get(slug=plan_slug), "reported_on": reported_on},
+        {"council": council.strip().upper()},
+        actor=actor,
+        reason=reason,
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+
+from oversight.core.councils import ONS_CODE, ONS_CODE_WORDS
 
 
 class StartJob(models.Model):
@@ -14,6 +17,8 @@ class StartJob(models.Model):
         FAILED = "failed", "Stopped with problems"
 
     la = models.CharField(max_length=200, help_text="The council as it was chosen: ONS code, LA number or name")
+    # The council the job starts, by ONS code; empty: the service's own council (ADR 26). Its job, for its members.
+    council = models.CharField(max_length=9, blank=True, validators=[RegexValidator(ONS_CODE, ONS_CODE_WORDS)])
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     folder = models.CharField(max_length=500, help_text="Where the uploaded files wait; removed when the job ends")
     returns = models.JSONField(default=list, help_text="The names of the return files uploaded")

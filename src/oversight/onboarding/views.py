@@ -6,10 +6,11 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from oversight.accounts.services import user_council_scope
 from oversight.benchmarks.reference import reference_ensure
 from oversight.onboarding import worker
 from oversight.onboarding.forms import StartForm
@@ -23,7 +24,10 @@ REFRESH_SECONDS = 2
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     reference_ensure()  # the councils to choose from
+    scope = user_council_scope(request.user)
     form = StartForm(request.POST, request.FILES) if request.method == "POST" else StartForm()
+    if request.method == "POST" and form.is_valid() and not scope.allows(form.cleaned_data["council"].code):
+        form.add_error("council", "Choose a council of yours: a user starts only their own councils.")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         folder = uploads_folder() / secrets.token_hex(16)
@@ -31,6 +35,7 @@ def start(request: HttpRequest) -> HttpResponse:
         published = uploads_kept(data["published"] or [], folder / "published")
         job = StartJob.objects.create(
             la=data["council"].code,
+            council=data["council"].code,
             folder=str(folder),
             returns=[path.name for path in returns],
             published=[path.name for path in published],
@@ -38,12 +43,14 @@ def start(request: HttpRequest) -> HttpResponse:
         )
         worker.job_launch(job)
         return redirect("onboarding:job", job_id=job.pk)
-    jobs = StartJob.objects.select_related("created_by")[:5]
+    jobs = [job for job in StartJob.objects.select_related("created_by") if scope.allows(job.council)][:5]
     return render(request, "onboarding/start.html", {"form": form, "jobs": jobs})
 
 
 def job(request: HttpRequest, job_id: int) -> HttpResponse:
     found = get_object_or_404(StartJob, pk=job_id)
+    if not user_council_scope(request.user).business_visible(found.council, public=False):
+        raise Http404(f"There is no start job {job_id}.")  # another council's start, as if it were not there
     if found.state == StartJob.State.DONE and found.period and "stay" not in request.GET:
         messages.success(request, " ".join(found.summary))
         return redirect("performance:scorecard", slug=found.scorecard, period=found.period)

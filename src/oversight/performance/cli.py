@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import ready, report_rejected, setup, write_whole
+from oversight.commandline import council_arguments, council_give, ready, report_rejected, setup, write_whole
 
 SCORECARD_HELP = "scorecard short name, e.g. strategic (default: the only scorecard, when there is one)"
 
@@ -44,10 +44,7 @@ def register(commands: Any) -> None:
 
     council = scorecard_commands.add_parser("council", help="give a scorecard to a council of the service")
     council.add_argument("slug", help="the scorecard's short name, e.g. strategic")
-    which = council.add_mutually_exclusive_group(required=True)
-    which.add_argument("--set", metavar="CODE", help="the council's ONS code, e.g. E06000049")
-    which.add_argument("--own", dest="set", action="store_const", const="", help="the service's own council")
-    council.add_argument("--reason", required=True, help="why, for the audit trail")
+    council_arguments(council, "the scorecard")
     council.set_defaults(func=cmd_council)
 
     template = commands.add_parser("template", help="write the XLSX import template")
@@ -109,17 +106,9 @@ def scorecard_and_period(args: argparse.Namespace) -> tuple[Any, Any] | None:
 
 def cmd_council(args: argparse.Namespace) -> int:
     ready()
-    from oversight.core.problems import ApplicationError
     from oversight.performance.services import scorecard_set_council
 
-    try:
-        scorecard = scorecard_set_council(slug=args.slug, council=args.set, actor=None, reason=args.reason)
-    except ApplicationError as error:
-        print(str(error), file=sys.stderr)
-        return 1
-    owner = scorecard.council or "the service's own council"
-    print(f"{scorecard.title} belongs to {owner}.")
-    return 0
+    return council_give(args, scorecard_set_council, lambda scorecard: scorecard.title, slug=args.slug)
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:

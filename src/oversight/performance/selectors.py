@@ -252,12 +252,18 @@ def scorecard_shown(slug: str, period: Period, scope: CouncilScope) -> Scorecard
     figures (the period approved or published) to every reader, drafts and unapproved figures only to the members
     of the scorecard's council (ADR 26). Otherwise a 404, as for a scorecard that is not there."""
     scorecard = get_object_or_404(Scorecard, slug=slug)
-    if scope.allows(scorecard.council):  # its council's members see every state: no need to ask which
-        return scorecard
-    signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
-    if not scope.figures_visible(scorecard.council, approved=signoff is not None and signoff.is_locked):
+    if not period_figures_visible(scorecard, period, scope):
         raise Http404(f"There is no approved scorecard '{slug}' for {period.label}.")
     return scorecard
+
+
+def period_figures_visible(scorecard: Scorecard, period: Period, scope: CouncilScope) -> bool:
+    """Whether ``scorecard``'s figures for ``period`` may be shown to a user of ``scope`` (``scorecard_shown``):
+    what a committee pack or highlight report shows in their stead is 'not approved'."""
+    if scope.allows(scorecard.council):  # its council's members see every state: no need to ask which
+        return True
+    signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
+    return scope.figures_visible(scorecard.council, approved=signoff is not None and signoff.is_locked)
 
 
 def figures_shown(scope: CouncilScope) -> Q:
