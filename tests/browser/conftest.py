@@ -2,7 +2,8 @@
 
 One Chromium runs for the whole of this package (a package-scoped fixture), and each test gets a fresh
 browser context and page. The demo, loaded once through the real importer, is written back for every test
-into a transactional database so that the live server's thread sees it.
+into a transactional database so that the live server's thread sees it. A signed-in page is given a session
+made on the server, as the sign-in form makes it; the journeys whose subject is signing in go through the form.
 
 Two things about mixing Django with Playwright's sync API:
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -94,13 +95,41 @@ def site(live_server: LiveServer, demo_live: None) -> str:
     return live_server.url
 
 
-def _new_page(browser: Browser, **options: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+def _new_page(
+    browser: Browser, site: str, user: str | None = None, then: str = "/glossary/", **options: Any
+) -> Iterator[Page]:
+    """A fresh browser context and page on the live server; with ``user``, signed in as that user and showing ``then``.
+
+    Signing in here is by a session made on the server, its cookie handed to the browser: the journeys through the
+    sign-in form itself (``sign_in``) are the audit trail's and a council's first hour.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site, **options)
     context.set_default_timeout(10_000)
     try:
-        yield context.new_page()
+        page = context.new_page()
+        if user is not None:
+            _session_give(context, site, user)
+            page.goto(then)
+            _signed_in_check(page, user)
+        yield page
     finally:
         context.close()
+
+
+def _session_give(context: BrowserContext, site: str, username: str) -> None:
+    """Sign ``username`` in on the server, as the sign-in form does, and hand the session's cookie to the browser."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site, "httpOnly": True, "sameSite": "Lax"}])
+
+
+def _signed_in_check(page: Page, username: str) -> None:
+    assert page.get_by_role("button", name=f"Sign out {username}").is_visible()
 
 
 def sign_in(page: Page, username: str, then: str = "/glossary/") -> Page:
@@ -110,33 +139,30 @@ def sign_in(page: Page, username: str, then: str = "/glossary/") -> Page:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**{then}")
-    assert page.get_by_role("button", name=f"Sign out {username}").is_visible()
+    _signed_in_check(page, username)
     return page
 
 
 @pytest.fixture
 def anonymous_page(browser: Browser, site: str) -> Iterator[Page]:
-    yield from _new_page(browser, base_url=site)
+    yield from _new_page(browser, site)
 
 
 @pytest.fixture
 def page(browser: Browser, site: str, reader: str) -> Iterator[Page]:
     """A page signed in as a reader (a councillor)."""
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, reader)
+    yield from _new_page(browser, site, reader)
 
 
 @pytest.fixture
 def page_without_js(browser: Browser, site: str, reader: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site, java_script_enabled=False):
-        yield sign_in(new, reader)
+    yield from _new_page(browser, site, reader, java_script_enabled=False)
 
 
 @pytest.fixture
 def signed_in_page(browser: Browser, site: str, editor: str) -> Iterator[Page]:
     """A page signed in as a performance officer."""
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, editor)
+    yield from _new_page(browser, site, editor)
 
 
 @pytest.fixture

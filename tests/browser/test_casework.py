@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import PASSWORD, _new_page, sign_in
+from .conftest import PASSWORD, _new_page
 from .test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,7 @@ def case_level_page(browser: Browser, casework_demo: str) -> Iterator[Page]:
     from oversight.accounts.services import user_create
 
     user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.READER, Role.CASE_ACCESS})
-    for new in _new_page(browser, base_url=casework_demo):
-        yield sign_in(new, CASE_LEVEL_USER)
+    yield from _new_page(browser, casework_demo, CASE_LEVEL_USER)
 
 
 def test_the_catalogue_and_a_measure_page_show_the_cards_and_pass_axe(page: Page) -> None:
@@ -91,8 +90,7 @@ def quality_page(browser: Browser, site: str, tmp_path: Path, settings: Any) -> 
         store.open(create=True)
         assert store.load(sorted(D2I.glob("*.csv")), pseudonymiser=Pseudonymiser(TEST_KEY), la=LA, year_ending=2018).ok
     user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.PERFORMANCE_OFFICER, Role.CASE_ACCESS})
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, CASE_LEVEL_USER)
+    yield from _new_page(browser, site, CASE_LEVEL_USER)
 
 
 def test_an_officer_follows_a_data_quality_rule_to_the_rows_to_correct(quality_page: Page) -> None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.accounts.test_access_matrix import SAMPLES
-from tests.browser.conftest import _new_page, sign_in
+from tests.browser.conftest import _new_page
 from tests.test_committee_outputs import WORKING_NOTES
 
 pytestmark = pytest.mark.browser
@@ -36,8 +36,7 @@ def able_page(browser: Browser, site: str, tmp_path: Path, settings: object) -> 
     settings.OVERSIGHT_CASEWORK_STORE = store  # type: ignore[attr-defined]
     demo_casework_load(store)
     user_create(username="able", password="a-long-test-password", roles={Role.ADMINISTRATOR, Role.CASE_ACCESS})
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, "able")
+    yield from _new_page(browser, site, "able")
 
 
 def test_every_page_fits_the_window_at_1366_and_390_pixels_and_shows_no_working_notes(able_page: Page) -> None:

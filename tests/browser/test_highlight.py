@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.conftest import _create, _new_page
 from tests.browser.test_board_forms import _date
 from tests.browser.test_pages import _axe_violations
 
@@ -20,8 +20,7 @@ RECOMMENDATION = "/plans/cheshire-east-2013/recommendations/5/"
 
 @pytest.fixture
 def manager_page(browser: Browser, site: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, _create("manager", "approver"), then=RECOMMENDATION)
+    yield from _new_page(browser, site, _create("manager", "approver"), then=RECOMMENDATION)
 
 
 def test_a_service_manager_revises_a_due_date_then_downloads_the_highlight_report(manager_page: Page) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import _new_page, sign_in
+from .conftest import _new_page
 from .test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
@@ -26,8 +26,7 @@ def synthetic(site: str, tmp_path: Path, settings: Any) -> str:
 
 
 def test_the_control_chart_its_table_and_words_pass_axe(browser: Browser, synthetic: str, reader: str) -> None:
-    for page in _new_page(browser, base_url=synthetic):
-        sign_in(page, reader)
+    for page in _new_page(browser, synthetic, reader):
         page.goto("/indicators/SYN-CLA-STARTS/")
         expect(page.get_by_role("heading", name="Is this a real change?")).to_be_visible()
         chart = page.get_by_role("img", name="Children who started to be looked after: control chart of its months")
