@@ -2,7 +2,8 @@
 
 One Chromium runs for the whole of this package (a package-scoped fixture), and each test gets a fresh
 browser context and page. The demo, loaded once through the real importer, is written back for every test
-into a transactional database so that the live server's thread sees it. A signed-in page is given a session
+into a transactional database so that the live server's thread sees it (over in-memory SQLite, as a whole
+image of the database: ``_Images``). A signed-in page is given a session
 made on the server, as the sign-in form makes it; the journeys whose subject is signing in go through the form.
 
 Two things about mixing Django with Playwright's sync API:
@@ -22,13 +23,17 @@ its thread, which works as long as the test does its database work before it dri
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
+
+from tests.snapshot import DatabaseSnapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -64,6 +69,76 @@ def browser() -> Iterator[Browser]:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
+
+
+class _Images:
+    """Whole copies of the in-memory test database, written back by SQLite's backup in a few milliseconds.
+
+    pytest-django empties a transactional database after each test with ``flush``, which deletes every row and
+    then makes the content types and permissions again, and ``demo_live`` writes the demo's eight thousand rows
+    back before each test. Over the in-memory SQLite database a browser test has both states as images instead:
+    the database as it was before the first browser test (as every test finds it) and the same with the demo
+    written back, each taken once.
+    """
+
+    def __init__(self) -> None:
+        self.taken: dict[str, sqlite3.Connection] = {}
+
+    @staticmethod
+    def apply() -> bool:
+        from django.db import connection
+
+        return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+    def take(self, name: str) -> None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        image = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(image)
+        self.taken[name] = image
+
+    def restore(self, name: str) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        connection.ensure_connection()
+        self.taken[name].backup(connection.connection)
+        ContentType.objects.clear_cache()  # the content types' keys are the image's
+
+
+_IMAGES = _Images()
+
+
+@pytest.fixture
+def transactional_db(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """pytest-django's transactional database; over in-memory SQLite, emptied after the test by writing back the
+    database as the test found it (an image taken before the first browser test) instead of by ``flush``."""
+    if not _Images.apply():
+        request.getfixturevalue("_django_db_helper")  # pytest-django's own, for PostgreSQL
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        if "empty" not in _IMAGES.taken:
+            _IMAGES.take("empty")
+        try:
+            yield
+        finally:
+            _IMAGES.restore("empty")
+
+
+@pytest.fixture
+def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
+    """The demo scorecard, committed so that the live server's thread reads it: written back from an image after the
+    first time (``tests/conftest.py``'s ``demo_live`` writes the rows each time)."""
+    if not _Images.apply():
+        demo_snapshot.restore()
+    elif "demo" in _IMAGES.taken:
+        _IMAGES.restore("demo")
+    else:
+        demo_snapshot.restore()
+        _IMAGES.take("demo")
 
 
 READER = "councillor"
