@@ -23,6 +23,7 @@ its thread, which works as long as the test does its database work before it dri
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +140,35 @@ def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
     else:
         demo_snapshot.restore()
         _IMAGES.take("demo")
+
+
+@pytest.fixture
+def casework_site(site: str, tmp_path: Path, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server over the demo and its synthetic council: the council's returns loaded into a casework store of
+    the test's own and its figures computed onto the scorecard (``demo_casework_load``).
+
+    Over in-memory SQLite the first test loads it, and each later one gets a copy of that store and the database
+    written back from an image; since that replaces the whole database, this comes before any fixture that writes.
+    """
+    from django.contrib.auth.models import User
+
+    from oversight.demo.casework import demo_casework_load
+
+    settings.OVERSIGHT_CASEWORK_STORE = store = tmp_path / "casework.duckdb"
+    kept = tmp_path_factory.getbasetemp() / "browser-casework.duckdb"
+    if not _Images.apply():
+        demo_casework_load(store)
+        return site
+    [(demo_users,)] = _IMAGES.taken["demo"].execute("SELECT count(*) FROM auth_user")
+    assert User.objects.count() == demo_users, "casework_site writes the database back whole: ask for it before users"
+    if "casework" in _IMAGES.taken:
+        shutil.copyfile(kept, store)
+        _IMAGES.restore("casework")
+    else:
+        demo_casework_load(store)
+        shutil.copyfile(store, kept)
+        _IMAGES.take("casework")
+    return site
 
 
 READER = "councillor"

@@ -20,23 +20,13 @@ CASE_LEVEL_USER = "case-worker"
 
 
 @pytest.fixture
-def casework_demo(site: str, tmp_path: Path, settings: Any) -> str:
-    """The demo's synthetic council, loaded into a store the live server reads, and computed onto its scorecard."""
-    from oversight.demo.casework import demo_casework_load
-
-    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
-    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE)
-    return site
-
-
-@pytest.fixture
-def case_level_page(browser: Browser, casework_demo: str) -> Iterator[Page]:
+def case_level_page(browser: Browser, casework_site: str) -> Iterator[Page]:
     """A page signed in as a reader who also has case-level access."""
     from oversight.accounts.roles import Role
     from oversight.accounts.services import user_create
 
     user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.READER, Role.CASE_ACCESS})
-    yield from _new_page(browser, casework_demo, CASE_LEVEL_USER)
+    yield from _new_page(browser, casework_site, CASE_LEVEL_USER)
 
 
 def test_the_catalogue_and_a_measure_page_show_the_cards_and_pass_axe(page: Page) -> None:
@@ -120,7 +110,7 @@ WATCH_AT_QUARTER_END = "As at 30 June 2011: 14 children may move into the 3+ pla
 SEE_WHO = "See who, and when each crosses the line"
 
 
-def test_a_reader_sees_only_the_count_of_an_early_warning(page: Page, casework_demo: str) -> None:
+def test_a_reader_sees_only_the_count_of_an_early_warning(casework_site: str, page: Page) -> None:
     page.goto(WATCHED_MEASURE)
     expect(page.locator(".watch-line")).to_have_text(WATCH_AT_YEAR_END)
     expect(page.get_by_role("link", name=re.compile(SEE_WHO))).to_have_count(0)
