@@ -2,7 +2,9 @@
 
 One Chromium runs for the whole of this package (a package-scoped fixture), and each test gets a fresh
 browser context and page. The demo, loaded once through the real importer, is written back for every test
-into a transactional database so that the live server's thread sees it.
+into a transactional database so that the live server's thread sees it (over in-memory SQLite, as a whole
+image of the database: ``_Images``). A signed-in page is given a session
+made on the server, as the sign-in form makes it; the journeys whose subject is signing in go through the form.
 
 Two things about mixing Django with Playwright's sync API:
 
@@ -21,13 +23,18 @@ its thread, which works as long as the test does its database work before it dri
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
+
+from tests.snapshot import DatabaseSnapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,6 +72,105 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+class _Images:
+    """Whole copies of the in-memory test database, written back by SQLite's backup in a few milliseconds.
+
+    pytest-django empties a transactional database after each test with ``flush``, which deletes every row and
+    then makes the content types and permissions again, and ``demo_live`` writes the demo's eight thousand rows
+    back before each test. Over the in-memory SQLite database a browser test has both states as images instead:
+    the database as it was before the first browser test (as every test finds it) and the same with the demo
+    written back, each taken once.
+    """
+
+    def __init__(self) -> None:
+        self.taken: dict[str, sqlite3.Connection] = {}
+
+    @staticmethod
+    def apply() -> bool:
+        from django.db import connection
+
+        return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+    def take(self, name: str) -> None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        image = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(image)
+        self.taken[name] = image
+
+    def restore(self, name: str) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+
+        connection.ensure_connection()
+        self.taken[name].backup(connection.connection)
+        ContentType.objects.clear_cache()  # the content types' keys are the image's
+
+
+_IMAGES = _Images()
+
+
+@pytest.fixture
+def transactional_db(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """pytest-django's transactional database; over in-memory SQLite, emptied after the test by writing back the
+    database as the test found it (an image taken before the first browser test) instead of by ``flush``."""
+    if not _Images.apply():
+        request.getfixturevalue("_django_db_helper")  # pytest-django's own, for PostgreSQL
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        if "empty" not in _IMAGES.taken:
+            _IMAGES.take("empty")
+        try:
+            yield
+        finally:
+            _IMAGES.restore("empty")
+
+
+@pytest.fixture
+def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
+    """The demo scorecard, committed so that the live server's thread reads it: written back from an image after the
+    first time (``tests/conftest.py``'s ``demo_live`` writes the rows each time)."""
+    if not _Images.apply():
+        demo_snapshot.restore()
+    elif "demo" in _IMAGES.taken:
+        _IMAGES.restore("demo")
+    else:
+        demo_snapshot.restore()
+        _IMAGES.take("demo")
+
+
+@pytest.fixture
+def casework_site(site: str, tmp_path: Path, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server over the demo and its first synthetic council: the council's returns loaded into a casework
+    store of the test's own and its figures computed onto the scorecard (``demo_casework_load``).
+
+    Over in-memory SQLite the first test loads it, and each later one gets a copy of that store and the database
+    written back from an image; since that replaces the whole database, this comes before any fixture that writes.
+    """
+    from django.contrib.auth.models import User
+
+    from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
+
+    settings.OVERSIGHT_CASEWORK_STORE = store = tmp_path / "casework.duckdb"
+    kept = tmp_path_factory.getbasetemp() / "browser-casework.duckdb"
+    if not _Images.apply():
+        demo_casework_load(store, councils=DEMO_COUNCILS[:1])
+        return site
+    [(demo_users,)] = _IMAGES.taken["demo"].execute("SELECT count(*) FROM auth_user")
+    assert User.objects.count() == demo_users, "casework_site writes the database back whole: ask for it before users"
+    if "casework" in _IMAGES.taken:
+        shutil.copyfile(kept, store)
+        _IMAGES.restore("casework")
+    else:
+        demo_casework_load(store, councils=DEMO_COUNCILS[:1])
+        shutil.copyfile(store, kept)
+        _IMAGES.take("casework")
+    return site
+
+
 READER = "councillor"
 
 
@@ -94,13 +200,41 @@ def site(live_server: LiveServer, demo_live: None) -> str:
     return live_server.url
 
 
-def _new_page(browser: Browser, **options: Any) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+def _new_page(
+    browser: Browser, site: str, user: str | None = None, then: str = "/glossary/", **options: Any
+) -> Iterator[Page]:
+    """A fresh browser context and page on the live server; with ``user``, signed in as that user and showing ``then``.
+
+    Signing in here is by a session made on the server, its cookie handed to the browser: the journeys through the
+    sign-in form itself (``sign_in``) are the audit trail's and a council's first hour.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site, **options)
     context.set_default_timeout(10_000)
     try:
-        yield context.new_page()
+        page = context.new_page()
+        if user is not None:
+            _session_give(context, site, user)
+            page.goto(then)
+            _signed_in_check(page, user)
+        yield page
     finally:
         context.close()
+
+
+def _session_give(context: BrowserContext, site: str, username: str) -> None:
+    """Sign ``username`` in on the server, as the sign-in form does, and hand the session's cookie to the browser."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site, "httpOnly": True, "sameSite": "Lax"}])
+
+
+def _signed_in_check(page: Page, username: str) -> None:
+    assert page.get_by_role("button", name=f"Sign out {username}").is_visible()
 
 
 def sign_in(page: Page, username: str, then: str = "/glossary/") -> Page:
@@ -110,33 +244,30 @@ def sign_in(page: Page, username: str, then: str = "/glossary/") -> Page:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**{then}")
-    assert page.get_by_role("button", name=f"Sign out {username}").is_visible()
+    _signed_in_check(page, username)
     return page
 
 
 @pytest.fixture
 def anonymous_page(browser: Browser, site: str) -> Iterator[Page]:
-    yield from _new_page(browser, base_url=site)
+    yield from _new_page(browser, site)
 
 
 @pytest.fixture
 def page(browser: Browser, site: str, reader: str) -> Iterator[Page]:
     """A page signed in as a reader (a councillor)."""
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, reader)
+    yield from _new_page(browser, site, reader)
 
 
 @pytest.fixture
 def page_without_js(browser: Browser, site: str, reader: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site, java_script_enabled=False):
-        yield sign_in(new, reader)
+    yield from _new_page(browser, site, reader, java_script_enabled=False)
 
 
 @pytest.fixture
 def signed_in_page(browser: Browser, site: str, editor: str) -> Iterator[Page]:
     """A page signed in as a performance officer."""
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, editor)
+    yield from _new_page(browser, site, editor)
 
 
 @pytest.fixture

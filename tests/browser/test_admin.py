@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def admin_page(browser: Browser, site: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
+    for new in _new_page(browser, site):
         yield sign_in(new, _create("administrator", "administrator"))
 
 

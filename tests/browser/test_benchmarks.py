@@ -54,7 +54,6 @@ def test_the_benchmark_page_draws_its_charts_and_tables_and_passes_axe(linked: N
 
     violations = _axe_violations(page)
     assert not violations, f"axe-core found {len(violations)} violation(s) on {PAGE}:\n" + "\n".join(violations)
-    page.screenshot(path="/tmp/browser_benchmark.png", full_page=True)
 
 
 @pytest.mark.parametrize("path", ["/benchmarks/", "/benchmarks/indicators/NEET-16-18/"], ids=["home", "appendix-d"])

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.conftest import _create, _new_page
 from tests.browser.test_pages import _axe_violations
 from tests.conftest import DATA
 
@@ -20,8 +20,7 @@ R8 = "/plans/cheshire-east-2011/recommendations/8/"
 
 @pytest.fixture
 def approver_page(browser: Browser, site: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, _create("chair", "approver"))
+    yield from _new_page(browser, site, _create("chair", "approver"))
 
 
 def _date(page: Page, group: str, day: str, month: str, year: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import PASSWORD, _new_page, sign_in
+from .conftest import PASSWORD, _new_page
 from .test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
@@ -20,24 +20,13 @@ CASE_LEVEL_USER = "case-worker"
 
 
 @pytest.fixture
-def casework_demo(site: str, tmp_path: Path, settings: Any) -> str:
-    """The demo's synthetic council, loaded into a store the live server reads, and computed onto its scorecard."""
-    from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
-
-    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
-    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE, councils=DEMO_COUNCILS[:1])
-    return site
-
-
-@pytest.fixture
-def case_level_page(browser: Browser, casework_demo: str) -> Iterator[Page]:
+def case_level_page(browser: Browser, casework_site: str) -> Iterator[Page]:
     """A page signed in as a reader who also has case-level access."""
     from oversight.accounts.roles import Role
     from oversight.accounts.services import user_create
 
     user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.READER, Role.CASE_ACCESS})
-    for new in _new_page(browser, base_url=casework_demo):
-        yield sign_in(new, CASE_LEVEL_USER)
+    yield from _new_page(browser, casework_site, CASE_LEVEL_USER)
 
 
 def test_the_catalogue_and_a_measure_page_show_the_cards_and_pass_axe(page: Page) -> None:
@@ -64,7 +53,6 @@ def test_a_computed_figure_drills_through_to_its_records_and_passes_axe(case_lev
     expect(rows).to_have_count(35)
     expect(rows.first).to_contain_text(re.compile(r"Review \d due \d\d/\d\d/\d{4}, held \d\d/\d\d/\d{4}: on time"))
     expect(rows.last).to_contain_text(": late")
-    page.screenshot(path="/tmp/browser_casework_records.png", full_page=True)
     assert not _axe_violations(page)
 
     from oversight.accounts.models import AuditEvent
@@ -91,8 +79,7 @@ def quality_page(browser: Browser, site: str, tmp_path: Path, settings: Any) -> 
         store.open(create=True)
         assert store.load(sorted(D2I.glob("*.csv")), pseudonymiser=Pseudonymiser(TEST_KEY), la=LA, year_ending=2018).ok
     user_create(username=CASE_LEVEL_USER, password=PASSWORD, roles={Role.PERFORMANCE_OFFICER, Role.CASE_ACCESS})
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, CASE_LEVEL_USER)
+    yield from _new_page(browser, site, CASE_LEVEL_USER)
 
 
 def test_an_officer_follows_a_data_quality_rule_to_the_rows_to_correct(quality_page: Page) -> None:
@@ -122,7 +109,7 @@ WATCH_AT_QUARTER_END = "As at 30 June 2011: 14 children may move into the 3+ pla
 SEE_WHO = "See who, and when each crosses the line"
 
 
-def test_a_reader_sees_only_the_count_of_an_early_warning(page: Page, casework_demo: str) -> None:
+def test_a_reader_sees_only_the_count_of_an_early_warning(casework_site: str, page: Page) -> None:
     page.goto(WATCHED_MEASURE)
     expect(page.locator(".watch-line")).to_have_text(WATCH_AT_YEAR_END)
     expect(page.get_by_role("link", name=re.compile(SEE_WHO))).to_have_count(0)
@@ -146,7 +133,6 @@ def test_case_level_access_opens_an_early_warning_list_from_the_measure_page(cas
     expect(rows).to_have_count(31)
     expect(rows.first).to_contain_text(re.compile(r"2 placements this year by 31/03/2012: \d\d/\d\d/\d{4} to "))
     expect(rows.first.get_by_role("cell").nth(1)).to_have_text("31 March 2012")
-    page.screenshot(path="/tmp/browser_casework_watch.png", full_page=True)
     assert not _axe_violations(page)
 
     # As at another day, from the form on the page (no JavaScript needed: a GET form).

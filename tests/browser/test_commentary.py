@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.conftest import _create, _new_page
 from tests.browser.test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
@@ -22,8 +22,7 @@ def owner_page(browser: Browser, site: str, q1_reopened: None) -> Iterator[Page]
 
     name = _create("sam", "owner")
     Indicator.objects.filter(code="CSC-CORE-35WD").update(owner_user=User.objects.get(username=name))
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, name)
+    yield from _new_page(browser, site, name)
 
 
 def test_an_owner_saves_commentary_and_is_returned_to_the_row_with_a_confirmation(owner_page: Page) -> None:

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.conftest import _create, _new_page
 from tests.browser.test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
@@ -20,8 +20,7 @@ BODY = "/committees/scrutiny/"
 
 @pytest.fixture
 def clerk_page(browser: Browser, site: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, _create("clerk", "clerk"), then="/committees/")
+    yield from _new_page(browser, site, _create("clerk", "clerk"), then="/committees/")
 
 
 def test_a_clerk_adds_a_work_programme_item_and_a_resolution(clerk_page: Page) -> None:

@@ -4,13 +4,12 @@ nothing wider than the window, and no working notes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.accounts.test_access_matrix import SAMPLES
-from tests.browser.conftest import _new_page, sign_in
+from tests.browser.conftest import _new_page
 from tests.test_committee_outputs import WORKING_NOTES
 
 pytestmark = pytest.mark.browser
@@ -26,18 +25,13 @@ PAGES = sorted(
 
 
 @pytest.fixture
-def able_page(browser: Browser, site: str, tmp_path: Path, settings: object) -> Iterator[Page]:
+def able_page(browser: Browser, casework_site: str) -> Iterator[Page]:
     """Signed in as an administrator with case-level access, over the demo and a small casework store."""
     from oversight.accounts.roles import Role
     from oversight.accounts.services import user_create
-    from oversight.demo.casework import demo_casework_load
 
-    store = tmp_path / "casework.duckdb"
-    settings.OVERSIGHT_CASEWORK_STORE = store  # type: ignore[attr-defined]
-    demo_casework_load(store)
     user_create(username="able", password="a-long-test-password", roles={Role.ADMINISTRATOR, Role.CASE_ACCESS})
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, "able")
+    yield from _new_page(browser, casework_site, "able")
 
 
 def test_every_page_fits_the_window_at_1366_and_390_pixels_and_shows_no_working_notes(able_page: Page) -> None:

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.conftest import _create, _new_page
 from tests.browser.test_board_forms import _date
 from tests.browser.test_pages import _axe_violations
 
@@ -20,8 +20,7 @@ RECOMMENDATION = "/plans/cheshire-east-2013/recommendations/5/"
 
 @pytest.fixture
 def manager_page(browser: Browser, site: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, _create("manager", "approver"), then=RECOMMENDATION)
+    yield from _new_page(browser, site, _create("manager", "approver"), then=RECOMMENDATION)
 
 
 def test_a_service_manager_revises_a_due_date_then_downloads_the_highlight_report(manager_page: Page) -> None:
@@ -53,7 +52,6 @@ def test_a_service_manager_revises_a_due_date_then_downloads_the_highlight_repor
     expect(page.get_by_role("heading", name="Key challenges and risks")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="R5")).to_contain_text("Revised to 31 Oct 2013")
     assert not _axe_violations(page)
-    page.screenshot(path="/tmp/browser_highlight_report.png", full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Word").click()
     assert download.value.suggested_filename == "oversight-cheshire-east-2013-highlight-2013-09-02.docx"

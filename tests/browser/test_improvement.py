@@ -27,7 +27,6 @@ def test_plan_on_a_page_shows_each_recommendation_with_its_rag_in_words(page: Pa
     sustained = rows.nth(7)
     expect(sustained.locator("strong.tag")).to_have_text("Not rated")
     expect(sustained.locator("td.slip")).to_have_text("Past due; No recent update")
-    page.screenshot(path="/tmp/browser_plan_on_a_page.png", full_page=True)
 
 
 def test_a_recommendation_shows_its_timeline(page: Page) -> None:
@@ -39,7 +38,6 @@ def test_a_recommendation_shows_its_timeline(page: Page) -> None:
     expect(entries.nth(2).locator("h3")).to_have_text("Progress at end of January")
     expect(entries.nth(2)).to_contain_text("no children unseen over the last 2 month period")
     expect(page.locator(".notice--warning")).to_contain_text("Past due: due 19 August 2011")
-    page.screenshot(path="/tmp/browser_recommendation.png", full_page=True)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import _create, _new_page, sign_in
+from tests.browser.conftest import _create, _new_page
 from tests.browser.test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
@@ -19,8 +19,7 @@ SIGNOFF = "/scorecards/strategic/2011-12-Q1/sign-off/"
 
 @pytest.fixture
 def approver(browser: Browser, site: str) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
-        yield sign_in(new, _create("chair", "approver"))
+    yield from _new_page(browser, site, _create("chair", "approver"))
 
 
 def test_a_quarter_is_reopened_commented_submitted_approved_and_locked(approver: Page, signed_in_page: Page) -> None:

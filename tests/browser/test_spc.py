@@ -3,31 +3,17 @@ monthly starts, its figures as a table, its signals and projection in words; axe
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import _new_page, sign_in
+from .conftest import _new_page
 from .test_pages import _axe_violations
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def synthetic(site: str, tmp_path: Path, settings: Any) -> str:
-    """The demo's synthetic council, its monthly starts among its figures."""
-    from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
-
-    settings.OVERSIGHT_CASEWORK_STORE = tmp_path / "casework.duckdb"
-    demo_casework_load(settings.OVERSIGHT_CASEWORK_STORE, councils=DEMO_COUNCILS[:1])
-    return site
-
-
-def test_the_control_chart_its_table_and_words_pass_axe(browser: Browser, synthetic: str, reader: str) -> None:
-    for page in _new_page(browser, base_url=synthetic):
-        sign_in(page, reader)
+def test_the_control_chart_its_table_and_words_pass_axe(browser: Browser, casework_site: str, reader: str) -> None:
+    for page in _new_page(browser, casework_site, reader):
         page.goto("/indicators/SYN-CLA-STARTS/")
         expect(page.get_by_role("heading", name="Is this a real change?")).to_be_visible()
         chart = page.get_by_role("img", name="Children who started to be looked after: control chart of its months")

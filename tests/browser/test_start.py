@@ -65,7 +65,7 @@ def starting(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture
 def officer_page(browser: Browser, site: str, editor: str, starting: None) -> Iterator[Page]:
-    for new in _new_page(browser, base_url=site):
+    for new in _new_page(browser, site):
         yield sign_in(new, editor, then="/")
 
 
