@@ -31,8 +31,8 @@ database = database_fixture("serve")
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
-    home = demo_home(tmp_path_factory, database, "serve")
+def home(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
+    home = demo_home(request, tmp_path_factory, database, "serve")
     created = oversight_run(
         home, database, "user", "create", "reader", "--role", "reader", "--password-stdin", stdin=PASSWORD
     )
