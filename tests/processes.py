@@ -218,31 +218,44 @@ def oversight_env(home: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class DemoHome:
-    """A data directory ``oversight demo --no-serve`` made, and what the command said."""
+    """A data directory an ``oversight`` command made (``oversight demo --no-serve``, or ``oversight manage migrate``
+    for an empty one), and what the command said."""
 
     home: Path
     result: subprocess.CompletedProcess[str]
 
     def copy(self, folder: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
-        """The same data directory, copied into ``folder`` (emptied first) for a test to change, and what the
-        command said when it made it."""
-        shutil.rmtree(folder)
+        """The same data directory, copied into ``folder`` (emptied first, if it is there) for a test to change, and
+        what the command said when it made it."""
+        shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(self.home, folder)
         return folder, self.result
 
 
-def demo_home_build(shared: Path) -> DemoHome:
-    """``oversight demo --no-serve`` run once into ``shared`` by whichever test worker asks first; the others wait
-    for it and read what it made. The demo takes several seconds to load and the command-line tests of every app
-    start from it, each on a copy of its own."""
-    home, said = shared / "demo-home", shared / "demo-home.json"
-    with open(shared / "demo-home.lock", "w") as lock:
+def _made_once(shared: Path, name: str, args: Sequence[str]) -> DemoHome:
+    """``oversight ARGS`` run once into the data directory ``shared/NAME`` by whichever test worker asks first; the
+    others wait for it and read what it made."""
+    home, said = shared / name, shared / f"{name}.json"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not said.exists():
-            result = oversight_run(["demo", "--no-serve"], env=oversight_env(home))
+            result = oversight_run(args, env=oversight_env(home))
             said.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
         returncode, stdout, stderr = json.loads(said.read_text(encoding="utf-8"))
-    return DemoHome(home, subprocess.CompletedProcess(_command(["demo", "--no-serve"]), returncode, stdout, stderr))
+    return DemoHome(home, subprocess.CompletedProcess(_command(args), returncode, stdout, stderr))
+
+
+def demo_home_build(shared: Path) -> DemoHome:
+    """``oversight demo --no-serve`` run once into ``shared``. The demo takes several seconds to load and the
+    command-line tests of every app start from it, each on a copy of its own."""
+    return _made_once(shared, "demo-home", ["demo", "--no-serve"])
+
+
+def empty_home_build(shared: Path) -> DemoHome:
+    """``oversight manage migrate`` run once into ``shared``: a data directory whose database holds the reference
+    data and nothing else, as a council's first command leaves it. Migrating a new database takes a few seconds;
+    the tests that start from an empty one (but do not test its making) each take a copy instead."""
+    return _made_once(shared, "empty-home", ["manage", "migrate", "--no-input"])
 
 
 def _command(args: Sequence[str]) -> list[str]:
