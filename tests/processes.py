@@ -16,6 +16,7 @@ standard input and answers each with the child's exit status.
 from __future__ import annotations
 
 import atexit
+import compileall
 import fcntl
 import json
 import os
@@ -105,6 +106,11 @@ def serve() -> None:
     core = importlib.import_module("oversight.core")
     for module in pkgutil.iter_modules(core.__path__, "oversight.core."):
         importlib.import_module(module.name)
+    # Every command imports oversight's own modules afresh, a hundred of them. Compiled here once (those not compiled
+    # already), as installing the package compiles them, each command reads them rather than compiling them again,
+    # which is a quarter of a short command's time where the environment asks Python not to write bytecode
+    # (PYTHONDONTWRITEBYTECODE) and no command leaves it behind.
+    compileall.compile_dir(Path(core.__path__[0]).parent, quiet=2)
     from django.conf import settings
 
     # Each command must configure Django from its own environment, as a fresh process does.
