@@ -99,7 +99,6 @@ def demo_home(request: pytest.FixtureRequest, tmp_path_factory: Any, database: d
         loaded = oversight_run(home, database, "demo", "--no-serve")
     else:
         shared: DemoHome = request.getfixturevalue("demo_home")
-        home.mkdir()
         home, loaded = shared.copy(home)
     assert loaded.returncode == 0, loaded.stderr
     return home

@@ -60,7 +60,8 @@ def test_administrators_can_export_the_audit_trail(db: None) -> None:
 
 
 def test_user_create_command(empty_home: DemoHome, tmp_path: Path) -> None:
-    home, _ = empty_home.copy(tmp_path / "data")
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
     env = oversight_env(home)
     command = ["user", "create", "cllr-smith", "--role", "reader", "--password-stdin"]
     weak = oversight_run(command, input="short\n", env=env)

@@ -13,7 +13,8 @@ def _run(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess
 
 
 def test_a_token_is_shown_once_listed_with_its_last_use_and_revoked(empty_home: DemoHome, tmp_path: Path) -> None:
-    home, _ = empty_home.copy(tmp_path / "data")
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
     made = _run(
         home, "user", "create", "warehouse", "--role", "reader", "--password-stdin", stdin="a long pass phrase\n"
     )

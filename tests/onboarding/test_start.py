@@ -150,7 +150,8 @@ def test_starting_again_with_nothing_new_changes_nothing(
 
 
 def test_problems_name_the_file_row_and_field_and_nothing_is_loaded(empty_home: DemoHome, tmp_path: Path) -> None:
-    home, _ = empty_home.copy(tmp_path / "data")
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
     episodes = tmp_path / "episodes.csv"
     text = (LONGITUDINAL / "2017-episodes.csv").read_text(encoding="utf-8").splitlines()
     header, first = text[0], text[1].split(",")
@@ -163,7 +164,8 @@ def test_problems_name_the_file_row_and_field_and_nothing_is_loaded(empty_home: 
 
 
 def test_an_unknown_council_is_refused(empty_home: DemoHome, tmp_path: Path) -> None:
-    home, _ = empty_home.copy(tmp_path / "data")
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
     run = _run(home, "start", "--la", "E99999999")
     assert run.returncode == 2
     assert "--la: 'E99999999' is not an LA number, ONS code or name of a council oversight knows." in run.stderr
