@@ -20,6 +20,7 @@ import compileall
 import fcntl
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -58,6 +59,9 @@ def _child(request: dict[str, Any]) -> None:
     import traceback
 
     os.chdir(request["cwd"])
+    if request.get("file_size_limit") is not None:  # as a full disk refuses a write past it
+        limit = request["file_size_limit"]
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
     for fd, (name, flags) in enumerate(
         [
             ("stdin", os.O_RDONLY),
@@ -151,10 +155,17 @@ class OversightProcesses:
         self._requests, self._answers = self._server.stdin, self._server.stdout
 
     def run(
-        self, args: Sequence[str], *, env: Mapping[str, str], input: str = "", timeout: float = 300
+        self,
+        args: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        input: str = "",
+        timeout: float = 300,
+        file_size_limit: int | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """As ``subprocess.run([sys.executable, "-m", "oversight", *args], env=env, input=input,
-        capture_output=True, text=True, timeout=timeout, check=False)``."""
+        capture_output=True, text=True, timeout=timeout, check=False)``; with ``file_size_limit``, as with a
+        ``preexec_fn`` that sets RLIMIT_FSIZE to it."""
         with self._lock:
             self._count += 1
             streams = {name: self._folder / f"{self._count}.{name}" for name in ("stdin", "stdout", "stderr")}
@@ -165,6 +176,7 @@ class OversightProcesses:
                 "args": list(args),
                 "env": dict(env),
                 "cwd": os.getcwd(),
+                "file_size_limit": file_size_limit,
                 **{name: str(path) for name, path in streams.items()},
             }
             self._requests.write(json.dumps(request).encode() + b"\n")
@@ -204,15 +216,21 @@ _started: OversightProcesses | None = None
 
 
 def oversight_run(
-    args: Sequence[str], *, env: Mapping[str, str], input: str = "", timeout: float = 300
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    input: str = "",
+    timeout: float = 300,
+    file_size_limit: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``oversight ARGS`` run in a process of its own, as ``subprocess.run`` runs it with ``capture_output=True,
-    text=True, check=False``; the forking process starts on the first command and stops when the tests end."""
+    text=True, check=False`` (and files larger than ``file_size_limit`` bytes refused to it, if given); the forking
+    process starts on the first command and stops when the tests end."""
     global _started  # noqa: PLW0603 - one forking process per test worker
     if _started is None:
         _started = OversightProcesses(Path(tempfile.mkdtemp(prefix="oversight-processes-")))
         atexit.register(_started.close)
-    return _started.run(args, env=env, input=input, timeout=timeout)
+    return _started.run(args, env=env, input=input, timeout=timeout, file_size_limit=file_size_limit)
 
 
 def oversight_env(home: Path) -> dict[str, str]:
