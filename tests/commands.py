@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests import processes
+from tests.processes import DemoHome
 
 ON_POSTGRES = os.environ.get("OVERSIGHT_TEST_DATABASE") == "postgres"
 # One key for every server of a service: a session signed by one server is checked by the others.
@@ -81,16 +82,24 @@ def demo_home_fixture(purpose: str) -> Any:
     """A module's ``home`` fixture: a data directory of its own with the demo loaded, on the module's ``database``."""
 
     @pytest.fixture(scope="module")
-    def home(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
-        return demo_home(tmp_path_factory, database, purpose)
+    def home(
+        request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]
+    ) -> Path:
+        return demo_home(request, tmp_path_factory, database, purpose)
 
     return home
 
 
-def demo_home(tmp_path_factory: Any, database: dict[str, str], purpose: str) -> Path:
-    """A new data directory with the demo loaded, as `oversight demo --no-serve` loads it."""
+def demo_home(request: pytest.FixtureRequest, tmp_path_factory: Any, database: dict[str, str], purpose: str) -> Path:
+    """A new data directory with the demo loaded, as `oversight demo --no-serve` loads it. On SQLite the demo's data
+    is all in the data directory, so this is a copy of the run's own (the session's ``demo_home``, made by the same
+    command); on PostgreSQL the command loads it afresh into the module's database."""
     home = Path(tmp_path_factory.mktemp(purpose)) / "data"
-    loaded = oversight_run(home, database, "demo", "--no-serve")
+    if database:
+        loaded = oversight_run(home, database, "demo", "--no-serve")
+    else:
+        shared: DemoHome = request.getfixturevalue("demo_home")
+        home, loaded = shared.copy(home)
     assert loaded.returncode == 0, loaded.stderr
     return home
 

@@ -17,7 +17,7 @@ from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
 from tests.postgres import sequences_reset
-from tests.processes import DemoHome, demo_home_build
+from tests.processes import DemoHome, demo_home_build, empty_home_build
 from tests.snapshot import DatabaseSnapshot
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -48,12 +48,23 @@ def _demo_before_anything_else(request: pytest.FixtureRequest) -> None:
             request.getfixturevalue(name)
 
 
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's folder: under pytest-xdist each worker has its own folder inside it, and the workers share it."""
+    made = tmp_path_factory.getbasetemp()
+    return made.parent if os.environ.get("PYTEST_XDIST_WORKER") else made
+
+
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
     """A data directory made by ``oversight demo --no-serve``, once for the whole run; copy it before changing it."""
-    made = tmp_path_factory.getbasetemp()
-    # Under pytest-xdist each worker has its own folder inside the run's, where the workers share the demo.
-    return demo_home_build(made.parent if os.environ.get("PYTEST_XDIST_WORKER") else made)
+    return demo_home_build(_shared_folder(tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def empty_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
+    """A data directory made by ``oversight manage migrate``, once for the whole run: a migrated database with the
+    reference data alone. Copy it before changing it."""
+    return empty_home_build(_shared_folder(tmp_path_factory))
 
 
 @pytest.fixture

@@ -16,9 +16,11 @@ standard input and answers each with the child's exit status.
 from __future__ import annotations
 
 import atexit
+import compileall
 import fcntl
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,6 +59,9 @@ def _child(request: dict[str, Any]) -> None:
     import traceback
 
     os.chdir(request["cwd"])
+    if request.get("file_size_limit") is not None:  # as a full disk refuses a write past it
+        limit = request["file_size_limit"]
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
     for fd, (name, flags) in enumerate(
         [
             ("stdin", os.O_RDONLY),
@@ -105,6 +110,11 @@ def serve() -> None:
     core = importlib.import_module("oversight.core")
     for module in pkgutil.iter_modules(core.__path__, "oversight.core."):
         importlib.import_module(module.name)
+    # Every command imports oversight's own modules afresh, a hundred of them. Compiled here once (those not compiled
+    # already), as installing the package compiles them, each command reads them rather than compiling them again,
+    # which is a quarter of a short command's time where the environment asks Python not to write bytecode
+    # (PYTHONDONTWRITEBYTECODE) and no command leaves it behind.
+    compileall.compile_dir(Path(core.__path__[0]).parent, quiet=2)
     from django.conf import settings
 
     # Each command must configure Django from its own environment, as a fresh process does.
@@ -145,10 +155,17 @@ class OversightProcesses:
         self._requests, self._answers = self._server.stdin, self._server.stdout
 
     def run(
-        self, args: Sequence[str], *, env: Mapping[str, str], input: str = "", timeout: float = 300
+        self,
+        args: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        input: str = "",
+        timeout: float = 300,
+        file_size_limit: int | None = None,
     ) -> subprocess.CompletedProcess[str]:
         """As ``subprocess.run([sys.executable, "-m", "oversight", *args], env=env, input=input,
-        capture_output=True, text=True, timeout=timeout, check=False)``."""
+        capture_output=True, text=True, timeout=timeout, check=False)``; with ``file_size_limit``, as with a
+        ``preexec_fn`` that sets RLIMIT_FSIZE to it."""
         with self._lock:
             self._count += 1
             streams = {name: self._folder / f"{self._count}.{name}" for name in ("stdin", "stdout", "stderr")}
@@ -159,6 +176,7 @@ class OversightProcesses:
                 "args": list(args),
                 "env": dict(env),
                 "cwd": os.getcwd(),
+                "file_size_limit": file_size_limit,
                 **{name: str(path) for name, path in streams.items()},
             }
             self._requests.write(json.dumps(request).encode() + b"\n")
@@ -198,15 +216,21 @@ _started: OversightProcesses | None = None
 
 
 def oversight_run(
-    args: Sequence[str], *, env: Mapping[str, str], input: str = "", timeout: float = 300
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    input: str = "",
+    timeout: float = 300,
+    file_size_limit: int | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``oversight ARGS`` run in a process of its own, as ``subprocess.run`` runs it with ``capture_output=True,
-    text=True, check=False``; the forking process starts on the first command and stops when the tests end."""
+    text=True, check=False`` (and files larger than ``file_size_limit`` bytes refused to it, if given); the forking
+    process starts on the first command and stops when the tests end."""
     global _started  # noqa: PLW0603 - one forking process per test worker
     if _started is None:
         _started = OversightProcesses(Path(tempfile.mkdtemp(prefix="oversight-processes-")))
         atexit.register(_started.close)
-    return _started.run(args, env=env, input=input, timeout=timeout)
+    return _started.run(args, env=env, input=input, timeout=timeout, file_size_limit=file_size_limit)
 
 
 def oversight_env(home: Path) -> dict[str, str]:
@@ -218,31 +242,44 @@ def oversight_env(home: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class DemoHome:
-    """A data directory ``oversight demo --no-serve`` made, and what the command said."""
+    """A data directory an ``oversight`` command made (``oversight demo --no-serve``, or ``oversight manage migrate``
+    for an empty one), and what the command said."""
 
     home: Path
     result: subprocess.CompletedProcess[str]
 
     def copy(self, folder: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
-        """The same data directory, copied into ``folder`` (emptied first) for a test to change, and what the
-        command said when it made it."""
-        shutil.rmtree(folder)
+        """The same data directory, copied into ``folder`` (emptied first, if it is there) for a test to change, and
+        what the command said when it made it."""
+        shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(self.home, folder)
         return folder, self.result
 
 
-def demo_home_build(shared: Path) -> DemoHome:
-    """``oversight demo --no-serve`` run once into ``shared`` by whichever test worker asks first; the others wait
-    for it and read what it made. The demo takes several seconds to load and the command-line tests of every app
-    start from it, each on a copy of its own."""
-    home, said = shared / "demo-home", shared / "demo-home.json"
-    with open(shared / "demo-home.lock", "w") as lock:
+def _made_once(shared: Path, name: str, args: Sequence[str]) -> DemoHome:
+    """``oversight ARGS`` run once into the data directory ``shared/NAME`` by whichever test worker asks first; the
+    others wait for it and read what it made."""
+    home, said = shared / name, shared / f"{name}.json"
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not said.exists():
-            result = oversight_run(["demo", "--no-serve"], env=oversight_env(home))
+            result = oversight_run(args, env=oversight_env(home))
             said.write_text(json.dumps([result.returncode, result.stdout, result.stderr]), encoding="utf-8")
         returncode, stdout, stderr = json.loads(said.read_text(encoding="utf-8"))
-    return DemoHome(home, subprocess.CompletedProcess(_command(["demo", "--no-serve"]), returncode, stdout, stderr))
+    return DemoHome(home, subprocess.CompletedProcess(_command(args), returncode, stdout, stderr))
+
+
+def demo_home_build(shared: Path) -> DemoHome:
+    """``oversight demo --no-serve`` run once into ``shared``. The demo takes several seconds to load and the
+    command-line tests of every app start from it, each on a copy of its own."""
+    return _made_once(shared, "demo-home", ["demo", "--no-serve"])
+
+
+def empty_home_build(shared: Path) -> DemoHome:
+    """``oversight manage migrate`` run once into ``shared``: a data directory whose database holds the reference
+    data and nothing else, as a council's first command leaves it. Migrating a new database takes a few seconds;
+    the tests that start from an empty one (but do not test its making) each take a copy instead."""
+    return _made_once(shared, "empty-home", ["manage", "migrate", "--no-input"])
 
 
 def _command(args: Sequence[str]) -> list[str]:

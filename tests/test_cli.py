@@ -244,11 +244,18 @@ def test_no_command_module_imports_the_command_that_registers_it() -> None:
         assert "oversight.commandline" in imported, path
 
 
-def test_a_new_database_holds_the_reference_data(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def fresh_machine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``oversight manage migrate`` run once on a machine with no data directory yet, and what it said."""
+    home = tmp_path_factory.mktemp("fresh") / "var"
+    return home, _run(home, "manage", "migrate", "--no-input")
+
+
+def test_a_new_database_holds_the_reference_data(fresh_machine: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     """A migrated database has the authorities and neighbour groupings, so no page has to write them."""
-    result = _run(tmp_path, "manage", "migrate", "--no-input")
+    home, result = fresh_machine
     assert result.returncode == 0, result.stderr
-    with closing(sqlite3.connect(tmp_path / "oversight.sqlite3")) as database:
+    with closing(sqlite3.connect(home / "oversight.sqlite3")) as database:
         authorities = database.execute("SELECT count(*) FROM benchmarks_localauthority").fetchone()[0]
         sets = database.execute("SELECT name FROM benchmarks_neighbourset ORDER BY published").fetchall()
         neighbours = database.execute("SELECT count(*) FROM benchmarks_neighbour").fetchone()[0]
@@ -257,9 +264,10 @@ def test_a_new_database_holds_the_reference_data(tmp_path: Path) -> None:
     assert neighbours > 0
 
 
-def test_django_commands_run_on_a_fresh_machine_with_no_data_directory(tmp_path: Path) -> None:
-    home = tmp_path / "var"
-    migrated = _run(home, "manage", "migrate")
+def test_django_commands_run_on_a_fresh_machine_with_no_data_directory(
+    fresh_machine: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    home, migrated = fresh_machine
     assert migrated.returncode == 0, migrated.stderr
     assert oct((home / "oversight.sqlite3").stat().st_mode & 0o777) == "0o600"
 

@@ -25,7 +25,6 @@ import fcntl
 import os
 import pty
 import re
-import resource
 import select
 import signal
 import sqlite3
@@ -349,19 +348,7 @@ def test_two_imports_of_one_file_at_once_apply_it_once(home: Path, database: dic
 def _disk_full(home: Path, database: dict[str, str], *args: str, limit: int) -> subprocess.CompletedProcess[str]:
     """``oversight ARGS`` with files larger than ``limit`` bytes refused to it (RLIMIT_FSIZE), as a full disk refuses
     them: a write past the limit fails (EFBIG) as one on a full disk does (ENOSPC)."""
-
-    def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return subprocess.run(  # noqa: S603 - the oversight command, with arguments of the test's own
-        [sys.executable, "-m", "oversight", *args],
-        env=_env(home, database),
-        preexec_fn=limited,  # noqa: PLW1509 - only sets a limit, before the command starts
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return oversight_run(args, env=_env(home, database), file_size_limit=limit)
 
 
 def test_an_export_onto_a_full_disk_says_so_and_leaves_no_file(

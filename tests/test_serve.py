@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests import processes
 from tests.commands import database_fixture, demo_home, oversight_env, oversight_run
 
 PASSWORD = "a-long-test-password"
@@ -31,8 +32,8 @@ database = database_fixture("serve")
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
-    home = demo_home(tmp_path_factory, database, "serve")
+def home(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, database: dict[str, str]) -> Path:
+    home = demo_home(request, tmp_path_factory, database, "serve")
     created = oversight_run(
         home, database, "user", "create", "reader", "--role", "reader", "--password-stdin", stdin=PASSWORD
     )
@@ -176,9 +177,7 @@ def test_failed_sign_ins_count_across_both_servers(servers: list[str]) -> None:
 def test_serve_refuses_to_start_without_its_secrets(tmp_path: Path) -> None:
     env = oversight_env(tmp_path, {})
     del env["OVERSIGHT_SECRET_KEY"]
-    refused = subprocess.run(
-        [sys.executable, "-m", "oversight", "serve"], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    refused = processes.oversight_run(["serve"], env=env, timeout=60)
     assert refused.returncode == 2
     assert "Set the environment variable OVERSIGHT_SECRET_KEY before starting oversight." in refused.stderr
     assert "Traceback" not in refused.stderr

@@ -11,7 +11,7 @@ from oversight.accounts.models import AuditEvent
 from oversight.accounts.roles import Role
 from oversight.accounts.services import user_set_roles
 from tests.conftest import make_user
-from tests.processes import oversight_env, oversight_run
+from tests.processes import DemoHome, oversight_env, oversight_run
 
 
 def test_creating_a_user_and_changing_roles_is_audited(db: None) -> None:
@@ -59,8 +59,10 @@ def test_administrators_can_export_the_audit_trail(db: None) -> None:
     assert client.get("/audit/").status_code == 200
 
 
-def test_user_create_command(tmp_path: Path) -> None:
-    env = oversight_env(tmp_path)
+def test_user_create_command(empty_home: DemoHome, tmp_path: Path) -> None:
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
+    env = oversight_env(home)
     command = ["user", "create", "cllr-smith", "--role", "reader", "--password-stdin"]
     weak = oversight_run(command, input="short\n", env=env)
     assert weak.returncode == 1

@@ -16,7 +16,7 @@ from oversight.casework.engine import measure_cards
 from oversight.onboarding.catalogue import CatalogueError, scorecard_from_mapping, standard_scorecard
 from oversight.onboarding.services import council_start
 from tests.casework.conftest import CIN, LA, LONGITUDINAL, TEST_KEY
-from tests.processes import oversight_run
+from tests.processes import DemoHome, oversight_run
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "data" / "published"
 PLACEMENTS = PUBLISHED / "dfe_csc_oe_la_cla_placement_stability.csv"
@@ -149,20 +149,24 @@ def test_starting_again_with_nothing_new_changes_nothing(
     assert "No figures to compute: every figure the returns give is on the scorecard already." in again.stdout
 
 
-def test_problems_name_the_file_row_and_field_and_nothing_is_loaded(tmp_path: Path) -> None:
+def test_problems_name_the_file_row_and_field_and_nothing_is_loaded(empty_home: DemoHome, tmp_path: Path) -> None:
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
     episodes = tmp_path / "episodes.csv"
     text = (LONGITUDINAL / "2017-episodes.csv").read_text(encoding="utf-8").splitlines()
     header, first = text[0], text[1].split(",")
     first[header.split(",").index("DECOM")] = "31/02/2017"
     episodes.write_text("\n".join([header, ",".join(first), *text[2:]]) + "\n", encoding="utf-8")
-    run = _run(tmp_path, "start", "--la", LA, "--returns", str(episodes), str(LONGITUDINAL / "2017-header.csv"))
+    run = _run(home, "start", "--la", LA, "--returns", str(episodes), str(LONGITUDINAL / "2017-header.csv"))
     assert run.returncode == 1
     assert "Nothing was loaded:" in run.stderr
     assert "episodes.csv, row 2, field 'DECOM': '31/02/2017' is not a date" in run.stderr
 
 
-def test_an_unknown_council_is_refused(tmp_path: Path) -> None:
-    run = _run(tmp_path, "start", "--la", "E99999999")
+def test_an_unknown_council_is_refused(empty_home: DemoHome, tmp_path: Path) -> None:
+    home, migrated = empty_home.copy(tmp_path / "data")
+    assert migrated.returncode == 0, migrated.stderr
+    run = _run(home, "start", "--la", "E99999999")
     assert run.returncode == 2
     assert "--la: 'E99999999' is not an LA number, ONS code or name of a council oversight knows." in run.stderr
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from oversight.commandline import report_rejected, setup, write_whole
+from oversight.commandline import database_update, report_rejected, setup, write_whole
 
 LOADABLE = frozenset({".csv", ".xml", ".xlsx"})  # the files a folder given to `load` contributes
 
@@ -296,12 +296,10 @@ def cmd_compute(args: argparse.Namespace) -> int:
 
 
 def _record(results: Sequence[Any], mapping: dict[str, str], **run: Any) -> int:
-    from django.core.management import call_command
-
     from oversight.casework.issues import CaseworkError
     from oversight.casework.scorecard import casework_observations_record
 
-    call_command("migrate", interactive=False, verbosity=0)
+    database_update()
     try:
         observations = casework_observations_record(results, mapping, **run)
     except CaseworkError as error:
