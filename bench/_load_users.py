@@ -60,6 +60,10 @@ class _SignedIn(HttpUser):
             name, value = cookie.split("=", 1)
             self.client.cookies.set(name, value)
         self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": self.host.replace("http:", "https:")})
+        if THINK:
+            # Users who pause between pages come at different moments, not all in the run's first second: each
+            # arrives within a pause of the start, so that the figures are of a steady state, not of one burst.
+            self.wait()
 
     def page(self, kind: str, path: str) -> str:
         with self.client.get(path, name=kind, catch_response=True) as response:
