@@ -137,6 +137,28 @@ def demo_casework_load(
     return CaseworkDemo(store_path, children, recorded)
 
 
+def _host_council() -> None:
+    """What the demo holds of Cheshire East (its scorecards, its scrutiny committee, its highlight reports) given to
+    Cheshire East, the alliance's host: its drafts and private business are then for its own users, as the synthetic
+    councils' are for theirs, though the demo names no council of its own (``OVERSIGHT_COUNCIL``)."""
+    from oversight.committee.models import Body
+    from oversight.committee.services import body_set_council
+    from oversight.demo.loader import DEMO_HOST
+    from oversight.improvement.models import HighlightReport
+    from oversight.improvement.services import highlight_report_set_council
+    from oversight.performance.models import Scorecard
+    from oversight.performance.services import scorecard_set_council
+
+    reason = "the demo's alliance is hosted by Cheshire East"
+    own = {demo.scorecard for demo in DEMO_COUNCILS}
+    for slug in Scorecard.objects.filter(council="").exclude(slug__in=own).values_list("slug", flat=True):
+        scorecard_set_council(slug=slug, council=DEMO_HOST, actor=None, reason=reason)
+    for slug in Body.objects.filter(council="").values_list("slug", flat=True):
+        body_set_council(slug=slug, council=DEMO_HOST, actor=None, reason=reason)
+    for plan, on in HighlightReport.objects.filter(council="").values_list("plan__slug", "reported_on"):
+        highlight_report_set_council(plan_slug=plan, reported_on=on, council=DEMO_HOST, actor=None, reason=reason)
+
+
 def _councils_approve(councils: Sequence[DemoCouncil]) -> None:
     """Each synthetic scorecard its council's, and the demo's quarter approved on each (as the management team of each
     council did), so that the alliance's analysts see both councils' figures side by side."""
@@ -144,6 +166,7 @@ def _councils_approve(councils: Sequence[DemoCouncil]) -> None:
     from oversight.performance.services import scorecard_set_council
     from oversight.performance.signoff import signoff_record_approval
 
+    _host_council()
     approver = demo_approver()
     for demo in councils:
         scorecard = scorecard_set_council(
