@@ -4,13 +4,12 @@ as a page, Word (DOCX) and tagged PDF.
 
 Every part is read through the selector of the app that keeps it: the entries and the plan from improvement, the
 chosen indicators' figures and ratings from the scorecard, the adoption measures from benchmarks' published series
-(three-year averages as DfE publishes them, never recomputed here). Word and PDF reuse the committee pack's table
-helpers and PDF maker, so a highlight report looks like the rest of a committee's papers.
+(three-year averages as DfE publishes them, never recomputed here). Word and PDF are written as the committee pack's
+are (reports' Word writer and PDF maker), so a highlight report looks like the rest of a committee's papers.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,14 +18,12 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from docx import Document
-from docx.document import Document as WordDocument
 
 from oversight.benchmarks.models import PublishedSeries, PublishedValue
 from oversight.benchmarks.selectors import PublishedYear, authority_by_code, published_years, reason_text, year_figures
 from oversight.casework.engine import measure_cards
 from oversight.committee.appendices import NOT_APPROVED
-from oversight.committee.pack import PACK_FORMATS, _table
+from oversight.committee.pack import PACK_FORMATS
 from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import parse_period
 from oversight.core.rag import Rating
@@ -34,6 +31,7 @@ from oversight.improvement.models import HighlightEntry, HighlightReport, Plan
 from oversight.improvement.selectors import PlanSummary, plan_summary
 from oversight.performance.selectors import ScorecardRow, ScorecardView, period_figures_visible, scorecard_view
 from oversight.reports.pdf import pdf_from_html
+from oversight.reports.word import WordWriter
 
 # The adoption scorecard's timeliness measures, and the casework measure card that defines each. The published
 # series a council imports for them is named by the same id unless OVERSIGHT_ADOPTION_SERIES maps it elsewhere.
@@ -213,25 +211,22 @@ def _figure_rows(rows: list[ScorecardRow]) -> list[list[str]]:
 FIGURE_HEADINGS = ["Indicator", "Actual", "Target", "Rating and why"]
 
 
-def _figures_write(document: WordDocument, view: HighlightView, rows: list[ScorecardRow], none: str) -> None:
+def _figures_write(writer: WordWriter, view: HighlightView, rows: list[ScorecardRow], none: str) -> None:
     """A section's figures as a table; or that they are not approved for its reader; or ``none``."""
     if view.not_approved:
-        document.add_paragraph(view.not_approved)
+        writer.paragraph(view.not_approved)
     elif rows:
-        _table(document, FIGURE_HEADINGS, _figure_rows(rows))
+        writer.table(FIGURE_HEADINGS, _figure_rows(rows))
     else:
-        document.add_paragraph(none)
+        writer.paragraph(none)
 
 
 def highlight_docx(view: HighlightView) -> bytes:
     """The highlight report as a Word document with Word's heading styles and header rows that repeat."""
-    document = Document()
-    document.core_properties.title = view.title
-    document.core_properties.language = "en-GB"
+    writer = WordWriter(view.title)
     report = view.report
-    document.add_heading(view.title, level=1)
-    _table(
-        document,
+    writer.heading(view.title, level=1)
+    writer.table(
         [],
         [
             ["Report to", report.report_to or "–"],
@@ -243,25 +238,23 @@ def highlight_docx(view: HighlightView) -> bytes:
     )
     for paragraph in report.summary.split("\n\n"):
         if paragraph.strip():
-            document.add_paragraph(paragraph.strip())
+            writer.paragraph(paragraph.strip())
     for heading, entries in (("Key highlights", view.highlights), ("Key challenges and risks", view.challenges)):
-        document.add_heading(heading, level=2)
+        writer.heading(heading, level=2)
         if entries:
-            _table(
-                document,
+            writer.table(
                 ["Item", "Owner", "RAG"],
                 [[entry.text, entry.owner or "–", _rag(entry.rating)] for entry in entries],
             )
         else:
-            document.add_paragraph("None recorded.")
-    document.add_heading("Plan on a page", level=2)
-    document.add_paragraph(f"As at {view.plan.today.day} {view.plan.today:%B %Y}.")
+            writer.paragraph("None recorded.")
+    writer.heading("Plan on a page", level=2)
+    writer.paragraph(f"As at {view.plan.today.day} {view.plan.today:%B %Y}.")
     for group in view.plan.groups:
         if not group.items:
             continue
-        document.add_heading(group.title, level=3)
-        _table(
-            document,
+        writer.heading(group.title, level=3)
+        writer.table(
             ["Ref", "Recommendation", "Due", "Latest RAG", "Status"],
             [
                 [
@@ -274,26 +267,23 @@ def highlight_docx(view: HighlightView) -> bytes:
                 for item in group.items
             ],
         )
-    document.add_heading("Performance extract", level=2)
+    writer.heading("Performance extract", level=2)
     if view.scorecard is not None:
-        document.add_paragraph(view.scorecard.version)
-    _figures_write(document, view, view.extract, "No indicators chosen for this report.")
-    document.add_heading("Adoption timeliness (three-year averages)", level=3)
-    _table(
-        document,
+        writer.paragraph(view.scorecard.version)
+    _figures_write(writer, view, view.extract, "No indicators chosen for this report.")
+    writer.heading("Adoption timeliness (three-year averages)", level=3)
+    writer.table(
         ["Measure", "Period", "Council", "England", "Compared with England"],
         [
             [f"{row.code}: {row.title}", row.period or "–", row.council, row.england or "–", row.comparison or "–"]
             for row in view.adoption
         ],
     )
-    document.add_heading("Staffing", level=2)
-    _figures_write(document, view, view.staffing, "No workforce figures for this council and period.")
-    document.add_heading("Target tracker", level=2)
-    _figures_write(document, view, view.tracker, "No targets set for this period.")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    writer.heading("Staffing", level=2)
+    _figures_write(writer, view, view.staffing, "No workforce figures for this council and period.")
+    writer.heading("Target tracker", level=2)
+    _figures_write(writer, view, view.tracker, "No targets set for this period.")
+    return writer.save()
 
 
 def highlight_html(view: HighlightView) -> str:

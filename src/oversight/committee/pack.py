@@ -9,7 +9,6 @@ language and title, headings and table headers), A4 with page numbers and bookma
 from __future__ import annotations
 
 import base64
-import io
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,13 +16,9 @@ from itertools import groupby
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from oversight.committee.appendices import (
@@ -45,6 +40,7 @@ from oversight.improvement.models import Plan
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView
 from oversight.reports.pdf import pdf_from_html
+from oversight.reports.word import Cell, WordWriter
 
 # What bold means in a benchmark table, as the benchmarking page says it.
 BOLD_MEANS = (
@@ -154,50 +150,22 @@ class Pack:
         return [(chr(ord("A") + index), self.title_of(kind)) for index, kind in enumerate(self.kinds)]
 
 
-def _repeat_header(table: Table) -> None:
-    """Mark the table's first row as a header row, which Word repeats on every page the table runs over."""
-    properties = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)  # type: ignore[arg-type]
-
-
-def _table(document: WordDocument, headings: list[str], rows: list[list[str]], *, columns: int = 0) -> Table:
-    """A table in Word's grid style; with ``headings``, its first row is a header row repeated on each page."""
-    width = len(headings) or columns
-    table: Table = document.add_table(rows=1 if headings else 0, cols=width)
-    table.style = "Table Grid"
-    if headings:
-        for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-            cell.text = heading
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        _repeat_header(table)
-    for values in rows:
-        cells = table.add_row().cells  # type: ignore[no-untyped-call]
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = value
-    return table
-
-
 def pack_docx(pack: Pack) -> bytes:
     """The pack as a Word document: the cover report, then each appendix on its own landscape section."""
-    document = Document()
-    document.core_properties.title = pack.cover.title
-    document.core_properties.language = "en-GB"
+    writer = WordWriter(pack.cover.title)
+    document = writer.document
     style = document.styles["Normal"]
     style.font.name = "Arial"
     style.font.size = Pt(11)
     cover = pack.cover
     words = cover.wording
     if cover.part == 2:
-        document.add_paragraph(words.private).runs[0].bold = True
+        writer.paragraph(words.private).runs[0].bold = True
     if cover.logo is not None:
         document.add_picture(str(cover.logo), height=Mm(18))
         _describe(document.paragraphs[-1], f"{cover.council} logo")
-    document.add_heading(cover.council, level=1)
-    _table(
-        document,
+    writer.heading(cover.council, level=1)
+    writer.table(
         [],
         [
             [words.report_to, cover.report_to],
@@ -209,22 +177,20 @@ def pack_docx(pack: Pack) -> bytes:
         columns=2,
     )
     if pack.notice:
-        document.add_paragraph(pack.notice)
+        writer.paragraph(pack.notice)
     for number, heading, text in cover.numbered:
-        document.add_heading(f"{number}. {heading}", level=2)
+        writer.heading(f"{number}. {heading}", level=2)
         for paragraph in text.split("\n\n"):
-            document.add_paragraph(paragraph.strip())
+            writer.paragraph(paragraph.strip())
     if pack.appendices:
-        document.add_heading(words.appendices, level=2)
+        writer.heading(words.appendices, level=2)
         for letter, title in pack.appendices:
-            document.add_paragraph(f"Appendix {letter}: {title}")
+            writer.paragraph(f"Appendix {letter}: {title}")
     for (letter, title), kind in zip(pack.appendices, pack.kinds, strict=True):
         _landscape(document)
-        document.add_heading(f"Appendix {letter}: {title}", level=1)
-        _appendix_write(document, pack, kind)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        writer.heading(f"Appendix {letter}: {title}", level=1)
+        _appendix_write(writer, pack, kind)
+    return writer.save()
 
 
 def _describe(paragraph: Paragraph, text: str) -> None:
@@ -239,10 +205,10 @@ def _landscape(document: WordDocument) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
 
 
-def _scorecard_appendix(document: WordDocument, view: ScorecardView) -> None:
-    document.add_paragraph(view.version)
+def _scorecard_appendix(writer: WordWriter, view: ScorecardView) -> None:
+    writer.paragraph(view.version)
     for group in view.groups:
-        document.add_heading(f"{group.priority.code}: {group.priority.title}", level=2)
+        writer.heading(f"{group.priority.code}: {group.priority.title}", level=2)
         rows = [
             [
                 f"{row.indicator.title} ({row.indicator.code})",
@@ -254,17 +220,16 @@ def _scorecard_appendix(document: WordDocument, view: ScorecardView) -> None:
             ]
             for row in group.rows
         ]
-        _table(document, ["Indicator", "Actual", "Target", "Rating and why", "Direction of travel", "Commentary"], rows)
+        writer.table(["Indicator", "Actual", "Target", "Rating and why", "Direction of travel", "Commentary"], rows)
 
 
-def _trends_appendix(document: WordDocument, trends: Trends) -> None:
+def _trends_appendix(writer: WordWriter, trends: Trends) -> None:
     for year, version in trends.versions:
-        document.add_paragraph(f"{year.label}: {version}")
+        writer.paragraph(f"{year.label}: {version}")
     years = [year.short_label for year in trends.view.years]
     for priority, rows in trends.view.groups:
-        document.add_heading(priority.title, level=2)
-        _table(
-            document,
+        writer.heading(priority.title, level=2)
+        writer.table(
             ["Indicator", *years, "Three-year trend", "Commentary"],
             [
                 [
@@ -278,56 +243,52 @@ def _trends_appendix(document: WordDocument, trends: Trends) -> None:
         )
 
 
-def _explanations_appendix(document: WordDocument, found: Explanations) -> None:
-    document.add_heading("How each rating is decided", level=2)
-    document.add_paragraph(found.rules_lead)
+def _explanations_appendix(writer: WordWriter, found: Explanations) -> None:
+    writer.heading("How each rating is decided", level=2)
+    writer.paragraph(found.rules_lead)
     for step in found.rules:
-        document.add_paragraph(f"{step}.", style="List Number")
+        writer.paragraph(f"{step}.", style="List Number")
     for paragraph in found.extra:
-        document.add_paragraph(paragraph)
-    document.add_heading("Columns, rating words and acronyms", level=2)
-    _table(
-        document,
+        writer.paragraph(paragraph)
+    writer.heading("Columns, rating words and acronyms", level=2)
+    writer.table(
         ["Term", "Kind", "Name", "Explanation"],
         [[entry.term, entry.get_kind_display(), entry.title, entry.explanation] for entry in found.glossary],
     )
 
 
-def _benchmark_appendix(document: WordDocument, tables: list[BenchmarkTable]) -> None:
-    document.add_paragraph(BOLD_MEANS)
+def _benchmark_appendix(writer: WordWriter, tables: list[BenchmarkTable]) -> None:
+    writer.paragraph(BOLD_MEANS)
     if not tables:
-        document.add_paragraph("No indicator on this scorecard is linked to published figures.")
+        writer.paragraph("No indicator on this scorecard is linked to published figures.")
     for table in tables:
         found = table.comparison
-        document.add_heading(table.title, level=2)
-        document.add_paragraph(f"{found.series.title}. {found.group_note} {found.rank_sentence}")
+        writer.heading(table.title, level=2)
+        writer.paragraph(f"{found.series.title}. {found.group_note} {found.rank_sentence}")
         previous = found.previous.period if found.previous else "a year earlier"
-        written = _table(
-            document,
+        writer.table(
             ["Area", found.year.period, f"Change since {previous}", "Against England", "Bold, and why"],
             [
                 [
                     row.name,
-                    row.text if row.value is not None else f"Not published: {row.text}",
-                    change,
+                    Cell(
+                        row.text if row.value is not None else f"Not published: {row.text}",
+                        bold=row.bold.is_bold and row.value is not None,
+                    ),
+                    Cell(change, bold=row.change.against_polarity),
                     row.verdict.significance.label.capitalize() if row.verdict else "–",
                     row.bold.reason,
                 ]
                 for row, change in table.rows
             ],
         )
-        for cells, (row, _) in zip(written.rows[1:], table.rows, strict=True):
-            for index, bold in ((1, row.bold.is_bold and row.value is not None), (2, row.change.against_polarity)):
-                for run in cells.cells[index].paragraphs[0].runs:
-                    run.bold = bold
 
 
-def _plan_on_a_page_appendix(document: WordDocument, plan: PlanAppendix) -> None:
-    document.add_paragraph(f"As at {plan.as_at.day} {plan.as_at:%B %Y}: the latest progress recorded.")
+def _plan_on_a_page_appendix(writer: WordWriter, plan: PlanAppendix) -> None:
+    writer.paragraph(f"As at {plan.as_at.day} {plan.as_at:%B %Y}: the latest progress recorded.")
     for title, items in plan.groups:
-        document.add_heading(title, level=2)
-        _table(
-            document,
+        writer.heading(title, level=2)
+        writer.table(
             ["Ref", "Recommendation", "Due", "Latest RAG", "Status and slippage"],
             [
                 [
@@ -342,14 +303,13 @@ def _plan_on_a_page_appendix(document: WordDocument, plan: PlanAppendix) -> None
         )
 
 
-def _action_plan_appendix(document: WordDocument, plan: PlanAppendix) -> None:
+def _action_plan_appendix(writer: WordWriter, plan: PlanAppendix) -> None:
     table = plan.table
     headings = ["Area for improvement", "Timescale", "Key actions", "Officers"]
     for section, rows in groupby(table.rows, key=lambda row: row.section):
         if section:
-            document.add_heading(section, level=2)
-        _table(
-            document,
+            writer.heading(section, level=2)
+        writer.table(
             [*headings, *[f"{label}: progress and RAG" for label in table.checkpoint_labels]],
             [
                 [row.text, row.timescale, row.actions, row.officers]
@@ -359,20 +319,19 @@ def _action_plan_appendix(document: WordDocument, plan: PlanAppendix) -> None:
         )
 
 
-def _exceptions_appendix(document: WordDocument, report: ExceptionReport) -> None:
-    document.add_paragraph(report.view.version)
+def _exceptions_appendix(writer: WordWriter, report: ExceptionReport) -> None:
+    writer.paragraph(report.view.version)
     for entry in report.entries:
         row = entry.row
-        document.add_heading(f"{row.indicator.title} ({entry.code}): {row.rag.rating.label}", level=2)
-        document.add_heading("Why it is in this report", level=3)
+        writer.heading(f"{row.indicator.title} ({entry.code}): {row.rag.rating.label}", level=2)
+        writer.heading("Why it is in this report", level=3)
         for reason in entry.reasons:
-            document.add_paragraph(reason, style="List Bullet")
-        document.add_heading("Commentary", level=3)
-        document.add_paragraph(row.commentary.text if row.commentary else "No commentary for this period.")
+            writer.paragraph(reason, style="List Bullet")
+        writer.heading("Commentary", level=3)
+        writer.paragraph(row.commentary.text if row.commentary else "No commentary for this period.")
         if entry.actions:
-            document.add_heading("Improvement plan actions", level=3)
-            _table(
-                document,
+            writer.heading("Improvement plan actions", level=3)
+            writer.table(
                 ["Action", "Officers", "Status and latest progress"],
                 [
                     [f"{a.reference}: {a.text}", a.officers, f"{a.status.capitalize()}. {a.progress}"]
@@ -380,31 +339,30 @@ def _exceptions_appendix(document: WordDocument, report: ExceptionReport) -> Non
                 ],
             )
         for table in entry.breakdowns:
-            document.add_heading(table.caption, level=3)
-            _table(
-                document,
+            writer.heading(table.caption, level=3)
+            writer.table(
                 [table.label, "Value", "Numerator", "Denominator"],
                 [[cell.category, cell.value.text, cell.numerator.text, cell.denominator.text] for cell in table.rows],
             )
 
 
-def _appendix_write(document: WordDocument, pack: Pack, kind: Appendix) -> None:
+def _appendix_write(writer: WordWriter, pack: Pack, kind: Appendix) -> None:
     if kind in pack.not_approved:
-        document.add_paragraph(NOT_APPROVED)
+        writer.paragraph(NOT_APPROVED)
     elif kind is Appendix.SCORECARD and pack.scorecard is not None:
-        _scorecard_appendix(document, pack.scorecard)
+        _scorecard_appendix(writer, pack.scorecard)
     elif kind is Appendix.TRENDS and pack.trends is not None:
-        _trends_appendix(document, pack.trends)
+        _trends_appendix(writer, pack.trends)
     elif kind is Appendix.EXPLANATIONS and pack.explanations is not None:
-        _explanations_appendix(document, pack.explanations)
+        _explanations_appendix(writer, pack.explanations)
     elif kind is Appendix.BENCHMARK and pack.benchmarks is not None:
-        _benchmark_appendix(document, pack.benchmarks)
+        _benchmark_appendix(writer, pack.benchmarks)
     elif kind is Appendix.EXCEPTIONS and pack.exceptions is not None:
-        _exceptions_appendix(document, pack.exceptions)
+        _exceptions_appendix(writer, pack.exceptions)
     elif kind is Appendix.PLAN_ON_A_PAGE and pack.plan is not None:
-        _plan_on_a_page_appendix(document, pack.plan)
+        _plan_on_a_page_appendix(writer, pack.plan)
     elif kind is Appendix.ACTION_PLAN and pack.plan is not None:
-        _action_plan_appendix(document, pack.plan)
+        _action_plan_appendix(writer, pack.plan)
 
 
 def pack_html(pack: Pack) -> str:
