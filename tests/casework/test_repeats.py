@@ -1,6 +1,9 @@
 """Marking the row each key keeps, windowing only the keys that repeat, gives what one window over all rows gives."""
 
+from collections.abc import Iterator
+
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,17 +18,32 @@ ROWS = st.lists(
 MARKS = {"is_first": "row_number() OVER rows = 1", "first_of_its_f": "coalesce(lag(f) OVER rows <> f, true)"}
 
 
-def _table(rows: list[tuple[str, int | None, int]]) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (k VARCHAR, j INTEGER, f INTEGER, n INTEGER)")
-    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [(k, j, f, n) for n, (k, j, f) in enumerate(rows)])
+def _table(
+    rows: list[tuple[str, int | None, int]], con: duckdb.DuckDBPyConnection | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Table t holding ``rows``, numbered n from 0, made again in ``con`` (or a new in-memory database)."""
+    con = con or duckdb.connect()
+    con.execute("CREATE OR REPLACE TABLE t (k VARCHAR, j INTEGER, f INTEGER, n INTEGER)")
+    con.execute(
+        "INSERT INTO t BY NAME SELECT unnest($rows, recursive := true)",
+        {"rows": [{"k": k, "j": j, "f": f, "n": n} for n, (k, j, f) in enumerate(rows)]},
+    )
     return con
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[duckdb.DuckDBPyConnection]:
+    """One in-memory DuckDB for every example, its table t made again for each."""
+    with duckdb.connect() as con:
+        yield con
 
 
 @settings(max_examples=examples(60), deadline=None)
 @given(ROWS)
-def test_marks_agree_with_one_window_over_every_row(rows: list[tuple[str, int | None, int]]) -> None:
-    con = _table(rows)
+def test_marks_agree_with_one_window_over_every_row(
+    database: duckdb.DuckDBPyConnection, rows: list[tuple[str, int | None, int]]
+) -> None:
+    con = _table(rows, database)
     every = con.execute(
         "SELECT n, row_number() OVER w = 1, coalesce(lag(f) OVER w <> f, true) FROM t "
         "WINDOW w AS (PARTITION BY k, j ORDER BY f DESC, n) ORDER BY n"

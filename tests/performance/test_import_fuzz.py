@@ -12,11 +12,13 @@ import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.db import connection
 from hypothesis import HealthCheck, Phase, event, given, note, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -74,6 +76,11 @@ text = st.one_of(st.text(max_size=30), st.sampled_from(AWKWARD))
 any_cell = st.one_of(text, numbers, st.just(""), long_strings)
 
 
+# Each strategy below is built once, not in every draw: hypothesis checks a strategy the first time it is drawn from,
+# and that check, repeated for each cell of each example, cost more than reading the files.
+
+
+@cache
 def _cells_for(column: Column) -> st.SearchStrategy[str]:
     """Mostly values the column accepts, so that many files pass the checks and reach the database."""
     if column.name in ("indicator", "code") and column.max_length == 24:
@@ -95,11 +102,16 @@ def _cells_for(column: Column) -> st.SearchStrategy[str]:
     return st.one_of(valid, valid, valid, any_cell)
 
 
+@cache
+def _optional_names(spec: TableSpec) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from([c.name for c in spec.columns if not c.required] or [""]), unique=True)
+
+
 @st.composite
 def headers(draw: st.DrawFn) -> tuple[TableSpec, list[str]]:
     spec = draw(st.sampled_from(TABLES))
     required = [c.name for c in spec.columns if c.required]
-    optional = draw(st.lists(st.sampled_from([c.name for c in spec.columns if not c.required] or [""]), unique=True))
+    optional = draw(_optional_names(spec))
     names = draw(st.permutations([*required, *(n for n in optional if n)]))
     if draw(st.integers(0, 9)) == 0:
         names = [*names, draw(st.sampled_from(["", "extra", names[0] if names else "x", "VALUE "]))]
@@ -144,6 +156,15 @@ excel_values = st.one_of(
     st.builds(datetime.combine, st.dates(date(1900, 3, 1), date(2100, 1, 1)), st.times()),
     st.none(),
 )
+
+
+@cache
+def _excel_cells_for(column: Column | None) -> st.SearchStrategy[object]:
+    """A workbook cell under ``column``'s header: a value the column accepts, or any value a cell can hold."""
+    typed = _cells_for(column).map(_legal) if column is not None else excel_values
+    return st.one_of(typed, excel_values)
+
+
 sheet_titles = st.one_of(
     st.sampled_from([t.kind for t in TABLES] + ["Guide", " Values ", "VALUES", "targets (2)", "Sheet"]),
     st.text(st.characters(exclude_characters="[]:*?/\\'", exclude_categories=("Cs", "Cc")), min_size=1, max_size=31),
@@ -185,16 +206,17 @@ def workbooks(draw: st.DrawFn) -> bytes:
         by_name = {c.name: c for c in spec.columns}
         sheet.append(names)
         for _ in range(draw(st.integers(0, 5))):
-            row: list[object] = []
-            for name in names:
-                column = by_name.get(name.strip().lower())
-                typed = _cells_for(column).map(_legal) if column is not None else excel_values
-                row.append(draw(st.one_of(typed, excel_values)))
+            row = [draw(_excel_cells_for(by_name.get(name.strip().lower()))) for name in names]
             sheet.append(row)
             if draw(st.integers(0, 4)) == 0:
                 for cell in sheet[sheet.max_row]:
                     cell.number_format = "0.0%"
     return _saved(book)
+
+
+junk = st.sampled_from(
+    [b"<row><c t='n'><v>abc</v></c></row>", b"<row r='x'/>", b"<c>", b"&x;", b"<row><c t='s'><v>999</v></c></row>"]
+)
 
 
 @st.composite
@@ -210,9 +232,6 @@ def damaged_workbooks(draw: st.DrawFn) -> bytes:
     parts = _parts(data)
     target = draw(st.sampled_from(sorted(name for name in parts if name.startswith("xl/"))))
     original = parts[target]
-    junk = st.sampled_from(
-        [b"<row><c t='n'><v>abc</v></c></row>", b"<row r='x'/>", b"<c>", b"&x;", b"<row><c t='s'><v>999</v></c></row>"]
-    )
     parts[target] = draw(
         st.one_of(
             st.binary(max_size=200),
@@ -260,7 +279,13 @@ def _read(path: Path) -> list[Issue]:
 
 
 def _row_counts() -> dict[str, int]:
-    return {model.__name__: model._default_manager.count() for model in apps.get_app_config("performance").get_models()}
+    """The rows of each of the performance app's tables, counted in one query: it runs twice in every example."""
+    models = list(apps.get_app_config("performance").get_models())
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(m._meta.db_table)})" for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        row = cursor.fetchone()
+    return {model.__name__: count for model, count in zip(models, row, strict=True)}
 
 
 @pytest.fixture
