@@ -302,22 +302,29 @@ class CaseworkStore:
             return
         con.execute("BEGIN TRANSACTION")
         try:
-            # Whatever an earlier version kept goes first: a macro or view since renamed or removed is not left.
-            for (name,) in con.execute(
-                "SELECT DISTINCT view_name FROM duckdb_views() WHERE database_name = 'store' AND NOT internal"
-            ).fetchall():
-                con.execute(f'DROP VIEW store.main."{name}"')
-            for name, kind in con.execute(
-                "SELECT DISTINCT function_name, function_type FROM duckdb_functions() "
-                "WHERE database_name = 'store' AND function_type IN ('macro', 'table_macro')"
-            ).fetchall():
-                con.execute(f'DROP {"MACRO TABLE" if kind == "table_macro" else "MACRO"} store.main."{name}"')
+            if row is not None:  # a store without a stamp keeps none: versions before it made them per open
+                self._drop_kept()
             self._create_derived(temp=False)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('derived_sha256', $stamp)", {"stamp": stamp})
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def _drop_kept(self) -> None:
+        """Drop the macros and views an earlier version kept, so one since renamed or removed is not left."""
+        con = self.connection
+        views = con.execute(
+            "SELECT DISTINCT view_name FROM duckdb_views() WHERE database_name = 'store' AND NOT internal"
+        ).fetchall()
+        for (name,) in views:
+            con.execute(f'DROP VIEW store.main."{name}"')
+        macros = con.execute(
+            "SELECT DISTINCT function_name, function_type FROM duckdb_functions() "
+            "WHERE database_name = 'store' AND function_type IN ('macro', 'table_macro')"
+        ).fetchall()
+        for name, kind in macros:
+            con.execute(f'DROP {"MACRO TABLE" if kind == "table_macro" else "MACRO"} store.main."{name}"')
 
     def _create_derived(self, *, temp: bool) -> None:
         _, statements = derived_definitions()
