@@ -20,7 +20,7 @@ from oversight.casework.engine import (
 )
 from oversight.casework.manifest import shared_manifest, shared_objects
 from oversight.casework.pseudonym import Pseudonymiser
-from oversight.casework.store import SHARED_TABLES, CaseworkStore
+from oversight.casework.store import SHARED_TABLES, CaseworkStore, derived_definitions
 from oversight.casework.synthetic import synthetic_council, synthetic_returns
 from oversight.casework.synthetic_cin import synthetic_cin_census, synthetic_cin_council
 from oversight.core.periods import parse_period
@@ -170,10 +170,11 @@ def test_shared_tables_live_in_the_workspace_and_never_in_the_store(loaded: Path
         assert store.query(stored) == before
         assert store.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'temp'") == [
             ("shared_episode_spells",),
-            ("working_days",),
         ]
         # Outside a computation the view derives the spells from the episodes again.
-        [(view,)] = store.query("SELECT sql FROM duckdb_views() WHERE view_name = 'episode_spells'")
+        [(view,)] = store.query(
+            "SELECT sql FROM duckdb_views() WHERE view_name = 'episode_spells' AND database_name = 'temp'"
+        )
         assert "episode_spells_rule" in view
         assert store.query("SELECT count(*) FROM episode_spells") == store.query("SELECT count(*) FROM episodes")
     with CaseworkStore(path, read_only=True) as store:
@@ -190,3 +191,91 @@ def test_every_measure_reading_the_spells_lists_the_tables_they_are_built_from()
         for card in measure_cards():
             if readers & set(card.manifest.shared):
                 assert set(reads) <= set(card.source_tables), card.id
+
+
+# The working days and the shared macros and views kept in the store file --------------------------------------------
+
+KEPT = (
+    "SELECT 'table', table_name FROM duckdb_tables() WHERE database_name = $db AND table_name = 'working_days' "
+    "UNION ALL SELECT 'view', view_name FROM duckdb_views() WHERE database_name = $db AND NOT internal "
+    "UNION ALL SELECT DISTINCT 'macro', function_name FROM duckdb_functions() "
+    "WHERE database_name = $db AND function_type IN ('macro', 'table_macro') ORDER BY ALL"
+)
+STAMP = "SELECT value FROM meta WHERE name = 'derived_sha256'"
+
+
+def catalogue_figures(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    with CaseworkStore(path, read_only=True) as store:
+        return [(card.id, figures(results)) for card, results in catalogue_compute(store, measure_cards(), PERIOD)]
+
+
+def kept(store: CaseworkStore, database: str) -> list[tuple[str, str]]:
+    return [(str(kind), str(name)) for kind, name in store.query(KEPT, {"db": database})]
+
+
+@pytest.fixture(scope="module")
+def expected(loaded: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    return catalogue_figures(loaded)
+
+
+def test_a_written_store_keeps_its_working_days_macros_and_views_so_a_reader_creates_none(loaded: Path) -> None:
+    with CaseworkStore(loaded, read_only=True) as store:
+        store.open()
+        assert store.query(STAMP) == [(derived_definitions()[0],)]
+        assert kept(store, "temp") == []
+        stored = kept(store, "store")
+        assert ("table", "working_days") in stored
+        assert {("view", "episode_spells"), ("macro", "working_days_between"), ("macro", "looked_after_on")} <= set(
+            stored
+        )
+        assert {("macro", "children_in_need_on"), ("macro", "workforce_workers")} <= set(stored)
+        # 2011-04-01 to 2011-05-10: Easter (22 and 25 April), the royal wedding (29 April) and May Day (2 May) are out.
+        assert store.query("SELECT working_days_between(DATE '2011-04-01', DATE '2011-05-10')") == [(23,)]
+
+
+def as_an_earlier_version_wrote_it(loaded: Path, tmp_path: Path, stamp: str | None) -> Path:
+    """A copy of the store without its stamp (as versions before the stamp wrote it) or with another one, and then
+    with an obsolete macro kept and a shared one defined otherwise."""
+    path = tmp_path / "earlier.duckdb"
+    shutil.copy(loaded, path)
+    with CaseworkStore(path) as store:
+        store.open()
+        if stamp is None:
+            for kind, name in kept(store, "store"):
+                store.query(f"DROP {kind.upper()} store.main.{name}")
+            store.query("DELETE FROM meta WHERE name = 'derived_sha256'")
+        else:
+            store.query("UPDATE meta SET value = $stamp WHERE name = 'derived_sha256'", {"stamp": stamp})
+            store.query("CREATE OR REPLACE MACRO store.main.age_on(birth_date, on_day) AS -1")
+            store.query("CREATE MACRO store.main.retired_rule(day) AS day")
+    return path
+
+
+@pytest.mark.parametrize("stamp", [None, "an earlier definition"])
+def test_a_store_written_by_an_earlier_version_is_read_as_it_stands_and_brought_up_to_date_when_written(
+    loaded: Path, tmp_path: Path, expected: list[tuple[str, list[tuple[Any, ...]]]], stamp: str | None
+) -> None:
+    path = as_an_earlier_version_wrote_it(loaded, tmp_path, stamp)
+    # Read, it is given the working days, macros and views in the workspace, before anything the file holds.
+    with CaseworkStore(path, read_only=True) as store:
+        store.open()
+        assert store.query(STAMP) == ([] if stamp is None else [(stamp,)])
+        in_workspace = kept(store, "temp")
+        assert ("table", "working_days") in in_workspace
+        assert ("macro", "age_on") in in_workspace
+        assert ("view", "episode_spells") in in_workspace
+        assert store.query("SELECT age_on(DATE '2010-02-28', DATE '2011-02-28')") == [(1,)]
+    assert catalogue_figures(path) == expected
+    # Opened for writing, it is given them in the file, stamped; an obsolete macro is dropped.
+    with CaseworkStore(path) as store:
+        store.open()
+        assert store.query(STAMP) == [(derived_definitions()[0],)]
+    with CaseworkStore(path, read_only=True) as store:
+        store.open()
+        assert kept(store, "temp") == []
+        with CaseworkStore(loaded, read_only=True) as current:
+            current.open()
+            assert kept(store, "store") == kept(current, "store")
+        assert ("macro", "retired_rule") not in kept(store, "store")
+        assert store.query("SELECT age_on(DATE '2010-02-28', DATE '2011-02-28')") == [(1,)]
+    assert catalogue_figures(path) == expected

@@ -1,5 +1,5 @@
--- Building blocks for the measures over the CIN census (children in need), created as TEMP macros on every
--- connection beside shared_tables.sql. Rules tagged [R] are unverified recollections (see the measure cards).
+-- Building blocks for the measures over the CIN census (children in need), TEMP macros kept in the store file
+-- as shared_tables.sql's are. Rules tagged [R] are unverified recollections (see the measure cards).
 
 -- The ONS estimate of children aged 0 to 17 in each council that DfE divides by for a period ending on
 -- ``on_day``: the mid-year estimate of the year before the one whose 31 March ends the period's reporting

@@ -1,6 +1,8 @@
--- Shared building blocks for the measures: created as TEMP macros and views on every connection, so the
--- store file holds only data and a change here never needs a migration. The working_days table is built
--- beside them from oversight.core.workdays (England and Wales bank holidays).
+-- Shared building blocks for the measures, written as TEMP macros and views. CaseworkStore.open keeps them in
+-- the store file (without TEMP), stamped with a digest of their definitions, whenever it opens the store for
+-- writing and finds another stamp or none, so a change here never needs a migration; a store opened for reading
+-- with another stamp gets them as written here, in the workspace. The working_days table is kept beside them,
+-- built from oversight.core.workdays (England and Wales bank holidays).
 --
 -- Rules tagged [R] are unverified recollections (see the measure cards' rules_unverified).
 

@@ -88,6 +88,46 @@ def _sql(name: str) -> str:
     return resources.files("oversight.casework").joinpath(name).read_text(encoding="utf-8")
 
 
+# The macros and views the measures read, created by ``CaseworkStore.open`` beside the working-days table.
+DERIVED_SQL = ("shared_tables.sql", "cin_views.sql", "workforce_views.sql")
+_TEMP = "CREATE OR REPLACE TEMP "
+
+
+def _working_days_sql(*, temp: bool) -> str:
+    return (
+        f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE working_days AS "
+        "SELECT calendar_day, is_working, "
+        "CAST(sum(CAST(is_working AS INTEGER)) OVER (ORDER BY calendar_day) AS INTEGER) AS working_rank "
+        "FROM (SELECT CAST(d AS DATE) AS calendar_day, "
+        "isodow(d) <= 5 AND NOT list_contains($holidays, CAST(d AS DATE)) AS is_working "
+        "FROM range($first, $last, INTERVAL 1 DAY) AS t(d))"
+    )
+
+
+@cache
+def _working_days_parameters() -> dict[str, Any]:
+    return {
+        "holidays": [
+            day for year in range(CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR + 1) for day in workdays.bank_holidays(year)
+        ],
+        "first": date(CALENDAR_FIRST_YEAR, 1, 1),
+        "last": date(CALENDAR_LAST_YEAR + 1, 1, 1),
+    }
+
+
+@cache
+def derived_definitions() -> tuple[str, tuple[str, ...]]:
+    """The stamp of the working-days table and the shared macros and views (a digest of every definition, the
+    holidays included), and the files that create them, each statement a ``CREATE OR REPLACE TEMP`` one."""
+    statements = tuple(_sql(name) for name in DERIVED_SQL)
+    parameters = _working_days_parameters()
+    digest = hashlib.sha256()
+    for part in (_working_days_sql(temp=True), repr(sorted(parameters.items())), *statements):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest(), statements
+
+
 @dataclass(frozen=True)
 class QualityCheck:
     """One check of ``quality.sql``: its rule, the stored tables it reads, and its statement."""
@@ -243,12 +283,55 @@ class CaseworkStore:
                 f"{self.path} has schema version {stored[0] if stored else 'none'}; this version of oversight "
                 f"reads {SCHEMA_VERSION}: move the file aside and load the returns again"
             )
-        self._build_working_days()
         self._refresh_population()
-        con.execute(_sql("shared_tables.sql"))
-        con.execute(_sql("cin_views.sql"))
-        con.execute(_sql("workforce_views.sql"))
+        self._provide_derived()
         self._attached = True
+
+    def _provide_derived(self) -> None:
+        """Make the working-days table and the shared macros and views readable: kept in the store file, stamped
+        with the version of their definitions, so that opening a store only checks the stamp. A store opened for
+        writing whose stamp is missing or another has them written afresh; one opened for reading, created in the
+        workspace (TEMP, before anything in the file), as every open did before they were kept."""
+        con = self.connection
+        stamp, _ = derived_definitions()
+        row = con.execute("SELECT value FROM meta WHERE name = 'derived_sha256'").fetchone()
+        if row is not None and row[0] == stamp:
+            return
+        if self.read_only:
+            self._create_derived(temp=True)
+            return
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if row is not None:  # a store without a stamp keeps none: versions before it made them per open
+                self._drop_kept()
+            self._create_derived(temp=False)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('derived_sha256', $stamp)", {"stamp": stamp})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _drop_kept(self) -> None:
+        """Drop the macros and views an earlier version kept, so one since renamed or removed is not left."""
+        con = self.connection
+        views = con.execute(
+            "SELECT DISTINCT view_name FROM duckdb_views() WHERE database_name = 'store' AND NOT internal"
+        ).fetchall()
+        for (name,) in views:
+            con.execute(f'DROP VIEW store.main."{name}"')
+        macros = con.execute(
+            "SELECT DISTINCT function_name, function_type FROM duckdb_functions() "
+            "WHERE database_name = 'store' AND function_type IN ('macro', 'table_macro')"
+        ).fetchall()
+        for name, kind in macros:
+            con.execute(f'DROP {"MACRO TABLE" if kind == "table_macro" else "MACRO"} store.main."{name}"')
+
+    def _create_derived(self, *, temp: bool) -> None:
+        _, statements = derived_definitions()
+        con = self.connection
+        con.execute(_working_days_sql(temp=temp), _working_days_parameters())
+        for statement in statements:
+            con.execute(statement if temp else statement.replace(_TEMP, "CREATE OR REPLACE "))
 
     def compact(self) -> tuple[int, int]:
         """Write the store afresh, leaving out the space that deleted rows and undone loads (a load killed part way,
@@ -278,24 +361,6 @@ class CaseworkStore:
         self.connection.execute("USE memory")
         self.connection.execute("DETACH store")
         self._attached = False
-
-    def _build_working_days(self) -> None:
-        holidays = [
-            day for year in range(CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR + 1) for day in workdays.bank_holidays(year)
-        ]
-        self.connection.execute(
-            "CREATE OR REPLACE TEMP TABLE working_days AS "
-            "SELECT calendar_day, is_working, "
-            "CAST(sum(CAST(is_working AS INTEGER)) OVER (ORDER BY calendar_day) AS INTEGER) AS working_rank "
-            "FROM (SELECT CAST(d AS DATE) AS calendar_day, "
-            "isodow(d) <= 5 AND NOT list_contains($holidays, CAST(d AS DATE)) AS is_working "
-            "FROM range($first, $last, INTERVAL 1 DAY) AS t(d))",
-            {
-                "holidays": holidays,
-                "first": date(CALENDAR_FIRST_YEAR, 1, 1),
-                "last": date(CALENDAR_LAST_YEAR + 1, 1, 1),
-            },
-        )
 
     def _refresh_population(self) -> None:
         """Keep the population table equal to the package's ONS estimates (a new release replaces it whole)."""

@@ -1,5 +1,5 @@
--- Building blocks for the measures over the children's social work workforce census (CSWW), created as TEMP
--- macros on every connection beside shared_tables.sql. The census is a snapshot at 30 September (its
+-- Building blocks for the measures over the children's social work workforce census (CSWW), TEMP macros kept
+-- in the store file as shared_tables.sql's are. The census is a snapshot at 30 September (its
 -- census_date) with the year's leavers and absence; a figure for a period is worked out from each council's
 -- latest census dated within it, so a financial year takes the census of its 30 September (2022-23 that of
 -- 30 September 2022) and a period with no 30 September in it has no census, hence no figure.
