@@ -126,3 +126,20 @@ def test_glossary_query_count_is_flat(db: None, client: Client) -> None:
     add(30)
     large = _queries(client, "/glossary/")
     assert large == small
+
+
+def test_a_packs_benchmark_tables_query_count_is_flat(db: None) -> None:
+    """The committee pack's benchmarking appendix finds every indicator's published series in one query."""
+    from oversight.committee.appendices import benchmark_tables
+    from oversight.performance.selectors import scorecard_view
+
+    def counted() -> int:
+        view = scorecard_view(Scorecard.objects.get(slug="big"), parse_period("2011-12-Q1"))
+        with CaptureQueriesContext(connection) as queries:
+            assert benchmark_tables(view) == []  # none of these indicators is linked to a published series
+        return len(queries)
+
+    _build(5)
+    small = counted()
+    _build(45)
+    assert (small, counted()) == (1, 1)

@@ -13,7 +13,7 @@ from oversight.benchmarks.selectors import (
     Comparison,
     change_text,
     indicator_comparison,
-    link_for,
+    links_for,
     published_years,
 )
 from oversight.committee.exceptions import ExceptionReport, exception_report
@@ -100,8 +100,9 @@ def benchmark_tables(view: ScorecardView) -> list[BenchmarkTable]:
     """A table for each of the scorecard's indicators linked to a published series, for its latest published year
     (the bolding is core.benchmark's, through the benchmarks app's selectors)."""
     tables = []
+    links = links_for([row.indicator for row in view.rows])
     for row in view.rows:
-        link = link_for(row.indicator)
+        link = links.get(row.indicator.pk)
         years = published_years(link.series) if link is not None else []
         if link is None or not years:
             continue
