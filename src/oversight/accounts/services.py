@@ -316,6 +316,15 @@ def _plain(value: object) -> object:
     return value
 
 
+def council_set(model: type[M], key: dict[str, Any], *, council: str, actor: AnyUser, reason: str, what: str) -> M:
+    """Give the row with this natural key (that the caller has found) to a council, by its ONS code ('' for the
+    service's own), audited with the reason, which is required: ``what`` names the row in the refusal ("the
+    scorecard")."""
+    if not reason.strip():
+        raise ApplicationError(f"Say why {what}'s council changes: the reason is kept in the audit trail.")
+    return audited_upsert(model, key, {"council": council.strip().upper()}, actor=actor, reason=reason)
+
+
 def audited_upsert(
     model: type[M], key: dict[str, Any], values: dict[str, Any], *, actor: AnyUser, reason: str, name_key: bool = True
 ) -> M:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
-from oversight.accounts.services import audited_upsert
+from oversight.accounts.services import audited_upsert, council_set
 from oversight.committee.models import (
     PLAN_APPENDICES,
     AgendaItem,
@@ -58,9 +58,7 @@ def body_set_council(*, slug: str, council: str, actor: User, reason: str) -> Bo
     programmes, resolutions and packs are then that council's business (ADR 26). Audited, with the reason."""
     if not Body.objects.filter(slug=slug).exists():
         raise ApplicationError(f"There is no committee '{slug}'.")
-    if not reason.strip():
-        raise ApplicationError("Say why the committee's council changes: the reason is kept in the audit trail.")
-    return audited_upsert(Body, {"slug": slug}, {"council": council.strip().upper()}, actor=actor, reason=reason)
+    return council_set(Body, {"slug": slug}, council=council, actor=actor, reason=reason, what="the committee")
 
 
 @transaction.atomic

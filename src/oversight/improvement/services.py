@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
 from oversight.accounts.models import AuditEvent
-from oversight.accounts.services import audit_record, audited_upsert
+from oversight.accounts.services import audit_record, audited_upsert, council_set
 from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import PeriodError, parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
@@ -375,15 +375,8 @@ def highlight_report_set_council(
     for that council's users alone (ADR 26). Audited, with the reason."""
     if not HighlightReport.objects.filter(plan__slug=plan_slug, reported_on=reported_on).exists():
         raise ApplicationError(f"There is no highlight report of plan '{plan_slug}' on {reported_on:%-d %B %Y}.")
-    if not reason.strip():
-        raise ApplicationError("Say why the highlight report's council changes: the reason is kept in the audit trail.")
-    return audited_upsert(
-        HighlightReport,
-        {"plan": Plan.objects.get(slug=plan_slug), "reported_on": reported_on},
-        {"council": council.strip().upper()},
-        actor=actor,
-        reason=reason,
-    )
+    key = {"plan": Plan.objects.get(slug=plan_slug), "reported_on": reported_on}
+    return council_set(HighlightReport, key, council=council, actor=actor, reason=reason, what="the highlight report")
 
 
 @transaction.atomic

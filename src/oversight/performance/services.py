@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import OperationalError, connection, models, transaction
 
-from oversight.accounts.services import audited_upsert, user_council_scope
+from oversight.accounts.services import council_set, user_council_scope
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError, ImportResult, Issue
 from oversight.core.rag import Polarity
@@ -938,6 +938,4 @@ def scorecard_set_council(*, slug: str, council: str, actor: User, reason: str) 
     figures are then for that council's users alone (ADR 26). Audited, with the reason."""
     if not Scorecard.objects.filter(slug=slug).exists():
         raise ApplicationError(f"There is no scorecard '{slug}'.")
-    if not reason.strip():
-        raise ApplicationError("Say why the scorecard's council changes: the reason is kept in the audit trail.")
-    return audited_upsert(Scorecard, {"slug": slug}, {"council": council.strip().upper()}, actor=actor, reason=reason)
+    return council_set(Scorecard, {"slug": slug}, council=council, actor=actor, reason=reason, what="the scorecard")
