@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oversight.core.comparison import Side, Standing, compare
-from oversight.core.councils import CouncilScope
+from oversight.core.councils import EVERY_COUNCIL, CouncilScope
 from oversight.core.periods import Period, PeriodError, PeriodKind, YearType, parse_period
 from oversight.core.rag import RagResult, Rating, small_cohort_caution
 from oversight.core.rating import Outturn, target_choose
@@ -520,10 +520,10 @@ _HISTORY_GROUP = {
 }
 
 
-def indicator_detail(code: str) -> IndicatorDetail:
-    """The indicator's page: for every period it has a value or target in, the very row the scorecard shows for
-    that period, so that the two can never disagree."""
-    indicator = get_object_or_404(Indicator.objects.select_related("priority__scorecard"), code=code)
+def indicator_detail(code: str, scope: CouncilScope = EVERY_COUNCIL) -> IndicatorDetail:
+    """The indicator's page, for a member of its council (``indicator_shown``): for every period it has a value or
+    target in, the very row the scorecard shows for that period, so that the two can never disagree."""
+    indicator = indicator_shown(code, scope)
     observations = _index(indicator.observation_set.all())
     targets = _index(indicator.target_set.all())
     commentary = _index(indicator.commentary_set.all())

@@ -138,7 +138,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(
             "performance:indicator-edit", code=code, period=selectors.period_or_404(request.GET["edit"]).code
         )
-    detail = selectors.indicator_detail(selectors.indicator_shown(code, user_council_scope(request.user)).code)
+    detail = selectors.indicator_detail(code, user_council_scope(request.user))
     may_comment = user_can(request.user, Capability.EDIT_COMMENTARY, detail.indicator)
     context = {"detail": detail, "charts": charts.history_charts(detail), "may_comment": may_comment}
     context.update(breakdowns.indicator_breakdowns_context(detail.indicator, request.GET.get("for") == "publication"))
