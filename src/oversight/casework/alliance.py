@@ -9,13 +9,22 @@ pooled or ranked.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
 
-from oversight.casework.engine import MeasureCard, measure_card, measure_cards, measure_id_from_source
+from oversight.casework.engine import (
+    SOURCE_PREFIX,
+    MeasureCard,
+    measure_card,
+    measure_cards,
+    measure_id_from_source,
+    measure_source,
+)
 from oversight.casework.issues import CaseworkError
 from oversight.core.alliance import Part, Pooled, alliance_name, member_ranks, pool
 from oversight.core.benchmark import ordinal
@@ -25,8 +34,7 @@ from oversight.core.periods import Period, parse_period
 from oversight.core.rag import Polarity
 from oversight.core.units import Unit, format_value
 from oversight.performance.models import LOCKED_STATES, Indicator, Observation, PeriodSignoff, Scorecard
-
-SOURCE = "casework measure {id} v"  # how an observation names the measure that computed it (MeasureResult.source)
+from oversight.reports.cells import safe_cell
 
 
 class MemberState(StrEnum):
@@ -121,7 +129,7 @@ def _rows(
     own = settings.OVERSIGHT_COUNCIL
     found: dict[tuple[str, str], Observation] = {}
     observations = (
-        Observation.objects.filter(source__startswith=SOURCE.format(id=card.id), period__in=codes)
+        Observation.objects.filter(source__startswith=measure_source(card.id), period__in=codes)
         .select_related("indicator__priority__scorecard")
         .order_by("-indicator__priority__scorecard_id", "-indicator_id")
     )
@@ -182,7 +190,7 @@ def alliance_view(measure: str, period: str, scope: CouncilScope) -> AllianceVie
     return _view(card, the_period, _rows(card, [the_period], scope, alliance_members())[the_period.code])
 
 
-def alliance_csv_rows(view: AllianceView) -> list[list[str]]:
+def _csv_rows(view: AllianceView) -> list[list[str]]:
     """The same table as the page, a row a member and a last row for the alliance, with a header."""
     header = ["measure", "definition", "period", "council", "scorecard", "value", "numerator", "denominator",
               "status", "rank", "reason", "source"]  # fmt: skip
@@ -209,20 +217,27 @@ def alliance_csv_rows(view: AllianceView) -> list[list[str]]:
     return rows
 
 
+def alliance_csv(view: AllianceView) -> bytes:
+    """The table as a CSV file, as the scorecard's and the exception report's are written (cells safe from formula
+    injection; the BOM makes Excel read UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in _csv_rows(view):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def alliance_periods() -> list[Period]:
     """The periods any member has a figure computed by a measure for, newest first: what the period picker offers."""
-    codes = (
-        Observation.objects.filter(source__startswith="casework measure ").values_list("period", flat=True).distinct()
-    )
+    codes = Observation.objects.filter(source__startswith=SOURCE_PREFIX).values_list("period", flat=True).distinct()
     return sorted({parse_period(code) for code in codes}, key=lambda p: (p.start, p.end), reverse=True)
 
 
 def alliance_measures() -> list[MeasureCard]:
     """The measures any member has a figure of, as the measure picker offers them."""
-    computed = set(
-        Observation.objects.filter(source__startswith="casework measure ").values_list("source", flat=True).distinct()
-    )
-    return [card for card in measure_cards() if any(s.startswith(SOURCE.format(id=card.id)) for s in computed)]
+    sources = Observation.objects.filter(source__startswith=SOURCE_PREFIX).values_list("source", flat=True).distinct()
+    computed = {measure_id_from_source(source) for source in sources}
+    return [card for card in measure_cards() if card.id in computed]
 
 
 def alliance_comparators(indicator: Indicator, figures: dict[Period, Side]) -> dict[str, str]:

@@ -379,12 +379,21 @@ class MeasureResult:
 
     @property
     def source(self) -> str:
-        return f"casework measure {self.card.id} v{self.card.version}"
+        return f"{measure_source(self.card.id)}{self.card.version}"
+
+
+# How an observation computed by a measure names it, before the measure's version: 'casework measure cla_starts v1'.
+SOURCE_PREFIX = "casework measure "
+
+
+def measure_source(measure: str) -> str:
+    """The start of the source of every observation ``measure`` computed, whatever its version."""
+    return f"{SOURCE_PREFIX}{measure} v"
 
 
 def measure_id_from_source(source: str) -> str | None:
     """The measure an observation was computed by, from its source ('casework measure cla_starts v1'), if any."""
-    prefix, _, rest = source.strip().partition("casework measure ")
+    prefix, _, rest = source.strip().partition(SOURCE_PREFIX)
     measure, _, version = rest.partition(" v")
     if prefix or not (version.isascii() and version.isdigit()) or measure not in {c.id for c in measure_cards()}:
         return None

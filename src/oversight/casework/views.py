@@ -3,9 +3,6 @@ alliance's members side by side."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -106,15 +103,9 @@ def alliance(request: HttpRequest) -> HttpResponse:
 
 
 def alliance_export(request: HttpRequest) -> HttpResponse:
-    from oversight.reports.cells import safe_cell
-
     view = _alliance_view(request)
     if view is None:
         raise Http404("Choose a measure and a period: ?measure=cla_starts&period=2011-12-Q1")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in alliances.alliance_csv_rows(view):
-        writer.writerow([safe_cell(cell) for cell in row])
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(alliances.alliance_csv(view), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="alliance-{view.card.id}-{view.period.code}.csv"'
     return response
