@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -240,19 +241,15 @@ def alliance_measures() -> list[MeasureCard]:
     return [card for card in measure_cards() if card.id in computed]
 
 
-def alliance_comparators(indicator: Indicator, figures: dict[Period, Side]) -> dict[str, str]:
+def alliance_lines(indicator: Indicator, figures: dict[Period, Side], sources: Mapping[str, str]) -> dict[str, str]:
     """The line beside England, the region and the neighbours on a member's indicator page, for each period of
-    ``figures`` (the member's own figure in each): 'Alliance (2 members): 12.3%' and where the member stands against
-    it, in the words of the one comparator verdict (``core.comparison``). None for a period whose figure no measure
-    computed, and none at all where the service holds no alliance (fewer than two members)."""
+    ``figures`` (the member's own figure in each, whose source ``sources`` gives by period code): 'Alliance (2
+    members): 12.3%' and where the member stands against it, in the words of the one comparator verdict
+    (``core.comparison``). None for a period whose figure no measure computed, and none at all where the service
+    holds no alliance (fewer than two members)."""
     members = alliance_members()
     if len(members) < 2:
         return {}
-    sources = dict(
-        Observation.objects.filter(indicator=indicator, period__in=[p.code for p in figures]).values_list(
-            "period", "source"
-        )
-    )
     lines: dict[str, str] = {}
     by_measure: dict[str, list[Period]] = {}
     for period in figures:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from oversight.casework.alliance import alliance_comparators
+from oversight.casework.alliance import alliance_lines
 from oversight.casework.engine import measure_id_from_source
 from oversight.casework.issues import CaseworkError
 from oversight.casework.selectors import WatchLine, indicator_watch_line
@@ -32,18 +32,16 @@ def casework_watch(indicator: Indicator) -> WatchLine | None:
 
 
 @register.simple_tag
-def alliance_comparator(detail: IndicatorDetail, row: ScorecardRow) -> str:
-    """The alliance's line for a row of a member's indicator page ('' where there is none): worked out for every row
-    of the page at its first row, so the page asks the same few queries however many periods it shows."""
-    lines: dict[str, str] | None = getattr(detail, "_alliance_lines", None)
-    if lines is None:
-        figures = {
-            history_row.period: history_row.actual.side
-            if history_row.actual is not None
-            else Side(history_row.period, None)
-            for rows in detail.history.values()
-            for history_row in rows
-        }
-        lines = alliance_comparators(detail.indicator, figures)
-        detail._alliance_lines = lines  # type: ignore[attr-defined]
+def alliance_comparators(detail: IndicatorDetail) -> dict[str, str]:
+    """The alliance's line for each period of a member's indicator page, by period code, worked out once for the page
+    (the same few queries however many periods it shows) from the figures its rows show."""
+    rows = [row for rows in detail.history.values() for row in rows]
+    figures = {row.period: row.actual.side if row.actual is not None else Side(row.period, None) for row in rows}
+    sources = {row.period.code: row.actual.source for row in rows if row.actual is not None}
+    return alliance_lines(detail.indicator, figures, sources)
+
+
+@register.filter
+def period_line(lines: dict[str, str], row: ScorecardRow) -> str:
+    """The line of ``lines`` for the period of ``row`` ('' where there is none)."""
     return lines.get(row.period.code, "")
