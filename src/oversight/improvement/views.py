@@ -113,7 +113,9 @@ def checkpoint_edit(request: HttpRequest, slug: str, order: int, action: int) ->
             evidence_url=data["evidence_url"],
         )
 
-    initial = {"rag": Rating.NOT_RATED.value, "as_at": timezone.localdate()}
+    def initial(_: Action) -> dict[str, Any]:
+        return {"rag": Rating.NOT_RATED.value, "as_at": timezone.localdate()}
+
     page = ("improvement/checkpoint_edit.html", "Record progress", "Save progress")
     return _action_form(request, (slug, order, action), CheckpointForm, initial, write, page)
 
@@ -127,21 +129,24 @@ def action_edit(request: HttpRequest, slug: str, order: int, action: int) -> Htt
             action=found, status=data["status"], officers=data["officers"], due_on=data["due_on"], user=request.user
         )
 
+    def initial(found: Action) -> dict[str, Any]:  # the action as it is
+        return {"status": found.status, "officers": found.officers, "due_on": found.due_on}
+
     page = ("improvement/action_edit.html", "Change the action", "Save the action")
-    return _action_form(request, (slug, order, action), ActionForm, None, write, page)
+    return _action_form(request, (slug, order, action), ActionForm, initial, write, page)
 
 
 def _action_form(
     request: HttpRequest,
     address: tuple[str, int, int],
     form_class: type[forms.Form],
-    initial: dict[str, Any] | None,
+    initial: Callable[[Action], dict[str, Any]],
     write: Callable[[Action, dict[str, Any]], None],
     page: tuple[str, str, str],
 ) -> HttpResponse:
     """A form about one key action (``address``: the plan's slug, the recommendation's and the action's order):
     written through ``write`` and back to the recommendation, or shown again with what was wrong.
-    ``page``: the template, heading and button. With no ``initial``, the form starts from the action as it is."""
+    ``page``: the template, heading and button; ``initial`` gives the form's first values for the action."""
     slug, order, number = address
     found = get_object_or_404(
         Action.objects.select_related("recommendation__plan"),
@@ -149,9 +154,7 @@ def _action_form(
         recommendation__order=order,
         order=number,
     )
-    if initial is None:
-        initial = {"status": found.status, "officers": found.officers, "due_on": found.due_on}
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial(found))
     if request.method == "POST" and form.is_valid():
         try:
             write(found, form.cleaned_data)
