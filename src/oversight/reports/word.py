@@ -4,7 +4,7 @@ python-docx finds a style by name, and then the default style of its type, by wa
 on each paragraph and table given one; and it fills a table cell through a state machine run once per character.
 ``WordWriter`` looks each style up once per document and writes a table's rows and each cell's run straight into the
 document's XML, in exactly the elements python-docx would write: the document a reader opens is the same, byte for
-byte (tests/test_word.py holds the two side by side).
+byte (tests/committee/test_word.py holds the two side by side).
 """
 
 from __future__ import annotations
