@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from pytest_django import DjangoDbBlocker
 
@@ -18,7 +18,7 @@ from oversight.performance.selectors import ScorecardView, scorecard_view
 from oversight.performance.services import LoadResult
 from tests.postgres import sequences_reset
 from tests.processes import DemoHome, demo_home_build, empty_home_build
-from tests.snapshot import DatabaseSnapshot
+from tests.snapshot import IMAGES, DatabaseSnapshot, Images
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -68,9 +68,31 @@ def empty_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
 
 
 @pytest.fixture
-def demo(db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
+def _demo_image(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, demo_snapshot: DatabaseSnapshot
+) -> Iterator[bool]:
+    """Over in-memory SQLite, the demo written into the database as a whole image before the test's transaction
+    begins, and the database as the test found it written back after the transaction is rolled back: True. False
+    where that cannot be (PostgreSQL, or a transaction already begun), and ``demo`` writes the rows instead."""
+    if not Images.apply() or connection.in_atomic_block:
+        yield False
+        return
+    with django_db_blocker.unblock():
+        found = Images.copy()
+        if "demo" in IMAGES.taken:
+            IMAGES.restore("demo")
+        else:
+            demo_snapshot.restore()  # committed, outside any transaction
+            IMAGES.take("demo")
+    yield True
+    with django_db_blocker.unblock():
+        Images.write(found)
+
+
+@pytest.fixture
+def demo(_demo_image: bool, db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
     """The demo scorecard (seed 001, Appendix A–C), as the real importer loads it."""
-    return demo_snapshot.restore()
+    return demo_snapshot.result_copy() if _demo_image else demo_snapshot.restore()
 
 
 @pytest.fixture

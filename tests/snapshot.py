@@ -1,13 +1,16 @@
 """Every row of the test database, taken once and written back per test.
 
-The test database is SQLite in memory. A snapshot holds each table's rows as the driver returns them; writing
-it back empties each table and inserts the rows with their own keys, inside the test's transaction (or, for a
-browser test, committed), so foreign keys, which Django's SQLite tables check at commit, hold as they did.
+A snapshot holds each table's rows as the driver returns them; writing it back empties each table and inserts the
+rows with their own keys, inside the test's transaction (or, for a browser test, committed), so foreign keys, which
+Django's SQLite tables check at commit, hold as they did. Over the in-memory SQLite database the tests run on by
+default, whole images of the database (``Images``) are faster still: SQLite's backup copies its pages in about a
+millisecond, where inserting the demo's eight thousand rows takes about fifty.
 """
 
 from __future__ import annotations
 
 import copy
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +46,10 @@ class DatabaseSnapshot:
     def take(cls, result: LoadResult) -> DatabaseSnapshot:
         return cls(copy.deepcopy(result), database_rows())
 
+    def result_copy(self) -> LoadResult:
+        """What the load reported, for a test whose database already holds the rows (an image written back)."""
+        return copy.deepcopy(self.result)
+
     def restore(self) -> LoadResult:
         with transaction.atomic(), connection.cursor() as cursor:
             for table, rows in self.rows.items():
@@ -53,4 +60,44 @@ class DatabaseSnapshot:
         if connection.vendor == "postgresql":  # rows written with their own keys leave the sequences behind
             sequences_reset()
         ContentType.objects.clear_cache()  # a browser test's flush may have made content types with other keys
-        return copy.deepcopy(self.result)
+        return self.result_copy()
+
+
+class Images:
+    """Whole copies of the in-memory SQLite test database, by name, written back by SQLite's backup.
+
+    A copy can be taken or written back only outside a transaction: before a test's transaction begins and after
+    it is rolled back, or around a transactional (browser) test.
+    """
+
+    def __init__(self) -> None:
+        self.taken: dict[str, sqlite3.Connection] = {}
+
+    @staticmethod
+    def apply() -> bool:
+        """Whether the tests run on in-memory SQLite, whose whole database an image can hold."""
+        return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+    @staticmethod
+    def copy() -> sqlite3.Connection:
+        """An image of the database as it is now."""
+        connection.ensure_connection()
+        image = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(image)
+        return image
+
+    @staticmethod
+    def write(image: sqlite3.Connection) -> None:
+        """Replace the whole database with the image."""
+        connection.ensure_connection()
+        image.backup(connection.connection)
+        ContentType.objects.clear_cache()  # the content types' keys are the image's
+
+    def take(self, name: str) -> None:
+        self.taken[name] = self.copy()
+
+    def restore(self, name: str) -> None:
+        self.write(self.taken[name])
+
+
+IMAGES = Images()  # one set for each test worker, whose database it images

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from oversight.demo.loader import demo_load
+from oversight.performance.services import LoadResult
 from tests.postgres import sequences_reset
 from tests.snapshot import DatabaseSnapshot, database_rows
 
@@ -46,3 +47,9 @@ def test_writing_the_snapshot_back_gives_the_same_rows(db: None, demo_snapshot: 
     demo_snapshot.restore()  # over itself, as over an empty database
 
     assert database_rows() == demo_snapshot.rows
+
+
+def test_a_test_given_the_demo_finds_the_snapshots_rows(demo: LoadResult, demo_snapshot: DatabaseSnapshot) -> None:
+    """Over in-memory SQLite the demo fixture writes an image of the database, not the rows: the same rows."""
+    assert database_rows() == demo_snapshot.rows
+    assert (demo.rows, demo.created) == (demo_snapshot.result.rows, demo_snapshot.result.created)

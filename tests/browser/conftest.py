@@ -3,7 +3,7 @@
 One Chromium runs for the whole of this package (a package-scoped fixture), and each test gets a fresh
 browser context and page. The demo, loaded once through the real importer, is written back for every test
 into a transactional database so that the live server's thread sees it (over in-memory SQLite, as a whole
-image of the database: ``_Images``). A signed-in page is given a session
+image of the database: ``Images``). A signed-in page is given a session
 made on the server, as the sign-in form makes it; the journeys whose subject is signing in go through the form.
 
 Two things about mixing Django with Playwright's sync API:
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
-from tests.snapshot import DatabaseSnapshot
+from tests.snapshot import IMAGES, DatabaseSnapshot, Images
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,74 +71,35 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-class _Images:
-    """Whole copies of the in-memory test database, written back by SQLite's backup in a few milliseconds.
-
-    pytest-django empties a transactional database after each test with ``flush``, which deletes every row and
-    then makes the content types and permissions again, and ``demo_live`` writes the demo's eight thousand rows
-    back before each test. Over the in-memory SQLite database a browser test has both states as images instead:
-    the database as it was before the first browser test (as every test finds it) and the same with the demo
-    written back, each taken once.
-    """
-
-    def __init__(self) -> None:
-        self.taken: dict[str, sqlite3.Connection] = {}
-
-    @staticmethod
-    def apply() -> bool:
-        from django.db import connection
-
-        return connection.vendor == "sqlite" and connection.is_in_memory_db()
-
-    def take(self, name: str) -> None:
-        from django.db import connection
-
-        connection.ensure_connection()
-        image = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(image)
-        self.taken[name] = image
-
-    def restore(self, name: str) -> None:
-        from django.contrib.contenttypes.models import ContentType
-        from django.db import connection
-
-        connection.ensure_connection()
-        self.taken[name].backup(connection.connection)
-        ContentType.objects.clear_cache()  # the content types' keys are the image's
-
-
-_IMAGES = _Images()
-
-
 @pytest.fixture
 def transactional_db(request: pytest.FixtureRequest, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """pytest-django's transactional database; over in-memory SQLite, emptied after the test by writing back the
     database as the test found it (an image taken before the first browser test) instead of by ``flush``."""
-    if not _Images.apply():
+    if not Images.apply():
         request.getfixturevalue("_django_db_helper")  # pytest-django's own, for PostgreSQL
         yield
         return
     request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
-        if "empty" not in _IMAGES.taken:
-            _IMAGES.take("empty")
+        if "empty" not in IMAGES.taken:
+            IMAGES.take("empty")
         try:
             yield
         finally:
-            _IMAGES.restore("empty")
+            IMAGES.restore("empty")
 
 
 @pytest.fixture
 def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
     """The demo scorecard, committed so that the live server's thread reads it: written back from an image after the
     first time (``tests/conftest.py``'s ``demo_live`` writes the rows each time)."""
-    if not _Images.apply():
+    if not Images.apply():
         demo_snapshot.restore()
-    elif "demo" in _IMAGES.taken:
-        _IMAGES.restore("demo")
+    elif "demo" in IMAGES.taken:
+        IMAGES.restore("demo")
     else:
         demo_snapshot.restore()
-        _IMAGES.take("demo")
+        IMAGES.take("demo")
 
 
 @pytest.fixture
@@ -156,18 +116,18 @@ def casework_site(site: str, tmp_path: Path, settings: Any, tmp_path_factory: py
 
     settings.OVERSIGHT_CASEWORK_STORE = store = tmp_path / "casework.duckdb"
     kept = tmp_path_factory.getbasetemp() / "browser-casework.duckdb"
-    if not _Images.apply():
+    if not Images.apply():
         demo_casework_load(store, councils=DEMO_COUNCILS[:1])
         return site
-    [(demo_users,)] = _IMAGES.taken["demo"].execute("SELECT count(*) FROM auth_user")
+    [(demo_users,)] = IMAGES.taken["demo"].execute("SELECT count(*) FROM auth_user")
     assert User.objects.count() == demo_users, "casework_site writes the database back whole: ask for it before users"
-    if "casework" in _IMAGES.taken:
+    if "casework" in IMAGES.taken:
         shutil.copyfile(kept, store)
-        _IMAGES.restore("casework")
+        IMAGES.restore("casework")
     else:
         demo_casework_load(store, councils=DEMO_COUNCILS[:1])
         shutil.copyfile(store, kept)
-        _IMAGES.take("casework")
+        IMAGES.take("casework")
     return site
 
 
