@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
 from tests.browser.conftest import _create, _new_page, sign_in
 
@@ -22,9 +22,16 @@ def admin_page(browser: Browser, site: str) -> Iterator[Page]:
 def test_an_administrator_opens_a_styled_admin_site_from_the_menu(admin_page: Page) -> None:
     page = admin_page
     failed: list[str] = []
-    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
 
-    page.get_by_role("link", name="Administration").click()
+    def answered(response: Response) -> None:
+        if response.status >= 400:
+            failed.append(response.url)
+
+    page.on("response", answered)
+    try:
+        page.get_by_role("link", name="Administration").click()
+    finally:
+        page.remove_listener("response", answered)
 
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     assert not failed, f"these requests failed: {failed}"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Frame, Page, expect
 
 from .conftest import _new_page, sign_in
 from .test_pages import _axe_violations
@@ -74,11 +74,25 @@ def _clean(page: Page) -> None:
     assert not violations, f"axe-core on {page.url}:\n" + "\n".join(violations)
 
 
-def test_a_councils_first_hour_in_the_browser(officer_page: Page, returns: list[Path], tmp_path: Path) -> None:
-    page = officer_page
+@pytest.fixture
+def visited(officer_page: Page) -> Iterator[list[str]]:
+    """The address of each page the officer's page loads, in order."""
     pages: list[str] = []
+
+    def navigated(frame: Frame) -> None:
+        if frame == officer_page.main_frame:
+            pages.append(frame.url)
+
+    officer_page.on("framenavigated", navigated)
+    yield pages
+    officer_page.remove_listener("framenavigated", navigated)
+
+
+def test_a_councils_first_hour_in_the_browser(
+    officer_page: Page, visited: list[str], returns: list[Path], tmp_path: Path
+) -> None:
+    page, pages = officer_page, visited
     submissions = 0
-    page.on("framenavigated", lambda frame: pages.append(frame.url) if frame == page.main_frame else None)
     began = time.monotonic()
 
     page.get_by_role("link", name="Start with a council's returns").click()
