@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from pytest_django import DjangoDbBlocker
 
 import tests.properties  # noqa: F401 - registers and loads the hypothesis profiles
 from oversight.core.periods import parse_period
+from oversight.demo.casework import DEMO_COUNCILS, CaseworkDemo, demo_casework_load
 from oversight.demo.loader import demo_load
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
@@ -21,6 +24,13 @@ from tests.processes import DemoHome, demo_home_build, empty_home_build
 from tests.snapshot import IMAGES, DatabaseSnapshot, Images
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests first, the rest after them, each in the order collected. A worker runs whole modules as
+    they come (``--dist loadfile``), and Chromium runs for as long as a worker is in the browser tests' package, so a
+    worker that went in and out of that package would start Chromium each time."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +53,7 @@ def demo_snapshot(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> 
 @pytest.fixture(autouse=True)
 def _demo_before_anything_else(request: pytest.FixtureRequest) -> None:
     """Write the demo back before any other fixture writes, since writing it back replaces every table."""
-    for name in ("demo", "demo_live"):
+    for name in ("demo", "demo_live", "demo_casework", "demo_casework_first"):
         if name in request.fixturenames:
             request.getfixturevalue(name)
 
@@ -67,32 +77,102 @@ def empty_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
     return empty_home_build(_shared_folder(tmp_path_factory))
 
 
+def _written_image(name: str, build: Callable[[], None], blocker: DjangoDbBlocker) -> Iterator[bool]:
+    """Over in-memory SQLite, the database written from the image ``name`` before the test's transaction begins
+    (``build`` makes it, committed, the first time on each worker), and the database as the test found it written
+    back after the transaction is rolled back: True. False where that cannot be (PostgreSQL, or a transaction already
+    begun): the test's own fixture then writes the rows inside its transaction."""
+    if not Images.apply() or connection.in_atomic_block:
+        yield False
+        return
+    with blocker.unblock():
+        found = Images.copy()
+        if name in IMAGES.taken:
+            IMAGES.restore(name)
+        else:
+            build()
+            IMAGES.take(name)
+    yield True
+    with blocker.unblock():
+        Images.write(found)
+
+
 @pytest.fixture
 def _demo_image(
     django_db_setup: None, django_db_blocker: DjangoDbBlocker, demo_snapshot: DatabaseSnapshot
 ) -> Iterator[bool]:
-    """Over in-memory SQLite, the demo written into the database as a whole image before the test's transaction
-    begins, and the database as the test found it written back after the transaction is rolled back: True. False
-    where that cannot be (PostgreSQL, or a transaction already begun), and ``demo`` writes the rows instead."""
-    if not Images.apply() or connection.in_atomic_block:
-        yield False
-        return
-    with django_db_blocker.unblock():
-        found = Images.copy()
-        if "demo" in IMAGES.taken:
-            IMAGES.restore("demo")
-        else:
-            demo_snapshot.restore()  # committed, outside any transaction
-            IMAGES.take("demo")
-    yield True
-    with django_db_blocker.unblock():
-        Images.write(found)
+    yield from _written_image("demo", demo_snapshot.restore, django_db_blocker)
 
 
 @pytest.fixture
 def demo(_demo_image: bool, db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
     """The demo scorecard (seed 001, Appendix A–C), as the real importer loads it."""
     return demo_snapshot.result_copy() if _demo_image else demo_snapshot.restore()
+
+
+_CASEWORK_LOADED: dict[int, CaseworkDemo] = {}  # on this worker, by the number of synthetic councils loaded
+
+
+def _casework_image(
+    councils: int, blocker: DjangoDbBlocker, snapshot: DatabaseSnapshot, factory: pytest.TempPathFactory
+) -> Iterator[CaseworkDemo | None]:
+    """The demo with the first ``councils`` synthetic councils' casework as an image, its store kept on this worker;
+    None where no image can be written."""
+    kept = factory.getbasetemp() / f"demo-casework-{councils}.duckdb"
+
+    def build() -> None:
+        snapshot.restore()
+        _CASEWORK_LOADED[councils] = demo_casework_load(kept, councils=DEMO_COUNCILS[:councils])
+
+    for written in _written_image(f"demo-casework-{councils}", build, blocker):
+        yield _CASEWORK_LOADED[councils] if written else None
+
+
+def _casework_copy(built: CaseworkDemo | None, councils: int, snapshot: DatabaseSnapshot, folder: Path) -> CaseworkDemo:
+    """The test's own copy of the store written with the image, or (with no image) the casework loaded afresh."""
+    store = folder / "casework.duckdb"
+    if built is None:
+        snapshot.restore()
+        return demo_casework_load(store, councils=DEMO_COUNCILS[:councils])
+    shutil.copyfile(built.store, store)
+    return dataclasses.replace(built, store=store)
+
+
+@pytest.fixture
+def _casework_image_all(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    demo_snapshot: DatabaseSnapshot,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[CaseworkDemo | None]:
+    yield from _casework_image(len(DEMO_COUNCILS), django_db_blocker, demo_snapshot, tmp_path_factory)
+
+
+@pytest.fixture
+def _casework_image_first(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    demo_snapshot: DatabaseSnapshot,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[CaseworkDemo | None]:
+    yield from _casework_image(1, django_db_blocker, demo_snapshot, tmp_path_factory)
+
+
+@pytest.fixture
+def demo_casework(
+    _casework_image_all: CaseworkDemo | None, db: None, demo_snapshot: DatabaseSnapshot, tmp_path: Path
+) -> CaseworkDemo:
+    """The demo with every synthetic council's returns loaded into a store of the test's own (``casework.duckdb`` in
+    its folder) and their figures on their scorecards, as ``demo_casework_load`` writes them."""
+    return _casework_copy(_casework_image_all, len(DEMO_COUNCILS), demo_snapshot, tmp_path)
+
+
+@pytest.fixture
+def demo_casework_first(
+    _casework_image_first: CaseworkDemo | None, db: None, demo_snapshot: DatabaseSnapshot, tmp_path: Path
+) -> CaseworkDemo:
+    """As ``demo_casework``, with the first synthetic council's returns alone (``councils=DEMO_COUNCILS[:1]``)."""
+    return _casework_copy(_casework_image_first, 1, demo_snapshot, tmp_path)
 
 
 @pytest.fixture

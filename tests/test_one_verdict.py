@@ -13,10 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from openpyxl import load_workbook
-from pytest_django import DjangoDbBlocker
 
 from oversight.core.periods import parse_period
 from oversight.core.rag import Rating
@@ -28,7 +26,6 @@ from oversight.demo.casework import (
     DEMO_MONTHS,
     DEMO_PERIODS,
     CaseworkDemo,
-    demo_casework_load,
 )
 from oversight.performance.export_pdf import render_pdf
 from oversight.performance.export_xlsx import render_xlsx
@@ -36,7 +33,6 @@ from oversight.performance.exports import render_csv
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardRow, scorecard_periods, scorecard_view, trend_view
 from oversight.performance.services import LoadResult, import_files
-from tests.snapshot import DatabaseSnapshot
 
 
 def _text(markup: str) -> str:
@@ -117,26 +113,10 @@ def _walk(scorecard: Scorecard, client: Client, folder: Path) -> int:
     return checked
 
 
-@pytest.fixture(scope="module")
-def synthetic_built(
-    demo_snapshot: DatabaseSnapshot, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[CaseworkDemo, DatabaseSnapshot]:
-    """The demo with the synthetic councils' figures computed onto their scorecards, loaded once for the module: the
-    load's result, and the rows it leaves, kept and rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = demo_snapshot.restore()
-        loaded = demo_casework_load(tmp_path_factory.mktemp("synthetic") / "casework.duckdb")
-        built = loaded, DatabaseSnapshot.take(result)
-        transaction.set_rollback(True)
-    return built
-
-
 @pytest.fixture
-def synthetic(demo: LoadResult, synthetic_built: tuple[CaseworkDemo, DatabaseSnapshot]) -> CaseworkDemo:
+def synthetic(demo_casework: CaseworkDemo) -> CaseworkDemo:
     """The synthetic councils' figures on their scorecards, as ``demo_casework_load`` records them."""
-    loaded, rows = synthetic_built
-    rows.restore()
-    return loaded
+    return demo_casework
 
 
 @pytest.mark.parametrize("slug", ["strategic", "school-summary"])

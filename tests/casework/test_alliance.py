@@ -17,10 +17,9 @@ from django.test import Client
 from oversight.casework.alliance import MemberState, alliance_members, alliance_view
 from oversight.core.councils import council_scope
 from oversight.core.periods import parse_period
-from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
+from oversight.demo.casework import DEMO_COUNCILS, CaseworkDemo
 from oversight.demo.loader import DEMO_HOST, demo_accounts
 from oversight.performance.models import Scorecard
-from oversight.performance.services import LoadResult
 
 FIRST, SECOND = (demo.la for demo in DEMO_COUNCILS)
 ANALYST = council_scope([DEMO_HOST], "")  # the host council's analyst: the members' approved figures only
@@ -29,8 +28,8 @@ NOT_LOADED = "Not loaded: no figure computed from this council's returns for the
 
 
 @pytest.fixture
-def alliance(demo: LoadResult, tmp_path: Path, settings: Any) -> None:
-    settings.OVERSIGHT_CASEWORK_STORE = demo_casework_load(tmp_path / "casework.duckdb").store
+def alliance(demo_casework: CaseworkDemo, tmp_path: Path, settings: Any) -> None:
+    settings.OVERSIGHT_CASEWORK_STORE = demo_casework.store
     demo_accounts(tmp_path)
 
 

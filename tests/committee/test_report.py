@@ -23,7 +23,7 @@ from oversight.committee.pack import Pack, PackError, meeting_pack, pack_docx, p
 from oversight.committee.template import STANDARD_SECTIONS, report_template, report_template_parse
 from oversight.core.periods import parse_period
 from oversight.core.problems import ApplicationError
-from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
+from oversight.demo.casework import DEMO_COUNCILS, CaseworkDemo
 from oversight.performance.disclosure import view_for_publication
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import scorecard_view
@@ -140,9 +140,8 @@ def test_an_item_without_a_scorecard_cannot_carry_its_appendices(demo: LoadResul
 
 
 def test_a_part_1_pack_withholds_small_numbers_and_a_part_2_pack_is_stamped_private(
-    demo: LoadResult, tmp_path: Path
+    demo_casework_first: CaseworkDemo, tmp_path: Path
 ) -> None:
-    demo_casework_load(tmp_path / "casework.duckdb", councils=DEMO_COUNCILS[:1])
     scorecard = Scorecard.objects.get(slug=DEMO_COUNCILS[0].scorecard)
     published = view_for_publication(scorecard_view(scorecard, parse_period("2011-12-Q1")))
     assert published.withheld

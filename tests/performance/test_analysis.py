@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -12,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from oversight.core.periods import Period, PeriodKind
 from oversight.core.spc import ChartKind
-from oversight.demo.casework import DATA_DIR, DEMO_COUNCILS, DEMO_MONTHS, demo_casework_load
+from oversight.demo.casework import DATA_DIR, DEMO_MONTHS, CaseworkDemo
 from oversight.performance.analysis import indicator_analysis, spc_signals
 from oversight.performance.models import Indicator, Observation
 from oversight.performance.services import LoadResult, import_files
@@ -82,9 +81,8 @@ def test_the_analysis_reads_in_one_query(demo: LoadResult) -> None:
 
 
 def test_the_demo_charts_the_synthetic_councils_starts_by_month(
-    demo: LoadResult, client: Client, tmp_path: Path
+    demo_casework_first: CaseworkDemo, client: Client
 ) -> None:
-    demo_casework_load(tmp_path / "casework.duckdb", councils=DEMO_COUNCILS[:1])
     assert Observation.objects.filter(indicator__code="SYN-CLA-STARTS", period__in=DEMO_MONTHS).count() == 21
     starts = client.get("/indicators/SYN-CLA-STARTS/").content.decode()
     assert "An XmR chart of 21 points" in starts

@@ -10,23 +10,21 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from oversight.core.periods import parse_period
-from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
+from oversight.demo.casework import DEMO_COUNCILS, CaseworkDemo
 from oversight.performance.disclosure import view_for_publication
 from oversight.performance.export_pdf import render_pdf
 from oversight.performance.export_xlsx import render_xlsx
 from oversight.performance.models import Scorecard
 from oversight.performance.selectors import ScorecardView, scorecard_view
-from oversight.performance.services import LoadResult
 
 
-def _synthetic_q1(tmp_path: Path) -> ScorecardView:
-    demo_casework_load(tmp_path / "casework.duckdb", councils=DEMO_COUNCILS[:1])
+def _synthetic_q1() -> ScorecardView:
     scorecard = Scorecard.objects.get(slug=DEMO_COUNCILS[0].scorecard)
     return scorecard_view(scorecard, parse_period("2011-12-Q1"))
 
 
-def test_a_small_number_is_withheld_with_all_that_would_repeat_it(demo: LoadResult, tmp_path: Path) -> None:
-    view = _synthetic_q1(tmp_path)
+def test_a_small_number_is_withheld_with_all_that_would_repeat_it(demo_casework_first: CaseworkDemo) -> None:
+    view = _synthetic_q1()
     published = view_for_publication(view)
     assert published.withheld, "the synthetic council has small numbers"
     withheld_codes = {entry.split(",")[0] for entry in published.withheld}
@@ -37,8 +35,8 @@ def test_a_small_number_is_withheld_with_all_that_would_repeat_it(demo: LoadResu
             assert all(f" {shown} " not in f" {sentence} " for sentence in said), (before.indicator.code, said)
 
 
-def test_the_pdf_for_publication_says_what_was_withheld(demo: LoadResult, tmp_path: Path) -> None:
-    view = _synthetic_q1(tmp_path)
+def test_the_pdf_for_publication_says_what_was_withheld(demo_casework_first: CaseworkDemo, tmp_path: Path) -> None:
+    view = _synthetic_q1()
     published = view_for_publication(view)
     pdf = tmp_path / "published.pdf"
     pdf.write_bytes(render_pdf(view, publication=True))
@@ -56,8 +54,8 @@ def test_the_pdf_for_publication_says_what_was_withheld(demo: LoadResult, tmp_pa
     )
 
 
-def test_the_workbook_for_publication_withholds_on_both_sheets(demo: LoadResult, tmp_path: Path) -> None:
-    view = _synthetic_q1(tmp_path)
+def test_the_workbook_for_publication_withholds_on_both_sheets(demo_casework_first: CaseworkDemo) -> None:
+    view = _synthetic_q1()
     book = load_workbook(io.BytesIO(render_xlsx(view, publication=True)))
     assert str(book["Scorecard"]["A3"].value).startswith("For publication:")
     data = list(book["Data"].iter_rows(values_only=True))
