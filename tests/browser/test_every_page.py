@@ -1,5 +1,5 @@
-"""Every page in the access table, as its most able user opens it, at 1366 and 390 pixels wide: screenshotted,
-nothing wider than the window, and no working notes."""
+"""Every page in the access table, as its most able user opens it, at 1366 and 390 pixels wide: nothing wider than
+the window, and no working notes."""
 
 from __future__ import annotations
 

@@ -117,6 +117,21 @@ def test_the_measure_page_gives_every_reader_the_count_and_case_level_access_the
     assert "Early warning" not in no_list
 
 
+def test_the_measure_page_counts_again_once_a_load_changes_the_store(db: None, watch_store: Path) -> None:
+    """The counts are kept between requests for the rows as they stand: a load that changes them is shown at once."""
+    other = "E06000050"
+    client = _client("reader")
+    before = client.get("/casework/measures/cla_reviews_on_time/").content.decode()
+    assert f"{LA}, as at " in before
+    assert f"{other}, as at " not in before
+    with CaseworkStore(watch_store) as store:
+        Casebook(store, la=other).episode("FOURTH", "2011-06-10", rne="S")
+
+    after = client.get("/casework/measures/cla_reviews_on_time/").content.decode()
+    assert f"{LA}, as at " in after
+    assert f"{other}, as at " in after
+
+
 def test_a_day_that_is_not_a_date_or_is_past_the_returns_is_explained(db: None, watch_store: Path) -> None:
     client = _client("reader", "case-level access")
     response = client.get(WATCH + "?as_at=30/06/2011")

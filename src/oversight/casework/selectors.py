@@ -284,6 +284,12 @@ def _line(found: WatchList) -> WatchLine:
     return WatchLine(found.card.id, found.watch.title, found.la, found.as_at, found.sentence(), found.count)
 
 
+# Watch lines by store file, store state, measure and day: the counts on a measure's page are worked out once for the
+# rows as they stand, and again only once a load has changed them (``CaseworkStore.state``) or the day has moved on.
+_WATCH_LINES: dict[tuple[object, ...], list[WatchLine]] = {}
+_WATCH_LINES_KEPT = 64
+
+
 def watch_lines(measure_id: str) -> list[WatchLine]:
     """The count on a measure's watch list for each council it reports on, as at the default day (``watch_as_at``);
     none when the measure declares no list or no store is there."""
@@ -292,7 +298,14 @@ def watch_lines(measure_id: str) -> list[WatchLine]:
         return []
     today = timezone.localdate()
     with casework_store() as store:
-        return [_line(watch_compute(store, card, la=la, today=today)) for la in watch_councils(store, card)]
+        key = (str(store.path), store.state(), card.label, today)
+        if key not in _WATCH_LINES:
+            if len(_WATCH_LINES) >= _WATCH_LINES_KEPT:
+                _WATCH_LINES.clear()
+            _WATCH_LINES[key] = [
+                _line(watch_compute(store, card, la=la, today=today)) for la in watch_councils(store, card)
+            ]
+        return list(_WATCH_LINES[key])
 
 
 def indicator_watch_line(indicator: Indicator) -> WatchLine | None:
