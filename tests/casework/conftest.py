@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -216,8 +217,20 @@ class Casebook:
         return results[0].numerator, results[0].denominator, results[0].value
 
 
+@pytest.fixture(scope="session")
+def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store created once for the test worker and left empty: its tables, the population estimates and the kept
+    macros and views written (tests/casework/test_load.py and test_shared_tables.py test the making itself)."""
+    path = tmp_path_factory.mktemp("empty-store") / "casework.duckdb"
+    with CaseworkStore(path) as made:
+        made.open(create=True)
+    return path
+
+
 @pytest.fixture
-def casebook(store: CaseworkStore) -> Casebook:
+def casebook(store: CaseworkStore, empty_store: Path) -> Casebook:
+    """Rows written by hand into a copy of the empty store."""
+    shutil.copyfile(empty_store, store.path)
     store.open(create=True)
     return Casebook(store)
 
