@@ -299,13 +299,13 @@ def watch_lines(measure_id: str) -> list[WatchLine]:
     today = timezone.localdate()
     with casework_store() as store:
         key = (str(store.path), store.state(), card.label, today)
-        if key not in _WATCH_LINES:
+        lines = _WATCH_LINES.get(key)
+        if lines is None:
+            lines = [_line(watch_compute(store, card, la=la, today=today)) for la in watch_councils(store, card)]
             if len(_WATCH_LINES) >= _WATCH_LINES_KEPT:
                 _WATCH_LINES.clear()
-            _WATCH_LINES[key] = [
-                _line(watch_compute(store, card, la=la, today=today)) for la in watch_councils(store, card)
-            ]
-        return list(_WATCH_LINES[key])
+            _WATCH_LINES[key] = lines
+        return list(lines)
 
 
 def indicator_watch_line(indicator: Indicator) -> WatchLine | None:
