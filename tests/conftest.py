@@ -90,7 +90,11 @@ def _written_image(name: str, build: Callable[[], None], blocker: DjangoDbBlocke
         if name in IMAGES.taken:
             IMAGES.restore(name)
         else:
-            build()
+            try:
+                build()
+            except BaseException:
+                Images.write(found)  # nothing a failed build committed is left for the next test
+                raise
             IMAGES.take(name)
     yield True
     with blocker.unblock():
