@@ -5,6 +5,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.contrib.auth.models import User
@@ -24,6 +25,7 @@ from tests.processes import DemoHome, demo_home_build, empty_home_build
 from tests.snapshot import IMAGES, DatabaseSnapshot, Images
 
 DATA = Path(__file__).resolve().parent / "data"
+T = TypeVar("T")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -77,59 +79,67 @@ def empty_home(tmp_path_factory: pytest.TempPathFactory) -> DemoHome:
     return empty_home_build(_shared_folder(tmp_path_factory))
 
 
-def _written_image(name: str, build: Callable[[], None], blocker: DjangoDbBlocker) -> Iterator[bool]:
-    """Over in-memory SQLite, the database written from the image ``name`` before the test's transaction begins
-    (``build`` makes it, committed, the first time on each worker), and the database as the test found it written
-    back after the transaction is rolled back: True. False where that cannot be (PostgreSQL, or a transaction already
-    begun): the test's own fixture then writes the rows inside its transaction."""
+def _written(write: Callable[[], T], blocker: DjangoDbBlocker) -> Iterator[T | None]:
+    """Over in-memory SQLite, ``write`` run before the test's transaction begins (it writes an image into the
+    database) and the database as the test found it written back after the transaction is rolled back: what
+    ``write`` returns. None where that cannot be (PostgreSQL, or a transaction already begun): the test's own fixture
+    then writes the rows inside its transaction."""
     if not Images.apply() or connection.in_atomic_block:
-        yield False
+        yield None
         return
     with blocker.unblock():
         found = Images.copy()
-        if name in IMAGES.taken:
-            IMAGES.restore(name)
-        else:
-            try:
-                build()
-            except BaseException:
-                Images.write(found)  # nothing a failed build committed is left for the next test
-                raise
-            IMAGES.take(name)
-    yield True
+        try:
+            written = write()
+        except BaseException:
+            Images.write(found)  # nothing a failed image committed is left for the next test
+            raise
+    yield written
     with blocker.unblock():
         Images.write(found)
 
 
-@pytest.fixture
-def _demo_image(
-    django_db_setup: None, django_db_blocker: DjangoDbBlocker, demo_snapshot: DatabaseSnapshot
-) -> Iterator[bool]:
-    yield from _written_image("demo", demo_snapshot.restore, django_db_blocker)
-
-
-@pytest.fixture
-def demo(_demo_image: bool, db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
-    """The demo scorecard (seed 001, Appendix A–C), as the real importer loads it."""
-    return demo_snapshot.result_copy() if _demo_image else demo_snapshot.restore()
+def demo_image(snapshot: DatabaseSnapshot) -> LoadResult:
+    """Write the demo into the database as an image (its rows written the first time on this worker); what its
+    load reported."""
+    IMAGES.put("demo", snapshot.restore)
+    return snapshot.result_copy()
 
 
 _CASEWORK_LOADED: dict[int, CaseworkDemo] = {}  # on this worker, by the number of synthetic councils loaded
 
 
+def demo_casework_image(councils: int, snapshot: DatabaseSnapshot, factory: pytest.TempPathFactory) -> CaseworkDemo:
+    """Write the demo with the first ``councils`` synthetic councils' casework into the database as an image (loaded
+    the first time on this worker); what the load reported, its store the one kept on this worker, for a test to
+    copy."""
+
+    def make() -> None:
+        snapshot.restore()
+        kept = factory.getbasetemp() / f"demo-casework-{councils}.duckdb"
+        _CASEWORK_LOADED[councils] = demo_casework_load(kept, councils=DEMO_COUNCILS[:councils])
+
+    IMAGES.put(f"demo-casework-{councils}", make)
+    return _CASEWORK_LOADED[councils]
+
+
+@pytest.fixture
+def _demo_image(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, demo_snapshot: DatabaseSnapshot
+) -> Iterator[LoadResult | None]:
+    yield from _written(lambda: demo_image(demo_snapshot), django_db_blocker)
+
+
+@pytest.fixture
+def demo(_demo_image: LoadResult | None, db: None, demo_snapshot: DatabaseSnapshot) -> LoadResult:
+    """The demo scorecard (seed 001, Appendix A–C), as the real importer loads it."""
+    return _demo_image if _demo_image is not None else demo_snapshot.restore()
+
+
 def _casework_image(
     councils: int, blocker: DjangoDbBlocker, snapshot: DatabaseSnapshot, factory: pytest.TempPathFactory
 ) -> Iterator[CaseworkDemo | None]:
-    """The demo with the first ``councils`` synthetic councils' casework as an image, its store kept on this worker;
-    None where no image can be written."""
-    kept = factory.getbasetemp() / f"demo-casework-{councils}.duckdb"
-
-    def build() -> None:
-        snapshot.restore()
-        _CASEWORK_LOADED[councils] = demo_casework_load(kept, councils=DEMO_COUNCILS[:councils])
-
-    for written in _written_image(f"demo-casework-{councils}", build, blocker):
-        yield _CASEWORK_LOADED[councils] if written else None
+    yield from _written(lambda: demo_casework_image(councils, snapshot, factory), blocker)
 
 
 def _casework_copy(built: CaseworkDemo | None, councils: int, snapshot: DatabaseSnapshot, folder: Path) -> CaseworkDemo:

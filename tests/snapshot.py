@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,14 @@ class Images:
 
     def restore(self, name: str) -> None:
         self.write(self.taken[name])
+
+    def put(self, name: str, make: Callable[[], object]) -> None:
+        """Write the image ``name`` into the database; the first time, ``make`` writes it (committed) and it is kept."""
+        if name in self.taken:
+            self.restore(name)
+        else:
+            make()
+            self.take(name)
 
 
 IMAGES = Images()  # one set for each test worker, whose database it images

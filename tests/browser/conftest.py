@@ -34,6 +34,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, expect, sy
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
+from tests.conftest import demo_casework_image, demo_image
 from tests.snapshot import IMAGES, DatabaseSnapshot, Images
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -95,41 +96,38 @@ def transactional_db(request: pytest.FixtureRequest, django_db_blocker: DjangoDb
 def demo_live(transactional_db: None, demo_snapshot: DatabaseSnapshot) -> None:
     """The demo scorecard, committed so that the live server's thread reads it: written back from an image after the
     first time (``tests/conftest.py``'s ``demo_live`` writes the rows each time)."""
-    if not Images.apply():
-        demo_snapshot.restore()
-    elif "demo" in IMAGES.taken:
-        IMAGES.restore("demo")
+    if Images.apply():
+        demo_image(demo_snapshot)
     else:
         demo_snapshot.restore()
-        IMAGES.take("demo")
 
 
 @pytest.fixture
-def casework_site(site: str, tmp_path: Path, settings: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
+def casework_site(
+    site: str,
+    tmp_path: Path,
+    settings: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_snapshot: DatabaseSnapshot,
+) -> str:
     """The live server over the demo and its first synthetic council: the council's returns loaded into a casework
     store of the test's own and its figures computed onto the scorecard (``demo_casework_load``).
 
-    Over in-memory SQLite the first test loads it, and each later one gets a copy of that store and the database
-    written back from an image; since that replaces the whole database, this comes before any fixture that writes.
+    Over in-memory SQLite the first test on a worker loads it, and each later one gets a copy of that store and the
+    database written back from an image (``demo_casework_image``); since that replaces the whole database, this comes
+    before any fixture that writes.
     """
     from django.contrib.auth.models import User
 
     from oversight.demo.casework import DEMO_COUNCILS, demo_casework_load
 
     settings.OVERSIGHT_CASEWORK_STORE = store = tmp_path / "casework.duckdb"
-    kept = tmp_path_factory.getbasetemp() / "browser-casework.duckdb"
     if not Images.apply():
         demo_casework_load(store, councils=DEMO_COUNCILS[:1])
         return site
     [(demo_users,)] = IMAGES.taken["demo"].execute("SELECT count(*) FROM auth_user")
     assert User.objects.count() == demo_users, "casework_site writes the database back whole: ask for it before users"
-    if "casework" in IMAGES.taken:
-        shutil.copyfile(kept, store)
-        IMAGES.restore("casework")
-    else:
-        demo_casework_load(store, councils=DEMO_COUNCILS[:1])
-        shutil.copyfile(store, kept)
-        IMAGES.take("casework")
+    shutil.copyfile(demo_casework_image(1, demo_snapshot, tmp_path_factory).store, store)
     return site
 
 
