@@ -44,6 +44,7 @@ from oversight.casework.readers.ssda903 import (
 from oversight.casework.readers.ssda903_xml import read_ssda903_xml
 from oversight.casework.readers.workforce import WORKFORCE_TABLES, read_workforce
 from oversight.casework.reference import population_rows, population_text
+from oversight.casework.workspace import workspace_give, workspace_take
 from oversight.core import workdays
 from oversight.core.problems import ImportResult, Issue
 
@@ -227,12 +228,15 @@ class CaseworkStore:
         # DuckDB's working memory is bounded (beyond it, it spills to ``<store>.tmp``): by default it would take
         # most of the machine's, beside the web app and its database.
         memory = os.environ.get("OVERSIGHT_CASEWORK_MEMORY") or MEMORY_LIMIT
+        self._workspace = (memory, f"{self.path}.tmp")
         try:
-            self.connection = duckdb.connect(config={"memory_limit": memory, "temp_directory": f"{self.path}.tmp"})
+            self._database: duckdb.DuckDBPyConnection | None = workspace_take(*self._workspace)
         except duckdb.ParserException:  # what DuckDB raises for a memory limit it cannot read
             raise CaseworkError(
                 f"OVERSIGHT_CASEWORK_MEMORY is '{memory}', which is not an amount of memory; write it as 2GB or 500MB"
             ) from None
+        # This store's own connection: its temporary tables, macros and current database are no other store's.
+        self.connection = self._database.cursor()
         self._attached = False
         self._loads_written = 0  # loads this object has written: part of the state, so a load is always seen
         self._scope: tuple[int, ...] | None = None  # the state checked on entering shared_tables, while inside
@@ -249,7 +253,14 @@ class CaseworkStore:
         self.close()
 
     def close(self) -> None:
+        """End this store's connection (a transaction still open is rolled back) and give back its workspace, the
+        store file detached."""
+        database, self._database = self._database, None
+        if database is None:
+            return
         self.connection.close()
+        self._attached = False
+        workspace_give(*self._workspace, database)
 
     @property
     def exists(self) -> bool:
