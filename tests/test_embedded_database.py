@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import oversight_env, oversight_run
+from tests.processes import DemoHome, oversight_env, oversight_run
 
 PASSWORD = "a-long-test-password"
 # The server waits at most this long for the write lock (OVERSIGHT_DATABASE_TIMEOUT; 30 s in use), and the writer
@@ -55,8 +55,8 @@ def _write_lock(database: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("home") / "data"  # made by oversight
+def home(empty_home: DemoHome, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home, _ = empty_home.copy(tmp_path_factory.mktemp("home") / "data")  # its database migrated, and empty
     created = _run(home, "user", "create", "reader", "--role", "reader", "--password-stdin", stdin=PASSWORD + "\n")
     assert created.returncode == 0, created.stderr
     return home

@@ -33,10 +33,14 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def started(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def started(
+    empty_home: DemoHome, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """One data directory, started once for the module with the returns for 2017-18 to 2020-21, the CIN census and
-    two published files, then again with the 2021-22 return added, as a council does when a new year comes."""
-    home = tmp_path_factory.mktemp("home")
+    two published files, then again with the 2021-22 return added, as a council does when a new year comes. (It
+    starts from a database that holds nothing but the reference data: a new one's making is tested in
+    tests/test_cli.py.)"""
+    home, _ = empty_home.copy(tmp_path_factory.mktemp("start") / "data")
     earlier = [str(path) for path in sorted(LONGITUDINAL.glob("20*.csv")) if not path.name.startswith("2021-")]
     first = _run(
         home, "start", "--la", LA, "--returns", *earlier, str(CIN_CENSUS),
