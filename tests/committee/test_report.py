@@ -100,6 +100,18 @@ def test_the_demo_item_carries_its_cover_report_and_appendices(demo: LoadResult,
     assert "For publication:" in pdf
 
 
+def test_the_plan_on_a_page_and_the_action_plan_read_the_plans_recommendations_once(demo: LoadResult) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        pack = meeting_pack(_meeting())
+    assert pack.plan is not None
+    assert len(pack.plan.summary.items) == len(pack.plan.table.rows) == 23  # the 2011 plan's recommendations
+    fetched = [q["sql"] for q in queries.captured_queries if 'FROM "improvement_recommendation"' in q["sql"]]
+    assert len(fetched) == 1, fetched
+
+
 def test_a_clerk_edits_an_items_sections_and_appendices_on_its_form(demo: LoadResult) -> None:
     client = Client()
     client.force_login(make_user("clerk", "clerk"))

@@ -26,6 +26,7 @@ from oversight.improvement.selectors import (
     PlanSummary,
     RecommendationStatus,
     plan_latest_progress,
+    plan_recommendations,
     plan_summary,
     plan_table,
 )
@@ -217,7 +218,11 @@ def appendices_gather(
         found = replace(found, explanations=explanations())
     if plan is not None and (Appendix.PLAN_ON_A_PAGE in chosen or Appendix.ACTION_PLAN in chosen):
         as_at = plan_latest_progress(plan.slug) or timezone.localdate()
-        found = replace(found, plan=PlanAppendix(plan_summary(plan, as_at), plan_table(plan), as_at))
+        recommendations = plan_recommendations(plan)
+        found = replace(
+            found,
+            plan=PlanAppendix(plan_summary(plan, as_at, recommendations), plan_table(plan, recommendations), as_at),
+        )
     if publication:
         found = replace(found, notice=publication_wording(withheld))
     return found

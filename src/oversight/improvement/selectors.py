@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -248,12 +249,13 @@ def plan_latest_progress(plan_slug: str) -> date | None:
     return latest
 
 
-def plan_summary(plan: Plan, today: date) -> PlanSummary:
-    """Plan on a page: each objective's (or section's) recommendations with status, RAG and slippage."""
+def plan_summary(plan: Plan, today: date, recommendations: Sequence[Recommendation] | None = None) -> PlanSummary:
+    """Plan on a page: each objective's (or section's) recommendations with status, RAG and slippage. (Given
+    ``recommendations``, as ``plan_recommendations`` fetches them, it reads those instead of fetching them again.)"""
     groups: dict[str, Group] = {}
     for objective in plan.objectives.all():
         groups[objective.title] = Group(objective.title)
-    for recommendation in _recommendations(plan):
+    for recommendation in _recommendations(plan) if recommendations is None else recommendations:
         title = (
             recommendation.objective.title if recommendation.objective else recommendation.section or "Recommendations"
         )
@@ -333,9 +335,17 @@ def recommendation_detail(plan_slug: str, order: int, today: date) -> Recommenda
     )
 
 
-def plan_table(plan: Plan) -> PlanTable:
-    """The plan as the familiar action plan table (for XLSX and PDF export)."""
-    recommendations = list(_recommendations(plan))
+def plan_recommendations(plan: Plan) -> list[Recommendation]:
+    """The plan's recommendations with everything the plan on a page and the plan table read of them, fetched once
+    for a document that shows both."""
+    return list(_recommendations(plan))
+
+
+def plan_table(plan: Plan, recommendations: Sequence[Recommendation] | None = None) -> PlanTable:
+    """The plan as the familiar action plan table (for XLSX and PDF export). (Given ``recommendations``, as
+    ``plan_recommendations`` fetches them, it reads those instead of fetching them again.)"""
+    if recommendations is None:
+        recommendations = plan_recommendations(plan)
     labels: list[str] = []
     seen: dict[str, date] = {}
     for recommendation in recommendations:
