@@ -5,6 +5,7 @@ period's figures its builder's council may not see, which it prints as not appro
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -94,6 +95,43 @@ def test_with_the_quarter_approved_another_council_sees_its_figures_but_not_the_
     trends = "Appendix B: Children & Families Strategic Performance Scorecard: three-year trends to 2010-11"
     assert f"{trends} Not approved. These figures are another council's" in words
     assert words.count("Not approved. These figures are another council's") == 1
+
+
+def test_trends_with_a_draft_year_are_held_back_from_another_council_on_the_page_as_in_the_pack(
+    alliance: dict[str, Client],
+) -> None:
+    """The trends to 2010-11 show 2008-09 and 2009-10 too. With 2010-11 approved and the two before it drafts, the
+    page answers another council's user as if it were not there, and the pack prints that appendix as not approved:
+    one rule (every year shown approved) for both."""
+    from oversight.performance.models import PeriodSignoff, Scorecard
+
+    strategic = Scorecard.objects.get(slug="strategic")
+    PeriodSignoff.objects.update_or_create(
+        scorecard=strategic, period="2010-11", defaults={"state": PeriodSignoff.State.APPROVED}
+    )
+    page = "/scorecards/strategic/2010-11/trend/"
+    assert (alliance[OTHER].get(page).status_code, alliance[COUNCIL].get(page).status_code) == (404, 200)
+    scorecard = "/scorecards/strategic/2011-12-Q1/"  # approved: its page links to the trends only where they open
+    held = "The three-year trends to 2010-11 are not shown: a year of them is not yet approved."
+    assert [(page in text, held in text) for text in _pages(alliance, scorecard)] == [(False, True), (True, False)]
+    trend_links = [re.findall(r'/scorecards/strategic/[^"/]+/trend/', text) for text in _pages(alliance, "/")]
+    assert [bool(links) for links in trend_links] == [False, True]  # the home page's link, by the same rule
+    pack = _text(alliance[OTHER].get(PACK).content)
+    assert "three-year trends to 2010-11" in pack
+    assert pack.count("Not approved. These figures are another council's") == 1  # the trends alone
+    for earlier in ("2008-09", "2009-10"):
+        PeriodSignoff.objects.update_or_create(
+            scorecard=strategic, period=earlier, defaults={"state": PeriodSignoff.State.APPROVED}
+        )
+    assert alliance[OTHER].get(page).status_code == 200
+    assert "Not approved. These figures" not in _text(alliance[OTHER].get(PACK).content)
+    assert [page in text for text in _pages(alliance, scorecard)] == [True, True]
+    assert page in _pages(alliance, "/")[0]
+
+
+def _pages(clients: dict[str, Client], address: str) -> list[str]:
+    """The page at ``address`` as another council's user and as a member of its own council see it."""
+    return [clients[council].get(address).content.decode() for council in (OTHER, COUNCIL)]
 
 
 def test_a_part_2_pack_and_a_councils_forms_are_for_its_own_users(alliance: dict[str, Client]) -> None:

@@ -45,6 +45,7 @@ from oversight.performance.selectors import (
     period_figures_visible,
     scorecard_view,
     trend_view,
+    trends_visible,
 )
 from oversight.performance.signoff import signoff_of
 
@@ -174,8 +175,7 @@ def figures_not_approved(
         held[Appendix.EXCEPTIONS] = f"Exception report: {scorecard.title}, {period.label}"
     if Appendix.TRENDS in chosen:
         last = last_whole_year(period)
-        years = [last.shifted(-back) for back in (2, 1, 0)]
-        if not all(period_figures_visible(scorecard, year, scope) for year in years):
+        if not trends_visible(scorecard, last, scope):
             held[Appendix.TRENDS] = f"{scorecard.title}: three-year trends to {last.short_label}"
     return {kind: title for kind, title in held.items() if kind in chosen}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -260,10 +261,43 @@ def scorecard_shown(slug: str, period: Period, scope: CouncilScope) -> Scorecard
 def period_figures_visible(scorecard: Scorecard, period: Period, scope: CouncilScope) -> bool:
     """Whether ``scorecard``'s figures for ``period`` may be shown to a user of ``scope`` (``scorecard_shown``):
     what a committee pack or highlight report shows in their stead is 'not approved'."""
+    return periods_figures_visible(scorecard, [period], scope)
+
+
+def periods_figures_visible(scorecard: Scorecard, periods: Sequence[Period], scope: CouncilScope) -> bool:
+    """Whether ``scorecard``'s figures for every one of ``periods`` may be shown to a user of ``scope``: a page or
+    appendix showing several periods (the three-year trends) is shown whole or not at all."""
     if scope.allows(scorecard.council):  # its council's members see every state: no need to ask which
         return True
-    signoff = PeriodSignoff.objects.filter(scorecard=scorecard, period=period.code).first()
-    return scope.figures_visible(scorecard.council, approved=signoff is not None and signoff.is_locked)
+    locked = set(
+        PeriodSignoff.objects.filter(
+            scorecard=scorecard, period__in=[period.code for period in periods], state__in=LOCKED_STATES
+        ).values_list("period", flat=True)
+    )
+    return all(scope.figures_visible(scorecard.council, approved=period.code in locked) for period in periods)
+
+
+def trend_years(last_year: Period, years: int = 3) -> list[Period]:
+    """The years of the three-year trends to ``last_year`` (its own kind of year), oldest first: the periods whose
+    sign-off decides who may see them (``trend_shown``)."""
+    return [last_year.shifted(step) for step in range(-(years - 1), 1)]
+
+
+def trends_visible(scorecard: Scorecard, last_year: Period, scope: CouncilScope) -> bool:
+    """Whether the three-year trends to ``last_year`` may be shown to a user of ``scope``: every year they show
+    approved, or the user a member of the scorecard's council (ADR 26). The trend page, the links to it and a
+    committee pack's trends appendix all ask this."""
+    return periods_figures_visible(scorecard, trend_years(last_year), scope)
+
+
+def trend_shown(slug: str, last_year: Period, scope: CouncilScope) -> Scorecard:
+    """The scorecard called ``slug``, if its three-year trends to ``last_year`` may be shown to a user of ``scope``:
+    every year they show approved, or the user a member of its council (ADR 26). Otherwise a 404. A committee pack
+    prints the same trends as not approved by the same rule."""
+    scorecard = get_object_or_404(Scorecard, slug=slug)
+    if not trends_visible(scorecard, last_year, scope):
+        raise Http404(f"There are no approved three-year trends of '{slug}' to {last_year.label}.")
+    return scorecard
 
 
 def figures_shown(scope: CouncilScope) -> Q:
@@ -584,7 +618,7 @@ def trend_view(scorecard: Scorecard, last_year: Period, years: int = 3) -> Trend
     indicators = list(Indicator.objects.filter(priority__scorecard=scorecard).order_by("order", "code"))
     ids = [i.pk for i in indicators]
     shown = {
-        year_type: [last_year.year_of_type(year_type).shifted(step) for step in range(-(years - 1), 1)]
+        year_type: trend_years(last_year.year_of_type(year_type), years)
         for year_type in {YearType(indicator.year_type) for indicator in indicators}
     }
     observations = _index(

@@ -34,7 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = user_council_scope(request.user)
     for scorecard in selectors.scorecards_all():
         periods = selectors.scorecard_periods_shown(scorecard, scope)
-        scorecards.append((scorecard, periods, next((p for p in periods if p.is_year), None)))
+        latest_year = next((p for p in periods if p.is_year), None)
+        if latest_year is not None and not selectors.trends_visible(scorecard, latest_year, scope):
+            latest_year = None  # its trends show a year not yet approved: no link to a page the user cannot open
+        scorecards.append((scorecard, periods, latest_year))
     today = reporting.calendar_today(request.GET.get("on"))
     calendar = reporting.reporting_calendar(today)
     context = {
@@ -66,6 +69,7 @@ def scorecard(request: HttpRequest, slug: str, period: str) -> HttpResponse:
         "periods": selectors.scorecard_periods_shown(scorecard, scope),
         "glossary": selectors.glossary_entries(),
         "compact": request.GET.get("layout") == "compact",
+        "trends_visible": selectors.trends_visible(scorecard, view.trend_year, scope),
     }
     return render(request, "performance/scorecard.html", context)
 
@@ -125,7 +129,7 @@ def signoff_page(request: HttpRequest, slug: str, period: str) -> HttpResponse:
 
 def trend(request: HttpRequest, slug: str, period: str) -> HttpResponse:
     the_period = selectors.period_or_404(period)
-    scorecard = selectors.scorecard_shown(slug, the_period, user_council_scope(request.user))
+    scorecard = selectors.trend_shown(slug, the_period, user_council_scope(request.user))
     view = selectors.trend_view(scorecard, the_period)
     lines = charts.trend_charts(view)
     # Each row with its own line, so that the page does not look for it among every indicator's lines.
