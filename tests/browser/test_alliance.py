@@ -57,8 +57,11 @@ def test_an_analyst_chooses_a_measure_and_period_and_reads_the_members_side_by_s
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Children looked after with three or more placements during the period, 2011-12 Quarter 1 (April–June 2011)"
     )
+    expect(page.get_by_text("The alliance: 3 member councils")).to_have_text(
+        "The alliance: 3 member councils (Cheshire East (E06000049), Z99000001, Z99000002)"
+    )
     host, first, second, alliance = _cells(page, 1), _cells(page, 2), _cells(page, 3), _cells(page, 4)
-    assert host[0].startswith("E06000049")  # the host council: its returns are not in the demo
+    assert host[0].startswith("Cheshire East (E06000049)")  # the host council: its returns are not in the demo
     assert host[1:] == [
         "–",
         "–",
@@ -67,7 +70,7 @@ def test_an_analyst_chooses_a_measure_and_period_and_reads_the_members_side_by_s
         "Not loaded: no figure computed from this council's returns for the period.",
     ]
     source = "Source: casework measure cla_three_plus_placements v1"
-    assert first[0].startswith("Z99000001")
+    assert first[0].startswith("Z99000001")  # the demo's invented councils have no name but their code
     assert first[1:] == [f"0%\n{source}", "0 of 68", "Provisional", "1st of 2", "–"]
     assert second[0].startswith("Z99000002")
     assert second[1:] == [f"3%\n{source}", "3 of 104", "Provisional", "2nd of 2", "–"]

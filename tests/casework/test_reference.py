@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oversight.casework.reference import la_code, population_rows
+from oversight.casework.reference import la_code, la_label, population_rows
 from oversight.casework.store import CaseworkStore
 
 
@@ -15,6 +15,12 @@ def test_a_council_number_becomes_its_ons_code() -> None:
     assert la_code("975") is None
     # Councils reorganised since 2019 have the code of the latest estimate that lists them.
     assert la_code("940") == "E06000061"  # North Northamptonshire
+
+
+def test_a_council_is_named_as_a_reader_knows_it_and_an_unknown_code_is_kept() -> None:
+    assert la_label("E06000049") == "Cheshire East (E06000049)"
+    assert la_label("E09000028") == "Southwark (E09000028)"
+    assert la_label("Z99000001") == "Z99000001"  # the demo's invented council
 
 
 def test_the_store_holds_the_ons_estimates_and_picks_the_one_dfe_divides_by(store: CaseworkStore) -> None:

@@ -27,6 +27,7 @@ from oversight.casework.engine import (
     measure_source,
 )
 from oversight.casework.issues import CaseworkError
+from oversight.casework.reference import la_label
 from oversight.core.alliance import Part, Pooled, alliance_name, member_ranks, pool
 from oversight.core.benchmark import ordinal
 from oversight.core.comparison import Side, Standing, compare
@@ -61,6 +62,11 @@ class MemberRow:
     rank: int | None = None  # among the members with an approved figure; 1 is best
     ranked: int = 0  # how many members are ranked
     joint: bool = False
+
+    @property
+    def council_label(self) -> str:
+        """The council by name and ONS code, as the page shows it."""
+        return la_label(self.council)
 
     @property
     def rank_words(self) -> str:

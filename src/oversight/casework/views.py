@@ -12,6 +12,7 @@ from oversight.casework import alliance as alliances
 from oversight.casework import selectors, services
 from oversight.casework.engine import RETURN_TITLES, measure_card, measure_cards
 from oversight.casework.issues import CaseworkError
+from oversight.casework.reference import la_label
 from oversight.casework.watch import watch_card
 
 
@@ -97,7 +98,7 @@ def alliance(request: HttpRequest) -> HttpResponse:
         "view": view,
         "cards": alliances.alliance_measures(),
         "periods": alliances.alliance_periods(),
-        "members": alliances.alliance_members(),
+        "members": [la_label(council) for council in alliances.alliance_members()],
     }
     return render(request, "casework/alliance.html", context)
 

@@ -45,12 +45,28 @@ def population_rows() -> tuple[PopulationRow, ...]:
 
 
 @cache
+def _latest_rows() -> tuple[PopulationRow, ...]:
+    """The estimates oldest first, so that a council's latest row is the last to be read."""
+    return tuple(sorted(population_rows(), key=lambda r: r.mid_year))
+
+
+@cache
 def la_codes_by_number() -> dict[str, str]:
     """The ONS code of each council by its DfE number, as of the latest estimate that lists it."""
-    codes: dict[str, str] = {}
-    for row in sorted(population_rows(), key=lambda r: r.mid_year):
-        codes[row.old_la_code] = row.new_la_code
-    return codes
+    return {row.old_la_code: row.new_la_code for row in _latest_rows()}
+
+
+@cache
+def la_names() -> dict[str, str]:
+    """Each council's name by its ONS code, as of the latest estimate that lists it."""
+    return {row.new_la_code: row.la_name for row in _latest_rows()}
+
+
+def la_label(code: str) -> str:
+    """A council as a reader knows it: 'Cheshire East (E06000049)'; a code no estimate names (the demo's invented
+    councils) as it is."""
+    name = la_names().get(code)
+    return f"{name} ({code})" if name else code
 
 
 def la_code(number_or_code: str) -> str | None:
