@@ -290,6 +290,13 @@ def trends_visible(scorecard: Scorecard, last_year: Period, scope: CouncilScope)
     return periods_figures_visible(scorecard, trend_years(last_year), scope)
 
 
+def trend_year_shown(scorecard: Scorecard, periods: Sequence[Period], scope: CouncilScope) -> Period | None:
+    """The latest year among ``periods`` (those the user may see, newest first) whose three-year trends the user may
+    open (``trends_visible``): what the home page links to; None if there is none."""
+    latest = next((period for period in periods if period.is_year), None)
+    return latest if latest is not None and trends_visible(scorecard, latest, scope) else None
+
+
 def trend_shown(slug: str, last_year: Period, scope: CouncilScope) -> Scorecard:
     """The scorecard called ``slug``, if its three-year trends to ``last_year`` may be shown to a user of ``scope``:
     every year they show approved, or the user a member of its council (ADR 26). Otherwise a 404. A committee pack

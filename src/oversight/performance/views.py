@@ -34,10 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = user_council_scope(request.user)
     for scorecard in selectors.scorecards_all():
         periods = selectors.scorecard_periods_shown(scorecard, scope)
-        latest_year = next((p for p in periods if p.is_year), None)
-        if latest_year is not None and not selectors.trends_visible(scorecard, latest_year, scope):
-            latest_year = None  # its trends show a year not yet approved: no link to a page the user cannot open
-        scorecards.append((scorecard, periods, latest_year))
+        scorecards.append((scorecard, periods, selectors.trend_year_shown(scorecard, periods, scope)))
     today = reporting.calendar_today(request.GET.get("on"))
     calendar = reporting.reporting_calendar(today)
     context = {
