@@ -27,6 +27,12 @@ from tests.snapshot import IMAGES, DatabaseSnapshot, Images
 DATA = Path(__file__).resolve().parent / "data"
 T = TypeVar("T")
 
+# The runner puts a worker on each core already, so each store's DuckDB works with one thread, as do the commands the
+# tests run (they inherit this environment). With one for each core, every worker's DuckDB threads would contend for
+# the same cores: the suite took about a seventh longer. A run gives the same results whatever the number of threads
+# (tests/casework/test_shared_tables.py), and bench/ loads and computes with DuckDB's own number.
+os.environ.setdefault("OVERSIGHT_CASEWORK_THREADS", "1")
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The browser tests first, the rest after them, each in the order collected. A worker runs whole modules as

@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from oversight.casework.issues import CaseworkError
@@ -418,6 +419,28 @@ def test_duckdb_works_within_a_bounded_memory_and_spills_beside_the_store(
     monkeypatch.setenv("OVERSIGHT_CASEWORK_MEMORY", "half")
     with pytest.raises(CaseworkError, match="OVERSIGHT_CASEWORK_MEMORY is 'half', which is not an amount of memory"):
         CaseworkStore(path)
+
+
+def test_duckdb_works_with_the_threads_the_setting_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def threads(store: CaseworkStore) -> int:
+        [(count,)] = store.connection.execute("SELECT current_setting('threads')").fetchall()
+        return int(count)
+
+    path = tmp_path / "casework.duckdb"
+    monkeypatch.delenv("OVERSIGHT_CASEWORK_THREADS", raising=False)
+    with CaseworkStore(path) as store, duckdb.connect() as plain:
+        assert (threads(store),) == plain.execute("SELECT current_setting('threads')").fetchone()  # one for each core
+    monkeypatch.setenv("OVERSIGHT_CASEWORK_THREADS", "3")
+    with CaseworkStore(path) as store:
+        assert threads(store) == 3
+    for wrong in ("0", "two", "-1"):
+        monkeypatch.setenv("OVERSIGHT_CASEWORK_THREADS", wrong)
+        with pytest.raises(CaseworkError) as refused:
+            CaseworkStore(path)
+        assert str(refused.value) == (
+            f"OVERSIGHT_CASEWORK_THREADS is '{wrong}', which is not a number of threads; write it as 1, 2 or 4, "
+            "or leave it unset for one for each core"
+        )
 
 
 def test_compacting_gives_back_the_space_deleted_rows_left_and_keeps_every_row(

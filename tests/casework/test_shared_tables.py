@@ -87,6 +87,19 @@ def test_a_catalogue_run_gives_the_figures_of_each_measure_computed_alone(loaded
         assert all(row[2] > 0 for row in by_measure[measure]), measure
 
 
+def test_a_catalogue_run_gives_the_same_results_whatever_the_number_of_threads(
+    loaded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = {}
+    for threads in ("4", "1"):  # the suite's own is one (tests/conftest.py); DuckDB's is one for each core
+        monkeypatch.setenv("OVERSIGHT_CASEWORK_THREADS", threads)
+        with CaseworkStore(loaded, read_only=True) as store:
+            assert store.connection.execute("SELECT current_setting('threads')").fetchone() == (int(threads),)
+            runs[threads] = [(card.id, results) for card, results in catalogue_compute(store, measure_cards(), PERIOD)]
+    assert runs["4"] == runs["1"]  # every field: figures, windows, lineage, breakdowns
+    assert sum(len(results) for _, results in runs["1"]) >= 2 * len(measure_cards()) - 2
+
+
 @pytest.mark.parametrize("la", [None, COUNCILS[1]])
 def test_a_run_over_many_periods_gives_the_results_of_each_period_computed_alone(loaded: Path, la: str | None) -> None:
     periods = [parse_period(code) for code in ("2022-23-Q4", "2023-24", "2023-24-Q1", "R12-2023-M09", "2023-24-Q4")]

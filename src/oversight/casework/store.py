@@ -218,6 +218,20 @@ class RunRow:
     load_ids: tuple[int, ...]
 
 
+def _threads() -> int | None:
+    """The threads DuckDB works with for each store, as OVERSIGHT_CASEWORK_THREADS says; None, DuckDB's own choice
+    of one for each core. Fewer leave cores to other work (another process's pages, or loads running side by side)."""
+    text = os.environ.get("OVERSIGHT_CASEWORK_THREADS", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise CaseworkError(
+            f"OVERSIGHT_CASEWORK_THREADS is '{text}', which is not a number of threads; write it as 1, 2 or 4, "
+            "or leave it unset for one for each core"
+        )
+    return int(text)
+
+
 class CaseworkStore:
     """The DuckDB file of case-level records. Use as a context manager, or call ``close``."""
 
@@ -228,7 +242,7 @@ class CaseworkStore:
         # DuckDB's working memory is bounded (beyond it, it spills to ``<store>.tmp``): by default it would take
         # most of the machine's, beside the web app and its database.
         memory = os.environ.get("OVERSIGHT_CASEWORK_MEMORY") or MEMORY_LIMIT
-        self._workspace = (memory, f"{self.path}.tmp")
+        self._workspace = (memory, f"{self.path}.tmp", _threads())
         try:
             self._database: duckdb.DuckDBPyConnection | None = workspace_take(*self._workspace)
         except duckdb.ParserException:  # what DuckDB raises for a memory limit it cannot read

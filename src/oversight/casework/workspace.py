@@ -17,30 +17,32 @@ import duckdb
 
 KEPT = 2  # idle databases kept for each setting: a page at a time per server thread needs few
 
-_idle: dict[tuple[str, str], list[duckdb.DuckDBPyConnection]] = {}
+_idle: dict[tuple[str, str, int | None], list[duckdb.DuckDBPyConnection]] = {}
 _lock = threading.Lock()
 _abandoned: list[object] = []  # a forked child's inherited databases: never used, never closed (see _forget)
 
 
-def workspace_take(memory: str, temp_directory: str) -> duckdb.DuckDBPyConnection:
-    """An empty in-memory database with this working memory and spill folder: one kept, or a new one.
+def workspace_take(memory: str, temp_directory: str, threads: int | None) -> duckdb.DuckDBPyConnection:
+    """An empty in-memory database with this working memory, spill folder and number of threads (None: DuckDB's
+    own, one for each core): one kept, or a new one.
 
     Raises what ``duckdb.connect`` raises for settings it cannot read (``duckdb.ParserException``)."""
     with _lock:
-        kept = _idle.get((memory, temp_directory))
+        kept = _idle.get((memory, temp_directory, threads))
         if kept:
             return kept.pop()
-    return duckdb.connect(
-        config={
-            "memory_limit": memory,
-            "temp_directory": temp_directory,
-            # A file read again must be read afresh: a kept database would otherwise answer from its cache.
-            "enable_external_file_cache": False,
-        }
-    )
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory,
+        "temp_directory": temp_directory,
+        # A file read again must be read afresh: a kept database would otherwise answer from its cache.
+        "enable_external_file_cache": False,
+    }
+    if threads is not None:
+        config["threads"] = threads
+    return duckdb.connect(config=config)
 
 
-def workspace_give(memory: str, temp_directory: str, database: duckdb.DuckDBPyConnection) -> None:
+def workspace_give(memory: str, temp_directory: str, threads: int | None, database: duckdb.DuckDBPyConnection) -> None:
     """Take back a database whose stores' connections are closed: kept if it is as empty as it was made (only
     its own in-memory database attached, no table, view or sequence in that), otherwise closed. (Macros are not
     looked for: listing them takes as long as a new database. Oversight makes its macros temporary, or in the store.)"""
@@ -61,7 +63,7 @@ def workspace_give(memory: str, temp_directory: str, database: duckdb.DuckDBPyCo
         database.close()
         return
     with _lock:
-        kept = _idle.setdefault((memory, temp_directory), [])
+        kept = _idle.setdefault((memory, temp_directory, threads), [])
         if len(kept) < KEPT:
             kept.append(database)
             return
